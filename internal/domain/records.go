@@ -1,0 +1,136 @@
+package domain
+
+import (
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// Record kinds, as they appear in imports, the store and explanations.
+const (
+	KindCompany  = "company"
+	KindDeal     = "deal"
+	KindTask     = "task"
+	KindActivity = "activity"
+)
+
+// Deal statuses. A deal is closed only when its current status is won or lost.
+const (
+	DealOpen = "open"
+	DealWon  = "won"
+	DealLost = "lost"
+)
+
+// Activity kinds and outcomes.
+const (
+	ActivityCall    = "call"
+	ActivityMeeting = "meeting"
+
+	OutcomeHeld     = "held"
+	OutcomeMissed   = "missed"
+	OutcomeCanceled = "canceled"
+)
+
+// RecordMeta is what every normalized record carries: where it comes from
+// and when the CRM last changed or deleted it. A zero time means "none".
+type RecordMeta struct {
+	Source     string // csv, amocrm, bitrix24, …
+	ExternalID string
+	UpdatedAt  time.Time
+	DeletedAt  time.Time
+}
+
+// deletedBy reports whether the record was deleted at or before t.
+func (m RecordMeta) deletedBy(t time.Time) bool {
+	return !m.DeletedAt.IsZero() && !m.DeletedAt.After(t)
+}
+
+// Company is a client company in the CRM. It happens and is entered at CreatedAt.
+type Company struct {
+	RecordMeta
+	Name        string
+	Responsible string // CRM user id
+	CreatedBy   string // CRM user id
+	CreatedAt   time.Time
+}
+
+// Owner is the CRM user credited with adding the company: the creator, else
+// the responsible user.
+func (c *Company) Owner() string {
+	if c.CreatedBy != "" {
+		return c.CreatedBy
+	}
+	return c.Responsible
+}
+
+// Deal is a sales opportunity. ClosedAt is meaningful only when Status is won
+// or lost: a reopened deal is open whatever stale closing time the CRM kept.
+type Deal struct {
+	RecordMeta
+	Title       string
+	Responsible string
+	Amount      decimal.Decimal
+	Status      string
+	CreatedAt   time.Time
+	ClosedAt    time.Time
+}
+
+// Closed reports whether the deal's current status is won or lost.
+func (d *Deal) Closed() bool { return d.Status == DealWon || d.Status == DealLost }
+
+// openAt reports whether the deal was in progress at t.
+func (d *Deal) openAt(t time.Time) bool {
+	return !d.CreatedAt.After(t) && !d.deletedBy(t) && (!d.Closed() || d.ClosedAt.After(t))
+}
+
+// Task is a to-do in the CRM, optionally linked to a deal.
+type Task struct {
+	RecordMeta
+	Title       string
+	Responsible string
+	DealID      string // external id of the deal, if linked
+	Deadline    time.Time
+	CreatedAt   time.Time
+	CompletedAt time.Time
+}
+
+// openAt reports whether the task existed and was not completed at t.
+func (k *Task) openAt(t time.Time) bool {
+	return !k.CreatedAt.After(t) && !k.deletedBy(t) && (k.CompletedAt.IsZero() || k.CompletedAt.After(t))
+}
+
+// Activity is a call or a meeting. HappenedAt is when it took place,
+// EnteredAt when its result was recorded in the CRM.
+type Activity struct {
+	RecordMeta
+	Kind            string
+	Responsible     string
+	HappenedAt      time.Time
+	EnteredAt       time.Time
+	DurationSeconds int
+	Outcome         string
+	DealID          string
+}
+
+// RecordBatch is a set of normalized records to upsert together: all of it
+// is stored or none.
+type RecordBatch struct {
+	Companies  []Company
+	Deals      []Deal
+	Tasks      []Task
+	Activities []Activity
+}
+
+// Len returns the number of records in the batch.
+func (b *RecordBatch) Len() int {
+	return len(b.Companies) + len(b.Deals) + len(b.Tasks) + len(b.Activities)
+}
+
+// DayData is every record that can matter for one working day's sheet: the
+// store selects a superset by time ranges, the domain decides what counts.
+type DayData struct {
+	Companies  []Company  // created in the window
+	Deals      []Deal     // created by the cutoff and open at the window's start or later
+	Tasks      []Task     // created by the cutoff and open at it
+	Activities []Activity // happened in the window, or entered in the late-entry range
+}

@@ -1,0 +1,138 @@
+package domain
+
+import (
+	"encoding/json"
+	"slices"
+	"sort"
+
+	"github.com/shopspring/decimal"
+)
+
+// Op is a rule's comparison.
+type Op string
+
+// The comparisons a rule may use.
+const (
+	AtLeast Op = "at_least"
+	AtMost  Op = "at_most"
+	Equals  Op = "equals"
+)
+
+// Ops lists every comparison.
+var Ops = []Op{AtLeast, AtMost, Equals}
+
+// Default points of a rule, as the source article proposes: meeting the
+// norm earns one point, missing it costs two.
+const (
+	DefaultPass = 1
+	DefaultFail = -2
+)
+
+// Rule is one line of the regulation: an indicator compared with a target,
+// and the points given when the comparison holds or not. A rule with Teams
+// or Managers applies only to them; Targets overrides Target per manager.
+type Rule struct {
+	Indicator Indicator                  `json:"indicator"`
+	Op        Op                         `json:"op"`
+	Target    decimal.Decimal            `json:"target"`
+	Pass      int                        `json:"pass"`
+	Fail      int                        `json:"fail"`
+	Teams     []string                   `json:"teams,omitempty"`
+	Managers  []string                   `json:"managers,omitempty"`
+	Targets   map[string]decimal.Decimal `json:"targets,omitempty"`
+}
+
+// AppliesTo reports whether the rule scores manager m.
+func (r *Rule) AppliesTo(m *Manager) bool {
+	if len(r.Teams) == 0 && len(r.Managers) == 0 {
+		return true
+	}
+	return slices.Contains(r.Managers, m.ID) || (m.Team != "" && slices.Contains(r.Teams, m.Team))
+}
+
+// TargetFor returns the target for manager id, honouring per-manager targets.
+func (r *Rule) TargetFor(manager string) decimal.Decimal {
+	if t, ok := r.Targets[manager]; ok {
+		return t
+	}
+	return r.Target
+}
+
+// Holds reports whether value meets the rule against target.
+func (r *Rule) Holds(value, target decimal.Decimal) bool {
+	switch r.Op {
+	case AtLeast:
+		return value.GreaterThanOrEqual(target)
+	case AtMost:
+		return value.LessThanOrEqual(target)
+	case Equals:
+		return value.Equal(target)
+	}
+	return false
+}
+
+// RegulationVersion is the set of rules in force from Effective until the
+// next version's effective day.
+type RegulationVersion struct {
+	Effective Date   `json:"effective"`
+	Rules     []Rule `json:"rules"`
+}
+
+// Equal reports whether v and w hold the same rules from the same day.
+func (v *RegulationVersion) Equal(w *RegulationVersion) bool {
+	a, _ := json.Marshal(v)
+	b, _ := json.Marshal(w)
+	return string(a) == string(b)
+}
+
+// Regulation is a workspace's versioned rules, ordered by effective day.
+type Regulation []RegulationVersion
+
+// Sort orders the versions by effective day.
+func (g Regulation) Sort() {
+	sort.Slice(g, func(i, j int) bool { return g[i].Effective.Before(g[j].Effective) })
+}
+
+// At returns the version in force on day d: the latest one effective on or
+// before d. ok is false when no version is in force yet.
+func (g Regulation) At(d Date) (*RegulationVersion, bool) {
+	var found *RegulationVersion
+	for i := range g {
+		if !g[i].Effective.After(d) && (found == nil || g[i].Effective.After(found.Effective)) {
+			found = &g[i]
+		}
+	}
+	return found, found != nil
+}
+
+// RuleOutcome is one rule's result for one manager on one day.
+type RuleOutcome struct {
+	Indicator Indicator       `json:"indicator"`
+	Op        Op              `json:"op"`
+	Target    decimal.Decimal `json:"target"`
+	Passed    bool            `json:"passed"`
+	Points    int             `json:"points"`
+}
+
+// Score applies the version's rules that concern manager m to values and
+// returns each outcome and their sum.
+func (v *RegulationVersion) Score(m *Manager, values *Values) ([]RuleOutcome, int) {
+	var outcomes []RuleOutcome
+	total := 0
+	for i := range v.Rules {
+		r := &v.Rules[i]
+		if !r.AppliesTo(m) {
+			continue
+		}
+		target := r.TargetFor(m.ID)
+		o := RuleOutcome{Indicator: r.Indicator, Op: r.Op, Target: target, Passed: r.Holds(values.Get(r.Indicator), target)}
+		if o.Passed {
+			o.Points = r.Pass
+		} else {
+			o.Points = r.Fail
+		}
+		total += o.Points
+		outcomes = append(outcomes, o)
+	}
+	return outcomes, total
+}

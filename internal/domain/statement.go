@@ -1,0 +1,226 @@
+package domain
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// Period kinds of a statement.
+const (
+	PeriodWeek  = "week"
+	PeriodMonth = "month"
+)
+
+// Period is an ISO week or a calendar month, both ends inclusive.
+type Period struct {
+	Kind  string
+	Label string // 2026-11 or 2026-W47
+	From  Date
+	To    Date
+}
+
+var (
+	monthPattern = regexp.MustCompile(`^(\d{4})-(\d{2})$`)
+	weekPattern  = regexp.MustCompile(`^(\d{4})-W(\d{2})$`)
+)
+
+// ParsePeriod parses a calendar month (2026-11) or an ISO week (2026-W47).
+func ParsePeriod(s string) (Period, error) {
+	if m := monthPattern.FindStringSubmatch(s); m != nil {
+		y, _ := strconv.Atoi(m[1])
+		mo, _ := strconv.Atoi(m[2])
+		if mo < 1 || mo > 12 {
+			return Period{}, Errorf(EINVALID, "invalid period %q: month must be 01..12", s)
+		}
+		from := Date{y, time.Month(mo), 1}
+		return Period{Kind: PeriodMonth, Label: s, From: from, To: DateOf(from.utc().AddDate(0, 1, -1))}, nil
+	}
+	if m := weekPattern.FindStringSubmatch(s); m != nil {
+		y, _ := strconv.Atoi(m[1])
+		w, _ := strconv.Atoi(m[2])
+		// ISO week 1 is the week with the year's first Thursday; 4 January is always in it.
+		jan4 := Date{y, time.January, 4}
+		monday := jan4.AddDays(-((int(jan4.Weekday()) + 6) % 7))
+		from := monday.AddDays(7 * (w - 1))
+		if yy, ww := from.utc().ISOWeek(); w < 1 || yy != y || ww != w {
+			return Period{}, Errorf(EINVALID, "invalid period %q: year %d has no ISO week %d", s, y, w)
+		}
+		return Period{Kind: PeriodWeek, Label: s, From: from, To: from.AddDays(6)}, nil
+	}
+	return Period{}, Errorf(EINVALID, "invalid period %q: want YYYY-MM (month) or YYYY-Www (ISO week)", s)
+}
+
+// MonthOf returns the calendar month containing d.
+func MonthOf(d Date) Period {
+	p, _ := ParsePeriod(fmt.Sprintf("%04d-%02d", d.Year, int(d.Month)))
+	return p
+}
+
+// WeekOf returns the ISO week containing d.
+func WeekOf(d Date) Period {
+	y, w := d.utc().ISOWeek()
+	p, _ := ParsePeriod(fmt.Sprintf("%04d-W%02d", y, w))
+	return p
+}
+
+// Statement is the period summary per manager that goes to payroll.
+type Statement struct {
+	Workspace  string          `json:"workspace"`
+	Period     string          `json:"period"`
+	From       Date            `json:"from"`
+	To         Date            `json:"to"`
+	Currency   string          `json:"currency"`
+	PointValue decimal.Decimal `json:"point_value"`
+	Lines      []StatementLine `json:"managers"`
+}
+
+// StatementLine is one manager's line of a statement. Money is Total times
+// the point value, after caps: a bonus when positive, a fine when negative.
+type StatementLine struct {
+	Manager     string `json:"manager"`
+	Name        string `json:"name"`
+	WorkingDays int    `json:"working_days"`
+	DaysScored  int    `json:"days_scored"`
+	DaysAbsent  int    `json:"days_absent"`
+	// DaysPending counts working days of the period that are not final yet.
+	DaysPending int   `json:"days_pending"`
+	Points      int   `json:"points"`
+	Adjustments int   `json:"adjustments"`
+	Total       int   `json:"total"`
+	Money       Money `json:"money"`
+	Capped      bool  `json:"capped"`
+}
+
+// BuildStatement sums the final sheets (the latest version of each day) and
+// the adjustments of the period. Managers no longer in the workspace but
+// present in its sheets or adjustments keep their line: pay must add up.
+func BuildStatement(ws *Workspace, p Period, sheets []DaySheet, adjs []Adjustment) Statement {
+	st := Statement{Workspace: ws.ID, Period: p.Label, From: p.From, To: p.To, Currency: ws.Currency, PointValue: ws.PointValue}
+	days := ws.WorkingDays(p.From, p.To)
+	index := make(map[string]int)
+	line := func(id string) *StatementLine {
+		if i, ok := index[id]; ok {
+			return &st.Lines[i]
+		}
+		index[id] = len(st.Lines)
+		st.Lines = append(st.Lines, StatementLine{Manager: id, Name: id})
+		return &st.Lines[len(st.Lines)-1]
+	}
+	final := make(map[Date]bool)
+	for _, s := range sheets {
+		if s.Date.Before(p.From) || s.Date.After(p.To) {
+			continue
+		}
+		final[s.Date] = true
+	}
+	for i := range ws.Managers {
+		m := &ws.Managers[i]
+		l := line(m.ID)
+		l.Name = m.Name
+		for _, d := range days {
+			l.WorkingDays++
+			switch {
+			case m.AbsentOn(d):
+				l.DaysAbsent++
+			case !final[d]:
+				l.DaysPending++
+			}
+		}
+	}
+	for _, s := range sheets {
+		if !final[s.Date] {
+			continue
+		}
+		for _, sl := range s.Lines {
+			l := line(sl.Manager)
+			if !sl.Absent {
+				l.DaysScored++
+			}
+			l.Points += sl.Points
+		}
+	}
+	for _, a := range adjs {
+		if a.Date.Before(p.From) || a.Date.After(p.To) {
+			continue
+		}
+		line(a.Manager).Adjustments += a.Points
+	}
+	for i := range st.Lines {
+		l := &st.Lines[i]
+		l.Total = l.Points + l.Adjustments
+		l.Money, l.Capped = ws.Money(l.Total)
+	}
+	return st
+}
+
+// Money converts points to money at the workspace's point value, applying
+// the bonus cap to a positive amount and the fine cap to a negative one.
+func (w *Workspace) Money(points int) (Money, bool) {
+	m := w.PointValue.Mul(decimal.NewFromInt(int64(points)))
+	if m.IsPositive() && w.BonusCap.Valid && m.GreaterThan(w.BonusCap.Decimal) {
+		return NewMoney(w.BonusCap.Decimal), true
+	}
+	if m.IsNegative() && w.FineCap.Valid && m.Neg().GreaterThan(w.FineCap.Decimal) {
+		return NewMoney(w.FineCap.Decimal.Neg()), true
+	}
+	return NewMoney(m), false
+}
+
+// BacktestLine compares one manager's points under the stored sheets with
+// what another regulation would have given over the same days.
+type BacktestLine struct {
+	Manager   string `json:"manager"`
+	Days      int    `json:"days"`
+	OldPoints int    `json:"old_points"`
+	NewPoints int    `json:"new_points"`
+	Diff      int    `json:"diff"`
+	OldMoney  Money  `json:"old_money"`
+	NewMoney  Money  `json:"new_money"`
+}
+
+// Backtest rescores stored final sheets with regulation reg, using the
+// indicator values the sheets kept, and reports per-manager differences. It
+// changes nothing: it is the what-if a head of sales asks before a change.
+func Backtest(ws *Workspace, reg Regulation, sheets []DaySheet) []BacktestLine {
+	index := make(map[string]*BacktestLine)
+	var order []string
+	for _, s := range sheets {
+		version, ok := reg.At(s.Date)
+		for _, sl := range s.Lines {
+			b := index[sl.Manager]
+			if b == nil {
+				b = &BacktestLine{Manager: sl.Manager}
+				index[sl.Manager] = b
+				order = append(order, sl.Manager)
+			}
+			if sl.Absent {
+				continue
+			}
+			b.Days++
+			b.OldPoints += sl.Points
+			m, known := ws.Manager(sl.Manager)
+			if !known {
+				m = &Manager{ID: sl.Manager}
+			}
+			if ok {
+				_, pts := version.Score(m, &sl.Values)
+				b.NewPoints += pts
+			}
+		}
+	}
+	sort.Strings(order)
+	out := make([]BacktestLine, 0, len(order))
+	for _, id := range order {
+		b := index[id]
+		b.Diff = b.NewPoints - b.OldPoints
+		b.OldMoney, _ = ws.Money(b.OldPoints)
+		b.NewMoney, _ = ws.Money(b.NewPoints)
+		out = append(out, *b)
+	}
+	return out
+}

@@ -1,0 +1,97 @@
+package domain
+
+import (
+	"regexp"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// Workspace is one company: its calendar, deadline, managers, regulation and
+// point value. Every other object belongs to exactly one workspace.
+type Workspace struct {
+	ID       string
+	Name     string
+	Timezone string         // IANA name, e.g. Europe/Moscow
+	Location *time.Location // loaded from Timezone
+
+	// Deadline is the local clock time by which a day's work must be in the
+	// CRM; Grace only absorbs CRM and sync lag after it.
+	Deadline Clock
+	Grace    time.Duration
+
+	WorkingWeekdays  [7]bool // indexed by time.Weekday
+	Holidays         []Date  // days off that would otherwise be working days
+	ExtraWorkingDays []Date  // moved working days (e.g. a Saturday)
+
+	MinCallSeconds int
+	Currency       string
+	PointValue     decimal.Decimal
+	BonusCap       decimal.NullDecimal // limits a positive statement amount
+	FineCap        decimal.NullDecimal // limits a negative statement amount (given as a positive number)
+
+	Managers   []Manager
+	Regulation Regulation
+}
+
+// Clock is a local time of day.
+type Clock struct{ Hour, Minute int }
+
+func (c Clock) String() string {
+	return string([]byte{byte('0' + c.Hour/10), byte('0' + c.Hour%10), ':', byte('0' + c.Minute/10), byte('0' + c.Minute%10)})
+}
+
+// MaxGrace is the largest grace a workspace may set.
+const MaxGrace = 60 * time.Minute
+
+var workspaceIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
+
+// ValidWorkspaceID reports whether id is a valid workspace or manager id:
+// lower-case letters, digits and dashes.
+func ValidWorkspaceID(id string) bool { return workspaceIDPattern.MatchString(id) }
+
+// Manager is an employee being scored, mapped to one or more CRM user ids.
+type Manager struct {
+	ID       string
+	Name     string
+	Team     string
+	CRMIDs   []string
+	Absences []Absence
+}
+
+// Absence is a span of days (inclusive) on which a manager is not scored.
+type Absence struct {
+	From, To Date
+	Reason   string // vacation, sick, …
+}
+
+// AbsentOn reports whether m is absent on d.
+func (m *Manager) AbsentOn(d Date) bool {
+	for _, a := range m.Absences {
+		if !d.Before(a.From) && !d.After(a.To) {
+			return true
+		}
+	}
+	return false
+}
+
+// Manager returns the manager with the given id.
+func (w *Workspace) Manager(id string) (*Manager, bool) {
+	for i := range w.Managers {
+		if w.Managers[i].ID == id {
+			return &w.Managers[i], true
+		}
+	}
+	return nil, false
+}
+
+// ManagerIndex maps CRM user ids to manager ids.
+func (w *Workspace) ManagerIndex() map[string]string {
+	idx := make(map[string]string)
+	for _, m := range w.Managers {
+		for _, c := range m.CRMIDs {
+			idx[c] = m.ID
+		}
+	}
+	return idx
+}

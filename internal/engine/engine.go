@@ -1,0 +1,315 @@
+// Package engine runs reglament's use cases — apply a workspace, import
+// records, build the live table, finalize days, adjust, produce statements,
+// backtest and explain — over the domain and the store. The CLI, the web
+// server and the background jobs all call it, so they show the same numbers.
+package engine
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"reglament/internal/csvimport"
+	"reglament/internal/domain"
+	"reglament/internal/store"
+)
+
+// Engine is the application service. Now is injected so that tests can
+// stand at any moment around a deadline.
+type Engine struct {
+	Store *store.Store
+	Now   func() time.Time
+}
+
+// New returns an engine over s using now as its clock (time.Now when nil).
+func New(s *store.Store, now func() time.Time) *Engine {
+	if now == nil {
+		now = time.Now
+	}
+	return &Engine{Store: s, Now: now}
+}
+
+// Apply creates or updates a workspace from its parsed definition.
+func (e *Engine) Apply(ctx context.Context, ws *domain.Workspace, actor string) (store.ApplyResult, error) {
+	return e.Store.ApplyWorkspace(ctx, ws, actor, e.Now())
+}
+
+// Workspace loads a workspace by id.
+func (e *Engine) Workspace(ctx context.Context, id string) (*domain.Workspace, error) {
+	return e.Store.FindWorkspace(ctx, id)
+}
+
+// Import parses a CSV file of the given kind and upserts it, all or nothing.
+// The import moment becomes the data watermark: what the file holds is
+// taken as the CRM's truth up to now.
+func (e *Engine) Import(ctx context.Context, workspace, kind, filename string, r io.Reader, actor string) (store.UpsertResult, error) {
+	ws, err := e.Store.FindWorkspace(ctx, workspace)
+	if err != nil {
+		return store.UpsertResult{}, err
+	}
+	batch, err := csvimport.Parse(kind, filename, r, ws.Location)
+	if err != nil {
+		return store.UpsertResult{}, err
+	}
+	now := e.Now()
+	return e.Store.UpsertRecords(ctx, ws.ID, batch, now, actor, now)
+}
+
+// Draft computes the live sheet of day d from the records stored now, with
+// that day's adjustments applied. It stores nothing.
+func (e *Engine) Draft(ctx context.Context, ws *domain.Workspace, d domain.Date) (*domain.DaySheet, error) {
+	if !ws.IsWorkingDay(d) {
+		return nil, domain.Errorf(domain.EINVALID, "%s is not a working day of workspace %q", d, ws.ID)
+	}
+	data, err := e.Store.LoadDay(ctx, ws.ID, ws.Window(d))
+	if err != nil {
+		return nil, err
+	}
+	sheet := domain.BuildSheet(ws, d, data)
+	sheet.ComputedAt = e.Now().UTC()
+	if sheet.Watermark, err = e.Store.Watermark(ctx, ws.ID); err != nil {
+		return nil, err
+	}
+	if err := e.applyAdjustments(ctx, ws.ID, &sheet); err != nil {
+		return nil, err
+	}
+	return &sheet, nil
+}
+
+// Table returns the sheet of day d as people should see it: the final sheet
+// (latest version) when there is one, else the live draft.
+func (e *Engine) Table(ctx context.Context, workspace string, d domain.Date) (*domain.DaySheet, error) {
+	ws, err := e.Store.FindWorkspace(ctx, workspace)
+	if err != nil {
+		return nil, err
+	}
+	sheet, err := e.Store.FindSheet(ctx, ws.ID, d)
+	if domain.ErrorCode(err) == domain.ENOTFOUND {
+		return e.Draft(ctx, ws, d)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := e.applyAdjustments(ctx, ws.ID, sheet); err != nil {
+		return nil, err
+	}
+	return sheet, nil
+}
+
+func (e *Engine) applyAdjustments(ctx context.Context, workspace string, sheet *domain.DaySheet) error {
+	adjs, err := e.Store.FindAdjustments(ctx, workspace, sheet.Date, sheet.Date)
+	if err != nil {
+		return err
+	}
+	sheet.ApplyAdjustments(adjs)
+	return nil
+}
+
+// FinalizeResult reports one finalization.
+type FinalizeResult struct {
+	Sheet   *domain.DaySheet
+	Created bool // false when the day was already final
+}
+
+// Finalize freezes the sheet of working day d. It refuses before
+// cutoff(d)+grace. It is idempotent: when the day is already final it
+// returns the stored sheet and changes nothing.
+func (e *Engine) Finalize(ctx context.Context, workspace string, d domain.Date, actor string) (FinalizeResult, error) {
+	ws, err := e.Store.FindWorkspace(ctx, workspace)
+	if err != nil {
+		return FinalizeResult{}, err
+	}
+	return e.finalize(ctx, ws, d, actor)
+}
+
+func (e *Engine) finalize(ctx context.Context, ws *domain.Workspace, d domain.Date, actor string) (FinalizeResult, error) {
+	if existing, err := e.Store.FindSheet(ctx, ws.ID, d); err == nil {
+		return FinalizeResult{Sheet: existing}, nil
+	} else if domain.ErrorCode(err) != domain.ENOTFOUND {
+		return FinalizeResult{}, err
+	}
+	win := ws.Window(d)
+	if now := e.Now(); now.Before(win.Deadline()) {
+		return FinalizeResult{}, domain.Errorf(domain.EINVALID, "day %s is not over yet: it can be finalized after %s",
+			d, win.Deadline().In(ws.Location).Format("2006-01-02 15:04 MST"))
+	}
+	sheet, err := e.Draft(ctx, ws, d)
+	if err != nil {
+		return FinalizeResult{}, err
+	}
+	sheet.Status = domain.SheetFinal
+	sheet.Version = 1
+	sheet.Stale = sheet.Watermark.Before(win.To)
+	sheet.RequestedBy = actor
+	created, existing, err := e.Store.CreateFinalSheet(ctx, sheet)
+	if err != nil {
+		return FinalizeResult{}, fmt.Errorf("engine: finalize %s: %w", d, err)
+	}
+	if !created {
+		sheet = existing
+	}
+	if err := e.applyAdjustments(ctx, ws.ID, sheet); err != nil {
+		return FinalizeResult{}, err
+	}
+	return FinalizeResult{Sheet: sheet, Created: created}, nil
+}
+
+// FinalizeDue finalizes every working day whose cutoff+grace has passed and
+// that is not final yet, from the first regulation version's effective day
+// (nothing is scored before rules exist) up to now. It is the catch-up after
+// downtime, and safe to run any number of times.
+func (e *Engine) FinalizeDue(ctx context.Context, workspace, actor string) ([]FinalizeResult, error) {
+	ws, err := e.Store.FindWorkspace(ctx, workspace)
+	if err != nil {
+		return nil, err
+	}
+	if len(ws.Regulation) == 0 {
+		return nil, domain.Errorf(domain.EINVALID, "workspace %q has no regulation: nothing to finalize", ws.ID)
+	}
+	now := e.Now()
+	from, to := ws.Regulation[0].Effective, ws.Today(now)
+	final, err := e.Store.FindSheets(ctx, ws.ID, from, to)
+	if err != nil {
+		return nil, err
+	}
+	done := make(map[domain.Date]bool, len(final))
+	for _, s := range final {
+		done[s.Date] = true
+	}
+	var results []FinalizeResult
+	for _, d := range ws.WorkingDays(from, to) {
+		if done[d] || now.Before(ws.Window(d).Deadline()) {
+			continue
+		}
+		r, err := e.finalize(ctx, ws, d, actor)
+		if err != nil {
+			return results, err
+		}
+		results = append(results, r)
+	}
+	return results, nil
+}
+
+// Recompute stores a new version of a final day's sheet computed from the
+// records stored now, keeping every earlier version, and records who asked
+// and why.
+func (e *Engine) Recompute(ctx context.Context, workspace string, d domain.Date, by, reason string) (*domain.DaySheet, error) {
+	if by == "" || reason == "" {
+		return nil, domain.Errorf(domain.EINVALID, "recompute: who asks (--by) and why (--reason) are required")
+	}
+	ws, err := e.Store.FindWorkspace(ctx, workspace)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := e.Store.FindSheet(ctx, ws.ID, d); err != nil {
+		if domain.ErrorCode(err) == domain.ENOTFOUND {
+			return nil, domain.Errorf(domain.EINVALID, "day %s is not final yet: finalize it first", d)
+		}
+		return nil, err
+	}
+	sheet, err := e.Draft(ctx, ws, d)
+	if err != nil {
+		return nil, err
+	}
+	sheet.Status = domain.SheetFinal
+	sheet.Stale = sheet.Watermark.Before(sheet.Cutoff)
+	sheet.RequestedBy, sheet.Reason = by, reason
+	if err := e.Store.AddSheetVersion(ctx, sheet); err != nil {
+		return nil, err
+	}
+	return sheet, nil
+}
+
+// Adjust records an audited correction of a manager's points on a day.
+func (e *Engine) Adjust(ctx context.Context, a *domain.Adjustment) error {
+	ws, err := e.Store.FindWorkspace(ctx, a.Workspace)
+	if err != nil {
+		return err
+	}
+	if err := a.Validate(ws); err != nil {
+		return err
+	}
+	if !ws.IsWorkingDay(a.Date) {
+		return domain.Errorf(domain.EINVALID, "adjustment: %s is not a working day of workspace %q", a.Date, ws.ID)
+	}
+	a.CreatedAt = e.Now().UTC()
+	return e.Store.CreateAdjustment(ctx, a)
+}
+
+// Statement sums the final sheets and adjustments of a period.
+func (e *Engine) Statement(ctx context.Context, workspace string, p domain.Period) (*domain.Statement, error) {
+	ws, err := e.Store.FindWorkspace(ctx, workspace)
+	if err != nil {
+		return nil, err
+	}
+	sheets, err := e.Store.FindSheets(ctx, ws.ID, p.From, p.To)
+	if err != nil {
+		return nil, err
+	}
+	adjs, err := e.Store.FindAdjustments(ctx, ws.ID, p.From, p.To)
+	if err != nil {
+		return nil, err
+	}
+	st := domain.BuildStatement(ws, p, sheets, adjs)
+	return &st, nil
+}
+
+// Backtest rescores the final sheets of a period with another regulation,
+// changing nothing.
+func (e *Engine) Backtest(ctx context.Context, workspace string, reg domain.Regulation, p domain.Period) ([]domain.BacktestLine, error) {
+	ws, err := e.Store.FindWorkspace(ctx, workspace)
+	if err != nil {
+		return nil, err
+	}
+	sheets, err := e.Store.FindSheets(ctx, ws.ID, p.From, p.To)
+	if err != nil {
+		return nil, err
+	}
+	return domain.Backtest(ws, reg, sheets), nil
+}
+
+// Explanation is the answer to "why is this number what it is".
+type Explanation struct {
+	Workspace *domain.Workspace
+	Manager   string
+	Date      domain.Date
+	Indicator domain.Indicator
+	Window    domain.Window
+	// Value is the number the sheet shows (final or draft); Recomputed is
+	// what the records stored now give. They differ only when the CRM
+	// rewrote history after the sheet was frozen.
+	Value      string
+	Recomputed string
+	Status     string
+	Evidence   []domain.Evidence
+}
+
+// Why lists the records behind one indicator of one manager's day, each
+// with the reason it counts or not.
+func (e *Engine) Why(ctx context.Context, workspace, manager string, d domain.Date, ind domain.Indicator) (*Explanation, error) {
+	ws, err := e.Store.FindWorkspace(ctx, workspace)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := ws.Manager(manager); !ok {
+		return nil, domain.Errorf(domain.ENOTFOUND, "manager %q not found in workspace %q", manager, ws.ID)
+	}
+	sheet, err := e.Table(ctx, ws.ID, d)
+	if err != nil {
+		return nil, err
+	}
+	win := ws.Window(d)
+	data, err := e.Store.LoadDay(ctx, ws.ID, win)
+	if err != nil {
+		return nil, err
+	}
+	x := &Explanation{Workspace: ws, Manager: manager, Date: d, Indicator: ind, Window: win, Status: sheet.Status,
+		Evidence: domain.Explain(ws, win, data, manager, ind)}
+	if l, ok := sheet.Line(manager); ok {
+		x.Value = l.Values.Format(ind)
+	}
+	values, _ := domain.ComputeValues(ws, win, data)
+	x.Recomputed = values[manager].Format(ind)
+	return x, nil
+}

@@ -40,7 +40,7 @@ func (m *Main) runDemo(ctx context.Context, env *runEnv, args []string) error {
 	default:
 		return err
 	}
-	if _, err := eng.Store.UpsertRecords(ctx, ws.ID, demo.Records(generated, now), now, "demo", now); err != nil {
+	if _, err := eng.Store.UpsertRecords(ctx, ws.ID, demo.Records(ws, now), now, "demo", now); err != nil {
 		return err
 	}
 	results, err := eng.FinalizeDue(ctx, ws.ID, "demo")

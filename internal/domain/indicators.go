@@ -267,9 +267,14 @@ func Evaluate(ws *Workspace, win Window, data *DayData, emit func(Evidence)) {
 		d := &data.Deals[i]
 		e := Evidence{CRMUser: d.Responsible, Kind: KindDeal, Source: d.Source, ExternalID: d.ExternalID,
 			Title: d.Title, Entered: d.CreatedAt, Amount: d.Amount}
-		if d.Closed() && win.Contains(d.ClosedAt) && !d.CreatedAt.After(cutoff) {
+		if d.Closed() && win.Contains(d.ClosedAt) {
 			e.Happened = d.ClosedAt
 			e.Counted, e.Reason = verdict(d.deletedBy(cutoff), ReasonDeleted)
+			if e.Counted && !win.EnteredInTime(d.CreatedAt) {
+				// A close backdated into the window by a deal entered after
+				// the deadline came too late to count.
+				e.Counted, e.Reason = false, ReasonEnteredLate
+			}
 			if d.Status == DealWon {
 				e.Indicator = DealsWon
 				send(e)

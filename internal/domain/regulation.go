@@ -1,7 +1,6 @@
 package domain
 
 import (
-	"encoding/json"
 	"slices"
 	"sort"
 
@@ -78,11 +77,31 @@ type RegulationVersion struct {
 	Rules     []Rule `json:"rules"`
 }
 
-// Equal reports whether v and w hold the same rules from the same day.
+// Equal reports whether v and w hold the same rules from the same day,
+// comparing targets as numbers (30 equals 30.0).
 func (v *RegulationVersion) Equal(w *RegulationVersion) bool {
-	a, _ := json.Marshal(v)
-	b, _ := json.Marshal(w)
-	return string(a) == string(b)
+	if v.Effective != w.Effective || len(v.Rules) != len(w.Rules) {
+		return false
+	}
+	for i := range v.Rules {
+		if !v.Rules[i].equal(&w.Rules[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func (r *Rule) equal(o *Rule) bool {
+	if r.Indicator != o.Indicator || r.Op != o.Op || !r.Target.Equal(o.Target) || r.Pass != o.Pass || r.Fail != o.Fail ||
+		!slices.Equal(r.Teams, o.Teams) || !slices.Equal(r.Managers, o.Managers) || len(r.Targets) != len(o.Targets) {
+		return false
+	}
+	for id, t := range r.Targets {
+		if u, ok := o.Targets[id]; !ok || !t.Equal(u) {
+			return false
+		}
+	}
+	return true
 }
 
 // Regulation is a workspace's versioned rules, ordered by effective day.

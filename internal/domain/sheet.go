@@ -63,6 +63,9 @@ func BuildSheet(ws *Workspace, d Date, data *DayData) DaySheet {
 		if scored && !line.Absent {
 			line.Rules, line.Points = version.Score(m, &line.Values)
 		}
+		if line.Rules == nil {
+			line.Rules = []RuleOutcome{}
+		}
 		line.Total = line.Points
 		sheet.Lines = append(sheet.Lines, line)
 	}
@@ -113,6 +116,9 @@ type Adjustment struct {
 
 // Validate checks an adjustment against its workspace.
 func (a *Adjustment) Validate(ws *Workspace) error {
+	if a.Workspace != ws.ID {
+		return Errorf(EINVALID, "adjustment: workspace %q does not match %q", a.Workspace, ws.ID)
+	}
 	if _, ok := ws.Manager(a.Manager); !ok {
 		return Errorf(EINVALID, "adjustment: unknown manager %q in workspace %q", a.Manager, ws.ID)
 	}

@@ -111,12 +111,11 @@ func BuildStatement(ws *Workspace, p Period, sheets []DaySheet, adjs []Adjustmen
 		st.Lines = append(st.Lines, StatementLine{Manager: id, Name: id})
 		return &st.Lines[len(st.Lines)-1]
 	}
-	final := make(map[Date]bool)
-	for _, s := range sheets {
-		if s.Date.Before(p.From) || s.Date.After(p.To) {
-			continue
+	final := make(map[Date]*DaySheet)
+	for i := range sheets {
+		if s := &sheets[i]; !s.Date.Before(p.From) && !s.Date.After(p.To) {
+			final[s.Date] = s
 		}
-		final[s.Date] = true
 	}
 	for i := range ws.Managers {
 		m := &ws.Managers[i]
@@ -124,16 +123,24 @@ func BuildStatement(ws *Workspace, p Period, sheets []DaySheet, adjs []Adjustmen
 		l.Name = m.Name
 		for _, d := range days {
 			l.WorkingDays++
-			switch {
-			case m.AbsentOn(d):
+			// A final day counts absence as the frozen sheet recorded it; an
+			// absence entered later is a matter for an adjustment.
+			if s := final[d]; s != nil {
+				if sl, ok := s.Line(m.ID); ok && sl.Absent {
+					l.DaysAbsent++
+				}
+				continue
+			}
+			if m.AbsentOn(d) {
 				l.DaysAbsent++
-			case !final[d]:
+			} else {
 				l.DaysPending++
 			}
 		}
 	}
-	for _, s := range sheets {
-		if !final[s.Date] {
+	for i := range sheets {
+		s := &sheets[i]
+		if final[s.Date] != s {
 			continue
 		}
 		for _, sl := range s.Lines {

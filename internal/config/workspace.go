@@ -1,0 +1,339 @@
+package config
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"go.yaml.in/yaml/v3"
+
+	"reglament/internal/domain"
+)
+
+// Defaults of a workspace file, as DESIGN.md states them.
+const (
+	DefaultDeadline       = "18:00"
+	DefaultGrace          = 10 * time.Minute
+	DefaultMinCallSeconds = 1
+	DefaultCurrency       = "RUB"
+)
+
+var (
+	workspaceFields = []string{"workspace", "name", "timezone", "deadline", "grace", "working_days", "holidays",
+		"extra_working_days", "min_call_seconds", "currency", "point_value", "caps", "managers", "regulation"}
+	capsFields    = []string{"bonus", "fine"}
+	managerFields = []string{"id", "name", "crm_ids", "team", "absences"}
+	absenceFields = []string{"from", "to", "reason"}
+
+	// weekdays are the names of working_days, indexed by time.Weekday.
+	weekdays        = [7]string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
+	weekdayList     = "mon, tue, wed, thu, fri, sat, sun"
+	defaultWeekdays = []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday}
+
+	deadlinePattern    = regexp.MustCompile(`^(\d{1,2}):(\d{2})$`)
+	defaultDeadline, _ = parseClock(DefaultDeadline)
+	currencyPattern    = regexp.MustCompile(`^[A-Z]{3}$`)
+)
+
+// ParseWorkspace reads a workspace file in the format of `reglament apply`.
+// filename is used only in messages. Absent fields take their defaults
+// (name = id, deadline 18:00, grace 10m, working days mon–fri, minimum call
+// 1 s, currency RUB, point value 0) and the regulation's versions are sorted
+// by effective day. On failure it returns a *domain.Error with code
+// domain.EINVALID whose message lists every problem found, one a line, in
+// file order.
+func ParseWorkspace(filename string, data []byte) (*domain.Workspace, error) {
+	p := &parser{file: filename}
+	root := p.document(data)
+	if root == nil {
+		return nil, p.err()
+	}
+	ws := p.workspace(root)
+	if err := p.err(); err != nil {
+		return nil, err
+	}
+	return ws, nil
+}
+
+// workspace reads the top-level mapping of a workspace file.
+func (p *parser) workspace(root *yaml.Node) *domain.Workspace {
+	f := p.mapping(root, "", workspaceFields)
+	ws := &domain.Workspace{
+		Deadline:       defaultDeadline,
+		Grace:          DefaultGrace,
+		MinCallSeconds: DefaultMinCallSeconds,
+		Currency:       DefaultCurrency,
+	}
+	for _, d := range defaultWeekdays {
+		ws.WorkingWeekdays[d] = true
+	}
+
+	if n, path, ok := p.required(f, "workspace"); ok {
+		if id, ok := p.nonEmpty(n, path); ok {
+			if !domain.ValidWorkspaceID(id) {
+				p.errorf(n, path, "invalid workspace id %q: use lower-case letters, digits and dashes", id)
+			}
+			ws.ID = id
+		}
+	}
+	ws.Name = ws.ID
+	if n, path, ok := f.get("name"); ok {
+		if name, ok := p.str(n, path); ok && strings.TrimSpace(name) != "" {
+			ws.Name = name
+		}
+	}
+	if n, path, ok := p.required(f, "timezone"); ok {
+		if tz, ok := p.nonEmpty(n, path); ok {
+			ws.Timezone, ws.Location = tz, p.location(n, path, tz)
+		}
+	}
+	if n, path, ok := f.get("deadline"); ok {
+		if s, ok := p.str(n, path); ok {
+			if c, ok := parseClock(s); ok {
+				ws.Deadline = c
+			} else {
+				p.errorf(n, path, "invalid time of day %q: want HH:MM, e.g. %q", s, DefaultDeadline)
+			}
+		}
+	}
+	if n, path, ok := f.get("grace"); ok {
+		if s, ok := p.str(n, path); ok {
+			d, err := time.ParseDuration(s)
+			switch {
+			case err != nil:
+				p.errorf(n, path, "invalid duration %q: want e.g. 10m", s)
+			case d < 0 || d > domain.MaxGrace:
+				p.errorf(n, path, "must be between 0 and %s, got %s", "60m", s)
+			default:
+				ws.Grace = d
+			}
+		}
+	}
+	if n, path, ok := f.get("working_days"); ok {
+		p.workingDays(n, path, &ws.WorkingWeekdays)
+	}
+	var holidays, extra []datedNode
+	if n, path, ok := f.get("holidays"); ok {
+		holidays = p.dates(n, path)
+	}
+	if n, path, ok := f.get("extra_working_days"); ok {
+		extra = p.dates(n, path)
+	}
+	for _, h := range holidays {
+		ws.Holidays = append(ws.Holidays, h.date)
+	}
+	for _, e := range extra {
+		for _, h := range holidays {
+			if h.date == e.date {
+				p.errorf(e.node, e.path, "date %s is also a holiday (line %d)", e.date, h.node.Line)
+			}
+		}
+		ws.ExtraWorkingDays = append(ws.ExtraWorkingDays, e.date)
+	}
+	if n, path, ok := f.get("min_call_seconds"); ok {
+		if v, ok := p.integer(n, path); ok {
+			if v < 0 {
+				p.errorf(n, path, "must not be negative, got %d", v)
+			}
+			ws.MinCallSeconds = v
+		}
+	}
+	if n, path, ok := f.get("currency"); ok {
+		if s, ok := p.str(n, path); ok {
+			if !currencyPattern.MatchString(s) {
+				p.errorf(n, path, "invalid currency %q: want a three-letter upper-case code such as RUB", s)
+			}
+			ws.Currency = s
+		}
+	}
+	if n, path, ok := f.get("point_value"); ok {
+		ws.PointValue, _ = p.decimalValue(n, path)
+	}
+	if n, path, ok := f.get("caps"); ok {
+		cf := p.mapping(n, path, capsFields)
+		if n, path, ok := cf.get("bonus"); ok {
+			if d, ok := p.decimalValue(n, path); ok {
+				ws.BonusCap = decimal.NewNullDecimal(d)
+			}
+		}
+		if n, path, ok := cf.get("fine"); ok {
+			if d, ok := p.decimalValue(n, path); ok {
+				ws.FineCap = decimal.NewNullDecimal(d)
+			}
+		}
+	}
+
+	var refs *managerRefs
+	if n, path, ok := p.required(f, "managers"); ok {
+		ws.Managers = p.managers(n, path)
+		refs = newManagerRefs(ws.Managers)
+	}
+	ws.Regulation = domain.Regulation{}
+	if n, path, ok := f.get("regulation"); ok {
+		ws.Regulation = p.regulation(n, path, refs)
+	}
+	return ws
+}
+
+// location loads an IANA time zone.
+func (p *parser) location(n *yaml.Node, path, tz string) *time.Location {
+	if tz == "Local" {
+		p.errorf(n, path, "time zone must be an IANA name such as Europe/Moscow, not %q", tz)
+		return nil
+	}
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		p.errorf(n, path, "unknown time zone %q", tz)
+		return nil
+	}
+	return loc
+}
+
+// parseClock parses HH:MM (H:MM is accepted too).
+func parseClock(s string) (domain.Clock, bool) {
+	m := deadlinePattern.FindStringSubmatch(s)
+	if m == nil {
+		return domain.Clock{}, false
+	}
+	h, _ := strconv.Atoi(m[1])
+	minute, _ := strconv.Atoi(m[2])
+	if h > 23 || minute > 59 {
+		return domain.Clock{}, false
+	}
+	return domain.Clock{Hour: h, Minute: minute}, true
+}
+
+// workingDays reads a non-empty list of weekday names into days.
+func (p *parser) workingDays(n *yaml.Node, path string, days *[7]bool) {
+	items, ok := p.list(n, path)
+	if !ok {
+		return
+	}
+	if len(items) == 0 {
+		p.errorf(n, path, "must name at least one working day")
+		return
+	}
+	var set [7]bool
+	for i, item := range items {
+		ip := index(path, i)
+		s, ok := p.str(item, ip)
+		if !ok {
+			continue
+		}
+		d := -1
+		for wd, name := range weekdays {
+			if strings.EqualFold(s, name) {
+				d = wd
+			}
+		}
+		switch {
+		case d < 0:
+			p.errorf(item, ip, "unknown weekday %q (known: %s)", s, weekdayList)
+		case set[d]:
+			p.errorf(item, ip, "weekday %s listed twice", weekdays[d])
+		default:
+			set[d] = true
+		}
+	}
+	*days = set
+}
+
+// managers reads the non-empty list of managers.
+func (p *parser) managers(n *yaml.Node, path string) []domain.Manager {
+	items, ok := p.list(n, path)
+	if !ok {
+		return nil
+	}
+	if len(items) == 0 {
+		p.errorf(n, path, "must list at least one manager")
+		return nil
+	}
+	type owner struct {
+		manager string
+		line    int
+	}
+	ids := make(map[string]int, len(items))
+	crmOwners := make(map[string]owner)
+	out := make([]domain.Manager, 0, len(items))
+	for i, item := range items {
+		mp := index(path, i)
+		f := p.mapping(item, mp, managerFields)
+		if !f.ok {
+			continue
+		}
+		var m domain.Manager
+		if n, path, ok := p.required(f, "id"); ok {
+			if id, ok := p.nonEmpty(n, path); ok {
+				switch line, dup := ids[id]; {
+				case !domain.ValidWorkspaceID(id):
+					p.errorf(n, path, "invalid manager id %q: use lower-case letters, digits and dashes", id)
+				case dup:
+					p.errorf(n, path, "duplicate manager %q (first at line %d)", id, line)
+				default:
+					ids[id] = n.Line
+				}
+				m.ID = id
+			}
+		}
+		m.Name = m.ID
+		if n, path, ok := f.get("name"); ok {
+			if name, ok := p.str(n, path); ok && strings.TrimSpace(name) != "" {
+				m.Name = name
+			}
+		}
+		if n, path, ok := f.get("team"); ok {
+			m.Team, _ = p.str(n, path)
+		}
+		if n, path, ok := f.get("crm_ids"); ok {
+			crmIDs := p.stringList(n, path, "crm id")
+			for _, c := range crmIDs {
+				if prev, dup := crmOwners[c.value]; dup {
+					p.errorf(c.node, c.path, "crm id %q is used by two managers: %q (line %d) and %q", c.value, prev.manager, prev.line, m.ID)
+					continue
+				}
+				crmOwners[c.value] = owner{m.ID, c.node.Line}
+			}
+			m.CRMIDs = values(crmIDs)
+		}
+		if n, path, ok := f.get("absences"); ok {
+			m.Absences = p.absences(n, path)
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// absences reads a manager's list of absences.
+func (p *parser) absences(n *yaml.Node, path string) []domain.Absence {
+	items, ok := p.list(n, path)
+	if !ok {
+		return nil
+	}
+	out := make([]domain.Absence, 0, len(items))
+	for i, item := range items {
+		ap := index(path, i)
+		f := p.mapping(item, ap, absenceFields)
+		if !f.ok {
+			continue
+		}
+		var a domain.Absence
+		fromNode, fromPath, fromOK := p.required(f, "from")
+		if fromOK {
+			a.From, fromOK = p.date(fromNode, fromPath)
+		}
+		toNode, toPath, toOK := p.required(f, "to")
+		if toOK {
+			a.To, toOK = p.date(toNode, toPath)
+		}
+		if fromOK && toOK && a.From.After(a.To) {
+			p.errorf(toNode, toPath, "absence ends (%s) before it starts (%s)", a.To, a.From)
+		}
+		if n, path, ok := f.get("reason"); ok {
+			a.Reason, _ = p.str(n, path)
+		}
+		out = append(out, a)
+	}
+	return out
+}

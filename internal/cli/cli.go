@@ -247,6 +247,7 @@ func (m *Main) runApply(ctx context.Context, env *runEnv, args []string) error {
 	switch {
 	case res.Created:
 		fmt.Fprintln(m.Stdout, lang.T("apply.created", ws.ID))
+		return nil
 	case len(res.Changes) == 0:
 		fmt.Fprintln(m.Stdout, lang.T("apply.unchanged", ws.ID))
 		return nil

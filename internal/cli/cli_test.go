@@ -131,3 +131,31 @@ func TestUnknownCommand(t *testing.T) {
 		t.Errorf("got exit %d, stderr %q; want 2 and the command named", code, stderr)
 	}
 }
+
+func TestDemoCreatesThenReuses(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "demo.db")
+	now := time.Date(2026, 11, 18, 11, 37, 0, 0, time.UTC)
+	code, stdout, stderr := run(t, db, now, "demo")
+	if code != 0 {
+		t.Fatalf("demo exited %d: %s", code, stderr)
+	}
+	for _, want := range []string{"Контрольная таблица за 2026-11-18", "черновик", "Ведомость за 2026-11", "Демо-компания готова"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("demo output lacks %q:\n%s", want, stdout)
+		}
+	}
+	// A second run, later the same day, reuses the database: no past day is
+	// finalized again, and the numbers of final days do not move.
+	code, stdout2, stderr := run(t, db, now.Add(2*time.Hour), "demo")
+	if code != 0 {
+		t.Fatalf("second demo exited %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout2, "зафиксировано дней: 0") {
+		t.Errorf("second demo finalized days again:\n%s", stdout2)
+	}
+	_, before, _ := run(t, db, now, "table", "--workspace", "demo", "--date", "2026-11-17", "--format", "csv")
+	_, after, _ := run(t, db, now.Add(4*time.Hour), "table", "--workspace", "demo", "--date", "2026-11-17", "--format", "csv")
+	if before != after || !strings.Contains(before, ",final,") {
+		t.Errorf("final day changed between runs:\n%s\n%s", before, after)
+	}
+}

@@ -36,9 +36,8 @@ func (r renderer) csv(rows [][]string) error {
 	return nil
 }
 
-// table writes rows as aligned columns; numbers are right-aligned by the
-// caller padding nothing: tabwriter aligns left, which reads well enough
-// for short counts and keeps Cyrillic headers intact.
+// table writes rows as aligned columns. tabwriter counts runes, so
+// Cyrillic cells align as well as Latin ones.
 func (r renderer) table(rows [][]string) error {
 	tw := tabwriter.NewWriter(r.w, 0, 0, 2, ' ', 0)
 	for _, row := range rows {
@@ -56,6 +55,13 @@ func managerName(ws *domain.Workspace, id string) string {
 
 func localTime(ws *domain.Workspace, t time.Time) string {
 	return t.In(ws.Location).Format("2006-01-02 15:04")
+}
+
+func preciseTime(ws *domain.Workspace, t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.In(ws.Location).Format("2006-01-02 15:04:05")
 }
 
 func (r renderer) duration(d time.Duration) string {
@@ -184,7 +190,7 @@ func (r renderer) statement(format string, ws *domain.Workspace, st *domain.Stat
 		return r.csv(rows)
 	}
 	l := r.lang
-	fmt.Fprintln(r.w, l.T("statement.title", st.Period, st.From, st.To, ws.Name, domain.NewMoney(st.PointValue), st.Currency))
+	fmt.Fprintln(r.w, l.T("statement.title", st.Period, st.From, st.To, ws.Name, domain.NewMoney(st.PointValue).String(), st.Currency))
 	if ws.BonusCap.Valid || ws.FineCap.Valid {
 		capText := func(c domain.Money, ok bool) string {
 			if !ok {
@@ -310,9 +316,10 @@ func (r renderer) why(format string, x *engine.Explanation) error {
 		if e.Title != "" && e.Kind != domain.KindActivity {
 			title += " «" + e.Title + "»"
 		} else if e.Kind == domain.KindActivity {
-			title += " (" + e.Title + ")"
+			title += " (" + l.T("activity."+e.Title) + ")"
 		}
-		row := []string{mark, title, l.T("why.happened") + " " + localTime(ws, e.Happened), l.T("why.entered") + " " + localTime(ws, e.Entered)}
+		// Seconds matter here: the edges of a window are one second apart.
+		row := []string{mark, title, l.T("why.happened") + " " + preciseTime(ws, e.Happened), l.T("why.entered") + " " + preciseTime(ws, e.Entered)}
 		if e.Indicator == domain.WonAmount {
 			row = append(row, e.Amount.StringFixed(2))
 		}

@@ -1,6 +1,8 @@
 package domain
 
 import (
+	"fmt"
+	"io"
 	"strconv"
 
 	"github.com/shopspring/decimal"
@@ -14,6 +16,10 @@ type Money struct{ decimal.Decimal }
 func NewMoney(d decimal.Decimal) Money { return Money{d.Round(2)} }
 
 func (m Money) String() string { return m.StringFixed(2) }
+
+// Format makes every fmt verb print the two-decimal form; without it the
+// embedded decimal's own Format would win.
+func (m Money) Format(f fmt.State, _ rune) { io.WriteString(f, m.String()) }
 
 // MarshalJSON writes the amount as a decimal string with two decimals.
 func (m Money) MarshalJSON() ([]byte, error) { return []byte(strconv.Quote(m.StringFixed(2))), nil }

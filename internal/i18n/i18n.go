@@ -115,6 +115,9 @@ var catalog = map[string][2]string{
 	"kind.task":     {"задача", "task"},
 	"kind.activity": {"активность", "activity"},
 
+	"activity.call":    {"звонок", "call"},
+	"activity.meeting": {"встреча", "meeting"},
+
 	"status.draft": {"черновик", "draft"},
 	"status.final": {"итоговый", "final"},
 

@@ -1,0 +1,348 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"reglament/internal/domain"
+)
+
+// CreateFinalSheet stores sheet as version 1 of its day's final sheet,
+// exactly once however many callers race: when the day is final already it
+// stores nothing and returns created=false and the latest stored version.
+// It sets sheet.Status and sheet.Version and audits "finalize".
+func (s *Store) CreateFinalSheet(ctx context.Context, sheet *domain.DaySheet) (created bool, existing *domain.DaySheet, err error) {
+	if err := validateSheet(sheet); err != nil {
+		return false, nil, fmt.Errorf("store: finalize sheet %s: %w", sheet.Date, err)
+	}
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		if err := s.lockWorkspace(ctx, tx, sheet.Workspace); err != nil {
+			return err
+		}
+		if err := requireWorkspace(ctx, tx, sheet.Workspace); err != nil {
+			return err
+		}
+		inserted, err := insertSheet(ctx, tx, sheet, 1)
+		if err != nil {
+			return err
+		}
+		if !inserted {
+			sheets, err := findSheets(ctx, tx, sheet.Workspace, sheet.Date, sheet.Date, true)
+			if err != nil {
+				return err
+			}
+			if len(sheets) != 1 {
+				return fmt.Errorf("sheet of %s vanished", sheet.Date)
+			}
+			existing = &sheets[0]
+			return nil
+		}
+		created = true
+		return appendAudit(ctx, tx, AuditEntry{Workspace: sheet.Workspace, Actor: sheet.RequestedBy, Action: "finalize",
+			Detail: sheetDetail(sheet, 1), At: auditTime(sheet.ComputedAt)})
+	})
+	if err != nil {
+		return false, nil, fmt.Errorf("store: finalize sheet %s: %w", sheet.Date, err)
+	}
+	if created {
+		sheet.Status, sheet.Version = domain.SheetFinal, 1
+	}
+	return created, existing, nil
+}
+
+// AddSheetVersion stores a recomputation of a final day as its next version,
+// keeping every earlier one. Who asked (RequestedBy) and why (Reason) are
+// required. It sets sheet.Version and audits "recompute".
+func (s *Store) AddSheetVersion(ctx context.Context, sheet *domain.DaySheet) error {
+	err := validateSheet(sheet)
+	if err == nil && (sheet.RequestedBy == "" || sheet.Reason == "") {
+		err = domain.Errorf(domain.EINVALID, "a new sheet version needs who asks for it and why")
+	}
+	if err != nil {
+		return fmt.Errorf("store: add sheet version %s: %w", sheet.Date, err)
+	}
+	var version int
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		if err := s.lockWorkspace(ctx, tx, sheet.Workspace); err != nil {
+			return err
+		}
+		var last sql.NullInt64
+		if err := tx.QueryRowContext(ctx, `SELECT MAX(version) FROM day_sheets WHERE workspace = $1 AND day = $2`,
+			sheet.Workspace, sheet.Date.String()).Scan(&last); err != nil {
+			return err
+		}
+		if !last.Valid {
+			return domain.Errorf(domain.ENOTFOUND, "day %s of workspace %q has no final sheet: finalize it first", sheet.Date, sheet.Workspace)
+		}
+		version = int(last.Int64) + 1
+		inserted, err := insertSheet(ctx, tx, sheet, version)
+		if err != nil {
+			return err
+		}
+		if !inserted {
+			return domain.Errorf(domain.ECONFLICT, "version %d of day %s was stored concurrently", version, sheet.Date)
+		}
+		return appendAudit(ctx, tx, AuditEntry{Workspace: sheet.Workspace, Actor: sheet.RequestedBy, Action: "recompute",
+			Detail: sheetDetail(sheet, version) + ": " + sheet.Reason, At: auditTime(sheet.ComputedAt)})
+	})
+	if err != nil {
+		return fmt.Errorf("store: add sheet version %s: %w", sheet.Date, err)
+	}
+	sheet.Status, sheet.Version = domain.SheetFinal, version
+	return nil
+}
+
+func validateSheet(sheet *domain.DaySheet) error {
+	if sheet.Workspace == "" || sheet.Date.IsZero() || sheet.Cutoff.IsZero() {
+		return domain.Errorf(domain.EINVALID, "a sheet needs a workspace, a date and a cutoff")
+	}
+	return nil
+}
+
+func sheetDetail(sheet *domain.DaySheet, version int) string {
+	d := fmt.Sprintf("%s version %d", sheet.Date, version)
+	if sheet.Stale {
+		d += " (stale)"
+	}
+	return d
+}
+
+func auditTime(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Now()
+	}
+	return t
+}
+
+// insertSheet inserts sheet as the given version with its lines, unless that
+// version exists; inserted reports which.
+func insertSheet(ctx context.Context, tx *sql.Tx, sheet *domain.DaySheet, version int) (inserted bool, err error) {
+	unknown, err := json.Marshal(sheet.UnknownUsers)
+	if err != nil {
+		return false, err
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO day_sheets (workspace, day, version, status, regulation_version, cutoff,
+		watermark, stale, computed_at, requested_by, reason, unknown_users)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+		ON CONFLICT (workspace, day, version) DO NOTHING`,
+		sheet.Workspace, sheet.Date.String(), version, domain.SheetFinal, nullDate(sheet.RegulationVersion),
+		sheet.Cutoff.UnixMicro(), micros(sheet.Watermark), sheet.Stale, micros(sheet.ComputedAt),
+		sheet.RequestedBy, sheet.Reason, string(unknown))
+	if err != nil {
+		return false, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return false, err
+	}
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO sheet_lines (workspace, day, version, position, manager, absent,
+		indicators, rules, points) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`)
+	if err != nil {
+		return false, err
+	}
+	defer stmt.Close()
+	for i, l := range sheet.Lines {
+		values, err := json.Marshal(l.Values)
+		if err != nil {
+			return false, err
+		}
+		rules, err := json.Marshal(l.Rules)
+		if err != nil {
+			return false, err
+		}
+		if _, err := stmt.ExecContext(ctx, sheet.Workspace, sheet.Date.String(), version, i, l.Manager, l.Absent,
+			string(values), string(rules), l.Points); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+// FindSheet returns the latest version of the final sheet of day.
+func (s *Store) FindSheet(ctx context.Context, workspace string, day domain.Date) (*domain.DaySheet, error) {
+	var sheets []domain.DaySheet
+	err := s.read(ctx, func(tx *sql.Tx) (err error) {
+		sheets, err = findSheets(ctx, tx, workspace, day, day, true)
+		return err
+	})
+	if err == nil && len(sheets) == 0 {
+		err = domain.Errorf(domain.ENOTFOUND, "day %s of workspace %q has no final sheet", day, workspace)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: find sheet %s: %w", day, err)
+	}
+	return &sheets[0], nil
+}
+
+// FindSheetVersions returns every stored version of the final sheet of day,
+// oldest first; none when the day is not final.
+func (s *Store) FindSheetVersions(ctx context.Context, workspace string, day domain.Date) ([]domain.DaySheet, error) {
+	var sheets []domain.DaySheet
+	err := s.read(ctx, func(tx *sql.Tx) (err error) {
+		sheets, err = findSheets(ctx, tx, workspace, day, day, false)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: find sheet versions %s: %w", day, err)
+	}
+	return sheets, nil
+}
+
+// FindSheets returns the latest version of each final sheet dated from from
+// to to inclusive, by date.
+func (s *Store) FindSheets(ctx context.Context, workspace string, from, to domain.Date) ([]domain.DaySheet, error) {
+	var sheets []domain.DaySheet
+	err := s.read(ctx, func(tx *sql.Tx) (err error) {
+		sheets, err = findSheets(ctx, tx, workspace, from, to, true)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: find sheets %s..%s: %w", from, to, err)
+	}
+	return sheets, nil
+}
+
+// latestOnly restricts a query on day_sheets or sheet_lines aliased x to the
+// latest version of each day.
+const latestOnly = ` AND x.version = (SELECT MAX(v.version) FROM day_sheets v WHERE v.workspace = x.workspace AND v.day = x.day)`
+
+// findSheets loads the sheets of days from..to, with their lines, in two
+// queries: sheets, then all their lines in order.
+func findSheets(ctx context.Context, tx *sql.Tx, workspace string, from, to domain.Date, latest bool) ([]domain.DaySheet, error) {
+	filter := ` WHERE x.workspace = $1 AND x.day >= $2 AND x.day <= $3`
+	if latest {
+		filter += latestOnly
+	}
+	args := []any{workspace, from.String(), to.String()}
+	var sheets []domain.DaySheet
+	type key struct {
+		day     string
+		version int
+	}
+	index := make(map[key]int)
+	err := queryRows(ctx, tx, `SELECT x.day, x.version, x.status, x.regulation_version, x.cutoff, x.watermark, x.stale,
+		x.computed_at, x.requested_by, x.reason, x.unknown_users FROM day_sheets x`+filter+` ORDER BY x.day, x.version`,
+		args, func(rows *sql.Rows) error {
+			sh := domain.DaySheet{Workspace: workspace}
+			var day, unknown string
+			var regulation sql.NullString
+			var cutoff, watermark, computed sql.NullInt64
+			if err := rows.Scan(&day, &sh.Version, &sh.Status, &regulation, &cutoff, &watermark, &sh.Stale,
+				&computed, &sh.RequestedBy, &sh.Reason, &unknown); err != nil {
+				return err
+			}
+			var err error
+			if sh.Date, err = domain.ParseDate(day); err != nil {
+				return err
+			}
+			if sh.RegulationVersion, err = parseNullDate(regulation); err != nil {
+				return err
+			}
+			if err := json.Unmarshal([]byte(unknown), &sh.UnknownUsers); err != nil {
+				return fmt.Errorf("sheet %s unknown users: %w", day, err)
+			}
+			sh.Cutoff, sh.Watermark, sh.ComputedAt = fromMicros(cutoff), fromMicros(watermark), fromMicros(computed)
+			index[key{day, sh.Version}] = len(sheets)
+			sheets = append(sheets, sh)
+			return nil
+		})
+	if err != nil || len(sheets) == 0 {
+		return sheets, err
+	}
+	err = queryRows(ctx, tx, `SELECT x.day, x.version, x.manager, x.absent, x.indicators, x.rules, x.points
+		FROM sheet_lines x`+filter+` ORDER BY x.day, x.version, x.position`, args, func(rows *sql.Rows) error {
+		var k key
+		var l domain.SheetLine
+		var values, rules string
+		if err := rows.Scan(&k.day, &k.version, &l.Manager, &l.Absent, &values, &rules, &l.Points); err != nil {
+			return err
+		}
+		if err := json.Unmarshal([]byte(values), &l.Values); err != nil {
+			return fmt.Errorf("sheet %s line %s indicators: %w", k.day, l.Manager, err)
+		}
+		if err := json.Unmarshal([]byte(rules), &l.Rules); err != nil {
+			return fmt.Errorf("sheet %s line %s rules: %w", k.day, l.Manager, err)
+		}
+		l.Total = l.Points
+		i, ok := index[k]
+		if !ok {
+			return fmt.Errorf("sheet %s version %d: lines without a sheet", k.day, k.version)
+		}
+		sheets[i].Lines = append(sheets[i].Lines, l)
+		return nil
+	})
+	return sheets, err
+}
+
+// CreateAdjustment stores an adjustment of a manager's points on a day,
+// setting its ID (and CreatedAt when zero), and audits "adjust". Points must
+// not be zero; a reason and an author are required.
+func (s *Store) CreateAdjustment(ctx context.Context, a *domain.Adjustment) error {
+	var err error
+	switch {
+	case a.Workspace == "" || a.Manager == "" || a.Date.IsZero():
+		err = domain.Errorf(domain.EINVALID, "adjustment: workspace, manager and date are required")
+	case a.Points == 0:
+		err = domain.Errorf(domain.EINVALID, "adjustment: points must not be zero")
+	case a.Reason == "":
+		err = domain.Errorf(domain.EINVALID, "adjustment: a reason is required")
+	case a.Author == "":
+		err = domain.Errorf(domain.EINVALID, "adjustment: the author is required")
+	}
+	if err != nil {
+		return fmt.Errorf("store: create adjustment: %w", err)
+	}
+	createdAt := a.CreatedAt
+	if createdAt.IsZero() {
+		createdAt = time.Now().UTC().Truncate(time.Microsecond)
+	}
+	var id int64
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		if err := requireWorkspace(ctx, tx, a.Workspace); err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `INSERT INTO adjustments (workspace, manager, day, points, reason, author, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+			a.Workspace, a.Manager, a.Date.String(), a.Points, a.Reason, a.Author, createdAt.UnixMicro()).Scan(&id); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, AuditEntry{Workspace: a.Workspace, Actor: a.Author, Action: "adjust", At: createdAt,
+			Detail: fmt.Sprintf("adjustment %d: manager %s, %s, %+d points: %s", id, a.Manager, a.Date, a.Points, a.Reason)})
+	})
+	if err != nil {
+		return fmt.Errorf("store: create adjustment: %w", err)
+	}
+	a.ID, a.CreatedAt = id, createdAt
+	return nil
+}
+
+// FindAdjustments returns the adjustments dated from from to to inclusive,
+// ordered by date, then by creation.
+func (s *Store) FindAdjustments(ctx context.Context, workspace string, from, to domain.Date) ([]domain.Adjustment, error) {
+	var adjs []domain.Adjustment
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		return queryRows(ctx, tx, `SELECT id, manager, day, points, reason, author, created_at FROM adjustments
+			WHERE workspace = $1 AND day >= $2 AND day <= $3 ORDER BY day, id`,
+			[]any{workspace, from.String(), to.String()}, func(rows *sql.Rows) error {
+				a := domain.Adjustment{Workspace: workspace}
+				var day string
+				var created sql.NullInt64
+				if err := rows.Scan(&a.ID, &a.Manager, &day, &a.Points, &a.Reason, &a.Author, &created); err != nil {
+					return err
+				}
+				var err error
+				if a.Date, err = domain.ParseDate(day); err != nil {
+					return err
+				}
+				a.CreatedAt = fromMicros(created)
+				adjs = append(adjs, a)
+				return nil
+			})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: find adjustments %s..%s: %w", from, to, err)
+	}
+	return adjs, nil
+}

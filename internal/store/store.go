@@ -1,0 +1,273 @@
+// Package store persists reglament's workspaces, records, day sheets,
+// adjustments and audit trail in SQLite (the embedded default) or PostgreSQL
+// (production), with hand-written SQL on database/sql.
+//
+// Both dialects share one schema shape: times are BIGINT Unix microseconds
+// in UTC (NULL for the zero time), dates are TEXT YYYY-MM-DD and decimals are
+// TEXT. Most statements are written once with $n placeholders, which both
+// drivers accept. Every public method that writes more than one row runs in
+// one transaction.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"reglament/internal/domain"
+)
+
+// Dialects a Store can speak.
+const (
+	SQLite   = "sqlite"
+	Postgres = "postgres"
+)
+
+// Store is reglament's persistence layer over one SQLite or PostgreSQL
+// database. It is safe for concurrent use.
+type Store struct {
+	db      *sql.DB
+	dialect string
+	upserts map[string]*recordTable // record tables by kind, with their SQL
+}
+
+//go:embed migrations
+var migrations embed.FS
+
+// sqlitePragmas are set on every pooled SQLite connection: WAL so that
+// readers never block the writer, a busy timeout so that writers queue
+// instead of failing, foreign keys, and BEGIN IMMEDIATE for read-write
+// transactions so that a transaction that reads before it writes cannot
+// deadlock against another writer.
+const sqlitePragmas = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_txlock=immediate"
+
+// Open connects to the database named by dsn and brings its schema up to
+// date. A dsn starting with postgres:// or postgresql:// selects PostgreSQL;
+// sqlite://PATH or a bare path selects SQLite. Open refuses a database whose
+// schema is newer than this binary knows.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	s := &Store{}
+	var driver, source string
+	switch {
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		s.dialect, driver, source = Postgres, "pgx", dsn
+	default:
+		s.dialect, driver = SQLite, "sqlite"
+		source = strings.TrimPrefix(dsn, "sqlite://")
+		if source == "" {
+			return nil, errors.New("store: open: empty SQLite path")
+		}
+		sep := "?"
+		if strings.Contains(source, "?") {
+			sep = "&"
+		}
+		source += sep + sqlitePragmas
+	}
+	db, err := sql.Open(driver, source)
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", s.dialect, err)
+	}
+	if s.dialect == SQLite && strings.HasPrefix(strings.TrimPrefix(dsn, "sqlite://"), ":memory:") {
+		// Every connection to :memory: is a database of its own.
+		db.SetMaxOpenConns(1)
+	}
+	s.db = db
+	s.upserts = recordTables(s.dialect)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: open %s: %w", s.dialect, err)
+	}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Dialect returns "sqlite" or "postgres".
+func (s *Store) Dialect() string { return s.dialect }
+
+// DB returns the underlying database, for tests and diagnostics.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// migration is one numbered schema change.
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+// loadMigrations returns the embedded migrations of dialect in order.
+func loadMigrations(dialect string) ([]migration, error) {
+	dir := path.Join("migrations", dialect)
+	entries, err := fs.ReadDir(migrations, dir)
+	if err != nil {
+		return nil, err
+	}
+	var ms []migration
+	for _, e := range entries {
+		num, _, ok := strings.Cut(e.Name(), "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil || !strings.HasSuffix(e.Name(), ".sql") {
+			return nil, fmt.Errorf("migration %s: want NNNN_name.sql", e.Name())
+		}
+		b, err := migrations.ReadFile(path.Join(dir, e.Name()))
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, migration{version: v, name: e.Name(), sql: string(b)})
+	}
+	slices.SortFunc(ms, func(a, b migration) int { return a.version - b.version })
+	return ms, nil
+}
+
+// migrate applies the migrations the database lacks, all in one
+// transaction, and records each version in schema_version.
+func (s *Store) migrate(ctx context.Context) error {
+	ms, err := loadMigrations(s.dialect)
+	if err == nil && len(ms) == 0 {
+		err = errors.New("no migrations embedded")
+	}
+	if err != nil {
+		return fmt.Errorf("store: migrate %s: %w", s.dialect, err)
+	}
+	latest := ms[len(ms)-1].version
+	return s.write(ctx, func(tx *sql.Tx) error {
+		if s.dialect == Postgres {
+			// Instances starting together must not migrate twice.
+			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7234017283807667300)`); err != nil {
+				return fmt.Errorf("store: migrate: %w", err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (
+			version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)`); err != nil {
+			return fmt.Errorf("store: migrate: %w", err)
+		}
+		var current int
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_version`).Scan(&current); err != nil {
+			return fmt.Errorf("store: migrate: %w", err)
+		}
+		if current > latest {
+			return fmt.Errorf("store: database schema version %d is newer than version %d this binary knows: upgrade reglament", current, latest)
+		}
+		for _, m := range ms {
+			if m.version <= current {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+				return fmt.Errorf("store: migrate %s: %w", m.name, err)
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO schema_version (version, applied_at) VALUES ($1, $2)`,
+				m.version, time.Now().UnixMicro()); err != nil {
+				return fmt.Errorf("store: migrate %s: %w", m.name, err)
+			}
+		}
+		return nil
+	})
+}
+
+// write runs fn in a read-write transaction, committing when fn returns nil.
+func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return s.transact(ctx, nil, fn)
+}
+
+// read runs fn in a read-only transaction, so that a multi-query read sees
+// one snapshot.
+func (s *Store) read(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return s.transact(ctx, &sql.TxOptions{ReadOnly: true}, fn)
+}
+
+func (s *Store) transact(ctx context.Context, opts *sql.TxOptions, fn func(tx *sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, opts)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// lockWorkspace serializes the read-check-write transactions of one
+// workspace (apply, finalize, recompute) across processes. SQLite needs no
+// lock: its read-write transactions already run one at a time.
+func (s *Store) lockWorkspace(ctx context.Context, tx *sql.Tx, id string) error {
+	if s.dialect != Postgres {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(1919248748, hashtext($1))`, id)
+	return err
+}
+
+// requireWorkspace returns ENOTFOUND unless workspace id exists.
+func requireWorkspace(ctx context.Context, tx *sql.Tx, id string) error {
+	var one int
+	err := tx.QueryRowContext(ctx, `SELECT 1 FROM workspaces WHERE id = $1`, id).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return domain.Errorf(domain.ENOTFOUND, "workspace %q not found", id)
+	}
+	return err
+}
+
+// isUniqueViolation reports whether err is a primary key or unique
+// constraint violation.
+func isUniqueViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "23505"
+	}
+	var liteErr *sqlite.Error
+	if errors.As(err, &liteErr) {
+		return liteErr.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || liteErr.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
+}
+
+// micros converts t to stored Unix microseconds; the zero time is NULL.
+func micros(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UnixMicro()
+}
+
+// fromMicros converts stored Unix microseconds back to a UTC time.
+func fromMicros(n sql.NullInt64) time.Time {
+	if !n.Valid {
+		return time.Time{}
+	}
+	return time.UnixMicro(n.Int64).UTC()
+}
+
+// nullDate converts a date to TEXT, the zero date to NULL.
+func nullDate(d domain.Date) any {
+	if d.IsZero() {
+		return nil
+	}
+	return d.String()
+}
+
+// parseNullDate reads a date stored by nullDate.
+func parseNullDate(s sql.NullString) (domain.Date, error) {
+	if !s.Valid || s.String == "" {
+		return domain.Date{}, nil
+	}
+	return domain.ParseDate(s.String)
+}

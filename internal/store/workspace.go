@@ -1,0 +1,603 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"reglament/internal/domain"
+)
+
+// ApplyResult says what ApplyWorkspace did. Changes are human-readable, in
+// the order they were made; no changes means nothing was written.
+type ApplyResult struct {
+	Created bool
+	Changes []string
+}
+
+// ApplyWorkspace makes the stored workspace equal to ws: its settings, its
+// managers (ws lists all of them; the others are removed) and its
+// regulation. It is idempotent: applying the same workspace again changes
+// nothing and writes nothing. A regulation version that final sheets depend
+// on (a sheet dated on or after its effective day exists) cannot be changed
+// or removed: that is a conflict, and the fix is a new version.
+func (s *Store) ApplyWorkspace(ctx context.Context, ws *domain.Workspace, actor string, at time.Time) (ApplyResult, error) {
+	var res ApplyResult
+	want, err := newWorkspaceRow(ws)
+	if err == nil {
+		err = validateWorkspace(ws)
+	}
+	if err != nil {
+		return res, fmt.Errorf("store: apply workspace %q: %w", ws.ID, err)
+	}
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		if err := s.lockWorkspace(ctx, tx, ws.ID); err != nil {
+			return err
+		}
+		var old *domain.Workspace
+		switch found, err := findWorkspace(ctx, tx, ws.ID); {
+		case err == nil:
+			old = found
+		case domain.ErrorCode(err) == domain.ENOTFOUND:
+			res.Created = true
+			old = &domain.Workspace{ID: ws.ID}
+		default:
+			return err
+		}
+
+		if res.Created {
+			if err := want.insert(ctx, tx, at); err != nil {
+				return err
+			}
+			res.Changes = append(res.Changes, fmt.Sprintf("workspace %s created", ws.ID))
+		} else if changed := settingsDiff(old, ws); len(changed) > 0 {
+			if err := want.update(ctx, tx, at); err != nil {
+				return err
+			}
+			res.Changes = append(res.Changes, "settings changed: "+strings.Join(changed, ", "))
+		}
+
+		changes, err := applyManagers(ctx, tx, ws.ID, old.Managers, ws.Managers)
+		if err != nil {
+			return err
+		}
+		res.Changes = append(res.Changes, changes...)
+
+		changes, err = applyRegulation(ctx, tx, ws.ID, old.Regulation, ws.Regulation)
+		if err != nil {
+			return err
+		}
+		res.Changes = append(res.Changes, changes...)
+
+		if len(res.Changes) == 0 {
+			return nil
+		}
+		if !res.Created {
+			if _, err := tx.ExecContext(ctx, `UPDATE workspaces SET updated_at = $1 WHERE id = $2`, at.UnixMicro(), ws.ID); err != nil {
+				return err
+			}
+		}
+		return appendAudit(ctx, tx, AuditEntry{Workspace: ws.ID, Actor: actor, Action: "apply",
+			Detail: strings.Join(res.Changes, "; "), At: at})
+	})
+	if err != nil {
+		return ApplyResult{}, fmt.Errorf("store: apply workspace %q: %w", ws.ID, err)
+	}
+	return res, nil
+}
+
+// validateWorkspace checks what the schema relies on: unique manager ids,
+// each CRM user id mapped to one manager, unique regulation days.
+func validateWorkspace(ws *domain.Workspace) error {
+	if ws.ID == "" {
+		return domain.Errorf(domain.EINVALID, "workspace id is required")
+	}
+	managers := make(map[string]bool)
+	crmOwner := make(map[string]string)
+	for _, m := range ws.Managers {
+		if m.ID == "" {
+			return domain.Errorf(domain.EINVALID, "workspace %q: a manager has no id", ws.ID)
+		}
+		if managers[m.ID] {
+			return domain.Errorf(domain.EINVALID, "workspace %q: manager %q is listed twice", ws.ID, m.ID)
+		}
+		managers[m.ID] = true
+		for _, c := range m.CRMIDs {
+			if other, ok := crmOwner[c]; ok && other == m.ID {
+				return domain.Errorf(domain.EINVALID, "workspace %q: crm user id %q is listed twice for manager %q", ws.ID, c, m.ID)
+			} else if ok {
+				return domain.Errorf(domain.ECONFLICT, "workspace %q: crm user id %q is mapped to both manager %q and manager %q", ws.ID, c, other, m.ID)
+			}
+			crmOwner[c] = m.ID
+		}
+	}
+	days := make(map[domain.Date]bool)
+	for _, v := range ws.Regulation {
+		if v.Effective.IsZero() {
+			return domain.Errorf(domain.EINVALID, "workspace %q: a regulation version has no effective date", ws.ID)
+		}
+		if days[v.Effective] {
+			return domain.Errorf(domain.EINVALID, "workspace %q: regulation version %s is listed twice", ws.ID, v.Effective)
+		}
+		days[v.Effective] = true
+	}
+	return nil
+}
+
+// workspaceRow is a workspace's settings as stored.
+type workspaceRow struct {
+	id, name, timezone, deadline string
+	graceSeconds                 int64
+	weekdays                     string
+	holidays, extraDays          string
+	minCallSeconds               int
+	currency, pointValue         string
+	bonusCap, fineCap            any
+}
+
+func newWorkspaceRow(ws *domain.Workspace) (*workspaceRow, error) {
+	tz := ws.Timezone
+	if tz == "" && ws.Location != nil {
+		tz = ws.Location.String()
+	}
+	if _, err := time.LoadLocation(tz); err != nil || tz == "" {
+		return nil, domain.Errorf(domain.EINVALID, "workspace %q: unknown timezone %q", ws.ID, tz)
+	}
+	weekdays := []byte("0000000")
+	for d, working := range ws.WorkingWeekdays {
+		if working {
+			weekdays[d] = '1'
+		}
+	}
+	return &workspaceRow{
+		id: ws.ID, name: ws.Name, timezone: tz, deadline: ws.Deadline.String(),
+		graceSeconds: int64(ws.Grace / time.Second), weekdays: string(weekdays),
+		holidays: datesJSON(ws.Holidays), extraDays: datesJSON(ws.ExtraWorkingDays),
+		minCallSeconds: ws.MinCallSeconds, currency: ws.Currency, pointValue: ws.PointValue.String(),
+		bonusCap: nullDecimal(ws.BonusCap), fineCap: nullDecimal(ws.FineCap),
+	}, nil
+}
+
+func (r *workspaceRow) insert(ctx context.Context, tx *sql.Tx, at time.Time) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO workspaces (id, name, timezone, deadline, grace_seconds,
+		working_weekdays, holidays, extra_working_days, min_call_seconds, currency, point_value, bonus_cap, fine_cap,
+		created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)`,
+		r.id, r.name, r.timezone, r.deadline, r.graceSeconds, r.weekdays, r.holidays, r.extraDays,
+		r.minCallSeconds, r.currency, r.pointValue, r.bonusCap, r.fineCap, at.UnixMicro())
+	return err
+}
+
+func (r *workspaceRow) update(ctx context.Context, tx *sql.Tx, at time.Time) error {
+	_, err := tx.ExecContext(ctx, `UPDATE workspaces SET name = $2, timezone = $3, deadline = $4, grace_seconds = $5,
+		working_weekdays = $6, holidays = $7, extra_working_days = $8, min_call_seconds = $9, currency = $10,
+		point_value = $11, bonus_cap = $12, fine_cap = $13, updated_at = $14 WHERE id = $1`,
+		r.id, r.name, r.timezone, r.deadline, r.graceSeconds, r.weekdays, r.holidays, r.extraDays,
+		r.minCallSeconds, r.currency, r.pointValue, r.bonusCap, r.fineCap, at.UnixMicro())
+	return err
+}
+
+// settingsDiff names the settings in which ws differs from the stored old.
+func settingsDiff(old, ws *domain.Workspace) []string {
+	tz := ws.Timezone
+	if tz == "" && ws.Location != nil {
+		tz = ws.Location.String()
+	}
+	var changed []string
+	check := func(name string, same bool) {
+		if !same {
+			changed = append(changed, name)
+		}
+	}
+	check("name", old.Name == ws.Name)
+	check("timezone", old.Timezone == tz)
+	check("deadline", old.Deadline == ws.Deadline)
+	check("grace", old.Grace == ws.Grace.Truncate(time.Second))
+	check("working weekdays", old.WorkingWeekdays == ws.WorkingWeekdays)
+	check("holidays", slices.Equal(old.Holidays, ws.Holidays))
+	check("extra working days", slices.Equal(old.ExtraWorkingDays, ws.ExtraWorkingDays))
+	check("min call seconds", old.MinCallSeconds == ws.MinCallSeconds)
+	check("currency", old.Currency == ws.Currency)
+	check("point value", old.PointValue.Equal(ws.PointValue))
+	check("bonus cap", sameNullDecimal(old.BonusCap, ws.BonusCap))
+	check("fine cap", sameNullDecimal(old.FineCap, ws.FineCap))
+	return changed
+}
+
+func sameNullDecimal(a, b decimal.NullDecimal) bool {
+	return a.Valid == b.Valid && (!a.Valid || a.Decimal.Equal(b.Decimal))
+}
+
+func nullDecimal(d decimal.NullDecimal) any {
+	if !d.Valid {
+		return nil
+	}
+	return d.Decimal.String()
+}
+
+func datesJSON(days []domain.Date) string {
+	if days == nil {
+		days = []domain.Date{}
+	}
+	b, _ := json.Marshal(days)
+	return string(b)
+}
+
+// applyManagers makes the stored managers equal to want, keeping want's
+// order. CRM ids of changed and removed managers are deleted before any is
+// inserted, so that a CRM id may move from one manager to another.
+func applyManagers(ctx context.Context, tx *sql.Tx, workspace string, have, want []domain.Manager) ([]string, error) {
+	var changes []string
+	old := make(map[string]int, len(have))
+	for i, m := range have {
+		old[m.ID] = i
+	}
+	keep := make(map[string]bool, len(want))
+	var rewrite []int      // indexes into want of added or changed managers
+	var kept, was []string // managers in both lists, in the new and the old order
+	for i := range want {
+		m := &want[i]
+		keep[m.ID] = true
+		j, ok := old[m.ID]
+		switch {
+		case !ok:
+			changes = append(changes, fmt.Sprintf("manager %s added", m.ID))
+			rewrite = append(rewrite, i)
+			continue
+		case !sameManager(&have[j], m):
+			changes = append(changes, fmt.Sprintf("manager %s changed", m.ID))
+			rewrite = append(rewrite, i)
+		}
+		kept = append(kept, m.ID)
+	}
+	for _, m := range have {
+		if keep[m.ID] {
+			was = append(was, m.ID)
+		}
+	}
+	if !slices.Equal(kept, was) {
+		changes = append(changes, "managers reordered")
+	}
+	for _, m := range have {
+		if !keep[m.ID] {
+			changes = append(changes, fmt.Sprintf("manager %s removed", m.ID))
+			if _, err := tx.ExecContext(ctx, `DELETE FROM managers WHERE workspace = $1 AND id = $2`, workspace, m.ID); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, i := range rewrite {
+		for _, q := range []string{
+			`DELETE FROM manager_crm_ids WHERE workspace = $1 AND manager = $2`,
+			`DELETE FROM absences WHERE workspace = $1 AND manager = $2`,
+		} {
+			if _, err := tx.ExecContext(ctx, q, workspace, want[i].ID); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, i := range rewrite {
+		m := &want[i]
+		if _, err := tx.ExecContext(ctx, `INSERT INTO managers (workspace, id, position, name, team) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (workspace, id) DO UPDATE SET position = excluded.position, name = excluded.name, team = excluded.team`,
+			workspace, m.ID, i, m.Name, m.Team); err != nil {
+			return nil, err
+		}
+		for k, c := range m.CRMIDs {
+			_, err := tx.ExecContext(ctx, `INSERT INTO manager_crm_ids (workspace, crm_id, manager, position) VALUES ($1, $2, $3, $4)`,
+				workspace, c, m.ID, k)
+			if isUniqueViolation(err) {
+				return nil, domain.Errorf(domain.ECONFLICT, "crm user id %q is mapped to more than one manager", c)
+			} else if err != nil {
+				return nil, err
+			}
+		}
+		for k, a := range m.Absences {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO absences (workspace, manager, position, from_day, to_day, reason)
+				VALUES ($1, $2, $3, $4, $5, $6)`, workspace, m.ID, k, a.From.String(), a.To.String(), a.Reason); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if len(changes) > 0 {
+		// Renumber: positions stay 0..n-1 in the order of want.
+		for i, m := range want {
+			if _, err := tx.ExecContext(ctx, `UPDATE managers SET position = $3 WHERE workspace = $1 AND id = $2 AND position <> $3`,
+				workspace, m.ID, i); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return changes, nil
+}
+
+func sameManager(a, b *domain.Manager) bool {
+	return a.Name == b.Name && a.Team == b.Team && slices.Equal(a.CRMIDs, b.CRMIDs) && slices.Equal(a.Absences, b.Absences)
+}
+
+// applyRegulation makes the stored regulation equal to want. Changing or
+// removing a version is refused once a final sheet is dated on or after its
+// effective day: that sheet may have been scored by it.
+func applyRegulation(ctx context.Context, tx *sql.Tx, workspace string, have, want domain.Regulation) ([]string, error) {
+	var lastFinal sql.NullString
+	if err := tx.QueryRowContext(ctx, `SELECT MAX(day) FROM day_sheets WHERE workspace = $1`, workspace).Scan(&lastFinal); err != nil {
+		return nil, err
+	}
+	guard := func(effective domain.Date) error {
+		if lastFinal.Valid && lastFinal.String >= effective.String() {
+			return domain.Errorf(domain.ECONFLICT, "regulation version %s is used by final sheets up to %s; add a version with a later effective date",
+				effective, lastFinal.String)
+		}
+		return nil
+	}
+	old := make(map[domain.Date]string, len(have))
+	for _, v := range have {
+		old[v.Effective] = rulesJSON(v.Rules)
+	}
+	want = slices.Clone(want)
+	want.Sort()
+	var changes []string
+	keep := make(map[domain.Date]bool, len(want))
+	for _, v := range want {
+		keep[v.Effective] = true
+		rules := rulesJSON(v.Rules)
+		stored, ok := old[v.Effective]
+		switch {
+		case !ok:
+			if _, err := tx.ExecContext(ctx, `INSERT INTO regulation_versions (workspace, effective, rules) VALUES ($1, $2, $3)`,
+				workspace, v.Effective.String(), rules); err != nil {
+				return nil, err
+			}
+			changes = append(changes, fmt.Sprintf("regulation %s added", v.Effective))
+		case stored != rules:
+			if err := guard(v.Effective); err != nil {
+				return nil, err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE regulation_versions SET rules = $3 WHERE workspace = $1 AND effective = $2`,
+				workspace, v.Effective.String(), rules); err != nil {
+				return nil, err
+			}
+			changes = append(changes, fmt.Sprintf("regulation %s changed", v.Effective))
+		}
+	}
+	for _, v := range have {
+		if keep[v.Effective] {
+			continue
+		}
+		if err := guard(v.Effective); err != nil {
+			return nil, err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM regulation_versions WHERE workspace = $1 AND effective = $2`,
+			workspace, v.Effective.String()); err != nil {
+			return nil, err
+		}
+		changes = append(changes, fmt.Sprintf("regulation %s removed", v.Effective))
+	}
+	return changes, nil
+}
+
+// rulesJSON is the stored form of a version's rules; it is also how two
+// versions are compared, as domain.RegulationVersion.Equal does.
+func rulesJSON(rules []domain.Rule) string {
+	if rules == nil {
+		rules = []domain.Rule{}
+	}
+	b, err := json.Marshal(rules)
+	if err != nil {
+		panic(fmt.Sprintf("store: marshal rules: %v", err)) // rules hold only strings, ints and decimals
+	}
+	return string(b)
+}
+
+// FindWorkspace returns the workspace with the given id, complete with its
+// settings, managers (in their configured order) and regulation (by
+// effective day).
+func (s *Store) FindWorkspace(ctx context.Context, id string) (*domain.Workspace, error) {
+	var ws *domain.Workspace
+	err := s.read(ctx, func(tx *sql.Tx) (err error) {
+		ws, err = findWorkspace(ctx, tx, id)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: find workspace %q: %w", id, err)
+	}
+	return ws, nil
+}
+
+// ListWorkspaces returns every workspace, complete, ordered by id.
+func (s *Store) ListWorkspaces(ctx context.Context) ([]*domain.Workspace, error) {
+	var list []*domain.Workspace
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT id FROM workspaces ORDER BY id`)
+		if err != nil {
+			return err
+		}
+		var ids []string
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, id)
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, id := range ids {
+			ws, err := findWorkspace(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			list = append(list, ws)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: list workspaces: %w", err)
+	}
+	return list, nil
+}
+
+func findWorkspace(ctx context.Context, tx *sql.Tx, id string) (*domain.Workspace, error) {
+	ws := &domain.Workspace{ID: id}
+	var (
+		deadline, weekdays, holidays, extra, pointValue string
+		graceSeconds                                    int64
+		bonusCap, fineCap                               sql.NullString
+	)
+	err := tx.QueryRowContext(ctx, `SELECT name, timezone, deadline, grace_seconds, working_weekdays, holidays,
+		extra_working_days, min_call_seconds, currency, point_value, bonus_cap, fine_cap FROM workspaces WHERE id = $1`, id).
+		Scan(&ws.Name, &ws.Timezone, &deadline, &graceSeconds, &weekdays, &holidays, &extra,
+			&ws.MinCallSeconds, &ws.Currency, &pointValue, &bonusCap, &fineCap)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, domain.Errorf(domain.ENOTFOUND, "workspace %q not found", id)
+	} else if err != nil {
+		return nil, err
+	}
+	if ws.Location, err = time.LoadLocation(ws.Timezone); err != nil {
+		return nil, err
+	}
+	if _, err := fmt.Sscanf(deadline, "%d:%d", &ws.Deadline.Hour, &ws.Deadline.Minute); err != nil {
+		return nil, fmt.Errorf("deadline %q: %w", deadline, err)
+	}
+	ws.Grace = time.Duration(graceSeconds) * time.Second
+	for d := range ws.WorkingWeekdays {
+		ws.WorkingWeekdays[d] = d < len(weekdays) && weekdays[d] == '1'
+	}
+	if err := json.Unmarshal([]byte(holidays), &ws.Holidays); err != nil {
+		return nil, fmt.Errorf("holidays: %w", err)
+	}
+	if err := json.Unmarshal([]byte(extra), &ws.ExtraWorkingDays); err != nil {
+		return nil, fmt.Errorf("extra working days: %w", err)
+	}
+	if len(ws.Holidays) == 0 {
+		ws.Holidays = nil
+	}
+	if len(ws.ExtraWorkingDays) == 0 {
+		ws.ExtraWorkingDays = nil
+	}
+	if ws.PointValue, err = decimal.NewFromString(pointValue); err != nil {
+		return nil, fmt.Errorf("point value: %w", err)
+	}
+	if ws.BonusCap, err = parseNullDecimal(bonusCap); err != nil {
+		return nil, fmt.Errorf("bonus cap: %w", err)
+	}
+	if ws.FineCap, err = parseNullDecimal(fineCap); err != nil {
+		return nil, fmt.Errorf("fine cap: %w", err)
+	}
+	if ws.Managers, err = findManagers(ctx, tx, id); err != nil {
+		return nil, err
+	}
+	if ws.Regulation, err = findRegulation(ctx, tx, id); err != nil {
+		return nil, err
+	}
+	return ws, nil
+}
+
+func parseNullDecimal(s sql.NullString) (decimal.NullDecimal, error) {
+	if !s.Valid {
+		return decimal.NullDecimal{}, nil
+	}
+	d, err := decimal.NewFromString(s.String)
+	return decimal.NullDecimal{Decimal: d, Valid: err == nil}, err
+}
+
+func findManagers(ctx context.Context, tx *sql.Tx, workspace string) ([]domain.Manager, error) {
+	var managers []domain.Manager
+	index := make(map[string]int)
+	err := queryRows(ctx, tx, `SELECT id, name, team FROM managers WHERE workspace = $1 ORDER BY position, id`,
+		[]any{workspace}, func(rows *sql.Rows) error {
+			var m domain.Manager
+			if err := rows.Scan(&m.ID, &m.Name, &m.Team); err != nil {
+				return err
+			}
+			index[m.ID] = len(managers)
+			managers = append(managers, m)
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	err = queryRows(ctx, tx, `SELECT manager, crm_id FROM manager_crm_ids WHERE workspace = $1 ORDER BY manager, position`,
+		[]any{workspace}, func(rows *sql.Rows) error {
+			var manager, crmID string
+			if err := rows.Scan(&manager, &crmID); err != nil {
+				return err
+			}
+			m := &managers[index[manager]]
+			m.CRMIDs = append(m.CRMIDs, crmID)
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	err = queryRows(ctx, tx, `SELECT manager, from_day, to_day, reason FROM absences WHERE workspace = $1 ORDER BY manager, position`,
+		[]any{workspace}, func(rows *sql.Rows) error {
+			var manager, from, to string
+			var a domain.Absence
+			if err := rows.Scan(&manager, &from, &to, &a.Reason); err != nil {
+				return err
+			}
+			var err error
+			if a.From, err = domain.ParseDate(from); err != nil {
+				return err
+			}
+			if a.To, err = domain.ParseDate(to); err != nil {
+				return err
+			}
+			m := &managers[index[manager]]
+			m.Absences = append(m.Absences, a)
+			return nil
+		})
+	return managers, err
+}
+
+func findRegulation(ctx context.Context, tx *sql.Tx, workspace string) (domain.Regulation, error) {
+	var reg domain.Regulation
+	err := queryRows(ctx, tx, `SELECT effective, rules FROM regulation_versions WHERE workspace = $1 ORDER BY effective`,
+		[]any{workspace}, func(rows *sql.Rows) error {
+			var effective, rules string
+			if err := rows.Scan(&effective, &rules); err != nil {
+				return err
+			}
+			v := domain.RegulationVersion{}
+			var err error
+			if v.Effective, err = domain.ParseDate(effective); err != nil {
+				return err
+			}
+			if err := json.Unmarshal([]byte(rules), &v.Rules); err != nil {
+				return fmt.Errorf("regulation %s: %w", effective, err)
+			}
+			if len(v.Rules) == 0 {
+				v.Rules = nil
+			}
+			reg = append(reg, v)
+			return nil
+		})
+	return reg, err
+}
+
+// queryRows runs query and calls scan for each row.
+func queryRows(ctx context.Context, tx *sql.Tx, query string, args []any, scan func(*sql.Rows) error) error {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+	_ "time/tzdata" // workspace timezones resolve even where the OS has no zoneinfo
 
 	"reglament/internal/cli"
 )

@@ -130,7 +130,7 @@ func (b *RecordBatch) Len() int {
 // store selects a superset by time ranges, the domain decides what counts.
 type DayData struct {
 	Companies  []Company  // created in the window
-	Deals      []Deal     // created by cutoff+grace and open at the window's start or later
+	Deals      []Deal     // created by the cutoff and open at the window's start or later
 	Tasks      []Task     // created by the cutoff and open at it
 	Activities []Activity // happened in the window, or entered in the late-entry range
 }

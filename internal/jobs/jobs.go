@@ -1,0 +1,428 @@
+// Package jobs runs reglament's daily rhythm on River, a job queue kept in
+// the same database as everything else (PostgreSQL or SQLite). A planner
+// runs every minute and inserts the events that have come due as unique
+// jobs, so each reminder, finalization, digest and statement happens once
+// however many instances run and however often they plan.
+package jobs
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
+
+	"reglament/internal/domain"
+	"reglament/internal/engine"
+	"reglament/internal/i18n"
+	"reglament/internal/notify"
+	"reglament/internal/schedule"
+	"reglament/internal/store"
+)
+
+// Recipient is whom a delivery is for: the head of the workspace, or one
+// manager.
+type Recipient struct {
+	Head    bool   `json:"head,omitempty"`
+	Manager string `json:"manager,omitempty"`
+}
+
+// Notifier delivers a message, composed in every language, to a recipient
+// through that person's channel in their language. It returns nil when the
+// person has no channel or opted out, and a notify.DeliveryError otherwise.
+type Notifier interface {
+	Deliver(ctx context.Context, ws *domain.Workspace, to Recipient, msgs map[i18n.Lang]notify.Message) error
+}
+
+// Config wires the runner.
+type Config struct {
+	Engine   *engine.Engine
+	Notifier Notifier
+	Schedule schedule.Config
+	Logger   *slog.Logger
+	// Lookback is how far back the planner looks on every run; events in
+	// it that already ran are skipped by uniqueness. It covers downtime.
+	Lookback time.Duration
+	// PollInterval is how often idle workers look for jobs.
+	PollInterval time.Duration
+}
+
+// Runner owns the River client. Start it once per process; Stop waits for
+// running jobs.
+type Runner struct {
+	cfg    Config
+	client *river.Client[*sql.Tx]
+}
+
+// retention keeps finished jobs longer than the planner looks back, so that
+// a replanned event always finds its job and is skipped.
+const retention = 8 * 24 * time.Hour
+
+// New migrates River's tables in the store's database and builds the client.
+func New(ctx context.Context, s *store.Store, cfg Config) (*Runner, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Lookback == 0 {
+		cfg.Lookback = 7 * 24 * time.Hour
+	}
+	if cfg.PollInterval == 0 {
+		cfg.PollInterval = time.Second
+	}
+	var driver riverdriver.Driver[*sql.Tx]
+	switch s.Dialect() {
+	case store.Postgres:
+		driver = riverdatabasesql.New(s.DB())
+	default:
+		driver = riversqlite.New(s.DB())
+	}
+	migrator, err := rivermigrate.New(driver, &rivermigrate.Config{Logger: quiet(cfg.Logger)})
+	if err != nil {
+		return nil, fmt.Errorf("jobs: migrator: %w", err)
+	}
+	if _, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return nil, fmt.Errorf("jobs: migrate: %w", err)
+	}
+	r := &Runner{cfg: cfg}
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &planWorker{r: r})
+	river.AddWorker(workers, &reminderWorker{r: r})
+	river.AddWorker(workers, &finalizeWorker{r: r})
+	river.AddWorker(workers, &statementWorker{r: r})
+	river.AddWorker(workers, &deliverWorker{r: r})
+	r.client, err = river.NewClient(driver, &river.Config{
+		Queues:                      map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}},
+		Workers:                     workers,
+		Logger:                      quiet(cfg.Logger),
+		PollOnly:                    true,
+		FetchPollInterval:           cfg.PollInterval,
+		FetchCooldown:               cfg.PollInterval / 2,
+		CompletedJobRetentionPeriod: retention,
+		MaxAttempts:                 10,
+		PeriodicJobs: []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(time.Minute),
+			func() (river.JobArgs, *river.InsertOpts) { return PlanArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true})},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("jobs: client: %w", err)
+	}
+	return r, nil
+}
+
+// quiet passes River's warnings and errors on and drops its chatter.
+func quiet(l *slog.Logger) *slog.Logger {
+	return slog.New(levelFilter{l.Handler(), slog.LevelWarn})
+}
+
+type levelFilter struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (f levelFilter) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= f.min && f.Handler.Enabled(ctx, l)
+}
+
+// Start starts working jobs until Stop.
+func (r *Runner) Start(ctx context.Context) error { return r.client.Start(ctx) }
+
+// Stop stops fetching jobs and waits for the running ones.
+func (r *Runner) Stop(ctx context.Context) error { return r.client.Stop(ctx) }
+
+// Client exposes the River client to tests and the web's status page.
+func (r *Runner) Client() *river.Client[*sql.Tx] { return r.client }
+
+func (r *Runner) now() time.Time { return r.cfg.Engine.Now() }
+
+// unique makes a job unique by its arguments for as long as finished jobs
+// are kept.
+var unique = &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}}
+
+// Plan inserts every event that has come due for every workspace. It is what
+// the periodic planner job runs; tests call it directly at a chosen moment.
+func (r *Runner) Plan(ctx context.Context) (inserted int, err error) {
+	workspaces, err := r.cfg.Engine.Store.ListWorkspaces(ctx)
+	if err != nil {
+		return 0, err
+	}
+	now := r.now()
+	for _, ws := range workspaces {
+		for _, e := range schedule.Due(ws, r.cfg.Schedule, now.Add(-r.cfg.Lookback), now) {
+			var args river.JobArgs
+			switch e.Kind {
+			case schedule.Reminder:
+				args = ReminderArgs{Workspace: e.Workspace, Day: e.Day.String(), OffsetMinutes: int(e.Offset / time.Minute)}
+			case schedule.Finalize:
+				args = FinalizeArgs{Workspace: e.Workspace, Day: e.Day.String()}
+			case schedule.WeekStatement, schedule.MonthStatement:
+				args = StatementArgs{Workspace: e.Workspace, Period: e.Period}
+			default:
+				continue
+			}
+			res, err := r.client.Insert(ctx, args, unique)
+			if err != nil {
+				return inserted, fmt.Errorf("jobs: plan %s: %w", e.Key(), err)
+			}
+			if !res.UniqueSkippedAsDuplicate {
+				inserted++
+			}
+		}
+	}
+	return inserted, nil
+}
+
+// PlanArgs is the periodic planner.
+type PlanArgs struct{}
+
+// Kind implements river.JobArgs.
+func (PlanArgs) Kind() string { return "plan" }
+
+type planWorker struct {
+	river.WorkerDefaults[PlanArgs]
+	r *Runner
+}
+
+func (w *planWorker) Work(ctx context.Context, _ *river.Job[PlanArgs]) error {
+	_, err := w.r.Plan(ctx)
+	return err
+}
+
+// ReminderArgs warns the managers at risk before a deadline.
+type ReminderArgs struct {
+	Workspace     string `json:"workspace"`
+	Day           string `json:"day"`
+	OffsetMinutes int    `json:"offset_minutes"`
+}
+
+// Kind implements river.JobArgs.
+func (ReminderArgs) Kind() string { return "reminder" }
+
+type reminderWorker struct {
+	river.WorkerDefaults[ReminderArgs]
+	r *Runner
+}
+
+// Work computes the live sheet once and fans out one delivery job per
+// manager at risk, so that a failed delivery is retried alone.
+func (w *reminderWorker) Work(ctx context.Context, job *river.Job[ReminderArgs]) error {
+	a := job.Args
+	ws, day, err := w.r.load(ctx, a.Workspace, a.Day)
+	if err != nil {
+		return err
+	}
+	now := w.r.now()
+	cutoff := ws.Cutoff(day)
+	if !now.Before(cutoff) {
+		return nil // the deadline passed while the job waited: a late warning only annoys
+	}
+	win := ws.Window(day)
+	data, err := w.r.cfg.Engine.Store.LoadDay(ctx, ws.ID, win)
+	if err != nil {
+		return err
+	}
+	sheet := domain.BuildSheet(ws, day, data)
+	evidence := make(map[string]map[domain.Indicator][]domain.Evidence)
+	domain.Evaluate(ws, win, data, func(e domain.Evidence) {
+		if e.Manager == "" || !e.Counted || (e.Indicator != domain.DealsWithoutTasks && e.Indicator != domain.OverdueTasks) {
+			return
+		}
+		if evidence[e.Manager] == nil {
+			evidence[e.Manager] = make(map[domain.Indicator][]domain.Evidence)
+		}
+		evidence[e.Manager][e.Indicator] = append(evidence[e.Manager][e.Indicator], e)
+	})
+	left := cutoff.Sub(now)
+	for i := range sheet.Lines {
+		line := &sheet.Lines[i]
+		m, ok := ws.Manager(line.Manager)
+		if !ok || line.Absent {
+			continue
+		}
+		gaps := notify.Gaps(line, evidence[line.Manager], nil)
+		msgs := make(map[i18n.Lang]notify.Message)
+		for _, lang := range []i18n.Lang{i18n.RU, i18n.EN} {
+			if msg, ok := notify.Reminder(lang, ws, m, gaps, left); ok {
+				msgs[lang] = msg
+			}
+		}
+		if len(msgs) == 0 {
+			continue // compliant: not disturbed
+		}
+		key := fmt.Sprintf("%s/reminder/%s/%dm/%s", ws.ID, day, a.OffsetMinutes, m.ID)
+		if err := w.r.deliverLater(ctx, key, ws.ID, Recipient{Manager: m.ID}, msgs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// FinalizeArgs freezes a day's sheet and sends the head's digest.
+type FinalizeArgs struct {
+	Workspace string `json:"workspace"`
+	Day       string `json:"day"`
+}
+
+// Kind implements river.JobArgs.
+func (FinalizeArgs) Kind() string { return "finalize" }
+
+type finalizeWorker struct {
+	river.WorkerDefaults[FinalizeArgs]
+	r *Runner
+}
+
+// Work finalizes the day (idempotent in the ledger) and inserts the digest
+// delivery, unique per day: a retry after a crash between the two steps
+// still sends exactly one digest.
+func (w *finalizeWorker) Work(ctx context.Context, job *river.Job[FinalizeArgs]) error {
+	ws, day, err := w.r.load(ctx, job.Args.Workspace, job.Args.Day)
+	if err != nil {
+		return err
+	}
+	res, err := w.r.cfg.Engine.Finalize(ctx, ws.ID, day, "scheduler")
+	if err != nil {
+		return err
+	}
+	if res.Sheet.Stale {
+		w.r.cfg.Logger.Warn("day finalized with stale CRM data", "workspace", ws.ID, "day", day, "watermark", res.Sheet.Watermark)
+	}
+	msgs := map[i18n.Lang]notify.Message{
+		i18n.RU: notify.Digest(i18n.RU, ws, res.Sheet),
+		i18n.EN: notify.Digest(i18n.EN, ws, res.Sheet),
+	}
+	return w.r.deliverLater(ctx, fmt.Sprintf("%s/digest/%s", ws.ID, day), ws.ID, Recipient{Head: true}, msgs)
+}
+
+// StatementArgs sends a period's statement: the whole table to the head,
+// each manager their own line.
+type StatementArgs struct {
+	Workspace string `json:"workspace"`
+	Period    string `json:"period"`
+}
+
+// Kind implements river.JobArgs.
+func (StatementArgs) Kind() string { return "statement" }
+
+type statementWorker struct {
+	river.WorkerDefaults[StatementArgs]
+	r *Runner
+}
+
+func (w *statementWorker) Work(ctx context.Context, job *river.Job[StatementArgs]) error {
+	ws, err := w.r.cfg.Engine.Workspace(ctx, job.Args.Workspace)
+	if err != nil {
+		return err
+	}
+	p, err := domain.ParsePeriod(job.Args.Period)
+	if err != nil {
+		return river.JobCancel(err)
+	}
+	st, err := w.r.cfg.Engine.Statement(ctx, ws.ID, p)
+	if err != nil {
+		return err
+	}
+	compose := func(manager string) map[i18n.Lang]notify.Message {
+		return map[i18n.Lang]notify.Message{
+			i18n.RU: notify.Statement(i18n.RU, ws, st, manager),
+			i18n.EN: notify.Statement(i18n.EN, ws, st, manager),
+		}
+	}
+	base := fmt.Sprintf("%s/statement/%s/", ws.ID, p.Label)
+	if err := w.r.deliverLater(ctx, base+"head", ws.ID, Recipient{Head: true}, compose("")); err != nil {
+		return err
+	}
+	for _, m := range ws.Managers {
+		if err := w.r.deliverLater(ctx, base+m.ID, ws.ID, Recipient{Manager: m.ID}, compose(m.ID)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// DeliverArgs is one message to one person. Only Key takes part in
+// uniqueness: the same message is never sent twice.
+type DeliverArgs struct {
+	Key       string                       `json:"key" river:"unique"`
+	Workspace string                       `json:"workspace"`
+	To        Recipient                    `json:"to"`
+	Messages  map[i18n.Lang]notify.Message `json:"messages"`
+}
+
+// Kind implements river.JobArgs.
+func (DeliverArgs) Kind() string { return "deliver" }
+
+func (r *Runner) deliverLater(ctx context.Context, key, workspace string, to Recipient, msgs map[i18n.Lang]notify.Message) error {
+	_, err := r.client.Insert(ctx, DeliverArgs{Key: key, Workspace: workspace, To: to, Messages: msgs}, unique)
+	if err != nil {
+		return fmt.Errorf("jobs: queue delivery %s: %w", key, err)
+	}
+	return nil
+}
+
+type deliverWorker struct {
+	river.WorkerDefaults[DeliverArgs]
+	r *Runner
+}
+
+// Work delivers; a temporary failure is retried (after the channel's own
+// retry-after when it gave one), a permanent one is logged and dropped.
+func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
+	ws, err := w.r.cfg.Engine.Workspace(ctx, job.Args.Workspace)
+	if err != nil {
+		return err
+	}
+	err = w.r.cfg.Notifier.Deliver(ctx, ws, job.Args.To, job.Args.Messages)
+	var d *notify.DeliveryError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &d) && d.Temporary && d.RetryAfter > 0:
+		w.r.cfg.Logger.Warn("delivery postponed", "key", job.Args.Key, "retry_after", d.RetryAfter, "error", err)
+		return river.JobSnooze(d.RetryAfter)
+	case errors.As(err, &d) && !d.Temporary:
+		w.r.cfg.Logger.Error("delivery failed for good", "key", job.Args.Key, "error", err)
+		return river.JobCancel(err)
+	default:
+		w.r.cfg.Logger.Warn("delivery failed, will retry", "key", job.Args.Key, "attempt", job.Attempt, "error", err)
+		return err
+	}
+}
+
+func (r *Runner) load(ctx context.Context, workspace, day string) (*domain.Workspace, domain.Date, error) {
+	ws, err := r.cfg.Engine.Workspace(ctx, workspace)
+	if err != nil {
+		return nil, domain.Date{}, err
+	}
+	d, err := domain.ParseDate(day)
+	if err != nil {
+		return nil, domain.Date{}, river.JobCancel(err)
+	}
+	return ws, d, nil
+}
+
+// Pending counts jobs not yet finished, for tests and the status page.
+func (r *Runner) Pending(ctx context.Context) (int, error) {
+	res, err := r.client.JobList(ctx, river.NewJobListParams().States(rivertype.JobStateAvailable,
+		rivertype.JobStateRunning, rivertype.JobStateRetryable, rivertype.JobStatePending).First(1000))
+	if err != nil {
+		return 0, err
+	}
+	return len(res.Jobs), nil
+}
+
+// LogNotifier writes every delivery to the log instead of sending it: the
+// rhythm is visible before any channel is configured.
+type LogNotifier struct{ Logger *slog.Logger }
+
+// Deliver implements Notifier.
+func (n LogNotifier) Deliver(_ context.Context, ws *domain.Workspace, to Recipient, msgs map[i18n.Lang]notify.Message) error {
+	msg := msgs[i18n.RU]
+	n.Logger.Info("notification (no channel configured)", "workspace", ws.ID, "head", to.Head, "manager", to.Manager, "subject", msg.Subject)
+	return nil
+}

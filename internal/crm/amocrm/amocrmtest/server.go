@@ -1,0 +1,396 @@
+// Package amocrmtest is a fake amoCRM API v4 for tests: it holds a truth set
+// of companies, leads, tasks and notes and serves them in the documented
+// wire format (HAL envelopes, Unix seconds, 204 for an empty list), enforces
+// the 7 requests/s limit the way amoCRM does (429, then an HTML 403 block
+// page) and counts every violation, and injects faults on demand.
+package amocrmtest
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Lead is a lead (deal) as amoCRM keeps it. Price is a decimal string,
+// served as a JSON number.
+type Lead struct {
+	ID, ResponsibleUserID, CreatedBy, StatusID int64
+	Name, Price                                string
+	CreatedAt, UpdatedAt, ClosedAt             int64
+	IsDeleted                                  bool
+}
+
+// Company is a company.
+type Company struct {
+	ID, ResponsibleUserID, CreatedBy int64
+	Name                             string
+	CreatedAt, UpdatedAt             int64
+}
+
+// Task is a task; TaskTypeID 2 is a meeting.
+type Task struct {
+	ID, ResponsibleUserID, EntityID, TaskTypeID int64
+	EntityType, Text                            string
+	IsCompleted                                 bool
+	CompleteTill, CreatedAt, UpdatedAt          int64
+}
+
+// Note is a note on a lead, contact or company (Entity).
+type Note struct {
+	ID, EntityID, ResponsibleUserID, CreatedBy int64
+	Entity, NoteType                           string
+	CreatedAt, UpdatedAt                       int64
+	Duration, CallStatus                       int64
+}
+
+// Fault is a failure the server answers one API request with.
+type Fault int
+
+// The faults the server can inject.
+const (
+	Fault429       Fault = iota + 1 // 429 with Retry-After: 1
+	Fault503                        // 503
+	Fault500                        // 500 with a problem+json body
+	FaultTimeout                    // no answer until the client gives up
+	FaultTruncated                  // a 200 whose JSON body is cut in half
+	FaultHTML                       // an HTML 403 block page
+	FaultExpired                    // the access token expires: 401 until refreshed
+)
+
+// Limit is amoCRM's requests per second.
+const Limit = 7
+
+// Server is the fake. Lock Mu to change the truth while it serves.
+type Server struct {
+	*httptest.Server
+	Mu sync.Mutex
+
+	Now       func() time.Time
+	Companies map[int64]*Company
+	Leads     map[int64]*Lead
+	Tasks     map[int64]*Task
+	Notes     map[string]*Note // by entity + ":" + id
+
+	AccessToken, RefreshToken, ClientID, ClientSecret string
+
+	// AfterPage, if set, runs (under Mu) after a list page is served: tests
+	// change records between pages with it.
+	AfterPage func(path string, query map[string][]string, page int)
+
+	// Violations counts requests beyond the rate limit; Requests all
+	// requests; PerPath API requests by path.
+	Violations, Requests int
+	PerPath              map[string]int
+
+	faults       []fault
+	hits         []time.Time
+	blockedUntil time.Time
+	tokenSerial  int
+	hung         chan struct{}
+	closeOnce    sync.Once
+}
+
+// NewServer starts a fake with an empty truth, reading time from now.
+func NewServer(now func() time.Time) *Server {
+	s := &Server{
+		Now:          now,
+		Companies:    map[int64]*Company{},
+		Leads:        map[int64]*Lead{},
+		Tasks:        map[int64]*Task{},
+		Notes:        map[string]*Note{},
+		AccessToken:  "access-0",
+		RefreshToken: "refresh-0",
+		ClientID:     "client",
+		ClientSecret: "secret",
+		PerPath:      map[string]int{},
+		hung:         make(chan struct{}),
+	}
+	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
+	return s
+}
+
+// Close releases hung requests and stops the server.
+func (s *Server) Close() {
+	s.closeOnce.Do(func() {
+		close(s.hung)
+		s.Server.Close()
+	})
+}
+
+// Inject queues faults for the next API requests, one each.
+func (s *Server) Inject(f ...Fault) { s.InjectFor("", f...) }
+
+// InjectFor queues faults for the next requests to path (any if ""), one each.
+func (s *Server) InjectFor(path string, f ...Fault) {
+	s.Mu.Lock()
+	for _, f := range f {
+		s.faults = append(s.faults, fault{path, f})
+	}
+	s.Mu.Unlock()
+}
+
+type fault struct {
+	target string
+	fault  Fault
+}
+
+// nextFault pops the first queued fault for target.
+func (s *Server) nextFault(target string) Fault {
+	for i, f := range s.faults {
+		if f.target == "" || f.target == target {
+			s.faults = append(s.faults[:i:i], s.faults[i+1:]...)
+			return f.fault
+		}
+	}
+	return 0
+}
+
+// Pending returns how many injected faults have not fired yet.
+func (s *Server) Pending() int {
+	s.Mu.Lock()
+	defer s.Mu.Unlock()
+	return len(s.faults)
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	s.Mu.Lock()
+	now := s.Now()
+	s.Requests++
+	// Sliding one-second window: more than Limit requests in it is a
+	// violation; three in a row of violations block the client for a minute.
+	s.hits = append(s.hits, now)
+	cut := 0
+	for cut < len(s.hits) && !s.hits[cut].After(now.Add(-time.Second)) {
+		cut++
+	}
+	s.hits = s.hits[cut:]
+	if now.Before(s.blockedUntil) {
+		s.Mu.Unlock()
+		blockPage(w)
+		return
+	}
+	if len(s.hits) > Limit {
+		s.Violations++
+		if s.Violations%3 == 0 {
+			s.blockedUntil = now.Add(time.Minute)
+		}
+		s.Mu.Unlock()
+		problem(w, http.StatusTooManyRequests, "Too Many Requests")
+		return
+	}
+	if r.URL.Path == "/oauth2/access_token" {
+		s.token(w, r)
+		s.Mu.Unlock()
+		return
+	}
+	if !strings.HasPrefix(r.URL.Path, "/api/v4/") {
+		s.Mu.Unlock()
+		http.NotFound(w, r)
+		return
+	}
+	s.PerPath[r.URL.Path]++
+	fault := s.nextFault(r.URL.Path)
+	if fault == FaultExpired {
+		s.AccessToken = "expired-" + s.AccessToken
+	}
+	if r.Header.Get("Authorization") != "Bearer "+s.AccessToken {
+		s.Mu.Unlock()
+		problem(w, http.StatusUnauthorized, "Unauthorized")
+		return
+	}
+	switch fault {
+	case Fault429:
+		s.Mu.Unlock()
+		w.Header().Set("Retry-After", "1")
+		problem(w, http.StatusTooManyRequests, "Too Many Requests")
+		return
+	case Fault503:
+		s.Mu.Unlock()
+		problem(w, http.StatusServiceUnavailable, "Service Unavailable")
+		return
+	case Fault500:
+		s.Mu.Unlock()
+		problem(w, http.StatusInternalServerError, "Internal Server Error")
+		return
+	case FaultHTML:
+		s.Mu.Unlock()
+		blockPage(w)
+		return
+	case FaultTimeout:
+		s.Mu.Unlock()
+		select {
+		case <-r.Context().Done():
+		case <-s.hung:
+		}
+		return
+	}
+	status, body := s.list(r)
+	s.Mu.Unlock()
+	if status == http.StatusNoContent {
+		w.WriteHeader(status)
+		return
+	}
+	if fault == FaultTruncated {
+		body = body[:len(body)/2]
+	}
+	w.Header().Set("Content-Type", "application/hal+json")
+	w.WriteHeader(status)
+	w.Write(body)
+}
+
+func problem(w http.ResponseWriter, status int, title string) {
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(status)
+	fmt.Fprintf(w, `{"title":%q,"type":"https://httpstatus.es/%d","status":%d,"detail":"fake"}`, title, status, status)
+}
+
+func blockPage(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "text/html")
+	w.WriteHeader(http.StatusForbidden)
+	fmt.Fprint(w, "<html>\r\n<head><title>403 Forbidden</title></head>\r\n<body>\r\n<center><h1>403 Forbidden</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n")
+}
+
+// token serves the OAuth refresh grant.
+func (s *Server) token(w http.ResponseWriter, r *http.Request) {
+	var req map[string]string
+	if r.Method != http.MethodPost || json.NewDecoder(r.Body).Decode(&req) != nil ||
+		req["grant_type"] != "refresh_token" || req["refresh_token"] != s.RefreshToken ||
+		req["client_id"] != s.ClientID || req["client_secret"] != s.ClientSecret {
+		problem(w, http.StatusBadRequest, "Bad Request")
+		return
+	}
+	s.tokenSerial++
+	s.AccessToken = fmt.Sprintf("access-%d", s.tokenSerial)
+	s.RefreshToken = fmt.Sprintf("refresh-%d", s.tokenSerial)
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(map[string]any{"token_type": "Bearer", "expires_in": 86400,
+		"access_token": s.AccessToken, "refresh_token": s.RefreshToken})
+}
+
+type row struct {
+	id, updated int64
+	json        map[string]any
+}
+
+// list serves a list call with its filters, order and paging.
+func (s *Server) list(r *http.Request) (int, []byte) {
+	q := r.URL.Query()
+	path := r.URL.Path
+	var rows []row
+	switch path {
+	case "/api/v4/leads":
+		deleted := q.Get("with") == "only_deleted"
+		for _, l := range s.Leads {
+			if l.IsDeleted != deleted {
+				continue
+			}
+			var closed any
+			if l.ClosedAt != 0 {
+				closed = l.ClosedAt
+			}
+			rows = append(rows, row{l.ID, l.UpdatedAt, map[string]any{
+				"id": l.ID, "name": l.Name, "price": json.Number(l.Price), "responsible_user_id": l.ResponsibleUserID,
+				"group_id": 0, "status_id": l.StatusID, "pipeline_id": 7155526, "loss_reason_id": nil,
+				"created_by": l.CreatedBy, "updated_by": l.CreatedBy, "created_at": l.CreatedAt, "updated_at": l.UpdatedAt,
+				"closed_at": closed, "closest_task_at": nil, "is_deleted": l.IsDeleted, "custom_fields_values": nil,
+				"account_id": 31247590, "_links": map[string]any{"self": map[string]any{"href": fmt.Sprintf("%s/api/v4/leads/%d", s.URL, l.ID)}},
+				"_embedded": map[string]any{"tags": []any{}, "companies": []any{}},
+			}})
+		}
+	case "/api/v4/companies":
+		for _, c := range s.Companies {
+			rows = append(rows, row{c.ID, c.UpdatedAt, map[string]any{
+				"id": c.ID, "name": c.Name, "responsible_user_id": c.ResponsibleUserID, "group_id": 0,
+				"created_by": c.CreatedBy, "updated_by": c.CreatedBy, "created_at": c.CreatedAt, "updated_at": c.UpdatedAt,
+				"closest_task_at": nil, "is_deleted": false, "custom_fields_values": nil, "account_id": 31247590,
+			}})
+		}
+	case "/api/v4/tasks":
+		for _, t := range s.Tasks {
+			rows = append(rows, row{t.ID, t.UpdatedAt, map[string]any{
+				"id": t.ID, "created_by": t.ResponsibleUserID, "updated_by": t.ResponsibleUserID,
+				"created_at": t.CreatedAt, "updated_at": t.UpdatedAt, "responsible_user_id": t.ResponsibleUserID,
+				"group_id": 0, "entity_id": t.EntityID, "entity_type": t.EntityType, "is_completed": t.IsCompleted,
+				"task_type_id": t.TaskTypeID, "text": t.Text, "duration": 0, "complete_till": t.CompleteTill,
+				"result": map[string]any{}, "account_id": 31247590,
+			}})
+		}
+	case "/api/v4/leads/notes", "/api/v4/contacts/notes", "/api/v4/companies/notes":
+		entity := strings.Split(path, "/")[3]
+		types := q["filter[note_type][]"]
+		for _, n := range s.Notes {
+			if n.Entity != entity || len(types) > 0 && !slices.Contains(types, n.NoteType) {
+				continue
+			}
+			params := map[string]any{}
+			if n.NoteType == "call_in" || n.NoteType == "call_out" {
+				params = map[string]any{"uniq": fmt.Sprintf("u%d", n.ID), "duration": n.Duration, "source": "onlinePBX",
+					"phone": "+79990000000", "call_status": n.CallStatus, "call_result": ""}
+			} else {
+				params = map[string]any{"text": "note"}
+			}
+			rows = append(rows, row{n.ID, n.UpdatedAt, map[string]any{
+				"id": n.ID, "entity_id": n.EntityID, "created_by": n.CreatedBy, "updated_by": n.CreatedBy,
+				"created_at": n.CreatedAt, "updated_at": n.UpdatedAt, "responsible_user_id": n.ResponsibleUserID,
+				"group_id": 0, "note_type": n.NoteType, "params": params, "account_id": 31247590,
+			}})
+		}
+	default:
+		return http.StatusNotFound, []byte(`{"title":"Not Found","status":404}`)
+	}
+	if ids := q["filter[id][]"]; len(ids) > 0 {
+		rows = slices.DeleteFunc(rows, func(r row) bool { return !slices.Contains(ids, strconv.FormatInt(r.id, 10)) })
+	}
+	if v := q.Get("filter[updated_at][from]"); v != "" {
+		from, _ := strconv.ParseInt(v, 10, 64)
+		rows = slices.DeleteFunc(rows, func(r row) bool { return r.updated < from })
+	}
+	slices.SortFunc(rows, func(a, b row) int {
+		if q.Get("order[updated_at]") == "asc" && a.updated != b.updated {
+			return int(a.updated - b.updated)
+		}
+		return int(a.id - b.id)
+	})
+	limit, _ := strconv.Atoi(q.Get("limit"))
+	if limit <= 0 {
+		limit = 50
+	}
+	if limit > 250 {
+		return http.StatusBadRequest, []byte(`{"title":"Bad Request","status":400,"detail":"limit"}`)
+	}
+	page, _ := strconv.Atoi(q.Get("page"))
+	if page <= 0 {
+		page = 1
+	}
+	lo := min((page-1)*limit, len(rows))
+	hi := min(lo+limit, len(rows))
+	if lo == hi {
+		return http.StatusNoContent, nil
+	}
+	items := make([]map[string]any, 0, hi-lo)
+	for _, r := range rows[lo:hi] {
+		items = append(items, r.json)
+	}
+	key := strings.TrimPrefix(path, "/api/v4/")
+	if strings.HasSuffix(key, "/notes") {
+		key = "notes"
+	}
+	self := fmt.Sprintf("%s%s?%s", s.URL, path, r.URL.RawQuery)
+	links := map[string]any{"self": map[string]any{"href": self}}
+	if hi < len(rows) {
+		nq := r.URL.Query()
+		nq.Set("page", strconv.Itoa(page+1))
+		links["next"] = map[string]any{"href": fmt.Sprintf("%s%s?%s", s.URL, path, nq.Encode())}
+	}
+	body, _ := json.Marshal(map[string]any{"_page": page, "_links": links, "_embedded": map[string]any{key: items}})
+	if s.AfterPage != nil {
+		s.AfterPage(path, q, page)
+	}
+	return http.StatusOK, body
+}

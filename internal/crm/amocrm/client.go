@@ -1,0 +1,282 @@
+// Package amocrm is the amoCRM / Kommo API v4 connector: it fetches
+// companies, leads (deals), tasks and call notes incrementally by
+// modification time and maps them to domain records, within the CRM's rate
+// limit, refreshing the OAuth token when a call answers 401. It knows nothing
+// of storage: the caller stores the records, then the returned cursor.
+// docs/crm-amocrm.md documents the mapping and its approximations.
+package amocrm
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"reglament/internal/crm"
+)
+
+// Source is the RecordMeta.Source of every record from amoCRM.
+const Source = "amocrm"
+
+// MaxRequestsPerSecond is amoCRM's limit per integration.
+const MaxRequestsPerSecond = 7
+
+// Config configures a Client. BaseURL and Token are required; the OAuth
+// fields only for refreshing (a long-lived token needs none of them).
+type Config struct {
+	BaseURL      string // https://acme.amocrm.ru or https://acme.kommo.com
+	Token        string // access token (OAuth or long-lived)
+	RefreshToken string
+	ClientID     string
+	ClientSecret string
+	RedirectURI  string
+	// OnRefresh receives every refreshed token pair to persist it.
+	OnRefresh crm.TokenFunc
+
+	HTTPClient *http.Client                               // default: 30 s timeout
+	Now        func() time.Time                           // default time.Now
+	Sleep      func(context.Context, time.Duration) error // default crm.Sleep
+	Backoff    crm.Backoff
+
+	// RequestsPerSecond paces requests; default 6, capped at 6.65 (7 less a
+	// margin). Requests are spaced evenly (a bucket of one), so no one-second
+	// window sees more than 7.
+	RequestsPerSecond float64
+	// Overlap is re-read before a cursor to absorb clock skew and replication
+	// lag; default 2 minutes.
+	Overlap time.Duration
+	// PageSize is the limit of list calls; default and maximum 250.
+	PageSize int
+}
+
+// Client is an amoCRM API v4 client. It is safe for concurrent use, but one
+// Client per account should exist so that its limiter sees every request.
+type Client struct {
+	base     *url.URL
+	cfg      Config
+	caller   *crm.Caller
+	mu       sync.Mutex
+	token    crm.Token
+	overlap  time.Duration
+	pageSize int
+}
+
+// NewClient returns a client for cfg. It panics on an unparsable BaseURL,
+// which configuration validation must have rejected.
+func NewClient(cfg Config) *Client {
+	base, err := url.Parse(strings.TrimRight(cfg.BaseURL, "/"))
+	if err != nil || base.Scheme == "" || base.Host == "" {
+		panic(fmt.Sprintf("amocrm: invalid base URL %q", cfg.BaseURL))
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Sleep == nil {
+		cfg.Sleep = crm.Sleep
+	}
+	rps := cfg.RequestsPerSecond
+	if rps <= 0 {
+		rps = 6
+	}
+	// Evenly spaced at exactly 7/s, rounding can fit an eighth request in a
+	// one-second window: keep a 5 % margin.
+	rps = min(rps, MaxRequestsPerSecond*0.95)
+	c := &Client{
+		base:     base,
+		cfg:      cfg,
+		token:    crm.Token{AccessToken: cfg.Token, RefreshToken: cfg.RefreshToken},
+		overlap:  cfg.Overlap,
+		pageSize: cfg.PageSize,
+		caller: &crm.Caller{
+			CRM:     Source,
+			HTTP:    cfg.HTTPClient,
+			Limiter: crm.NewLimiter(rps, 1, cfg.Now, cfg.Sleep),
+			Backoff: cfg.Backoff.WithDefaults(),
+			Now:     cfg.Now,
+			Sleep:   cfg.Sleep,
+		},
+	}
+	if c.overlap <= 0 {
+		c.overlap = 2 * time.Minute
+	}
+	if c.pageSize <= 0 || c.pageSize > 250 {
+		c.pageSize = 250
+	}
+	return c
+}
+
+// Requests returns how many HTTP requests the client has sent, retries and
+// token refreshes included.
+func (c *Client) Requests() int64 { return c.caller.Requests.Load() }
+
+func (c *Client) accessToken() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.token.AccessToken
+}
+
+// get calls GET path?query and returns the body, or nil for 204 (an empty
+// list). On 401 it refreshes the token once and tries again.
+func (c *Client) get(ctx context.Context, path string, query url.Values) ([]byte, error) {
+	u := *c.base
+	u.Path += path
+	u.RawQuery = query.Encode()
+	target := u.String()
+	for refreshed := false; ; refreshed = true {
+		used := c.accessToken()
+		body, err := c.caller.Do(ctx, "GET "+path, func(ctx context.Context) (*http.Request, error) {
+			req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
+			if err != nil {
+				return nil, err
+			}
+			req.Header.Set("Authorization", "Bearer "+used)
+			req.Header.Set("Accept", "application/hal+json, application/json")
+			return req, nil
+		}, c.judge("GET "+path))
+		var e *crm.Error
+		if err != nil && errors.As(err, &e) && e.Status == http.StatusUnauthorized && !refreshed && c.canRefresh() {
+			if err := c.refresh(ctx, used); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		return body, err
+	}
+}
+
+// judge classifies an API answer: 2xx JSON is accepted (204 with an empty
+// body too), limits, 5xx, HTML block pages and undecodable bodies are
+// retried, anything else fails.
+func (c *Client) judge(method string) crm.Judge {
+	return func(resp *http.Response, body []byte) error {
+		e := &crm.Error{CRM: Source, Method: method, Status: resp.StatusCode}
+		retry := func(msg string) error {
+			e.Message = msg
+			return &crm.Retryable{Err: e, RetryAfter: crm.ParseRetryAfter(resp.Header.Get("Retry-After"), c.cfg.Now())}
+		}
+		html := isHTML(resp, body)
+		switch s := resp.StatusCode; {
+		case s == http.StatusNoContent:
+			return nil
+		case s >= 200 && s < 300:
+			if html || !json.Valid(body) {
+				return retry("malformed or truncated JSON body")
+			}
+			return nil
+		case s == http.StatusTooManyRequests:
+			return retry("rate limit exceeded")
+		case s == http.StatusForbidden && html:
+			// The nginx page amoCRM serves to a client blocked for exceeding
+			// the limit: waiting is the only cure, and a short wait only
+			// prolongs the block.
+			err := retry("blocked (HTML error page)").(*crm.Retryable)
+			err.RetryAfter = max(err.RetryAfter, time.Minute)
+			return err
+		case s >= 500 || s == http.StatusRequestTimeout:
+			return retry("server error")
+		case s == http.StatusUnauthorized:
+			e.Message = "unauthorized"
+			return e
+		default:
+			e.Message = problemTitle(body)
+			return e
+		}
+	}
+}
+
+func isHTML(resp *http.Response, body []byte) bool {
+	if strings.Contains(resp.Header.Get("Content-Type"), "text/html") {
+		return true
+	}
+	b := bytes.TrimSpace(body)
+	return len(b) > 0 && b[0] == '<'
+}
+
+// problemTitle returns the title and detail of an application/problem+json
+// body, or a generic text.
+func problemTitle(body []byte) string {
+	var p struct {
+		Title  string `json:"title"`
+		Detail string `json:"detail"`
+	}
+	if json.Unmarshal(body, &p) != nil || p.Title == "" {
+		return "request failed"
+	}
+	if p.Detail != "" {
+		return p.Title + ": " + p.Detail
+	}
+	return p.Title
+}
+
+func (c *Client) canRefresh() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.token.RefreshToken != "" && c.cfg.ClientID != ""
+}
+
+// refresh exchanges the refresh token for a new pair, unless another call
+// already did since used was read.
+func (c *Client) refresh(ctx context.Context, used string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.token.AccessToken != used {
+		return nil
+	}
+	payload, err := json.Marshal(map[string]string{
+		"client_id":     c.cfg.ClientID,
+		"client_secret": c.cfg.ClientSecret,
+		"grant_type":    "refresh_token",
+		"refresh_token": c.token.RefreshToken,
+		"redirect_uri":  c.cfg.RedirectURI,
+	})
+	if err != nil {
+		return err
+	}
+	u := *c.base
+	u.Path += "/oauth2/access_token"
+	const method = "POST /oauth2/access_token"
+	body, err := c.caller.Do(ctx, method, func(ctx context.Context) (*http.Request, error) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), bytes.NewReader(payload))
+		if err != nil {
+			return nil, err
+		}
+		req.Header.Set("Content-Type", "application/json")
+		return req, nil
+	}, c.judge(method))
+	if err != nil {
+		return err
+	}
+	var t struct {
+		AccessToken  string `json:"access_token"`
+		RefreshToken string `json:"refresh_token"`
+		ExpiresIn    int64  `json:"expires_in"`
+	}
+	if err := json.Unmarshal(body, &t); err != nil || t.AccessToken == "" {
+		return &crm.Error{CRM: Source, Method: method, Status: http.StatusOK, Message: "no access token in the answer"}
+	}
+	nt := crm.Token{AccessToken: t.AccessToken, RefreshToken: t.RefreshToken}
+	if nt.RefreshToken == "" {
+		nt.RefreshToken = c.token.RefreshToken
+	}
+	if t.ExpiresIn > 0 {
+		nt.Expiry = c.cfg.Now().Add(time.Duration(t.ExpiresIn) * time.Second)
+	}
+	// The old refresh token is spent: keep the new pair even if persisting
+	// it fails, and report the failure.
+	c.token = nt
+	if c.cfg.OnRefresh != nil {
+		if err := c.cfg.OnRefresh(ctx, nt); err != nil {
+			return fmt.Errorf("amocrm: persist refreshed token: %w", err)
+		}
+	}
+	return nil
+}

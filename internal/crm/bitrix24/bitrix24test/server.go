@@ -1,0 +1,511 @@
+// Package bitrix24test is a fake Bitrix24 REST portal for tests: it holds a
+// truth set of companies, deals, activities and tasks and serves them in the
+// documented wire format (string numbers, ISO 8601 times with the portal's
+// offset, fixed 50-row pages, start=-1 and ">ID" paging, batch with
+// $result[…] references, tasks.task.list's camelCase), enforces the leaky
+// bucket (burst 50, drains 2/s: 503 QUERY_LIMIT_EXCEEDED) and counts every
+// violation, and injects faults on demand.
+package bitrix24test
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Zone is the portal's time zone: times are served with its offset.
+var Zone = time.FixedZone("MSK", 3*3600)
+
+// Company is a company.
+type Company struct {
+	ID, AssignedBy, CreatedBy int64
+	Title                     string
+	Created, Modified         time.Time
+}
+
+// Deal is a deal; Semantic is P, S or F.
+type Deal struct {
+	ID, AssignedBy, CreatedBy    int64
+	Title, Semantic, Opportunity string
+	Created, Modified, CloseDate time.Time
+}
+
+// Activity is a CRM activity: TypeID 1 meeting, 2 call, 4 e-mail…
+type Activity struct {
+	ID, TypeID, OwnerTypeID, OwnerID, Responsible int64
+	Start, End, Created, Updated                  time.Time
+	Completed                                     bool
+}
+
+// Task is a task; Status 5 is completed, Closed zero while open.
+type Task struct {
+	ID, Responsible, Status            int64
+	Title                              string
+	Created, Changed, Deadline, Closed time.Time
+	Links                              []string // ufCrmTask: "D_123", "CO_5"
+}
+
+// Fault is a failure the server answers one REST request with.
+type Fault int
+
+// The faults the server can inject.
+const (
+	FaultLimit     Fault = iota + 1 // 503 QUERY_LIMIT_EXCEEDED
+	FaultOperating                  // 429 OPERATION_TIME_LIMIT
+	Fault500                        // 500 with an HTML page
+	FaultTimeout                    // no answer until the client gives up
+	FaultTruncated                  // a 200 whose JSON is cut in half
+	FaultExpired                    // the access token expires: 401 expired_token until refreshed
+)
+
+// Bucket is the portal's leaky bucket.
+const (
+	Burst = 50
+	Drain = 2.0
+)
+
+// Server is the fake. Lock Mu to change the truth while it serves.
+type Server struct {
+	*httptest.Server
+	Mu sync.Mutex
+
+	Now        func() time.Time
+	Companies  map[int64]*Company
+	Deals      map[int64]*Deal
+	Activities map[int64]*Activity
+	Tasks      map[int64]*Task
+
+	// WebhookPath is the secret path of the inbound webhook (/rest/1/secret/);
+	// AccessToken etc. serve OAuth calls at /rest/.
+	WebhookPath                                       string
+	AccessToken, RefreshToken, ClientID, ClientSecret string
+
+	// AfterPage, if set, runs (under Mu) after a list page is produced,
+	// within a batch too: tests change records between pages with it.
+	AfterPage func(method string, page int)
+
+	// Violations counts requests over the bucket; Requests all requests;
+	// PerMethod REST calls by method (batch commands are not calls).
+	Violations, Requests int
+	PerMethod            map[string]int
+
+	level       float64
+	last        time.Time
+	faults      []fault
+	pages       int
+	tokenSerial int
+	hung        chan struct{}
+	closeOnce   sync.Once
+}
+
+// NewServer starts a fake with an empty truth, reading time from now.
+func NewServer(now func() time.Time) *Server {
+	s := &Server{
+		Now:          now,
+		Companies:    map[int64]*Company{},
+		Deals:        map[int64]*Deal{},
+		Activities:   map[int64]*Activity{},
+		Tasks:        map[int64]*Task{},
+		WebhookPath:  "/rest/1/s3cr3tw3bh00k/",
+		AccessToken:  "access-0",
+		RefreshToken: "refresh-0",
+		ClientID:     "app.client",
+		ClientSecret: "app-secret",
+		PerMethod:    map[string]int{},
+		hung:         make(chan struct{}),
+	}
+	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
+	return s
+}
+
+// Close releases hung requests and stops the server.
+func (s *Server) Close() {
+	s.closeOnce.Do(func() {
+		close(s.hung)
+		s.Server.Close()
+	})
+}
+
+// Inject queues faults for the next REST calls, one each.
+func (s *Server) Inject(f ...Fault) { s.InjectFor("", f...) }
+
+// InjectFor queues faults for the next requests to method (any if ""), one each.
+func (s *Server) InjectFor(method string, f ...Fault) {
+	s.Mu.Lock()
+	for _, f := range f {
+		s.faults = append(s.faults, fault{method, f})
+	}
+	s.Mu.Unlock()
+}
+
+type fault struct {
+	target string
+	fault  Fault
+}
+
+// nextFault pops the first queued fault for target.
+func (s *Server) nextFault(target string) Fault {
+	for i, f := range s.faults {
+		if f.target == "" || f.target == target {
+			s.faults = append(s.faults[:i:i], s.faults[i+1:]...)
+			return f.fault
+		}
+	}
+	return 0
+}
+
+// Pending returns how many injected faults have not fired yet.
+func (s *Server) Pending() int {
+	s.Mu.Lock()
+	defer s.Mu.Unlock()
+	return len(s.faults)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+func (s *Server) timing(now time.Time) map[string]any {
+	return map[string]any{"start": float64(now.UnixMilli()) / 1000, "finish": float64(now.UnixMilli())/1000 + 0.05,
+		"duration": 0.05, "processing": 0.04, "date_start": now.In(Zone).Format(time.RFC3339),
+		"operating": 0, "operating_reset_at": now.Add(10 * time.Minute).Unix()}
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	s.Mu.Lock()
+	now := s.Now()
+	s.Requests++
+	if r.URL.Path == "/oauth/token/" {
+		s.token(w, r)
+		s.Mu.Unlock()
+		return
+	}
+	// The leaky bucket: one drop a request, draining Drain a second.
+	if !s.last.IsZero() {
+		s.level = max(0, s.level-now.Sub(s.last).Seconds()*Drain)
+	}
+	s.last = now
+	if s.level+1 > Burst {
+		s.Violations++
+		s.Mu.Unlock()
+		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"error": "QUERY_LIMIT_EXCEEDED", "error_description": "Too many requests"})
+		return
+	}
+	s.level++
+	body, _ := io.ReadAll(r.Body)
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		s.Mu.Unlock()
+		writeJSON(w, http.StatusBadRequest, map[string]any{"error": "INVALID_REQUEST", "error_description": "bad form"})
+		return
+	}
+	var method string
+	switch {
+	case strings.HasPrefix(r.URL.Path, s.WebhookPath):
+		method = strings.TrimPrefix(r.URL.Path, s.WebhookPath)
+	case strings.HasPrefix(r.URL.Path, "/rest/"):
+		method = strings.TrimPrefix(r.URL.Path, "/rest/")
+		if strings.Count(method, "/") > 0 {
+			s.Mu.Unlock()
+			writeJSON(w, http.StatusUnauthorized, map[string]any{"error": "INVALID_CREDENTIALS", "error_description": "Invalid request credentials"})
+			return
+		}
+	default:
+		s.Mu.Unlock()
+		http.NotFound(w, r)
+		return
+	}
+	method = strings.TrimSuffix(method, ".json")
+	s.PerMethod[method]++
+	fault := s.nextFault(method)
+	if fault == FaultExpired {
+		s.AccessToken = "expired-" + s.AccessToken
+	}
+	if !strings.HasPrefix(r.URL.Path, s.WebhookPath) && form.Get("auth") != s.AccessToken {
+		s.Mu.Unlock()
+		code := "expired_token"
+		if form.Get("auth") == "" {
+			code = "NO_AUTH_FOUND"
+		}
+		writeJSON(w, http.StatusUnauthorized, map[string]any{"error": code, "error_description": "The access token provided has expired."})
+		return
+	}
+	switch fault {
+	case FaultLimit:
+		s.Mu.Unlock()
+		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"error": "QUERY_LIMIT_EXCEEDED", "error_description": "Too many requests"})
+		return
+	case FaultOperating:
+		s.Mu.Unlock()
+		writeJSON(w, http.StatusTooManyRequests, map[string]any{"error": "OPERATION_TIME_LIMIT", "error_description": "Method is blocked due to operation time limit."})
+		return
+	case Fault500:
+		s.Mu.Unlock()
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusInternalServerError)
+		fmt.Fprint(w, "<html><body><h1>500 Internal Server Error</h1></body></html>")
+		return
+	case FaultTimeout:
+		s.Mu.Unlock()
+		select {
+		case <-r.Context().Done():
+		case <-s.hung:
+		}
+		return
+	}
+	var out map[string]any
+	if method == "batch" {
+		out = s.batch(body)
+	} else {
+		res, next, total, errCode := s.run(method, form)
+		if errCode != "" {
+			s.Mu.Unlock()
+			writeJSON(w, http.StatusBadRequest, map[string]any{"error": errCode, "error_description": "fake: " + errCode})
+			return
+		}
+		out = map[string]any{"result": res}
+		if next > 0 {
+			out["next"] = next
+		}
+		if total >= 0 {
+			out["total"] = total
+		}
+	}
+	out["time"] = s.timing(now)
+	s.Mu.Unlock()
+	b, _ := json.Marshal(out)
+	if fault == FaultTruncated {
+		b = b[:len(b)/2]
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Write(b)
+}
+
+func (s *Server) token(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	if q.Get("grant_type") != "refresh_token" || q.Get("refresh_token") != s.RefreshToken ||
+		q.Get("client_id") != s.ClientID || q.Get("client_secret") != s.ClientSecret {
+		writeJSON(w, http.StatusBadRequest, map[string]any{"error": "invalid_grant", "error_description": "Invalid refresh token"})
+		return
+	}
+	s.tokenSerial++
+	s.AccessToken = fmt.Sprintf("access-%d", s.tokenSerial)
+	s.RefreshToken = fmt.Sprintf("refresh-%d", s.tokenSerial)
+	writeJSON(w, http.StatusOK, map[string]any{"access_token": s.AccessToken, "refresh_token": s.RefreshToken,
+		"expires_in": 3600, "scope": "crm,task", "domain": "acme.bitrix24.ru", "member_id": "m1", "status": "L"})
+}
+
+var reference = regexp.MustCompile(`\$result\[([^\]]+)\]((?:\[[^\]]*\])*)`)
+var pathPart = regexp.MustCompile(`\[([^\]]*)\]`)
+
+// batch runs the commands in the order of the body, resolving $result[…]
+// references against the results so far; a command whose reference does not
+// resolve fails into result_error.
+func (s *Server) batch(body []byte) map[string]any {
+	results, errs, totals, nexts := map[string]any{}, map[string]any{}, map[string]any{}, map[string]any{}
+	raw := map[string]any{}
+	for _, pair := range strings.Split(string(body), "&") {
+		k, v, _ := strings.Cut(pair, "=")
+		k, _ = url.QueryUnescape(k)
+		v, _ = url.QueryUnescape(v)
+		name, ok := strings.CutPrefix(k, "cmd[")
+		if !ok {
+			continue
+		}
+		name = strings.TrimSuffix(name, "]")
+		unresolved := false
+		cmd := reference.ReplaceAllStringFunc(v, func(ref string) string {
+			m := reference.FindStringSubmatch(ref)
+			var cur any = raw[m[1]]
+			for _, p := range pathPart.FindAllStringSubmatch(m[2], -1) {
+				switch c := cur.(type) {
+				case map[string]any:
+					cur = c[p[1]]
+				case []any:
+					i, err := strconv.Atoi(p[1])
+					if err != nil || i >= len(c) {
+						cur = nil
+					} else {
+						cur = c[i]
+					}
+				default:
+					cur = nil
+				}
+			}
+			if cur == nil {
+				unresolved = true
+				return ""
+			}
+			return fmt.Sprint(cur)
+		})
+		if unresolved {
+			errs[name] = map[string]any{"error": "", "error_description": "reference not resolved"}
+			continue
+		}
+		method, query, _ := strings.Cut(cmd, "?")
+		form, err := url.ParseQuery(query)
+		if err != nil {
+			errs[name] = map[string]any{"error": "INVALID_REQUEST", "error_description": "bad query"}
+			continue
+		}
+		res, next, total, code := s.run(method, form)
+		if code != "" {
+			errs[name] = map[string]any{"error": code, "error_description": "fake: " + code}
+			continue
+		}
+		// Round-trip through JSON so that references see what a client would.
+		b, _ := json.Marshal(res)
+		var generic any
+		json.Unmarshal(b, &generic)
+		raw[name], results[name] = generic, res
+		if total >= 0 {
+			totals[name] = total
+		}
+		if next > 0 {
+			nexts[name] = next
+		}
+	}
+	phpMap := func(m map[string]any) any {
+		if len(m) == 0 {
+			return []any{} // PHP encodes an empty array as []
+		}
+		return m
+	}
+	return map[string]any{"result": map[string]any{"result": phpMap(results), "result_error": phpMap(errs),
+		"result_total": phpMap(totals), "result_next": phpMap(nexts), "result_time": []any{}}}
+}
+
+type row struct {
+	id       int64
+	modified time.Time
+	typeID   int64
+	json     map[string]any
+}
+
+func str(n int64) string { return strconv.FormatInt(n, 10) }
+
+func isoTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(Zone).Format(time.RFC3339)
+}
+
+func yn(b bool) string {
+	if b {
+		return "Y"
+	}
+	return "N"
+}
+
+// run executes one list method; total is -1 when not counted (start=-1).
+func (s *Server) run(method string, q url.Values) (result any, next, total int, code string) {
+	var rows []row
+	modField := ""
+	switch method {
+	case "crm.company.list":
+		modField = "DATE_MODIFY"
+		for _, c := range s.Companies {
+			rows = append(rows, row{c.ID, c.Modified, 0, map[string]any{"ID": str(c.ID), "TITLE": c.Title,
+				"ASSIGNED_BY_ID": str(c.AssignedBy), "CREATED_BY_ID": str(c.CreatedBy), "DATE_CREATE": isoTime(c.Created),
+				"DATE_MODIFY": isoTime(c.Modified), "COMPANY_TYPE": "CUSTOMER"}})
+		}
+	case "crm.deal.list":
+		modField = "DATE_MODIFY"
+		for _, d := range s.Deals {
+			rows = append(rows, row{d.ID, d.Modified, 0, map[string]any{"ID": str(d.ID), "TITLE": d.Title,
+				"CATEGORY_ID": "0", "STAGE_ID": map[string]string{"P": "NEW", "S": "WON", "F": "LOSE"}[d.Semantic],
+				"STAGE_SEMANTIC_ID": d.Semantic, "OPPORTUNITY": d.Opportunity, "CURRENCY_ID": "RUB",
+				"CLOSED": yn(d.Semantic != "P"), "CLOSEDATE": isoTime(d.CloseDate), "ASSIGNED_BY_ID": str(d.AssignedBy),
+				"CREATED_BY_ID": str(d.CreatedBy), "DATE_CREATE": isoTime(d.Created), "DATE_MODIFY": isoTime(d.Modified)}})
+		}
+	case "crm.activity.list":
+		modField = "LAST_UPDATED"
+		for _, a := range s.Activities {
+			rows = append(rows, row{a.ID, a.Updated, a.TypeID, map[string]any{"ID": str(a.ID), "TYPE_ID": str(a.TypeID),
+				"OWNER_TYPE_ID": str(a.OwnerTypeID), "OWNER_ID": str(a.OwnerID), "PROVIDER_ID": "VOXIMPLANT_CALL",
+				"START_TIME": isoTime(a.Start), "END_TIME": isoTime(a.End), "DEADLINE": isoTime(a.Start),
+				"COMPLETED": yn(a.Completed), "RESPONSIBLE_ID": str(a.Responsible), "DIRECTION": "2",
+				"CREATED": isoTime(a.Created), "LAST_UPDATED": isoTime(a.Updated)}})
+		}
+	case "tasks.task.list":
+		modField = "CHANGED_DATE"
+		for _, t := range s.Tasks {
+			var closed any
+			if !t.Closed.IsZero() {
+				closed = isoTime(t.Closed)
+			}
+			var links any = false
+			if len(t.Links) > 0 {
+				links = t.Links
+			}
+			rows = append(rows, row{t.ID, t.Changed, 0, map[string]any{"id": str(t.ID), "title": t.Title,
+				"responsibleId": str(t.Responsible), "createdDate": isoTime(t.Created), "changedDate": isoTime(t.Changed),
+				"deadline": isoTime(t.Deadline), "closedDate": closed, "status": str(t.Status), "ufCrmTask": links}})
+		}
+	default:
+		return nil, 0, 0, "ERROR_METHOD_NOT_FOUND"
+	}
+	upper := func(k string) string {
+		if method == "tasks.task.list" {
+			return strings.ToUpper(k)
+		}
+		return k
+	}
+	if v := q.Get("filter[>" + upper("ID") + "]"); v != "" {
+		after, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return nil, 0, 0, "INVALID_FILTER"
+		}
+		rows = slices.DeleteFunc(rows, func(r row) bool { return r.id <= after })
+	}
+	if v := q.Get("filter[>=" + modField + "]"); v != "" {
+		from, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			return nil, 0, 0, "INVALID_FILTER"
+		}
+		rows = slices.DeleteFunc(rows, func(r row) bool { return r.modified.Before(from) })
+	}
+	for _, k := range []string{"filter[@ID][]", "filter[ID][]"} {
+		if ids := q[k]; len(ids) > 0 {
+			rows = slices.DeleteFunc(rows, func(r row) bool { return !slices.Contains(ids, str(r.id)) })
+		}
+	}
+	if types := q["filter[@TYPE_ID][]"]; len(types) > 0 {
+		rows = slices.DeleteFunc(rows, func(r row) bool { return !slices.Contains(types, str(r.typeID)) })
+	}
+	slices.SortFunc(rows, func(a, b row) int { return int(a.id - b.id) })
+	start, _ := strconv.Atoi(q.Get("start"))
+	total = len(rows)
+	if start < 0 {
+		start, total = 0, -1
+	}
+	lo := min(start, len(rows))
+	hi := min(lo+50, len(rows))
+	items := make([]map[string]any, 0, hi-lo)
+	for _, r := range rows[lo:hi] {
+		items = append(items, r.json)
+	}
+	if total >= 0 && hi < len(rows) {
+		next = hi
+	}
+	s.pages++
+	if s.AfterPage != nil {
+		s.AfterPage(method, s.pages)
+	}
+	if method == "tasks.task.list" {
+		return map[string]any{"tasks": items}, next, total, ""
+	}
+	return items, next, total, ""
+}

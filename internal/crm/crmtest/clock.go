@@ -1,0 +1,58 @@
+// Package crmtest holds test helpers shared by the connector fakes: a virtual
+// clock that both a client and its fake server read, so rate limits and
+// backoff are exercised in virtual time and tests take seconds.
+package crmtest
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// Clock is a virtual clock. Sleep advances it instead of waiting.
+type Clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// NewClock returns a clock standing at t.
+func NewClock(t time.Time) *Clock { return &Clock{t: t} }
+
+// Now returns the virtual time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+// Advance moves the clock forward by d.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// Sleep advances the clock by d at once; it fails only if ctx is done.
+func (c *Clock) Sleep(ctx context.Context, d time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if d > 0 {
+		c.Advance(d)
+	}
+	return nil
+}
+
+// Rand returns a deterministic source of numbers in [0, 1) for backoff jitter.
+func Rand() func() float64 {
+	var mu sync.Mutex
+	x := uint64(88172645463325252)
+	return func() float64 {
+		mu.Lock()
+		defer mu.Unlock()
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+		return float64(x>>11) / (1 << 53)
+	}
+}

@@ -46,7 +46,7 @@ type command struct {
 
 func (m *Main) commands() []command {
 	return []command{
-		{"demo", "create the demo company, finalize its past days, print today's table and the month's statement", m.runDemo},
+		{"demo", "create the demo company, finalize its past days, print today's table and the month's statement; with --addr also serve it", m.runDemo},
 		{"apply", "create or update a workspace from YAML: apply -f workspace.yaml", m.runApply},
 		{"import", "import CSV records: import --workspace W --type companies|deals|tasks|activities FILE.csv", m.runImport},
 		{"snapshot", "finalize a day: snapshot --workspace W (--date D | --all-due)", m.runSnapshot},
@@ -56,6 +56,8 @@ func (m *Main) commands() []command {
 		{"adjust", "correct points: adjust --workspace W --manager M --date D --points N --reason TEXT --by NAME", m.runAdjust},
 		{"backtest", "rescore a period with another regulation: backtest --workspace W -f regulation.yaml --period P", m.runBacktest},
 		{"why", "list the records behind a number: why --workspace W --manager M --date D --indicator I", m.runWhy},
+		{"serve", "serve the web application and the JSON API: serve [--addr 127.0.0.1:8080]", m.runServe},
+		{"user", "create a web account: user add --workspace W --email E --role admin|head|manager|viewer [--manager M]", m.runUser},
 	}
 }
 

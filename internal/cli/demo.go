@@ -11,8 +11,10 @@ import (
 
 // runDemo creates (or reuses) the demo company in the database, brings its
 // CRM history up to now, finalizes every past working day and prints
-// today's live table and this month's statement.
+// today's live table and this month's statement. With --addr it then
+// creates one web login per role and serves the web application.
 func (m *Main) runDemo(ctx context.Context, env *runEnv, args []string) error {
+	addr := env.fs.String("addr", "", "also serve the web application on this address, e.g. 127.0.0.1:8080")
 	if _, err := parse(env.fs, args); err != nil {
 		return err
 	}
@@ -73,5 +75,11 @@ func (m *Main) runDemo(ctx context.Context, env *runEnv, args []string) error {
 	fmt.Fprintln(m.Stdout)
 	fmt.Fprintln(m.Stdout, lang.T("demo.ready", *env.dbPath, len(results)))
 	fmt.Fprintln(m.Stdout, lang.T("demo.next"))
-	return nil
+	if *addr == "" {
+		return nil
+	}
+	if err := m.demoUsers(ctx, env, eng, *addr); err != nil {
+		return err
+	}
+	return m.serve(ctx, env, eng, *addr)
 }

@@ -1,0 +1,110 @@
+package auth
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"reglament/internal/domain"
+)
+
+func TestPasswordHash(t *testing.T) {
+	h, err := HashPassword("correct horse battery")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(h, "$argon2id$v=19$m=19456,t=2,p=1$") {
+		t.Errorf("hash %q: want a PHC argon2id string", h)
+	}
+	if !CheckPassword(h, "correct horse battery") {
+		t.Errorf("the right password does not check")
+	}
+	for _, wrong := range []string{"", "correct horse batterY", "correct horse battery "} {
+		if CheckPassword(h, wrong) {
+			t.Errorf("wrong password %q checks", wrong)
+		}
+	}
+	if h2, _ := HashPassword("correct horse battery"); h2 == h {
+		t.Errorf("two hashes of one password are equal: the salt is not random")
+	}
+	for _, bad := range []string{"", "plain", "$argon2id$v=19$m=x$a$b", "$bcrypt$..."} {
+		if CheckPassword(bad, "x") {
+			t.Errorf("malformed hash %q checks", bad)
+		}
+	}
+	if _, err := HashPassword("short"); domain.ErrorCode(err) != domain.EINVALID {
+		t.Errorf("short password: err %v, want invalid", err)
+	}
+}
+
+func TestTokens(t *testing.T) {
+	a, b := NewToken(), NewToken()
+	if a == b || len(a) < 43 {
+		t.Errorf("tokens %q, %q: want distinct 256-bit tokens", a, b)
+	}
+	if HashToken(a) == a || len(HashToken(a)) != 64 || HashToken(a) != HashToken(a) {
+		t.Errorf("HashToken(%q) = %q: want a stable hex SHA-256", a, HashToken(a))
+	}
+	if p := NewPassword(); len(p) != 16 || strings.ContainsAny(p, "0O1lI") {
+		t.Errorf("NewPassword() = %q: want 16 unambiguous characters", p)
+	}
+}
+
+func TestCan(t *testing.T) {
+	admin := &Principal{Role: Admin}
+	head := &Principal{Role: Head, Workspace: "acme"}
+	anna := &Principal{Role: Manager, Workspace: "acme", Manager: "anna"}
+	wall := &Principal{Role: Viewer, Workspace: "acme"}
+	other := &Principal{Role: Head, Workspace: "other"}
+	for _, tt := range []struct {
+		p       *Principal
+		level   int
+		manager string
+		want    string
+	}{
+		{admin, Change, "", ""},
+		{head, Change, "", ""},
+		{head, SeeOwn, "boris", ""},
+		{anna, SeeWall, "", ""},
+		{anna, SeeOwn, "anna", ""},
+		{anna, SeeOwn, "boris", domain.EFORBIDDEN},
+		{anna, SeeAll, "", domain.EFORBIDDEN},
+		{anna, Change, "", domain.EFORBIDDEN},
+		{wall, SeeWall, "", ""},
+		{wall, SeeOwn, "", domain.EFORBIDDEN},
+		{wall, SeeAll, "", domain.EFORBIDDEN},
+		{other, SeeWall, "", domain.ENOTFOUND},
+		{nil, SeeWall, "", domain.EUNAUTHORIZED},
+	} {
+		if got := domain.ErrorCode(tt.p.Can("acme", tt.level, tt.manager)); got != tt.want {
+			t.Errorf("%+v.Can(acme, %d, %q) = %q, want %q", tt.p, tt.level, tt.manager, got, tt.want)
+		}
+	}
+}
+
+func TestThrottle(t *testing.T) {
+	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	th := NewThrottle(2, 10*time.Minute, func() time.Time { return now })
+	th.Fail("a")
+	if ok, _ := th.Allowed("a"); !ok {
+		t.Fatal("one failure refused")
+	}
+	now = now.Add(time.Minute)
+	th.Fail("a")
+	ok, wait := th.Allowed("a")
+	if ok || wait != 9*time.Minute {
+		t.Fatalf("after two failures: allowed %v, wait %v; want refused for 9m", ok, wait)
+	}
+	if ok, _ := th.Allowed("b"); !ok {
+		t.Errorf("another key is refused")
+	}
+	now = now.Add(9 * time.Minute)
+	if ok, _ := th.Allowed("a"); !ok {
+		t.Errorf("refused after the first failure left the window")
+	}
+	th.Fail("a")
+	th.Reset("a")
+	if ok, _ := th.Allowed("a"); !ok {
+		t.Errorf("refused after a reset")
+	}
+}

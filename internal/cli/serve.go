@@ -1,0 +1,166 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"strings"
+
+	"reglament/internal/auth"
+	"reglament/internal/demo"
+	"reglament/internal/domain"
+	"reglament/internal/engine"
+	"reglament/internal/store"
+	"reglament/internal/web"
+)
+
+// serve runs the web application on addr over eng until ctx is cancelled.
+func (m *Main) serve(ctx context.Context, env *runEnv, eng *engine.Engine, addr string) error {
+	log := slog.New(slog.NewJSONHandler(m.Stderr, nil))
+	srv, err := web.New(web.Config{Engine: eng, Log: log})
+	if err != nil {
+		return err
+	}
+	return srv.ListenAndServe(ctx, addr, func(a net.Addr) {
+		fmt.Fprintln(m.Stdout, env.Lang().T("serve.listening", a.String()))
+	})
+}
+
+func (m *Main) runServe(ctx context.Context, env *runEnv, args []string) error {
+	addr := env.fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	if _, err := parse(env.fs, args); err != nil {
+		return err
+	}
+	eng, closeStore, err := env.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer closeStore()
+	return m.serve(ctx, env, eng, *addr)
+}
+
+// runUser manages web accounts: user add --workspace W --email E --role R.
+func (m *Main) runUser(ctx context.Context, env *runEnv, args []string) error {
+	if len(args) == 0 || args[0] != "add" {
+		return usagef("want: user add --workspace W --email E --role admin|head|manager|viewer [--manager M] [--password-file F] [--token]")
+	}
+	workspace := env.fs.String("workspace", "", "workspace id (not for an admin)")
+	email := env.fs.String("email", "", "login email")
+	role := env.fs.String("role", "", "admin, head, manager or viewer")
+	manager := env.fs.String("manager", "", "manager id (for a manager)")
+	passwordFile := env.fs.String("password-file", "", "file holding the password (default: generate and print one)")
+	token := env.fs.Bool("token", false, "also create an API token and print it (a viewer always gets one)")
+	if _, err := parse(env.fs, args[1:]); err != nil {
+		return err
+	}
+	if err := requireAll("email", *email, "role", *role); err != nil {
+		return err
+	}
+	if !auth.ValidRole(*role) {
+		return usagef("flag --role: want admin, head, manager or viewer, got %q", *role)
+	}
+	switch {
+	case *role == auth.Admin && *workspace != "":
+		return usagef("an admin sees every workspace: leave out --workspace")
+	case *role != auth.Admin && *workspace == "":
+		return usagef("flag --workspace is required for a %s", *role)
+	case *role == auth.Manager && *manager == "":
+		return usagef("flag --manager is required for a manager")
+	case *role != auth.Manager && *manager != "":
+		return usagef("flag --manager is only for a manager")
+	}
+	password := ""
+	if *passwordFile != "" {
+		b, err := os.ReadFile(*passwordFile)
+		if err != nil {
+			return domain.Errorf(domain.EINVALID, "cannot read %s: %v", *passwordFile, errors.Unwrap(err))
+		}
+		password = strings.TrimRight(string(b), "\r\n")
+	}
+	generated := password == "" && *role != auth.Viewer
+	if generated {
+		password = auth.NewPassword()
+	}
+	u := &store.User{Email: *email, Role: *role, Workspace: *workspace, Manager: *manager, CreatedAt: m.Now()}
+	if password != "" {
+		hash, err := auth.HashPassword(password)
+		if err != nil {
+			return err
+		}
+		u.PasswordHash = hash
+	}
+	eng, closeStore, err := env.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer closeStore()
+	if err := eng.Store.CreateUser(ctx, u, m.actor("")); err != nil {
+		return err
+	}
+	lang := env.Lang()
+	fmt.Fprintln(m.Stdout, lang.T("user.created", u.Email, u.Role))
+	if generated {
+		fmt.Fprintln(m.Stdout, lang.T("user.password", password))
+	}
+	if *token || *role == auth.Viewer {
+		t := auth.NewToken()
+		if err := eng.Store.CreateAPIToken(ctx, auth.HashToken(t), u.ID, "cli", m.Now()); err != nil {
+			return err
+		}
+		fmt.Fprintln(m.Stdout, lang.T("user.token", t))
+		if *role == auth.Viewer {
+			fmt.Fprintln(m.Stdout, lang.T("demo.wall", "/t/"+t))
+		}
+	}
+	return nil
+}
+
+// demoUser is one login the demo creates.
+type demoUser struct {
+	email, role, workspace, manager string
+}
+
+// demoUsers creates (or resets) one user per role in the demo workspace
+// with a fresh password, and a wall screen token, and prints the logins.
+func (m *Main) demoUsers(ctx context.Context, env *runEnv, eng *engine.Engine, addr string) error {
+	password := auth.NewPassword()
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	users := []demoUser{
+		{"admin@demo.example", auth.Admin, "", ""},
+		{"head@demo.example", auth.Head, demo.ID, ""},
+		{demo.Disciplined + "@demo.example", auth.Manager, demo.ID, demo.Disciplined},
+		{demo.LateEntrant + "@demo.example", auth.Manager, demo.ID, demo.LateEntrant},
+		{"wall@demo.example", auth.Viewer, demo.ID, ""},
+	}
+	lang := env.Lang()
+	fmt.Fprintln(m.Stdout)
+	fmt.Fprintln(m.Stdout, lang.T("demo.logins", password))
+	for _, d := range users {
+		u := &store.User{Email: d.email, Role: d.role, Workspace: d.workspace, Manager: d.manager, PasswordHash: hash, CreatedAt: m.Now()}
+		err := eng.Store.CreateUser(ctx, u, "demo")
+		if domain.ErrorCode(err) == domain.ECONFLICT {
+			err = eng.Store.SetUserPassword(ctx, d.email, hash)
+			if err == nil {
+				u, err = eng.Store.FindUserByEmail(ctx, d.email)
+			}
+		}
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stdout, "  %-16s %s\n", lang.T("web.role."+d.role), d.email)
+		if d.role == auth.Viewer {
+			t := auth.NewToken()
+			if err := eng.Store.CreateAPIToken(ctx, auth.HashToken(t), u.ID, "demo", m.Now()); err != nil {
+				return err
+			}
+			fmt.Fprintln(m.Stdout, lang.T("demo.wall", "http://"+addr+"/t/"+t))
+		}
+	}
+	return nil
+}

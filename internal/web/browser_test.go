@@ -1,0 +1,311 @@
+package web
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/chromedp"
+	"github.com/xuri/excelize/v2"
+
+	"reglament/internal/auth"
+	"reglament/internal/demo"
+	"reglament/internal/domain"
+	"reglament/internal/engine"
+	"reglament/internal/store"
+	"reglament/internal/store/storetest"
+)
+
+var screenshots = flag.Bool("screenshots", false, "write the UI screenshots to docs/screenshots instead of a temporary folder")
+
+// chromiumPath finds Debian's chromium; the browser tests skip without it.
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	t.Skip("browser tests skipped: chromium not found (apt-get install chromium; .ci/run installs it)")
+	return ""
+}
+
+// demoEnv serves the demo company, as `reglament demo` builds it, at a
+// fixed moment: Wednesday 2026-11-18, 15:37 in Moscow, before the deadline.
+type demoEnv struct {
+	url   string
+	eng   *engine.Engine
+	ws    *domain.Workspace
+	now   time.Time
+	token string // the wall screen's token
+}
+
+func newDemoEnv(t *testing.T) *demoEnv {
+	t.Helper()
+	ctx := context.Background()
+	s := storetest.MustOpen(t, "sqlite://"+filepath.Join(t.TempDir(), "demo.db"))
+	now := time.Date(2026, 11, 18, 15, 37, 0, 0, mustLocation(t, "Europe/Moscow"))
+	eng := engine.New(s, func() time.Time { return now })
+	ws := demo.Workspace(domain.DateOf(now))
+	if _, err := eng.Apply(ctx, ws, "demo"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UpsertRecords(ctx, ws.ID, demo.Records(ws, now), now, "demo", now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := eng.FinalizeDue(ctx, ws.ID, "demo"); err != nil {
+		t.Fatal(err)
+	}
+	hash, err := auth.HashPassword(testPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := &demoEnv{eng: eng, ws: ws, now: now, token: auth.NewToken()}
+	for _, u := range []store.User{
+		{Email: "head@demo.example", Role: auth.Head, Workspace: demo.ID},
+		{Email: "anna@demo.example", Role: auth.Manager, Workspace: demo.ID, Manager: demo.Disciplined},
+		{Email: "wall@demo.example", Role: auth.Viewer, Workspace: demo.ID},
+	} {
+		u.PasswordHash = hash
+		if err := s.CreateUser(ctx, &u, "test"); err != nil {
+			t.Fatal(err)
+		}
+		if u.Role == auth.Viewer {
+			if err := s.CreateAPIToken(ctx, auth.HashToken(env.token), u.ID, "wall", now); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	srv, err := New(Config{Engine: eng})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	t.Cleanup(hs.Close)
+	env.url = hs.URL
+	return env
+}
+
+// newBrowser starts a headless chromium with a fresh profile, in Russian.
+func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	path := chromiumPath(t)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("lang", "ru-RU"),
+		chromedp.Flag("accept-lang", "ru-RU,ru"),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1440, 900),
+	)
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	t.Cleanup(cancel)
+	alloc, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	t.Cleanup(cancelAlloc)
+	bctx, cancelBrowser := chromedp.NewContext(alloc)
+	t.Cleanup(cancelBrowser)
+	return bctx
+}
+
+func must(t *testing.T, what string, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+func textOf(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+	must(t, "text of "+sel, err)
+	return s
+}
+
+func browserLogin(t *testing.T, ctx context.Context, base, email, waitFor string) {
+	t.Helper()
+	must(t, "log in as "+email, chromedp.Do(ctx,
+		chromedp.Navigate(base+"/login"),
+		chromedp.WaitVisible(chromedp.ID("email")),
+		chromedp.SendKeys(chromedp.ID("email"), email),
+		chromedp.SendKeys(chromedp.ID("password"), testPassword),
+		chromedp.Click(chromedp.ID("login")),
+		chromedp.WaitVisible(chromedp.CSS(waitFor)),
+	))
+}
+
+func TestBrowser(t *testing.T) {
+	ctx := newBrowser(t)
+	env := newDemoEnv(t)
+	base := env.url
+	yesterday, _ := env.ws.PrevWorkingDay(domain.DateOf(env.now.In(env.ws.Location)))
+
+	// The head logs in and sees Today: every manager against the rules.
+	browserLogin(t, ctx, base, "head@demo.example", "#sheet")
+	if h := textOf(t, ctx, "main h1"); !strings.Contains(h, "Сегодня, 2026-11-18") {
+		t.Errorf("Today's heading = %q", h)
+	}
+	rows, err := chromedp.Run(ctx, chromedp.Nodes(chromedp.CSSAll("#sheet tbody tr")))
+	must(t, "sheet rows", err)
+	if len(rows) != len(env.ws.Managers) {
+		t.Errorf("Today shows %d managers, want %d", len(rows), len(env.ws.Managers))
+	}
+	for _, class := range []string{"pass", "fail"} {
+		if cells, err := chromedp.Run(ctx, chromedp.Nodes(chromedp.CSSAll("#sheet td."+class))); err != nil || len(cells) == 0 {
+			t.Errorf("Today has no %s cells (%v)", class, err)
+		}
+	}
+
+	// A past day is final; a number leads to the records behind it.
+	must(t, "open the day sheet", chromedp.Do(ctx,
+		chromedp.Navigate(fmt.Sprintf("%s/w/demo/day/%s", base, yesterday)),
+		chromedp.WaitVisible(chromedp.ID("status")),
+	))
+	if s := textOf(t, ctx, "#status"); s != "итоговый" {
+		t.Errorf("day sheet status %q, want итоговый", s)
+	}
+	link := fmt.Sprintf(`#sheet a[href$="/anna/%s/calls_held"]`, yesterday)
+	shown := textOf(t, ctx, link)
+	must(t, "drill into a number", chromedp.Do(ctx, chromedp.Click(chromedp.CSS(link)), chromedp.WaitVisible(chromedp.ID("evidence"))))
+	if v := textOf(t, ctx, "#value"); v != shown {
+		t.Errorf("why page explains %q, the sheet showed %q", v, shown)
+	}
+	counted, err := chromedp.Run(ctx, chromedp.Nodes(chromedp.CSSAll("#evidence tbody tr.pass")))
+	must(t, "evidence rows", err)
+	if fmt.Sprint(len(counted)) != shown {
+		t.Errorf("why page lists %d counted records for a value of %s", len(counted), shown)
+	}
+
+	// Editing a rule shows the backtest preview before saving.
+	next, _ := env.ws.NextWorkingDay(domain.DateOf(env.now.In(env.ws.Location)).AddDays(1))
+	yaml := fmt.Sprintf("regulation:\n  - effective: %s\n    rules:\n      - {indicator: calls_held, at_least: 60}\n", next)
+	must(t, "preview a rule change", chromedp.Do(ctx,
+		chromedp.Navigate(base+"/w/demo/regulation"),
+		chromedp.WaitVisible(chromedp.ID("yaml")),
+		chromedp.SetValue(chromedp.ID("yaml"), yaml),
+		chromedp.Click(chromedp.ID("preview")),
+		chromedp.WaitVisible(chromedp.ID("backtest")),
+	))
+	preview, err := chromedp.Run(ctx, chromedp.Nodes(chromedp.CSSAll("#backtest tbody tr")))
+	must(t, "backtest rows", err)
+	if len(preview) != len(env.ws.Managers) {
+		t.Errorf("backtest preview has %d rows, want %d", len(preview), len(env.ws.Managers))
+	}
+	if got := textOf(t, ctx, "#backtest"); !strings.Contains(got, "anna") {
+		t.Errorf("backtest preview lacks anna:\n%s", got)
+	}
+
+	// The statement downloads as XLSX with the statement's numbers.
+	dir := t.TempDir()
+	_, err = chromedp.CallBrowser(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+		Behavior: browser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: dir, EventsEnabled: ptr(true)})
+	must(t, "allow downloads", err)
+	must(t, "open the statement", chromedp.Do(ctx, chromedp.Navigate(base+"/w/demo/statement?period=2026-11"), chromedp.WaitVisible(chromedp.ID("statement-xlsx"))))
+	dctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	progress := chromedp.BrowserEvents(dctx, browser.DownloadProgress)
+	must(t, "click XLSX", chromedp.Do(ctx, chromedp.Click(chromedp.ID("statement-xlsx"))))
+	var file string
+	for ev, err := range progress {
+		must(t, "download", err)
+		if ev.State == browser.DownloadProgressStateCompleted {
+			file = filepath.Join(dir, ev.GUID)
+			break
+		}
+	}
+	checkStatementXLSX(t, env, file)
+
+	screenshotsOf(t, ctx, base)
+
+	// A manager cannot open a colleague's page.
+	must(t, "log out", chromedp.Do(ctx, chromedp.Navigate(base+"/w/demo/today"), chromedp.Click(chromedp.ID("logout")), chromedp.WaitVisible(chromedp.ID("email"))))
+	browserLogin(t, ctx, base, "anna@demo.example", "#checklist")
+	for _, p := range []string{"/w/demo/managers/" + demo.LateEntrant, "/w/demo/adjustments", "/w/demo/why/" + demo.LateEntrant + "/" + yesterday.String() + "/calls_held"} {
+		step, cancel := context.WithTimeout(ctx, 20*time.Second)
+		must(t, "open "+p, chromedp.Do(step, chromedp.Navigate(base+p), chromedp.WaitVisible(chromedp.ID("error-page"))))
+		cancel()
+		if h := textOf(t, ctx, "#error-page h1"); !strings.HasPrefix(h, "403") {
+			t.Errorf("manager opening %s: %q, want 403", p, h)
+		}
+	}
+	must(t, "own page", chromedp.Do(ctx, chromedp.Navigate(base+"/w/demo/managers/"+demo.Disciplined), chromedp.WaitVisible(chromedp.ID("points-chart"))))
+	// Her month grid holds her row only.
+	must(t, "own month", chromedp.Do(ctx, chromedp.Navigate(base+"/w/demo/month"), chromedp.WaitVisible(chromedp.ID("grid"))))
+	if rows, err := chromedp.Run(ctx, chromedp.Nodes(chromedp.CSSAll("#grid tbody tr"))); err != nil || len(rows) != 1 {
+		t.Errorf("manager's month grid: %d rows (%v), want her own only", len(rows), err)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func checkStatementXLSX(t *testing.T, env *demoEnv, file string) {
+	t.Helper()
+	if file == "" {
+		t.Fatal("the XLSX download did not complete")
+	}
+	f, err := excelize.OpenFile(file)
+	must(t, "open the downloaded XLSX", err)
+	defer f.Close()
+	rows, err := f.GetRows("2026-11", excelize.Options{RawCellValue: true})
+	must(t, "read the XLSX", err)
+	st, err := env.eng.Statement(context.Background(), demo.ID, domain.MonthOf(domain.DateOf(env.now)))
+	must(t, "statement", err)
+	if len(rows) != len(st.Lines)+1 || rows[0][0] != "Менеджер" {
+		t.Fatalf("XLSX has %d rows, header %q; want %d managers under a Russian header", len(rows), rows[0], len(st.Lines))
+	}
+	for i, l := range st.Lines {
+		r := rows[i+1]
+		if r[0] != l.Manager || r[1] != l.Name || r[8] != itoa(l.Total) || !sameDecimal(r[9], l.Money.String()) {
+			t.Errorf("XLSX row %d = %q; want %s %s total %d money %s", i+1, r, l.Manager, l.Name, l.Total, l.Money)
+		}
+	}
+}
+
+// screenshotsOf captures Today, the month grid and the wall screen at a
+// laptop, a phone and a TV size.
+func screenshotsOf(t *testing.T, ctx context.Context, base string) {
+	t.Helper()
+	dir := t.TempDir()
+	if *screenshots {
+		dir = filepath.Join("..", "..", "docs", "screenshots")
+		must(t, "screenshot folder", os.MkdirAll(dir, 0o755))
+	}
+	sizes := []struct {
+		name   string
+		w, h   int64
+		mobile bool
+	}{{"1440x900", 1440, 900, false}, {"390x844", 390, 844, true}, {"1920x1080", 1920, 1080, false}}
+	pages := []struct{ name, path, wait string }{
+		{"today", "/w/demo/today", "#sheet"},
+		{"month", "/w/demo/month?period=2026-11", "#grid"},
+		{"wall", "/w/demo/wall", "#rank-month"},
+	}
+	for _, s := range sizes {
+		var opts []chromedp.EmulateViewportOption
+		if s.mobile {
+			opts = append(opts, chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulateScale(2))
+		}
+		for _, p := range pages {
+			png, err := chromedp.Run(ctx, chromedp.Action[[]byte](func(ctx context.Context, tg *chromedp.Target) ([]byte, error) {
+				if err := chromedp.Do(ctx, chromedp.EmulateViewport(s.w, s.h, opts...), chromedp.Navigate(base+p.path), chromedp.WaitVisible(chromedp.CSS(p.wait))); err != nil {
+					return nil, err
+				}
+				return chromedp.CaptureScreenshot()(ctx, tg)
+			}))
+			must(t, "screenshot "+p.name+" "+s.name, err)
+			must(t, "write screenshot", os.WriteFile(filepath.Join(dir, p.name+"-"+s.name+".png"), png, 0o644))
+		}
+	}
+}

@@ -1,0 +1,86 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"reglament/internal/domain"
+)
+
+// Codes of the web layer beyond the domain's vocabulary.
+const (
+	eTooMany     = "too_many_requests"
+	eUnavailable = "unavailable"
+	eTooLarge    = "too_large"
+)
+
+// statusOf is the one map from an error code to an HTTP status.
+var statusOf = map[string]int{
+	domain.EINVALID:      http.StatusBadRequest,
+	domain.ENOTFOUND:     http.StatusNotFound,
+	domain.ECONFLICT:     http.StatusConflict,
+	domain.EUNAUTHORIZED: http.StatusUnauthorized,
+	domain.EFORBIDDEN:    http.StatusForbidden,
+	domain.EINTERNAL:     http.StatusInternalServerError,
+	eTooMany:             http.StatusTooManyRequests,
+	eUnavailable:         http.StatusServiceUnavailable,
+	eTooLarge:            http.StatusRequestEntityTooLarge,
+}
+
+func notFound(msg string) error { return &domain.Error{Code: domain.ENOTFOUND, Message: msg} }
+
+func invalid(format string, args ...any) error {
+	return domain.Errorf(domain.EINVALID, format, args...)
+}
+
+// classify maps transport-level errors (timeouts, oversized bodies) to
+// codes people can act on, and everything else through the domain.
+func classify(err error) (code, message string) {
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		return eTooLarge, "request body too large"
+	case errors.Is(err, context.DeadlineExceeded):
+		return eUnavailable, "the request took too long; try again"
+	}
+	return domain.ErrorCode(err), domain.ErrorMessage(err)
+}
+
+func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
+
+// renderError is the one place an error becomes a response: JSON for the
+// API, a page otherwise. Internal errors are logged in full and shown as
+// "internal error".
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	code, msg := classify(err)
+	status, ok := statusOf[code]
+	if !ok {
+		status = http.StatusInternalServerError
+	}
+	if status >= 500 {
+		s.log.Error("request failed", "method", r.Method, "route", state(r).pattern, "code", code, "err", err.Error())
+	}
+	if isAPI(r) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(status)
+		json.NewEncoder(w).Encode(map[string]any{"error": map[string]string{"code": code, "message": msg}})
+		return
+	}
+	if code == domain.EUNAUTHORIZED && r.Method == http.MethodGet {
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		return
+	}
+	st := state(r)
+	s.renderStatus(w, r, status, "error", &page{Title: st.lang.T("web.error.title"), Data: errorData{Status: status, Code: code, Message: msg}})
+}
+
+type errorData struct {
+	Status  int
+	Code    string
+	Message string
+}

@@ -1,0 +1,150 @@
+package web
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"mime"
+	"net/http"
+	"strconv"
+
+	"github.com/xuri/excelize/v2"
+
+	"reglament/internal/domain"
+	"reglament/internal/i18n"
+)
+
+// table is an export: a header and rows of cells. A numeric cell is written
+// to XLSX as a number from its exact decimal text, never through a float.
+type table struct {
+	Header []string
+	Rows   [][]tableCell
+	Money  map[int]bool // columns holding money (two decimals)
+}
+
+type tableCell struct {
+	Text    string
+	Numeric bool
+}
+
+func text(s string) tableCell { return tableCell{Text: s} }
+func num(s string) tableCell  { return tableCell{Text: s, Numeric: true} }
+func integer(n int) tableCell { return num(strconv.Itoa(n)) }
+
+func statementTable(l i18n.Lang, ws *domain.Workspace, st *domain.Statement) table {
+	t := table{Header: []string{l.T("col.manager"), l.T("web.col.name"), l.T("col.working_days"), l.T("col.days_scored"),
+		l.T("col.days_absent"), l.T("col.days_pending"), l.T("col.points"), l.T("col.adjustments"), l.T("col.total"),
+		l.T("col.money", st.Currency), l.T("web.col.capped")}, Money: map[int]bool{9: true}}
+	for _, line := range st.Lines {
+		capped := ""
+		if line.Capped {
+			capped = "*"
+		}
+		t.Rows = append(t.Rows, []tableCell{text(line.Manager), text(line.Name), integer(line.WorkingDays), integer(line.DaysScored),
+			integer(line.DaysAbsent), integer(line.DaysPending), integer(line.Points), integer(line.Adjustments), integer(line.Total),
+			num(line.Money.String()), text(capped)})
+	}
+	return t
+}
+
+func monthTable(l i18n.Lang, ws *domain.Workspace, data *monthData) table {
+	t := table{Header: []string{l.T("col.manager"), l.T("web.col.name")}, Money: map[int]bool{}}
+	for _, d := range data.Days {
+		t.Header = append(t.Header, d.String())
+	}
+	t.Header = append(t.Header, l.T("col.total"), l.T("col.money", ws.Currency))
+	t.Money[len(t.Header)-1] = true
+	for _, row := range data.Rows {
+		cells := []tableCell{text(row.Manager.ID), text(row.Manager.Name)}
+		for _, c := range row.Cells {
+			if c.Class == "pos" || c.Class == "neg" || c.Class == "zero" {
+				cells = append(cells, num(c.Text))
+			} else if c.Class == "absent" {
+				cells = append(cells, text("-"))
+			} else {
+				cells = append(cells, text(""))
+			}
+		}
+		cells = append(cells, integer(row.Line.Total), num(row.Line.Money.String()))
+		t.Rows = append(t.Rows, cells)
+	}
+	return t
+}
+
+func attachment(w http.ResponseWriter, contentType, filename string) {
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": filename}))
+	w.Header().Set("Cache-Control", "no-store")
+}
+
+func writeCSV(w http.ResponseWriter, filename string, t table) error {
+	var buf bytes.Buffer
+	cw := csv.NewWriter(&buf)
+	cw.Write(t.Header)
+	for _, row := range t.Rows {
+		rec := make([]string, len(row))
+		for i, c := range row {
+			rec[i] = c.Text
+		}
+		cw.Write(rec)
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("web: csv: %w", err)
+	}
+	attachment(w, "text/csv; charset=utf-8", filename)
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+func writeXLSX(w http.ResponseWriter, filename, sheetName string, t table) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	sheet := "Sheet1"
+	if err := f.SetSheetName(sheet, sheetName); err != nil {
+		return fmt.Errorf("web: xlsx: %w", err)
+	}
+	sheet = sheetName
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return fmt.Errorf("web: xlsx: %w", err)
+	}
+	moneyFmt := "0.00"
+	money, err := f.NewStyle(&excelize.Style{CustomNumFmt: &moneyFmt})
+	if err != nil {
+		return fmt.Errorf("web: xlsx: %w", err)
+	}
+	for i, h := range t.Header {
+		cell, _ := excelize.CoordinatesToCellName(i+1, 1)
+		if err := f.SetCellStr(sheet, cell, h); err != nil {
+			return fmt.Errorf("web: xlsx: %w", err)
+		}
+		f.SetCellStyle(sheet, cell, cell, bold)
+	}
+	for r, row := range t.Rows {
+		for i, c := range row {
+			cell, _ := excelize.CoordinatesToCellName(i+1, r+2)
+			if c.Numeric {
+				// SetCellDefault stores the decimal text as the cell's
+				// numeric value as is, so money keeps its exact digits.
+				err = f.SetCellDefault(sheet, cell, c.Text)
+			} else {
+				err = f.SetCellStr(sheet, cell, c.Text)
+			}
+			if err != nil {
+				return fmt.Errorf("web: xlsx: %w", err)
+			}
+			if t.Money[i] {
+				f.SetCellStyle(sheet, cell, cell, money)
+			}
+		}
+	}
+	f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		return fmt.Errorf("web: xlsx: %w", err)
+	}
+	attachment(w, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", filename)
+	_, err = w.Write(buf.Bytes())
+	return err
+}

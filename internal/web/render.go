@@ -1,0 +1,126 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"reglament/internal/auth"
+	"reglament/internal/domain"
+	"reglament/internal/i18n"
+	"reglament/internal/store"
+)
+
+// page is what every template gets: the handler fills Title, WS, Nav and
+// Data; render fills the rest from the request.
+type page struct {
+	Title   string
+	WS      *domain.Workspace
+	Nav     string // the active navigation item
+	Refresh int    // seconds; the wall screen reloads itself without script
+	Wall    bool   // large high-contrast layout
+	Data    any
+
+	L         i18n.Lang
+	User      *store.User
+	CSRF      string
+	CanSeeAll bool
+	Now       time.Time
+}
+
+type pages struct {
+	set map[string]*template.Template
+}
+
+var funcs = template.FuncMap{
+	"signed": func(n int) string {
+		if n > 0 {
+			return "+" + strconv.Itoa(n)
+		}
+		return strconv.Itoa(n)
+	},
+	"pointsClass": func(n int) string {
+		switch {
+		case n > 0:
+			return "pos"
+		case n < 0:
+			return "neg"
+		}
+		return "zero"
+	},
+	"localTime": func(ws *domain.Workspace, t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.In(ws.Location).Format("2006-01-02 15:04")
+	},
+	"ind": func(l i18n.Lang, ind domain.Indicator) string { return l.Indicator(ind) },
+	"indShort": func(l i18n.Lang, ind domain.Indicator) string {
+		return l.IndicatorShort(ind)
+	},
+	"reason": func(l i18n.Lang, code string) string { return l.Reason(code) },
+	"op":     func(l i18n.Lang, op domain.Op) string { return l.T("web.op." + string(op)) },
+	"role":   func(l i18n.Lang, r string) string { return l.T("web.role." + r) },
+	"kind":   func(l i18n.Lang, k string) string { return l.T("kind." + k) },
+	"weekday": func(l i18n.Lang, d domain.Date) string {
+		return l.T("web.wd." + strings.ToLower(d.Weekday().String()[:3]))
+	},
+}
+
+func parsePages() (*pages, error) {
+	names, err := fs.Glob(assets, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	p := &pages{set: make(map[string]*template.Template)}
+	for _, name := range names {
+		base := strings.TrimSuffix(strings.TrimPrefix(name, "templates/"), ".html")
+		if base == "layout" || strings.HasPrefix(base, "partial-") {
+			continue
+		}
+		t, err := template.New(base).Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/partial-*.html", name)
+		if err != nil {
+			return nil, fmt.Errorf("web: parse template %s: %w", name, err)
+		}
+		p.set[base] = t
+	}
+	return p, nil
+}
+
+func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, p *page) error {
+	return s.renderStatus(w, r, http.StatusOK, name, p)
+}
+
+// renderStatus executes the page into a buffer first, so that a template
+// error becomes a clean error page instead of half a page.
+func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, status int, name string, p *page) error {
+	st := state(r)
+	p.L, p.User, p.CSRF, p.Now = st.lang, st.user, st.csrf, s.now()
+	if p.WS != nil && st.principal != nil {
+		p.CanSeeAll = st.principal.Can(p.WS.ID, auth.SeeAll, "") == nil
+	}
+	t, ok := s.pages.set[name]
+	if !ok {
+		return fmt.Errorf("web: no template %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		if name == "error" {
+			// The error page itself failed: fall back to plain text.
+			s.log.Error("render error page", "err", err.Error())
+			http.Error(w, "internal error", http.StatusInternalServerError)
+			return nil
+		}
+		return fmt.Errorf("web: render %s: %w", name, err)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, err := w.Write(buf.Bytes())
+	return err
+}

@@ -1,0 +1,207 @@
+// Package web is reglament's web application: server-rendered pages in
+// Russian and English for heads of sales, managers and the wall screen, and
+// the JSON API under /api/v1. It calls the engine for every number, so the
+// pages, the API and the CLI always agree.
+package web
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"reglament/internal/auth"
+	"reglament/internal/engine"
+	"reglament/internal/store"
+)
+
+//go:embed templates static openapi.json
+var assets embed.FS
+
+// Config is what a Server needs. Zero durations and limits take defaults.
+type Config struct {
+	Engine *engine.Engine
+	Log    *slog.Logger
+	// RequestTimeout bounds the work of one request (default 30s).
+	RequestTimeout time.Duration
+	// MaxBodyBytes bounds a request body (default 1 MiB).
+	MaxBodyBytes int64
+	// SessionTTL is how long a login lasts (default 14 days).
+	SessionTTL time.Duration
+	// LoginAttempts failed logins per account and address are allowed per
+	// LoginWindow (defaults 5 per 15 minutes).
+	LoginAttempts int
+	LoginWindow   time.Duration
+}
+
+// Server is the web application. It is an http.Handler.
+type Server struct {
+	eng      *engine.Engine
+	store    *store.Store
+	log      *slog.Logger
+	now      func() time.Time
+	cfg      Config
+	pages    *pages
+	metrics  *metrics
+	throttle *auth.Throttle
+	static   http.Handler
+	handler  http.Handler
+}
+
+// New builds the server and its routes.
+func New(cfg Config) (*Server, error) {
+	if cfg.Engine == nil {
+		return nil, errors.New("web: engine is required")
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = 30 * time.Second
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = 1 << 20
+	}
+	if cfg.SessionTTL <= 0 {
+		cfg.SessionTTL = 14 * 24 * time.Hour
+	}
+	if cfg.LoginAttempts <= 0 {
+		cfg.LoginAttempts = 5
+	}
+	if cfg.LoginWindow <= 0 {
+		cfg.LoginWindow = 15 * time.Minute
+	}
+	p, err := parsePages()
+	if err != nil {
+		return nil, err
+	}
+	staticFS, err := fs.Sub(assets, "static")
+	if err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
+	s := &Server{
+		eng: cfg.Engine, store: cfg.Engine.Store, log: cfg.Log, now: cfg.Engine.Now, cfg: cfg, pages: p,
+		metrics:  newMetrics(),
+		throttle: auth.NewThrottle(cfg.LoginAttempts, cfg.LoginWindow, cfg.Engine.Now),
+		static:   http.StripPrefix("/static/", http.FileServerFS(staticFS)),
+	}
+	mux := http.NewServeMux()
+	s.routes(mux)
+	// Outermost first: every request is logged and measured, a panic
+	// anywhere below becomes a 500, headers are set before any handler
+	// writes, and the body and time limits apply before authentication
+	// reads the form.
+	s.handler = s.logRequests(s.recoverPanics(securityHeaders(s.limit(s.authenticate(mux)))))
+	return s, nil
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// handlerFunc is a handler that returns its error for one renderer to show.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+func (s *Server) handle(mux *http.ServeMux, pattern string, h handlerFunc) {
+	mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		state(r).pattern = pattern
+		if err := h(w, r); err != nil {
+			s.renderError(w, r, err)
+		}
+	})
+}
+
+func (s *Server) routes(mux *http.ServeMux) {
+	mux.Handle("GET /static/", s.static)
+	s.handle(mux, "GET /healthz", s.healthz)
+	s.handle(mux, "GET /metrics", s.serveMetrics)
+
+	s.handle(mux, "GET /{$}", s.home)
+	s.handle(mux, "GET /login", s.loginPage)
+	s.handle(mux, "POST /login", s.login)
+	s.handle(mux, "POST /logout", s.logout)
+	s.handle(mux, "POST /lang", s.setLang)
+	s.handle(mux, "GET /t/{token}", s.tokenLogin)
+	s.handle(mux, "GET /workspaces", s.workspacesPage)
+
+	s.handle(mux, "GET /w/{ws}/today", s.todayPage)
+	s.handle(mux, "GET /w/{ws}/day", s.dayRedirect)
+	s.handle(mux, "GET /w/{ws}/day/{date}", s.dayPage)
+	s.handle(mux, "POST /w/{ws}/day/{date}/recompute", s.recomputeDay)
+	s.handle(mux, "GET /w/{ws}/why/{manager}/{date}/{indicator}", s.whyPage)
+	s.handle(mux, "GET /w/{ws}/month", s.monthPage)
+	s.handle(mux, "GET /w/{ws}/statement", s.statementPage)
+	s.handle(mux, "GET /w/{ws}/adjustments", s.adjustmentsPage)
+	s.handle(mux, "POST /w/{ws}/adjustments", s.addAdjustment)
+	s.handle(mux, "GET /w/{ws}/wall", s.wallPage)
+	s.handle(mux, "GET /w/{ws}/regulation", s.regulationPage)
+	s.handle(mux, "POST /w/{ws}/regulation", s.regulationPost)
+	s.handle(mux, "GET /w/{ws}/managers/{manager}", s.managerPage)
+	s.handle(mux, "GET /w/{ws}/settings", s.settingsPage)
+	s.handle(mux, "POST /w/{ws}/users", s.addUser)
+
+	s.handle(mux, "GET /api/v1/openapi.json", s.apiOpenAPI)
+	s.handle(mux, "GET /api/v1/workspaces", s.apiWorkspaces)
+	s.handle(mux, "GET /api/v1/workspaces/{ws}", s.apiWorkspace)
+	s.handle(mux, "GET /api/v1/workspaces/{ws}/managers", s.apiManagers)
+	s.handle(mux, "GET /api/v1/workspaces/{ws}/sheets/{date}", s.apiSheet)
+	s.handle(mux, "GET /api/v1/workspaces/{ws}/statements/{period}", s.apiStatement)
+	s.handle(mux, "GET /api/v1/workspaces/{ws}/adjustments", s.apiAdjustments)
+	s.handle(mux, "POST /api/v1/workspaces/{ws}/adjustments", s.apiAddAdjustment)
+	s.handle(mux, "GET /api/v1/workspaces/{ws}/regulation", s.apiRegulation)
+	s.handle(mux, "POST /api/v1/workspaces/{ws}/regulation", s.apiAddRegulation)
+	s.handle(mux, "POST /api/v1/workspaces/{ws}/backtests", s.apiBacktest)
+	s.handle(mux, "/api/", func(http.ResponseWriter, *http.Request) error {
+		return notFound("no such API endpoint")
+	})
+	s.handle(mux, "/", func(http.ResponseWriter, *http.Request) error {
+		return notFound("page not found")
+	})
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
+	if err := s.store.DB().PingContext(r.Context()); err != nil {
+		return fmt.Errorf("web: healthz: %w", err)
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, err := w.Write([]byte("ok\n"))
+	return err
+}
+
+// ListenAndServe serves on addr until ctx is cancelled, then shuts down
+// gracefully, giving requests in flight a few seconds to finish. ready, when
+// not nil, receives the listening address once the socket is open.
+func (s *Server) ListenAndServe(ctx context.Context, addr string, ready func(net.Addr)) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("web: listen on %s: %w", addr, err)
+	}
+	srv := &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       time.Minute,
+		WriteTimeout:      s.cfg.RequestTimeout + 10*time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	if ready != nil {
+		ready(ln.Addr())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("web: serve: %w", err)
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		return fmt.Errorf("web: shutdown: %w", err)
+	}
+	<-errc
+	return nil
+}

@@ -8,11 +8,13 @@ import (
 	"net"
 	"os"
 	"strings"
+	"time"
 
 	"reglament/internal/auth"
 	"reglament/internal/demo"
 	"reglament/internal/domain"
 	"reglament/internal/engine"
+	"reglament/internal/jobs"
 	"reglament/internal/store"
 	"reglament/internal/web"
 )
@@ -24,6 +26,24 @@ func (m *Main) serve(ctx context.Context, env *runEnv, eng *engine.Engine, addr 
 	if err != nil {
 		return err
 	}
+	// The daily rhythm (reminders, finalization, digests, statements) runs
+	// in every serving process; the job queue makes each event happen once
+	// across all of them. Until channels are configured, deliveries go to
+	// the log.
+	runner, err := jobs.New(ctx, eng.Store, jobs.Config{Engine: eng, Notifier: jobs.LogNotifier{Logger: log}, Logger: log})
+	if err != nil {
+		return err
+	}
+	if err := runner.Start(ctx); err != nil {
+		return fmt.Errorf("cli: start jobs: %w", err)
+	}
+	defer func() {
+		stopCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := runner.Stop(stopCtx); err != nil {
+			log.Warn("jobs did not stop cleanly", "error", err)
+		}
+	}()
 	return srv.ListenAndServe(ctx, addr, func(a net.Addr) {
 		fmt.Fprintln(m.Stdout, env.Lang().T("serve.listening", a.String()))
 	})

@@ -277,17 +277,25 @@ type finalizeWorker struct {
 	r *Runner
 }
 
+// schedulerActor is who the ledger says finalized a day the scheduler froze.
+const schedulerActor = "scheduler"
+
 // Work finalizes the day (idempotent in the ledger) and inserts the digest
 // delivery, unique per day: a retry after a crash between the two steps
-// still sends exactly one digest.
+// finds the sheet it froze itself and still sends exactly one digest.
 func (w *finalizeWorker) Work(ctx context.Context, job *river.Job[FinalizeArgs]) error {
 	ws, day, err := w.r.load(ctx, job.Args.Workspace, job.Args.Day)
 	if err != nil {
 		return err
 	}
-	res, err := w.r.cfg.Engine.Finalize(ctx, ws.ID, day, "scheduler")
+	res, err := w.r.cfg.Engine.Finalize(ctx, ws.ID, day, schedulerActor)
 	if err != nil {
 		return err
+	}
+	if !res.Created && res.Sheet.RequestedBy != schedulerActor {
+		// Finalized by hand (snapshot, demo) before the scheduler came to it:
+		// whoever did it has seen the sheet, and a late digest is noise.
+		return nil
 	}
 	if res.Sheet.Stale {
 		w.r.cfg.Logger.Warn("day finalized with stale CRM data", "workspace", ws.ID, "day", day, "watermark", res.Sheet.Watermark)

@@ -244,3 +244,20 @@ func TestTemporaryDeliveryFailureIsRetried(t *testing.T) {
 		}
 	})
 }
+
+func TestNoDigestForADayFinalizedByHand(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		c := &clock{t: at("2026-11-16 18:10")}
+		rec := &recorder{}
+		eng := setup(t, s, c)
+		if _, err := eng.Finalize(context.Background(), "acme", domain.MustDate("2026-11-16"), "head"); err != nil {
+			t.Fatal(err)
+		}
+		r := start(t, s, eng, rec)
+		plan(t, r)
+		drain(t, r)
+		if got := rec.list(); len(got) != 0 {
+			t.Errorf("deliveries %q; want none for a day the head finalized", got)
+		}
+	})
+}

@@ -1,7 +1,6 @@
 package domain
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -101,21 +100,21 @@ func (v *Values) Format(ind Indicator) string {
 // MarshalJSON writes the values as an object in display order; won_amount is
 // a decimal string.
 func (v Values) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteByte('{')
+	b := make([]byte, 0, 256)
+	b = append(b, '{')
 	for i, ind := range Indicators {
 		if i > 0 {
-			b.WriteByte(',')
+			b = append(b, ',')
 		}
-		fmt.Fprintf(&b, "%q:", ind)
+		b = strconv.AppendQuote(b, string(ind))
+		b = append(b, ':')
 		if ind == WonAmount {
-			fmt.Fprintf(&b, "%q", v.WonAmount.StringFixed(2))
+			b = strconv.AppendQuote(b, v.WonAmount.StringFixed(2))
 		} else {
-			b.WriteString(strconv.FormatInt(v.Count(ind), 10))
+			b = strconv.AppendInt(b, v.Count(ind), 10)
 		}
 	}
-	b.WriteByte('}')
-	return b.Bytes(), nil
+	return append(b, '}'), nil
 }
 
 // UnmarshalJSON reads what MarshalJSON writes. Unknown keys are an error so
@@ -245,6 +244,11 @@ func Evaluate(ws *Workspace, win Window, data *DayData, emit func(Evidence)) {
 	}
 
 	openTasks := make(map[string]bool)
+	for _, t := range data.TaskTallies {
+		if t.DealID != "" && t.Open > 0 {
+			openTasks[t.Source+"\x00"+t.DealID] = true
+		}
+	}
 	for i := range data.Tasks {
 		k := &data.Tasks[i]
 		if !k.openAt(cutoff) {
@@ -309,6 +313,8 @@ func verdict(excluded bool, reason string) (bool, string) {
 
 // ComputeValues evaluates data for the window and returns each manager's
 // values, plus the CRM user ids that had records but map to no manager.
+// Activity and task tallies the store counted (DayData.ActivityTallies,
+// TaskTallies) are added to what Evaluate finds.
 func ComputeValues(ws *Workspace, win Window, data *DayData) (map[string]*Values, []string) {
 	values := make(map[string]*Values, len(ws.Managers))
 	for _, m := range ws.Managers {
@@ -332,6 +338,33 @@ func ComputeValues(ws *Workspace, win Window, data *DayData) (map[string]*Values
 		}
 		v.counts[slotOf(e.Indicator)]++
 	})
+	managers := ws.ManagerIndex()
+	if len(data.ActivityTallies) > 0 {
+		for _, t := range data.ActivityTallies {
+			v := values[managers[t.CRMUser]]
+			if v == nil {
+				if t.CRMUser != "" && t.Evidence > 0 {
+					unknown[t.CRMUser] = true
+				}
+				continue
+			}
+			v.counts[slotOf(MeetingsHeld)] += t.MeetingsHeld
+			v.counts[slotOf(CallsHeld)] += t.CallsHeld
+			v.counts[slotOf(LateEntries)] += t.LateEntries
+		}
+	}
+	if len(data.TaskTallies) > 0 {
+		for _, t := range data.TaskTallies {
+			v := values[managers[t.CRMUser]]
+			if v == nil {
+				if t.CRMUser != "" && t.Open > 0 {
+					unknown[t.CRMUser] = true
+				}
+				continue
+			}
+			v.counts[slotOf(OverdueTasks)] += t.Overdue
+		}
+	}
 	users := make([]string, 0, len(unknown))
 	for u := range unknown {
 		users = append(users, u)

@@ -133,4 +133,35 @@ type DayData struct {
 	Deals      []Deal     // created by the cutoff and open at the window's start or later
 	Tasks      []Task     // created by the cutoff and open at it
 	Activities []Activity // happened in the window, or entered in the late-entry range
+
+	// ActivityTallies and TaskTallies, when the store computed them, replace
+	// Activities and Tasks for day sheets: the same counts from aggregate
+	// queries instead of a hundred rows a manager. Explanations need the
+	// records themselves and load Activities and Tasks instead.
+	ActivityTallies []ActivityTally
+	TaskTallies     []TaskTally
+}
+
+// TaskTally counts the tasks of one CRM user on one deal (DealID empty:
+// on no deal) that are open at the cutoff, and how many of them are
+// overdue: all Evaluate needs of them for a sheet.
+type TaskTally struct {
+	CRMUser string
+	Source  string
+	DealID  string
+	Open    int64
+	Overdue int64
+}
+
+// ActivityTally is one CRM user's activity figures of a day, exactly what
+// Evaluate would give for the activities it counts: Evidence is how many
+// activities bear on an indicator of the day (counted or not, which is what
+// lists an unknown user), the others the counted ones. A store test holds
+// the store's aggregate to Evaluate on random data.
+type ActivityTally struct {
+	CRMUser      string
+	Evidence     int64
+	MeetingsHeld int64
+	CallsHeld    int64
+	LateEntries  int64
 }

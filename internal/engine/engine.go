@@ -62,7 +62,7 @@ func (e *Engine) Draft(ctx context.Context, ws *domain.Workspace, d domain.Date)
 	if !ws.IsWorkingDay(d) {
 		return nil, domain.Errorf(domain.EINVALID, "%s is not a working day of workspace %q", d, ws.ID)
 	}
-	data, err := e.Store.LoadDay(ctx, ws.ID, ws.Window(d))
+	data, err := e.Store.LoadDaySheet(ctx, ws, ws.Window(d))
 	if err != nil {
 		return nil, err
 	}
@@ -202,7 +202,7 @@ func (e *Engine) Recompute(ctx context.Context, workspace string, d domain.Date,
 	if err != nil {
 		return nil, err
 	}
-	if _, err := e.Store.FindSheet(ctx, ws.ID, d); err != nil {
+	if _, err := e.Store.LatestSheetVersion(ctx, ws.ID, d); err != nil {
 		if domain.ErrorCode(err) == domain.ENOTFOUND {
 			return nil, domain.Errorf(domain.EINVALID, "day %s is not final yet: finalize it first", d)
 		}
@@ -243,7 +243,9 @@ func (e *Engine) Statement(ctx context.Context, workspace string, p domain.Perio
 	if err != nil {
 		return nil, err
 	}
-	sheets, err := e.Store.FindSheets(ctx, ws.ID, p.From, p.To)
+	// A statement needs each line's points and absence, not its indicator
+	// values and rule outcomes.
+	sheets, err := e.Store.FindSheetPoints(ctx, ws.ID, p.From, p.To)
 	if err != nil {
 		return nil, err
 	}

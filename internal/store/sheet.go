@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"reglament/internal/domain"
@@ -25,7 +27,7 @@ func (s *Store) CreateFinalSheet(ctx context.Context, sheet *domain.DaySheet) (c
 		if err := requireWorkspace(ctx, tx, sheet.Workspace); err != nil {
 			return err
 		}
-		inserted, err := insertSheet(ctx, tx, sheet, 1)
+		inserted, err := s.insertSheet(ctx, tx, sheet, 1)
 		if err != nil {
 			return err
 		}
@@ -78,7 +80,7 @@ func (s *Store) AddSheetVersion(ctx context.Context, sheet *domain.DaySheet) err
 			return domain.Errorf(domain.ENOTFOUND, "day %s of workspace %q has no final sheet: finalize it first", sheet.Date, sheet.Workspace)
 		}
 		version = int(last.Int64) + 1
-		inserted, err := insertSheet(ctx, tx, sheet, version)
+		inserted, err := s.insertSheet(ctx, tx, sheet, version)
 		if err != nil {
 			return err
 		}
@@ -119,7 +121,7 @@ func auditTime(t time.Time) time.Time {
 
 // insertSheet inserts sheet as the given version with its lines, unless that
 // version exists; inserted reports which.
-func insertSheet(ctx context.Context, tx *sql.Tx, sheet *domain.DaySheet, version int) (inserted bool, err error) {
+func (s *Store) insertSheet(ctx context.Context, tx *sql.Tx, sheet *domain.DaySheet, version int) (inserted bool, err error) {
 	unknown, err := json.Marshal(sheet.UnknownUsers)
 	if err != nil {
 		return false, err
@@ -137,12 +139,10 @@ func insertSheet(ctx context.Context, tx *sql.Tx, sheet *domain.DaySheet, versio
 	if n, err := res.RowsAffected(); err != nil || n == 0 {
 		return false, err
 	}
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO sheet_lines (workspace, day, version, position, manager, absent,
-		indicators, rules, points) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`)
-	if err != nil {
-		return false, err
-	}
-	defer stmt.Close()
+	// The lines go in multi-row INSERTs: one statement per sheetLineChunk
+	// lines instead of one round trip per manager.
+	args := make([]any, 0, min(len(sheet.Lines), sheetLineChunk)*sheetLineColumns)
+	day := sheet.Date.String()
 	for i, l := range sheet.Lines {
 		values, err := json.Marshal(l.Values)
 		if err != nil {
@@ -152,12 +152,48 @@ func insertSheet(ctx context.Context, tx *sql.Tx, sheet *domain.DaySheet, versio
 		if err != nil {
 			return false, err
 		}
-		if _, err := stmt.ExecContext(ctx, sheet.Workspace, sheet.Date.String(), version, i, l.Manager, l.Absent,
-			string(values), string(rules), l.Points); err != nil {
-			return false, err
+		args = append(args, sheet.Workspace, day, version, i, l.Manager, l.Absent, string(values), string(rules), l.Points)
+		if n := len(args) / sheetLineColumns; n == sheetLineChunk || i == len(sheet.Lines)-1 {
+			if _, err := tx.ExecContext(ctx, s.sheetLinesSQL(n), args...); err != nil {
+				return false, err
+			}
+			args = args[:0]
 		}
 	}
 	return true, nil
+}
+
+// sheetLineChunk is how many sheet lines one INSERT carries.
+const (
+	sheetLineChunk   = 200
+	sheetLineColumns = 9
+)
+
+// sheetLinesSQL returns the INSERT of n sheet lines, with anonymous ?
+// placeholders on SQLite (see recordTable.insertSQL).
+func (s *Store) sheetLinesSQL(n int) string {
+	var b strings.Builder
+	b.WriteString(`INSERT INTO sheet_lines (workspace, day, version, position, manager, absent, indicators, rules, points) VALUES `)
+	p := 1
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('(')
+		for j := range sheetLineColumns {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			if s.dialect == SQLite {
+				b.WriteByte('?')
+			} else {
+				b.WriteString("$" + strconv.Itoa(p))
+			}
+			p++
+		}
+		b.WriteByte(')')
+	}
+	return b.String()
 }
 
 // FindSheet returns the latest version of the final sheet of day.
@@ -174,6 +210,22 @@ func (s *Store) FindSheet(ctx context.Context, workspace string, day domain.Date
 		return nil, fmt.Errorf("store: find sheet %s: %w", day, err)
 	}
 	return &sheets[0], nil
+}
+
+// LatestSheetVersion returns the number of the latest stored version of
+// the final sheet of day, without loading it; ENOTFOUND when the day is not
+// final.
+func (s *Store) LatestSheetVersion(ctx context.Context, workspace string, day domain.Date) (int, error) {
+	var last sql.NullInt64
+	err := s.db.QueryRowContext(ctx, `SELECT MAX(version) FROM day_sheets WHERE workspace = $1 AND day = $2`,
+		workspace, day.String()).Scan(&last)
+	if err == nil && !last.Valid {
+		err = domain.Errorf(domain.ENOTFOUND, "day %s of workspace %q has no final sheet", day, workspace)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: latest sheet version %s: %w", day, err)
+	}
+	return int(last.Int64), nil
 }
 
 // FindSheetVersions returns every stored version of the final sheet of day,
@@ -204,16 +256,40 @@ func (s *Store) FindSheets(ctx context.Context, workspace string, from, to domai
 	return sheets, nil
 }
 
+// FindSheetPoints is FindSheets for statements: the lines carry the
+// manager, the absence and the points only, without indicator values and
+// rule outcomes, whose decoding was most of a month statement's time.
+func (s *Store) FindSheetPoints(ctx context.Context, workspace string, from, to domain.Date) ([]domain.DaySheet, error) {
+	var sheets []domain.DaySheet
+	err := s.read(ctx, func(tx *sql.Tx) (err error) {
+		sheets, err = findSheetsLines(ctx, tx, workspace, from, to, true, false)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: find sheet points %s..%s: %w", from, to, err)
+	}
+	return sheets, nil
+}
+
 // latestOnly restricts a query on day_sheets or sheet_lines aliased x to the
-// latest version of each day.
-const latestOnly = ` AND x.version = (SELECT MAX(v.version) FROM day_sheets v WHERE v.workspace = x.workspace AND v.day = x.day)`
+// latest version of each day from $2 to $3. It is a join on the latest
+// versions computed once, so that only their lines are read (a correlated
+// MAX per row read the lines of every version).
+const latestOnly = ` JOIN (SELECT v.day AS day, MAX(v.version) AS version FROM day_sheets v
+	WHERE v.workspace = $1 AND v.day >= $2 AND v.day <= $3 GROUP BY v.day) l ON l.day = x.day AND l.version = x.version`
 
 // findSheets loads the sheets of days from..to, with their lines, in two
 // queries: sheets, then all their lines in order.
 func findSheets(ctx context.Context, tx *sql.Tx, workspace string, from, to domain.Date, latest bool) ([]domain.DaySheet, error) {
+	return findSheetsLines(ctx, tx, workspace, from, to, latest, true)
+}
+
+// findSheetsLines is findSheets; without full, lines carry no indicator
+// values and no rule outcomes.
+func findSheetsLines(ctx context.Context, tx *sql.Tx, workspace string, from, to domain.Date, latest, full bool) ([]domain.DaySheet, error) {
 	filter := ` WHERE x.workspace = $1 AND x.day >= $2 AND x.day <= $3`
 	if latest {
-		filter += latestOnly
+		filter = latestOnly + filter
 	}
 	args := []any{workspace, from.String(), to.String()}
 	var sheets []domain.DaySheet
@@ -251,19 +327,29 @@ func findSheets(ctx context.Context, tx *sql.Tx, workspace string, from, to doma
 	if err != nil || len(sheets) == 0 {
 		return sheets, err
 	}
-	err = queryRows(ctx, tx, `SELECT x.day, x.version, x.manager, x.absent, x.indicators, x.rules, x.points
+	columns := `x.day, x.version, x.manager, x.absent, x.points`
+	if full {
+		columns += `, x.indicators, x.rules`
+	}
+	err = queryRows(ctx, tx, `SELECT `+columns+`
 		FROM sheet_lines x`+filter+` ORDER BY x.day, x.version, x.position`, args, func(rows *sql.Rows) error {
 		var k key
 		var l domain.SheetLine
-		var values, rules string
-		if err := rows.Scan(&k.day, &k.version, &l.Manager, &l.Absent, &values, &rules, &l.Points); err != nil {
-			return err
-		}
-		if err := json.Unmarshal([]byte(values), &l.Values); err != nil {
-			return fmt.Errorf("sheet %s line %s indicators: %w", k.day, l.Manager, err)
-		}
-		if err := json.Unmarshal([]byte(rules), &l.Rules); err != nil {
-			return fmt.Errorf("sheet %s line %s rules: %w", k.day, l.Manager, err)
+		if !full {
+			if err := rows.Scan(&k.day, &k.version, &l.Manager, &l.Absent, &l.Points); err != nil {
+				return err
+			}
+		} else {
+			var values, rules []byte
+			if err := rows.Scan(&k.day, &k.version, &l.Manager, &l.Absent, &l.Points, &values, &rules); err != nil {
+				return err
+			}
+			if err := json.Unmarshal(values, &l.Values); err != nil {
+				return fmt.Errorf("sheet %s line %s indicators: %w", k.day, l.Manager, err)
+			}
+			if err := json.Unmarshal(rules, &l.Rules); err != nil {
+				return fmt.Errorf("sheet %s line %s rules: %w", k.day, l.Manager, err)
+			}
 		}
 		l.Total = l.Points
 		i, ok := index[k]

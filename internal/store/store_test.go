@@ -161,6 +161,20 @@ func TestOpenSQLitePragmas(t *testing.T) {
 		if mode != "wal" || fk != 1 || busy < 5000 {
 			t.Errorf("connection %d: journal_mode=%s foreign_keys=%d busy_timeout=%d, want wal, 1, >= 5000", i, mode, fk, busy)
 		}
+		var cache int
+		if err := conn.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&cache); err != nil {
+			t.Fatal(err)
+		}
+		if cache != -65536 {
+			t.Errorf("connection %d: cache_size=%d, want -65536 (64 MiB)", i, cache)
+		}
+		var temp int
+		if err := conn.QueryRowContext(ctx, `PRAGMA temp_store`).Scan(&temp); err != nil {
+			t.Fatal(err)
+		}
+		if temp != 2 {
+			t.Errorf("connection %d: temp_store=%d, want 2 (memory)", i, temp)
+		}
 	}
 }
 

@@ -123,12 +123,10 @@ func BuildStatement(ws *Workspace, p Period, sheets []DaySheet, adjs []Adjustmen
 		l.Name = m.Name
 		for _, d := range days {
 			l.WorkingDays++
-			// A final day counts absence as the frozen sheet recorded it; an
-			// absence entered later is a matter for an adjustment.
-			if s := final[d]; s != nil {
-				if sl, ok := s.Line(m.ID); ok && sl.Absent {
-					l.DaysAbsent++
-				}
+			// A final day counts absence as the frozen sheet recorded it (in
+			// the loop over sheets below); an absence entered later is a
+			// matter for an adjustment.
+			if final[d] != nil {
 				continue
 			}
 			if m.AbsentOn(d) {
@@ -145,8 +143,11 @@ func BuildStatement(ws *Workspace, p Period, sheets []DaySheet, adjs []Adjustmen
 		}
 		for _, sl := range s.Lines {
 			l := line(sl.Manager)
-			if !sl.Absent {
+			switch {
+			case !sl.Absent:
 				l.DaysScored++
+			case l.WorkingDays > 0: // a current manager; a departed one has no calendar here
+				l.DaysAbsent++
 			}
 			l.Points += sl.Points
 		}

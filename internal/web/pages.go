@@ -420,7 +420,8 @@ type monthData struct {
 // sheets and the adjustments, and the statement for its totals. A non-empty
 // only keeps that manager's row (a manager sees their own).
 func (s *Server) monthGrid(ctx context.Context, ws *domain.Workspace, p domain.Period, only string) (*monthData, error) {
-	sheets, err := s.store.FindSheets(ctx, ws.ID, p.From, p.To)
+	// Points and absences are all the grid shows: indicator values stay unread.
+	sheets, err := s.store.FindSheetPoints(ctx, ws.ID, p.From, p.To)
 	if err != nil {
 		return nil, err
 	}

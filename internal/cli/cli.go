@@ -387,28 +387,40 @@ func checkFormat(f string) error {
 	return usagef("flag --format: want text, csv or json, got %q", f)
 }
 
+// openReport parses and checks the flags of a report command (table,
+// statement) — so it takes the flag pointers, read only after parsing —
+// opens the store and loads the workspace. The caller closes the store.
+func (e *runEnv) openReport(ctx context.Context, args []string, workspace, format *string) (*engine.Engine, *domain.Workspace, func(), error) {
+	if _, err := parse(e.fs, args); err != nil {
+		return nil, nil, nil, err
+	}
+	if err := required("workspace", *workspace); err != nil {
+		return nil, nil, nil, err
+	}
+	if err := checkFormat(*format); err != nil {
+		return nil, nil, nil, err
+	}
+	eng, closeStore, err := e.open(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ws, err := eng.Workspace(ctx, *workspace)
+	if err != nil {
+		closeStore()
+		return nil, nil, nil, err
+	}
+	return eng, ws, closeStore, nil
+}
+
 func (m *Main) runTable(ctx context.Context, env *runEnv, args []string) error {
 	workspace := env.fs.String("workspace", "", "workspace id")
 	date := env.fs.String("date", "", "working day, YYYY-MM-DD (default today)")
 	format := formatFlag(env.fs)
-	if _, err := parse(env.fs, args); err != nil {
-		return err
-	}
-	if err := required("workspace", *workspace); err != nil {
-		return err
-	}
-	if err := checkFormat(*format); err != nil {
-		return err
-	}
-	eng, closeStore, err := env.open(ctx)
+	eng, ws, closeStore, err := env.openReport(ctx, args, workspace, format)
 	if err != nil {
 		return err
 	}
 	defer closeStore()
-	ws, err := eng.Workspace(ctx, *workspace)
-	if err != nil {
-		return err
-	}
 	d := ws.Today(m.Now())
 	if *date != "" {
 		if d, err = parseDateFlag("date", *date); err != nil {
@@ -427,24 +439,11 @@ func (m *Main) runStatement(ctx context.Context, env *runEnv, args []string) err
 	workspace := env.fs.String("workspace", "", "workspace id")
 	period := env.fs.String("period", "", "2026-11 (month) or 2026-W47 (ISO week); default this month")
 	format := formatFlag(env.fs)
-	if _, err := parse(env.fs, args); err != nil {
-		return err
-	}
-	if err := required("workspace", *workspace); err != nil {
-		return err
-	}
-	if err := checkFormat(*format); err != nil {
-		return err
-	}
-	eng, closeStore, err := env.open(ctx)
+	eng, ws, closeStore, err := env.openReport(ctx, args, workspace, format)
 	if err != nil {
 		return err
 	}
 	defer closeStore()
-	ws, err := eng.Workspace(ctx, *workspace)
-	if err != nil {
-		return err
-	}
 	p := domain.MonthOf(ws.Today(m.Now()))
 	if *period != "" {
 		if p, err = domain.ParsePeriod(*period); err != nil {

@@ -49,6 +49,7 @@ func (m *Main) commands() []command {
 		{"demo", "create the demo company, finalize its past days, print today's table and the month's statement; with --addr also serve it", m.runDemo},
 		{"apply", "create or update a workspace from YAML: apply -f workspace.yaml", m.runApply},
 		{"import", "import CSV records: import --workspace W --type companies|deals|tasks|activities FILE.csv", m.runImport},
+		{"sync", "fetch the workspace's CRM records into the store: sync --workspace W [--full]", m.runSync},
 		{"snapshot", "finalize a day: snapshot --workspace W (--date D | --all-due)", m.runSnapshot},
 		{"recompute", "store a new version of a final day: recompute --workspace W --date D --by NAME --reason TEXT", m.runRecompute},
 		{"table", "show a day sheet: table --workspace W [--date D] [--format text|csv|json]", m.runTable},

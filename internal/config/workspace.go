@@ -1,6 +1,8 @@
 package config
 
 import (
+	"net/url"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -22,7 +24,8 @@ const (
 
 var (
 	workspaceFields = []string{"workspace", "name", "timezone", "deadline", "grace", "working_days", "holidays",
-		"extra_working_days", "min_call_seconds", "currency", "point_value", "caps", "managers", "regulation"}
+		"extra_working_days", "min_call_seconds", "currency", "point_value", "caps", "managers", "regulation", "crm"}
+	crmFields     = []string{"kind", "base_url", "token_file", "sync_every"}
 	capsFields    = []string{"bonus", "fine"}
 	managerFields = []string{"id", "name", "crm_ids", "team", "absences"}
 	absenceFields = []string{"from", "to", "reason"}
@@ -163,6 +166,10 @@ func (p *parser) workspace(root *yaml.Node) *domain.Workspace {
 				ws.FineCap = decimal.NewNullDecimal(d)
 			}
 		}
+	}
+
+	if n, path, ok := f.get("crm"); ok {
+		ws.CRM = p.crm(n, path)
 	}
 
 	var refs *managerRefs
@@ -336,4 +343,67 @@ func (p *parser) absences(n *yaml.Node, path string) []domain.Absence {
 		out = append(out, a)
 	}
 	return out
+}
+
+// MinSyncEvery is the shortest sync interval a workspace may set: a shorter
+// one would spend the CRM's rate limit on empty fetches.
+const MinSyncEvery = time.Minute
+
+// crm reads the crm section: which CRM, where, and the file holding the
+// token. A relative token_file is relative to the workspace file. OAuth
+// settings (an oauth section) are not supported yet and are rejected as an
+// unknown field.
+func (p *parser) crm(n *yaml.Node, path string) *domain.CRMConnection {
+	f := p.mapping(n, path, crmFields)
+	if !f.ok {
+		return nil
+	}
+	c := &domain.CRMConnection{SyncEvery: domain.DefaultSyncEvery}
+	if n, path, ok := p.required(f, "kind"); ok {
+		if kind, ok := p.nonEmpty(n, path); ok {
+			if kind != domain.CRMAmoCRM && kind != domain.CRMBitrix24 {
+				p.errorf(n, path, "unknown CRM %q (known: %s, %s)", kind, domain.CRMAmoCRM, domain.CRMBitrix24)
+			}
+			c.Kind = kind
+		}
+	}
+	if n, path, ok := p.required(f, "base_url"); ok {
+		if s, ok := p.nonEmpty(n, path); ok {
+			u, err := url.Parse(s)
+			if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+				p.errorf(n, path, "invalid URL %q: want e.g. https://acme.amocrm.ru", s)
+			}
+			c.BaseURL = s
+		}
+	}
+	if c.Kind == domain.CRMAmoCRM {
+		// amoCRM is reached only with a token; Bitrix24 also by an
+		// inbound webhook URL, which carries its secret itself.
+		p.required(f, "token_file")
+	}
+	if n, path, ok := f.get("token_file"); ok {
+		if s, ok := p.nonEmpty(n, path); ok {
+			if !filepath.IsAbs(s) {
+				s = filepath.Join(filepath.Dir(p.file), s)
+				if abs, err := filepath.Abs(s); err == nil {
+					s = abs
+				}
+			}
+			c.TokenFile = s
+		}
+	}
+	if n, path, ok := f.get("sync_every"); ok {
+		if s, ok := p.str(n, path); ok {
+			d, err := time.ParseDuration(s)
+			switch {
+			case err != nil:
+				p.errorf(n, path, "invalid duration %q: want e.g. 5m", s)
+			case d < MinSyncEvery:
+				p.errorf(n, path, "must be at least 1m, got %s", s)
+			default:
+				c.SyncEvery = d
+			}
+		}
+	}
+	return c
 }

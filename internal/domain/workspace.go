@@ -32,6 +32,29 @@ type Workspace struct {
 
 	Managers   []Manager
 	Regulation Regulation
+
+	// CRM is how the workspace's records are fetched from its CRM; nil when
+	// records come only from CSV imports.
+	CRM *CRMConnection
+}
+
+// The CRMs a workspace can connect to.
+const (
+	CRMAmoCRM   = "amocrm"
+	CRMBitrix24 = "bitrix24"
+)
+
+// DefaultSyncEvery is how often a workspace's CRM is synced by default.
+const DefaultSyncEvery = 5 * time.Minute
+
+// CRMConnection says where a workspace's CRM is and how to authenticate to
+// it. The secret itself is not part of it: TokenFile names the file that
+// holds it, so that the token never reaches the database or the audit log.
+type CRMConnection struct {
+	Kind      string        // CRMAmoCRM or CRMBitrix24
+	BaseURL   string        // the account (amoCRM) or portal / inbound webhook URL (Bitrix24)
+	TokenFile string        // the file holding the access token; may be empty for a Bitrix24 inbound webhook
+	SyncEvery time.Duration // how often to sync incrementally
 }
 
 // Clock is a local time of day.

@@ -64,7 +64,13 @@ func (s *Store) ApplyWorkspace(ctx context.Context, ws *domain.Workspace, actor 
 			res.Changes = append(res.Changes, "settings changed: "+strings.Join(changed, ", "))
 		}
 
-		changes, err := applyManagers(ctx, tx, ws.ID, old.Managers, ws.Managers)
+		changes, err := applyCRM(ctx, tx, ws.ID, old.CRM, ws.CRM)
+		if err != nil {
+			return err
+		}
+		res.Changes = append(res.Changes, changes...)
+
+		changes, err = applyManagers(ctx, tx, ws.ID, old.Managers, ws.Managers)
 		if err != nil {
 			return err
 		}
@@ -116,6 +122,17 @@ func validateWorkspace(ws *domain.Workspace) error {
 				return domain.Errorf(domain.ECONFLICT, "workspace %q: crm user id %q is mapped to both manager %q and manager %q", ws.ID, c, other, m.ID)
 			}
 			crmOwner[c] = m.ID
+		}
+	}
+	if c := ws.CRM; c != nil {
+		if c.Kind != domain.CRMAmoCRM && c.Kind != domain.CRMBitrix24 {
+			return domain.Errorf(domain.EINVALID, "workspace %q: unknown CRM %q", ws.ID, c.Kind)
+		}
+		if c.BaseURL == "" {
+			return domain.Errorf(domain.EINVALID, "workspace %q: the CRM base URL is required", ws.ID)
+		}
+		if c.SyncEvery < time.Second {
+			return domain.Errorf(domain.EINVALID, "workspace %q: the CRM sync interval must be at least a second", ws.ID)
 		}
 	}
 	days := make(map[domain.Date]bool)
@@ -501,7 +518,75 @@ func findWorkspace(ctx context.Context, tx *sql.Tx, id string) (*domain.Workspac
 	if ws.Regulation, err = findRegulation(ctx, tx, id); err != nil {
 		return nil, err
 	}
+	if ws.CRM, err = findCRM(ctx, tx, id); err != nil {
+		return nil, fmt.Errorf("crm connection: %w", err)
+	}
 	return ws, nil
+}
+
+// findCRM returns the workspace's CRM connection, or nil when it has none.
+func findCRM(ctx context.Context, tx *sql.Tx, workspace string) (*domain.CRMConnection, error) {
+	c := &domain.CRMConnection{}
+	var seconds int64
+	err := tx.QueryRowContext(ctx, `SELECT kind, base_url, token_file, sync_every_seconds FROM crm_connections WHERE workspace = $1`,
+		workspace).Scan(&c.Kind, &c.BaseURL, &c.TokenFile, &seconds)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	c.SyncEvery = time.Duration(seconds) * time.Second
+	return c, nil
+}
+
+// applyCRM makes the stored CRM connection equal to want (nil: none). The
+// sync cursors are kept when only the interval or the token file changes;
+// a connection to another CRM or account starts from zero, as its records
+// are not the ones the cursors describe.
+func applyCRM(ctx context.Context, tx *sql.Tx, workspace string, have, want *domain.CRMConnection) ([]string, error) {
+	if want != nil {
+		w := *want
+		w.SyncEvery = w.SyncEvery.Truncate(time.Second)
+		want = &w
+	}
+	switch {
+	case have == nil && want == nil:
+		return nil, nil
+	case want == nil:
+		for _, q := range []string{`DELETE FROM crm_connections WHERE workspace = $1`, `DELETE FROM sync_cursors WHERE workspace = $1`} {
+			if _, err := tx.ExecContext(ctx, q, workspace); err != nil {
+				return nil, err
+			}
+		}
+		return []string{"crm connection removed"}, nil
+	case have != nil && *have == *want:
+		return nil, nil
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO crm_connections (workspace, kind, base_url, token_file, sync_every_seconds)
+		VALUES ($1, $2, $3, $4, $5) ON CONFLICT (workspace) DO UPDATE SET kind = excluded.kind, base_url = excluded.base_url,
+		token_file = excluded.token_file, sync_every_seconds = excluded.sync_every_seconds`,
+		workspace, want.Kind, want.BaseURL, want.TokenFile, int64(want.SyncEvery/time.Second)); err != nil {
+		return nil, err
+	}
+	if have == nil {
+		return []string{fmt.Sprintf("crm connection added: %s", want.Kind)}, nil
+	}
+	var changed []string
+	check := func(name string, same bool) {
+		if !same {
+			changed = append(changed, name)
+		}
+	}
+	check("kind", have.Kind == want.Kind)
+	check("base url", have.BaseURL == want.BaseURL)
+	check("token file", have.TokenFile == want.TokenFile)
+	check("sync interval", have.SyncEvery == want.SyncEvery)
+	if have.Kind != want.Kind || have.BaseURL != want.BaseURL {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sync_cursors WHERE workspace = $1`, workspace); err != nil {
+			return nil, err
+		}
+	}
+	return []string{"crm connection changed: " + strings.Join(changed, ", ")}, nil
 }
 
 func parseNullDecimal(s sql.NullString) (decimal.NullDecimal, error) {

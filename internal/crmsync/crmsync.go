@@ -1,0 +1,220 @@
+// Package crmsync brings a workspace's CRM records into the store: it builds
+// the connector the workspace's CRM connection names, fetches each kind of
+// record from its stored cursor, and stores every batch together with its
+// new cursor. It knows no CRM's wire format; the connectors in internal/crm
+// do, and the store keeps what is fetched.
+package crmsync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"reglament/internal/crm"
+	"reglament/internal/crm/amocrm"
+	"reglament/internal/crm/bitrix24"
+	"reglament/internal/domain"
+	"reglament/internal/store"
+)
+
+// Client is what a sync needs of a CRM connector; *amocrm.Client and
+// *bitrix24.Client are ones.
+type Client interface {
+	// Fetch returns the records of kind changed since the cursor and the
+	// cursor to resume from; on error, an empty batch and the cursor given.
+	Fetch(ctx context.Context, kind crm.Kind, since crm.Cursor) (domain.RecordBatch, crm.Cursor, error)
+	// Requests counts the HTTP requests sent so far.
+	Requests() int64
+}
+
+// Syncer syncs workspaces into a store. The zero values of the optional
+// fields are the production ones; tests inject a clock and a sleep.
+type Syncer struct {
+	Store *store.Store
+
+	Now        func() time.Time                           // default time.Now
+	Sleep      func(context.Context, time.Duration) error // default crm.Sleep
+	HTTPClient *http.Client                               // default: the connector's own
+	ReadFile   func(name string) ([]byte, error)          // default os.ReadFile; reads the token file
+}
+
+// KindResult is what a sync did with one kind of record.
+type KindResult struct {
+	Kind      crm.Kind
+	Fetched   int       // records the CRM returned (derived ones included, e.g. amoCRM meetings with tasks)
+	Written   int       // inserted or changed in the store
+	Unchanged int       // stored already exactly as fetched
+	Cursor    time.Time // where the next incremental sync of the kind resumes
+}
+
+// Result is what a sync did.
+type Result struct {
+	Workspace string
+	Source    string // amocrm or bitrix24
+	Full      bool
+	Kinds     []KindResult
+	// UnknownUsers are the CRM user ids of the fetched records that map to
+	// no manager of the workspace, sorted: their records are stored but
+	// count for nobody until the workspace maps them.
+	UnknownUsers []string
+	Requests     int64 // HTTP requests spent, retries included
+}
+
+// Sync fetches the CRM records of workspace changed since the stored
+// cursors (all of them when full is set) and stores them, kind by kind.
+// Each kind's cursor advances only with its records: a sync that fails
+// midway keeps what it stored, and the next one resumes where it stopped.
+// On error the result holds the kinds done so far.
+func (s *Syncer) Sync(ctx context.Context, workspace string, full bool, actor string) (*Result, error) {
+	ws, err := s.Store.FindWorkspace(ctx, workspace)
+	if err != nil {
+		return nil, err
+	}
+	client, err := s.NewClient(ws.CRM)
+	if err != nil {
+		return nil, fmt.Errorf("crmsync: workspace %q: %w", workspace, err)
+	}
+	return s.SyncWith(ctx, ws, client, full, actor)
+}
+
+// SyncWith is Sync with a client built by the caller: one per CRM account
+// should exist, so that its rate limiter sees every request.
+func (s *Syncer) SyncWith(ctx context.Context, ws *domain.Workspace, client Client, full bool, actor string) (*Result, error) {
+	if ws.CRM == nil {
+		return nil, domain.Errorf(domain.EINVALID, "workspace %q has no crm connection", ws.ID)
+	}
+	now := s.now()
+	source := ws.CRM.Kind
+	res := &Result{Workspace: ws.ID, Source: source, Full: full}
+	start := client.Requests()
+	defer func() { res.Requests = client.Requests() - start }()
+
+	cursors := map[string]time.Time{}
+	if !full {
+		var err error
+		if cursors, err = s.Store.SyncCursors(ctx, ws.ID, source); err != nil {
+			return res, err
+		}
+	}
+	managers := ws.ManagerIndex()
+	unknown := map[string]bool{}
+	var watermark time.Time
+	for _, kind := range crm.Kinds {
+		batch, next, err := client.Fetch(ctx, kind, crm.Cursor{Since: cursors[string(kind)]})
+		if err != nil {
+			return res, fmt.Errorf("crmsync: fetch %s of %q: %w", kind, ws.ID, err)
+		}
+		sb := store.SyncBatch{Source: source, Kind: string(kind), Records: &batch, Cursor: next.Since}
+		sb.KeepTask, sb.KeepActivity = keepFirst(source)
+		stored, err := s.Store.StoreSyncBatch(ctx, ws.ID, sb, actor, s.now())
+		if err != nil {
+			return res, err
+		}
+		res.Kinds = append(res.Kinds, KindResult{Kind: kind, Fetched: batch.Len(), Written: stored.Written,
+			Unchanged: stored.Unchanged, Cursor: next.Since})
+		for _, user := range users(&batch) {
+			if _, ok := managers[user]; !ok {
+				unknown[user] = true
+			}
+		}
+		if watermark.IsZero() || next.Since.Before(watermark) {
+			watermark = next.Since
+		}
+	}
+	// Every kind is now stored up to its cursor, so the data is complete
+	// up to the earliest of them: that is the workspace's watermark.
+	if _, err := s.Store.UpsertRecords(ctx, ws.ID, &domain.RecordBatch{}, watermark, actor, now); err != nil {
+		return res, err
+	}
+	for user := range unknown {
+		res.UnknownUsers = append(res.UnknownUsers, user)
+	}
+	slices.Sort(res.UnknownUsers)
+	return res, nil
+}
+
+// keepFirst returns the merges the store applies for source: amoCRM keeps
+// no task completion time and its connector stands in the modification time
+// at which it first saw the task completed, so the earliest one stored is
+// kept, for tasks and for the meetings derived from them. Bitrix24 keeps
+// the completion of a task (closedDate) but not the moment a meeting was
+// marked held.
+func keepFirst(source string) (func(prev, next domain.Task) domain.Task, func(prev, next domain.Activity) domain.Activity) {
+	switch source {
+	case domain.CRMAmoCRM:
+		return crm.KeepFirstCompletion, crm.KeepFirstEntry
+	case domain.CRMBitrix24:
+		return nil, crm.KeepFirstEntry
+	}
+	return nil, nil
+}
+
+// users returns the CRM user ids a batch's records are attributed to, as
+// the indicators attribute them.
+func users(b *domain.RecordBatch) []string {
+	var ids []string
+	for i := range b.Companies {
+		ids = append(ids, b.Companies[i].Owner())
+	}
+	for _, d := range b.Deals {
+		ids = append(ids, d.Responsible)
+	}
+	for _, k := range b.Tasks {
+		ids = append(ids, k.Responsible)
+	}
+	for _, a := range b.Activities {
+		ids = append(ids, a.Responsible)
+	}
+	return slices.DeleteFunc(ids, func(id string) bool { return id == "" })
+}
+
+func (s *Syncer) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+// NewClient builds the connector for conn, reading its token from the token
+// file. A missing or empty token file is an EINVALID error naming the file;
+// the token itself never appears in an error.
+func (s *Syncer) NewClient(conn *domain.CRMConnection) (Client, error) {
+	if conn == nil {
+		return nil, domain.Errorf(domain.EINVALID, "no crm connection: add a crm section to the workspace file")
+	}
+	var token string
+	if conn.TokenFile != "" {
+		read := s.ReadFile
+		if read == nil {
+			read = os.ReadFile
+		}
+		b, err := read(conn.TokenFile)
+		if err != nil {
+			var pathErr *os.PathError
+			if errors.As(err, &pathErr) {
+				err = pathErr.Err
+			}
+			return nil, domain.Errorf(domain.EINVALID, "cannot read the token file %s: %v", conn.TokenFile, err)
+		}
+		if token = strings.TrimSpace(string(b)); token == "" {
+			return nil, domain.Errorf(domain.EINVALID, "the token file %s is empty", conn.TokenFile)
+		}
+	}
+	switch conn.Kind {
+	case domain.CRMAmoCRM:
+		if token == "" {
+			return nil, domain.Errorf(domain.EINVALID, "amoCRM needs a token_file")
+		}
+		return amocrm.NewClient(amocrm.Config{BaseURL: conn.BaseURL, Token: token,
+			HTTPClient: s.HTTPClient, Now: s.Now, Sleep: s.Sleep}), nil
+	case domain.CRMBitrix24:
+		return bitrix24.NewClient(bitrix24.Config{BaseURL: conn.BaseURL, Token: token,
+			HTTPClient: s.HTTPClient, Now: s.Now, Sleep: s.Sleep}), nil
+	}
+	return nil, domain.Errorf(domain.EINVALID, "unknown CRM %q", conn.Kind)
+}

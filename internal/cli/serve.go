@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"reglament/internal/auth"
+	"reglament/internal/delivery"
 	"reglament/internal/demo"
 	"reglament/internal/domain"
 	"reglament/internal/engine"
@@ -20,17 +21,23 @@ import (
 )
 
 // serve runs the web application on addr over eng until ctx is cancelled.
-func (m *Main) serve(ctx context.Context, env *runEnv, eng *engine.Engine, addr string) error {
+// Notifications go through router, or to the log when it is nil (no
+// channel configured).
+func (m *Main) serve(ctx context.Context, env *runEnv, eng *engine.Engine, addr string, router *delivery.Router) error {
 	log := slog.New(slog.NewJSONHandler(m.Stderr, nil))
+	var notifier jobs.Notifier = jobs.LogNotifier{Logger: log}
+	if router != nil {
+		router.Logger = log
+		notifier = router
+	}
 	srv, err := web.New(web.Config{Engine: eng, Log: log})
 	if err != nil {
 		return err
 	}
 	// The daily rhythm (reminders, finalization, digests, statements) runs
 	// in every serving process; the job queue makes each event happen once
-	// across all of them. Until channels are configured, deliveries go to
-	// the log.
-	runner, err := jobs.New(ctx, eng.Store, jobs.Config{Engine: eng, Notifier: jobs.LogNotifier{Logger: log}, Logger: log})
+	// across all of them.
+	runner, err := jobs.New(ctx, eng.Store, jobs.Config{Engine: eng, Notifier: notifier, Logger: log})
 	if err != nil {
 		return err
 	}
@@ -51,7 +58,14 @@ func (m *Main) serve(ctx context.Context, env *runEnv, eng *engine.Engine, addr 
 
 func (m *Main) runServe(ctx context.Context, env *runEnv, args []string) error {
 	addr := env.fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	channels := m.addChannelFlags(env.fs)
 	if _, err := parse(env.fs, args); err != nil {
+		return err
+	}
+	// Read and check the channels' secrets before anything else, so that a
+	// mistake stops serve at once with a message naming the flag.
+	router, err := channels.router()
+	if err != nil {
 		return err
 	}
 	eng, closeStore, err := env.open(ctx)
@@ -59,7 +73,7 @@ func (m *Main) runServe(ctx context.Context, env *runEnv, args []string) error {
 		return err
 	}
 	defer closeStore()
-	return m.serve(ctx, env, eng, *addr)
+	return m.serve(ctx, env, eng, *addr, router)
 }
 
 // runUser manages web accounts: user add --workspace W --email E --role R.

@@ -24,10 +24,10 @@ const (
 
 var (
 	workspaceFields = []string{"workspace", "name", "timezone", "deadline", "grace", "working_days", "holidays",
-		"extra_working_days", "min_call_seconds", "currency", "point_value", "caps", "managers", "regulation", "crm"}
+		"extra_working_days", "min_call_seconds", "currency", "point_value", "caps", "managers", "regulation", "crm", "notifications"}
 	crmFields     = []string{"kind", "base_url", "token_file", "sync_every"}
 	capsFields    = []string{"bonus", "fine"}
-	managerFields = []string{"id", "name", "crm_ids", "team", "absences"}
+	managerFields = []string{"id", "name", "crm_ids", "team", "absences", "contact"}
 	absenceFields = []string{"from", "to", "reason"}
 
 	// weekdays are the names of working_days, indexed by time.Weekday.
@@ -171,6 +171,9 @@ func (p *parser) workspace(root *yaml.Node) *domain.Workspace {
 	if n, path, ok := f.get("crm"); ok {
 		ws.CRM = p.crm(n, path)
 	}
+	if n, path, ok := f.get("notifications"); ok {
+		ws.Notifications = p.notifications(n, path)
+	}
 
 	var refs *managerRefs
 	if n, path, ok := p.required(f, "managers"); ok {
@@ -306,6 +309,9 @@ func (p *parser) managers(n *yaml.Node, path string) []domain.Manager {
 		}
 		if n, path, ok := f.get("absences"); ok {
 			m.Absences = p.absences(n, path)
+		}
+		if n, path, ok := f.get("contact"); ok {
+			m.Contact = p.contact(n, path)
 		}
 		out = append(out, m)
 	}

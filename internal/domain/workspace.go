@@ -36,6 +36,10 @@ type Workspace struct {
 	// CRM is how the workspace's records are fetched from its CRM; nil when
 	// records come only from CSV imports.
 	CRM *CRMConnection
+
+	// Notifications lists the heads and the webhook that receive the
+	// digests and statements.
+	Notifications Notifications
 }
 
 // The CRMs a workspace can connect to.
@@ -80,6 +84,9 @@ type Manager struct {
 	Team     string
 	CRMIDs   []string
 	Absences []Absence
+	// Contact is how the manager is notified; nil when the workspace file
+	// gives none, so the manager receives nothing.
+	Contact *Contact
 }
 
 // Absence is a span of days (inclusive) on which a manager is not scored.
@@ -118,3 +125,31 @@ func (w *Workspace) ManagerIndex() map[string]string {
 	}
 	return idx
 }
+
+// Contact is how a person is notified: a Telegram chat, an e-mail address,
+// the language of their messages and whether they want them at all. The
+// channels' secrets (bot token, SMTP password) are never part of it: they
+// belong to the serving process's configuration.
+type Contact struct {
+	Telegram string // chat id: digits, with a leading '-' for a group
+	Email    string
+	Lang     string // "ru" or "en"
+	Notify   bool   // false: the person opted out
+}
+
+// Head is one person who receives the digests and full statements.
+type Head struct {
+	Name string
+	Contact
+}
+
+// Notifications says who besides the managers is notified: the heads, and a
+// Slack/Mattermost-style webhook channel that also receives digests and
+// statements.
+type Notifications struct {
+	Heads      []Head
+	WebhookURL string
+}
+
+// DefaultLang is the language of a person whose contact names none.
+const DefaultLang = "ru"

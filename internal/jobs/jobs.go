@@ -28,11 +28,33 @@ import (
 	"reglament/internal/store"
 )
 
-// Recipient is whom a delivery is for: the head of the workspace, or one
-// manager.
+// Recipient is whom a delivery is for: one manager, one head (by name), the
+// workspace's webhook channel, or — with Head set and no name — everyone
+// who receives the head's messages.
+//
+// Jobs always address one person or the webhook: a message for the heads
+// is fanned out into one delivery per head and one for the webhook when it
+// is queued (see Runner.deliverLater), so that a retry after one of them
+// failed never repeats the ones that succeeded.
 type Recipient struct {
 	Head    bool   `json:"head,omitempty"`
+	Name    string `json:"name,omitempty"` // the head's name, with Head
+	Webhook bool   `json:"webhook,omitempty"`
 	Manager string `json:"manager,omitempty"`
+}
+
+// String names the recipient for logs.
+func (r Recipient) String() string {
+	switch {
+	case r.Manager != "":
+		return "manager " + r.Manager
+	case r.Webhook:
+		return "webhook"
+	case r.Name != "":
+		return "head " + r.Name
+	default:
+		return "heads"
+	}
 }
 
 // Notifier delivers a message, composed in every language, to a recipient
@@ -256,7 +278,7 @@ func (w *reminderWorker) Work(ctx context.Context, job *river.Job[ReminderArgs])
 			continue // compliant: not disturbed
 		}
 		key := fmt.Sprintf("%s/reminder/%s/%dm/%s", ws.ID, day, a.OffsetMinutes, m.ID)
-		if err := w.r.deliverLater(ctx, key, ws.ID, Recipient{Manager: m.ID}, msgs); err != nil {
+		if err := w.r.deliverLater(ctx, key, ws, Recipient{Manager: m.ID}, msgs); err != nil {
 			return err
 		}
 	}
@@ -304,7 +326,7 @@ func (w *finalizeWorker) Work(ctx context.Context, job *river.Job[FinalizeArgs])
 		i18n.RU: notify.Digest(i18n.RU, ws, res.Sheet),
 		i18n.EN: notify.Digest(i18n.EN, ws, res.Sheet),
 	}
-	return w.r.deliverLater(ctx, fmt.Sprintf("%s/digest/%s", ws.ID, day), ws.ID, Recipient{Head: true}, msgs)
+	return w.r.deliverLater(ctx, fmt.Sprintf("%s/digest/%s", ws.ID, day), ws, Recipient{Head: true}, msgs)
 }
 
 // StatementArgs sends a period's statement: the whole table to the head,
@@ -342,11 +364,11 @@ func (w *statementWorker) Work(ctx context.Context, job *river.Job[StatementArgs
 		}
 	}
 	base := fmt.Sprintf("%s/statement/%s/", ws.ID, p.Label)
-	if err := w.r.deliverLater(ctx, base+"head", ws.ID, Recipient{Head: true}, compose("")); err != nil {
+	if err := w.r.deliverLater(ctx, base+"head", ws, Recipient{Head: true}, compose("")); err != nil {
 		return err
 	}
 	for _, m := range ws.Managers {
-		if err := w.r.deliverLater(ctx, base+m.ID, ws.ID, Recipient{Manager: m.ID}, compose(m.ID)); err != nil {
+		if err := w.r.deliverLater(ctx, base+m.ID, ws, Recipient{Manager: m.ID}, compose(m.ID)); err != nil {
 			return err
 		}
 	}
@@ -365,10 +387,32 @@ type DeliverArgs struct {
 // Kind implements river.JobArgs.
 func (DeliverArgs) Kind() string { return "deliver" }
 
-func (r *Runner) deliverLater(ctx context.Context, key, workspace string, to Recipient, msgs map[i18n.Lang]notify.Message) error {
-	_, err := r.client.Insert(ctx, DeliverArgs{Key: key, Workspace: workspace, To: to, Messages: msgs}, unique)
-	if err != nil {
-		return fmt.Errorf("jobs: queue delivery %s: %w", key, err)
+// deliverLater queues msgs for to under key. A message for the heads
+// becomes one job per head ("key/head:NAME") and one for the webhook
+// ("key/webhook"), each unique, so that each person gets it exactly once
+// even when another's delivery fails and is retried; a workspace with
+// neither heads nor webhook gets one job for Recipient{Head: true}, which
+// the notifier logs or drops.
+func (r *Runner) deliverLater(ctx context.Context, key string, ws *domain.Workspace, to Recipient, msgs map[i18n.Lang]notify.Message) error {
+	type job struct {
+		key string
+		to  Recipient
+	}
+	jobs := []job{{key, to}}
+	if n := ws.Notifications; to.Head && to.Name == "" && !to.Webhook && (len(n.Heads) > 0 || n.WebhookURL != "") {
+		jobs = jobs[:0]
+		for _, h := range n.Heads {
+			jobs = append(jobs, job{key + "/head:" + h.Name, Recipient{Head: true, Name: h.Name}})
+		}
+		if n.WebhookURL != "" {
+			jobs = append(jobs, job{key + "/webhook", Recipient{Webhook: true}})
+		}
+	}
+	for _, j := range jobs {
+		_, err := r.client.Insert(ctx, DeliverArgs{Key: j.key, Workspace: ws.ID, To: j.to, Messages: msgs}, unique)
+		if err != nil {
+			return fmt.Errorf("jobs: queue delivery %s: %w", j.key, err)
+		}
 	}
 	return nil
 }
@@ -431,6 +475,6 @@ type LogNotifier struct{ Logger *slog.Logger }
 // Deliver implements Notifier.
 func (n LogNotifier) Deliver(_ context.Context, ws *domain.Workspace, to Recipient, msgs map[i18n.Lang]notify.Message) error {
 	msg := msgs[i18n.RU]
-	n.Logger.Info("notification (no channel configured)", "workspace", ws.ID, "head", to.Head, "manager", to.Manager, "subject", msg.Subject)
+	n.Logger.Info("notification (no channel configured)", "workspace", ws.ID, "to", to.String(), "subject", msg.Subject)
 	return nil
 }

@@ -1,11 +1,9 @@
 package notify
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"flag"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -20,6 +18,7 @@ import (
 
 	"reglament/internal/domain"
 	"reglament/internal/i18n"
+	"reglament/internal/notify/notifytest"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -137,46 +136,11 @@ func TestDigestAndStatementGolden(t *testing.T) {
 	}
 }
 
-// fakeTelegram is a Bot API server: it records sendMessage calls and can
-// answer the first n of them with 429 and a retry_after.
-type fakeTelegram struct {
-	mu       sync.Mutex
-	token    string
-	limited  int
-	received []map[string]any
-}
-
-func (f *fakeTelegram) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	w.Header().Set("Content-Type", "application/json")
-	if r.URL.Path != "/bot"+f.token+"/sendMessage" {
-		w.WriteHeader(http.StatusUnauthorized)
-		w.Write([]byte(`{"ok":false,"error_code":401,"description":"Unauthorized"}`))
-		return
-	}
-	if f.limited > 0 {
-		f.limited--
-		w.WriteHeader(http.StatusTooManyRequests)
-		w.Write([]byte(`{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 7","parameters":{"retry_after":7}}`))
-		return
-	}
-	var body map[string]any
-	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
-		w.WriteHeader(http.StatusBadRequest)
-		w.Write([]byte(`{"ok":false,"error_code":400,"description":"Bad Request: can't parse JSON"}`))
-		return
-	}
-	f.received = append(f.received, body)
-	w.Write([]byte(`{"ok":true,"result":{"message_id":1}}`))
-}
-
 func TestTelegram(t *testing.T) {
 	const token = "123456:SECRET-token"
-	fake := &fakeTelegram{token: token, limited: 1}
-	srv := httptest.NewServer(fake)
-	defer srv.Close()
-	tg := &Telegram{BaseURL: srv.URL, Token: token}
+	fake := notifytest.StartTelegram(t, token)
+	fake.Limit(1)
+	tg := &Telegram{BaseURL: fake.URL, Token: token}
 	msg := Message{HTML: "<b>Анна</b>, до дедлайна 60 мин"}
 
 	err := tg.Send(context.Background(), "42", msg)
@@ -191,17 +155,19 @@ func TestTelegram(t *testing.T) {
 		t.Fatalf("second send: %v", err)
 	}
 	want := []map[string]any{{"chat_id": "42", "text": msg.HTML, "parse_mode": "HTML", "disable_web_page_preview": true}}
-	if diff := cmp.Diff(want, fake.received); diff != "" {
+	if diff := cmp.Diff(want, fake.Received()); diff != "" {
 		t.Errorf("bot API saw (-want +got):\n%s", diff)
 	}
 
-	bad := &Telegram{BaseURL: srv.URL, Token: "wrong"}
+	bad := &Telegram{BaseURL: fake.URL, Token: "wrong"}
 	if err := bad.Send(context.Background(), "42", msg); err == nil || IsTemporary(err) {
 		t.Errorf("wrong token: got %v; want a permanent failure", err)
 	}
-	srv.Close()
+	down := httptest.NewServer(http.NotFoundHandler())
+	down.Close()
+	tg.BaseURL = down.URL
 	err = tg.Send(context.Background(), "42", msg)
-	if !IsTemporary(err) || strings.Contains(err.Error(), "SECRET") || strings.Contains(err.Error(), srv.URL) {
+	if !IsTemporary(err) || strings.Contains(err.Error(), "SECRET") || strings.Contains(err.Error(), down.URL) {
 		t.Errorf("server down: got %v; want a temporary failure naming no URL or token", err)
 	}
 }
@@ -242,123 +208,30 @@ func TestWebhook(t *testing.T) {
 	}
 }
 
-// smtpServer is a minimal in-process SMTP server: enough of RFC 5321 to
-// accept a message, and a hook to refuse recipients with a chosen reply.
-type smtpServer struct {
-	ln       net.Listener
-	mu       sync.Mutex
-	messages []string
-	rcptCode string // e.g. "451 4.3.0 try later"; empty accepts
-	starttls bool
-}
-
-func startSMTP(t *testing.T) *smtpServer {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &smtpServer{ln: ln}
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go s.serve(c)
-		}
-	}()
-	t.Cleanup(func() { ln.Close() })
-	return s
-}
-
-func (s *smtpServer) serve(c net.Conn) {
-	defer c.Close()
-	r := bufio.NewReader(c)
-	say := func(line string) { c.Write([]byte(line + "\r\n")) }
-	say("220 test ESMTP")
-	for {
-		line, err := r.ReadString('\n')
-		if err != nil {
-			return
-		}
-		cmd := strings.ToUpper(strings.TrimSpace(line))
-		switch {
-		case strings.HasPrefix(cmd, "EHLO"):
-			if s.starttls {
-				say("250-test")
-				say("250 STARTTLS")
-			} else {
-				say("250 test")
-			}
-		case strings.HasPrefix(cmd, "MAIL FROM"):
-			say("250 ok")
-		case strings.HasPrefix(cmd, "RCPT TO"):
-			s.mu.Lock()
-			code := s.rcptCode
-			s.mu.Unlock()
-			if code != "" {
-				say(code)
-			} else {
-				say("250 ok")
-			}
-		case cmd == "DATA":
-			say("354 go ahead")
-			var b strings.Builder
-			for {
-				l, err := r.ReadString('\n')
-				if err != nil {
-					return
-				}
-				if l == ".\r\n" {
-					break
-				}
-				b.WriteString(l)
-			}
-			s.mu.Lock()
-			s.messages = append(s.messages, b.String())
-			s.mu.Unlock()
-			say("250 queued")
-		case cmd == "QUIT":
-			say("221 bye")
-			return
-		case cmd == "RSET" || cmd == "NOOP":
-			say("250 ok")
-		default:
-			say("502 not implemented")
-		}
-	}
-}
-
 func TestEmail(t *testing.T) {
-	srv := startSMTP(t)
-	mail := &Email{Addr: srv.ln.Addr().String(), From: "reglament@acme.test", AllowInsecure: true, Timeout: 5 * time.Second}
+	srv := notifytest.StartSMTP(t, notifytest.SMTPOptions{})
+	mail := &Email{Addr: srv.Addr, From: "reglament@acme.test", AllowInsecure: true, Timeout: 5 * time.Second}
 	m := Message{Subject: "Итоги дня 2026-11-16", Text: "Анна: +2", HTML: "<b>Анна</b>: +2"}
 	if err := mail.Send(context.Background(), "head@acme.test", m); err != nil {
 		t.Fatal(err)
 	}
-	srv.mu.Lock()
-	got := srv.messages[0]
-	srv.mu.Unlock()
+	got := srv.Messages()[0]
 	for _, want := range []string{"To: head@acme.test", "Subject: =?utf-8?q?", "multipart/alternative", "text/plain; charset=utf-8", "text/html; charset=utf-8", "=D0=90=D0=BD=D0=BD=D0=B0: +2"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("message lacks %q:\n%s", want, got)
 		}
 	}
 
-	srv.mu.Lock()
-	srv.rcptCode = "451 4.3.0 mailbox busy, try later"
-	srv.mu.Unlock()
+	srv.RefuseRecipients("451 4.3.0 mailbox busy, try later")
 	if err := mail.Send(context.Background(), "head@acme.test", m); !IsTemporary(err) {
 		t.Errorf("451: got %v; want temporary", err)
 	}
-	srv.mu.Lock()
-	srv.rcptCode = "550 5.1.1 no such user"
-	srv.mu.Unlock()
+	srv.RefuseRecipients("550 5.1.1 no such user")
 	if err := mail.Send(context.Background(), "nobody@acme.test", m); err == nil || IsTemporary(err) {
 		t.Errorf("550: got %v; want permanent", err)
 	}
 
-	strict := &Email{Addr: srv.ln.Addr().String(), From: "reglament@acme.test", Timeout: 5 * time.Second}
+	strict := &Email{Addr: srv.Addr, From: "reglament@acme.test", Timeout: 5 * time.Second}
 	if err := strict.Send(context.Background(), "head@acme.test", m); err == nil || !strings.Contains(err.Error(), "STARTTLS") {
 		t.Errorf("no STARTTLS offered: got %v; want a refusal to send in the clear", err)
 	}

@@ -241,3 +241,79 @@ func (s *Store) SetUserPassword(ctx context.Context, email, passwordHash string)
 	}
 	return nil
 }
+
+// APIToken is a stored API token as a head sees it: never the token, only
+// its hash (which identifies it for revocation and opens nothing), its
+// name, its user and when it was made.
+type APIToken struct {
+	TokenHash string
+	UserID    int64
+	Email     string
+	Role      string
+	Name      string
+	CreatedAt time.Time
+}
+
+// FindAPITokens returns the API tokens of the users of a workspace, newest
+// first.
+func (s *Store) FindAPITokens(ctx context.Context, workspace string) ([]APIToken, error) {
+	var tokens []APIToken
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		return queryRows(ctx, tx, `SELECT t.token_hash, t.user_id, u.email, u.role, t.name, t.created_at
+			FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE u.workspace = $1 ORDER BY t.created_at DESC, u.email, t.token_hash`,
+			[]any{workspace}, func(rows *sql.Rows) error {
+				var t APIToken
+				var created sql.NullInt64
+				if err := rows.Scan(&t.TokenHash, &t.UserID, &t.Email, &t.Role, &t.Name, &created); err != nil {
+					return err
+				}
+				t.CreatedAt = fromMicros(created)
+				tokens = append(tokens, t)
+				return nil
+			})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: find API tokens of %q: %w", workspace, err)
+	}
+	return tokens, nil
+}
+
+// DeleteAPIToken revokes the API token with the given hash if it belongs to
+// a user of workspace, and audits that actor did it. A token of another
+// workspace is not found, so that tokens cannot be probed across tenants.
+func (s *Store) DeleteAPIToken(ctx context.Context, workspace, tokenHash, actor string, at time.Time) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var email, name string
+		err := tx.QueryRowContext(ctx, `SELECT u.email, t.name FROM api_tokens t JOIN users u ON u.id = t.user_id
+			WHERE t.token_hash = $1 AND u.workspace = $2`, tokenHash, workspace).Scan(&email, &name)
+		if errors.Is(err, sql.ErrNoRows) {
+			return domain.Errorf(domain.ENOTFOUND, "API token not found")
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM api_tokens WHERE token_hash = $1`, tokenHash); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, AuditEntry{Workspace: workspace, Actor: actor, Action: "token.revoke",
+			Detail: fmt.Sprintf("%s (%s)", email, name), At: at})
+	})
+	if err != nil {
+		return fmt.Errorf("store: delete API token: %w", err)
+	}
+	return nil
+}
+
+// DeleteExpiredSessions removes the sessions expired by now and returns how
+// many there were.
+func (s *Store) DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error) {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= $1`, now.UnixMicro())
+	if err != nil {
+		return 0, fmt.Errorf("store: delete expired sessions: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("store: delete expired sessions: %w", err)
+	}
+	return n, nil
+}

@@ -34,6 +34,9 @@ func (s *Store) ApplyWorkspace(ctx context.Context, ws *domain.Workspace, actor 
 	if err == nil {
 		err = validateWorkspace(ws)
 	}
+	if err == nil {
+		err = validateContacts(ws)
+	}
 	if err != nil {
 		return res, fmt.Errorf("store: apply workspace %q: %w", ws.ID, err)
 	}
@@ -77,6 +80,12 @@ func (s *Store) ApplyWorkspace(ctx context.Context, ws *domain.Workspace, actor 
 		res.Changes = append(res.Changes, changes...)
 
 		changes, err = applyRegulation(ctx, tx, ws.ID, old.Regulation, ws.Regulation)
+		if err != nil {
+			return err
+		}
+		res.Changes = append(res.Changes, changes...)
+
+		changes, err = applyContacts(ctx, tx, old, ws)
 		if err != nil {
 			return err
 		}
@@ -520,6 +529,9 @@ func findWorkspace(ctx context.Context, tx *sql.Tx, id string) (*domain.Workspac
 	}
 	if ws.CRM, err = findCRM(ctx, tx, id); err != nil {
 		return nil, fmt.Errorf("crm connection: %w", err)
+	}
+	if err := findContacts(ctx, tx, ws); err != nil {
+		return nil, fmt.Errorf("contacts: %w", err)
 	}
 	return ws, nil
 }

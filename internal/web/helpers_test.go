@@ -102,6 +102,9 @@ func newTestEnv(t testing.TB, s *store.Store) *testEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A REGLAMENT_METRICS_TOKEN of the machine running the tests must not
+	// close /metrics to the tests that read it; TestMetricsToken sets its own.
+	srv.cfg.MetricsToken = ""
 	env := &testEnv{t: t, clock: c, store: s, eng: eng, srv: srv, tokens: make(map[string]string)}
 	hash, err := auth.HashPassword(testPassword)
 	if err != nil {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"crypto/subtle"
 	"fmt"
 	"net/http"
 	"sort"
@@ -67,6 +68,15 @@ func label(s string) string {
 }
 
 func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) error {
+	if want := s.cfg.MetricsToken; want != "" {
+		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(want)) != 1 {
+			// Plain text for a scraper, not the login redirect of pages.
+			w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+			http.Error(w, "metrics: a valid bearer token is required", http.StatusUnauthorized)
+			return nil
+		}
+	}
 	m := s.metrics
 	m.mu.Lock()
 	defer m.mu.Unlock()

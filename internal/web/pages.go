@@ -924,10 +924,36 @@ type settingsData struct {
 	Created *createdUser
 	Form    userForm
 	Roles   []string
+
+	Tokens       []tokenLine
+	TokenError   string
+	TokenForm    tokenForm
+	CreatedToken *createdToken
+	Revoked      bool
 }
 
 type userLine struct {
+	ID                   int64
 	Email, Role, Manager string
+}
+
+// tokenLine is a stored API token on the settings page: never the token,
+// only the start of its hash to tell tokens apart, and the whole hash as
+// the value the revoke form sends back.
+type tokenLine struct {
+	Hash, Short string
+	Email, Role string
+	Name        string
+	CreatedAt   time.Time
+}
+
+type tokenForm struct {
+	User, Name string
+}
+
+// createdToken is shown once after a head creates an API token.
+type createdToken struct {
+	Email, Name, Token, Link string
 }
 
 type userForm struct {
@@ -947,7 +973,15 @@ func (s *Server) settingsData(r *http.Request, ws *domain.Workspace) (*settingsD
 	}
 	data := &settingsData{Roles: []string{auth.Head, auth.Manager, auth.Viewer}, Form: userForm{Role: auth.Manager}}
 	for _, u := range users {
-		data.Users = append(data.Users, userLine{Email: u.Email, Role: u.Role, Manager: u.Manager})
+		data.Users = append(data.Users, userLine{ID: u.ID, Email: u.Email, Role: u.Role, Manager: u.Manager})
+	}
+	tokens, err := s.store.FindAPITokens(r.Context(), ws.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range tokens {
+		data.Tokens = append(data.Tokens, tokenLine{Hash: t.TokenHash, Short: t.TokenHash[:min(8, len(t.TokenHash))],
+			Email: t.Email, Role: t.Role, Name: t.Name, CreatedAt: t.CreatedAt})
 	}
 	return data, nil
 }
@@ -961,7 +995,85 @@ func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	data.Revoked = r.URL.Query().Get("revoked") != ""
 	return s.render(w, r, "settings", &page{Title: state(r).lang.T("web.nav.settings"), WS: ws, Nav: "settings", Data: data})
+}
+
+// createToken lets a head make an API token for a user of their workspace.
+// The token is shown once; only its hash is stored. A user of another
+// workspace is not found, whatever id the form sends.
+func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
+	ws, err := s.workspace(r, auth.Change, "")
+	if err != nil {
+		return err
+	}
+	ctx, now, actor := r.Context(), s.now(), state(r).user.Email
+	form := tokenForm{User: r.PostFormValue("user"), Name: strings.TrimSpace(r.PostFormValue("name"))}
+	var created *createdToken
+	err = func() error {
+		id, err := strconv.ParseInt(form.User, 10, 64)
+		if err != nil {
+			return invalid("user: choose a user of the workspace")
+		}
+		u, err := s.store.FindUser(ctx, id)
+		if err != nil {
+			return err
+		}
+		if u.Workspace != ws.ID {
+			return notFound(fmt.Sprintf("user %d not found", id))
+		}
+		if form.Name == "" {
+			return invalid("name: say what the token is for, e.g. payroll export")
+		}
+		if len([]rune(form.Name)) > 100 {
+			return invalid("name: at most 100 characters")
+		}
+		token := auth.NewToken()
+		if err := s.store.CreateAPIToken(ctx, auth.HashToken(token), u.ID, form.Name, now); err != nil {
+			return err
+		}
+		if err := s.store.AppendAudit(ctx, store.AuditEntry{Workspace: ws.ID, Actor: actor, Action: "token.create",
+			Detail: fmt.Sprintf("%s (%s)", u.Email, form.Name), At: now}); err != nil {
+			return err
+		}
+		created = &createdToken{Email: u.Email, Name: form.Name, Token: token}
+		if u.Role == auth.Viewer {
+			created.Link = "/t/" + token
+		}
+		return nil
+	}()
+	if err != nil && domain.ErrorCode(err) != domain.EINVALID {
+		return err
+	}
+	data, derr := s.settingsData(r, ws)
+	if derr != nil {
+		return derr
+	}
+	status := http.StatusOK
+	if err != nil {
+		data.TokenError, data.TokenForm, status = domain.ErrorMessage(err), form, http.StatusBadRequest
+	} else {
+		data.CreatedToken = created
+	}
+	return s.renderStatus(w, r, status, "settings", &page{Title: state(r).lang.T("web.nav.settings"), WS: ws, Nav: "settings", Data: data})
+}
+
+// revokeToken deletes an API token of a user of the workspace, found by
+// the hash the settings page lists.
+func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) error {
+	ws, err := s.workspace(r, auth.Change, "")
+	if err != nil {
+		return err
+	}
+	hash := r.PostFormValue("token")
+	if hash == "" {
+		return invalid("token: choose a token to revoke")
+	}
+	if err := s.store.DeleteAPIToken(r.Context(), ws.ID, hash, state(r).user.Email, s.now()); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/w/"+ws.ID+"/settings?revoked=1", http.StatusSeeOther)
+	return nil
 }
 
 // addUser lets a head add a head, a manager or a wall screen to their

@@ -67,6 +67,13 @@ var funcs = template.FuncMap{
 	"op":     func(l i18n.Lang, op domain.Op) string { return l.T("web.op." + string(op)) },
 	"role":   func(l i18n.Lang, r string) string { return l.T("web.role." + r) },
 	"kind":   func(l i18n.Lang, k string) string { return l.T("kind." + k) },
+	// crmURL is the link to an evidence record in the workspace's CRM, or "".
+	"crmURL": func(ws *domain.Workspace, e domain.Evidence) string {
+		if ws == nil {
+			return ""
+		}
+		return crmLink(ws.CRM, e)
+	},
 	"weekday": func(l i18n.Lang, d domain.Date) string {
 		return l.T("web.wd." + strings.ToLower(d.Weekday().String()[:3]))
 	},

@@ -13,6 +13,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"strings"
+	"sync"
 	"time"
 
 	"reglament/internal/auth"
@@ -37,6 +40,41 @@ type Config struct {
 	// LoginWindow (defaults 5 per 15 minutes).
 	LoginAttempts int
 	LoginWindow   time.Duration
+	// MetricsToken, when set, is the bearer token /metrics asks for
+	// (Authorization: Bearer …); without it /metrics is open, as suits a
+	// server listening on a private address. When empty, New takes it from
+	// the environment: REGLAMENT_METRICS_TOKEN, or the first line of the
+	// file REGLAMENT_METRICS_TOKEN_FILE names.
+	MetricsToken string
+	// TrustProxy makes the session and CSRF cookies Secure when a reverse
+	// proxy in front says the browser used HTTPS (X-Forwarded-Proto: https).
+	// Only set it when every request comes through such a proxy: otherwise
+	// a client could claim HTTPS itself. Nothing else reads the header.
+	TrustProxy bool
+	// SessionCleanupEvery is how often ListenAndServe removes expired
+	// sessions from the store (default 1h; negative disables it).
+	SessionCleanupEvery time.Duration
+}
+
+// metricsTokenFromEnv reads the metrics token from REGLAMENT_METRICS_TOKEN
+// or, as for every secret, from the file REGLAMENT_METRICS_TOKEN_FILE names.
+func metricsTokenFromEnv() (string, error) {
+	if v := strings.TrimSpace(os.Getenv("REGLAMENT_METRICS_TOKEN")); v != "" {
+		return v, nil
+	}
+	path := os.Getenv("REGLAMENT_METRICS_TOKEN_FILE")
+	if path == "" {
+		return "", nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("web: REGLAMENT_METRICS_TOKEN_FILE: %w", err)
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	if line = strings.TrimSpace(line); line == "" {
+		return "", fmt.Errorf("web: REGLAMENT_METRICS_TOKEN_FILE: %s is empty", path)
+	}
+	return line, nil
 }
 
 // Server is the web application. It is an http.Handler.
@@ -75,6 +113,16 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.LoginWindow <= 0 {
 		cfg.LoginWindow = 15 * time.Minute
+	}
+	if cfg.SessionCleanupEvery == 0 {
+		cfg.SessionCleanupEvery = time.Hour
+	}
+	if cfg.MetricsToken == "" {
+		token, err := metricsTokenFromEnv()
+		if err != nil {
+			return nil, err
+		}
+		cfg.MetricsToken = token
 	}
 	p, err := parsePages()
 	if err != nil {
@@ -142,6 +190,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.handle(mux, "GET /w/{ws}/managers/{manager}", s.managerPage)
 	s.handle(mux, "GET /w/{ws}/settings", s.settingsPage)
 	s.handle(mux, "POST /w/{ws}/users", s.addUser)
+	s.handle(mux, "POST /w/{ws}/tokens", s.createToken)
+	s.handle(mux, "POST /w/{ws}/tokens/revoke", s.revokeToken)
 
 	s.handle(mux, "GET /api/v1/openapi.json", s.apiOpenAPI)
 	s.handle(mux, "GET /api/v1/workspaces", s.apiWorkspaces)
@@ -190,6 +240,17 @@ func (s *Server) ListenAndServe(ctx context.Context, addr string, ready func(net
 	if ready != nil {
 		ready(ln.Addr())
 	}
+	// The session cleanup lives as long as the server: it stops when
+	// ListenAndServe returns, and is waited for.
+	cleanupCtx, stopCleanup := context.WithCancel(ctx)
+	var cleanup sync.WaitGroup
+	if s.cfg.SessionCleanupEvery > 0 {
+		cleanup.Go(func() { s.cleanSessions(cleanupCtx, s.cfg.SessionCleanupEvery) })
+	}
+	defer func() {
+		stopCleanup()
+		cleanup.Wait()
+	}()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -204,4 +265,26 @@ func (s *Server) ListenAndServe(ctx context.Context, addr string, ready func(net
 	}
 	<-errc
 	return nil
+}
+
+// cleanSessions removes expired sessions now and then every interval until
+// ctx is cancelled. Expired sessions already open nothing; this only keeps
+// the table from growing with every login ever made.
+func (s *Server) cleanSessions(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		n, err := s.store.DeleteExpiredSessions(ctx, s.now())
+		switch {
+		case err != nil && ctx.Err() == nil:
+			s.log.Error("session cleanup", "err", err.Error())
+		case n > 0:
+			s.log.Info("session cleanup", "removed", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

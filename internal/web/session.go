@@ -53,6 +53,13 @@ func principalOf(u *store.User) *auth.Principal {
 // cookies.
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/metrics" {
+			// Metrics belong to the operator, not to a user: they have
+			// their own token (Config.MetricsToken), need no session and
+			// set no cookie.
+			next.ServeHTTP(w, r)
+			return
+		}
 		st := state(r)
 		ctx := r.Context()
 		if h := r.Header.Get("Authorization"); h != "" {
@@ -110,7 +117,21 @@ func unsafeMethod(m string) bool {
 // TLS. maxAge 0 is a browser-session cookie, negative deletes it.
 func (s *Server) cookie(r *http.Request, name, value string, maxAge int) *http.Cookie {
 	return &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge, HttpOnly: true,
-		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil}
+		SameSite: http.SameSiteLaxMode, Secure: s.overHTTPS(r)}
+}
+
+// overHTTPS reports whether the browser reached us over HTTPS: directly
+// over TLS, or, with Config.TrustProxy, through a proxy that says so in
+// X-Forwarded-Proto (the first value, when proxies chained several).
+func (s *Server) overHTTPS(r *http.Request) bool {
+	if r.TLS != nil {
+		return true
+	}
+	if !s.cfg.TrustProxy {
+		return false
+	}
+	proto, _, _ := strings.Cut(r.Header.Get("X-Forwarded-Proto"), ",")
+	return strings.EqualFold(strings.TrimSpace(proto), "https")
 }
 
 // language is the user's choice, else the pre-login choice, else the

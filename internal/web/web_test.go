@@ -8,12 +8,14 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/xuri/excelize/v2"
 
+	"reglament/internal/auth"
 	"reglament/internal/store"
 	"reglament/internal/store/storetest"
 )
@@ -114,6 +116,8 @@ var acmeRoutes = []route{
 	{"GET", "/w/acme/managers/boris", ""},
 	{"GET", "/w/acme/settings", ""},
 	{"POST", "/w/acme/users", "email=evil@x.example&role=head"},
+	{"POST", "/w/acme/tokens", "user=2&name=x"},
+	{"POST", "/w/acme/tokens/revoke", "token=" + strings.Repeat("0", 64)},
 	{"GET", "/api/v1/workspaces/acme", ""},
 	{"GET", "/api/v1/workspaces/acme/managers", ""},
 	{"GET", "/api/v1/workspaces/acme/sheets/2026-11-16", ""},
@@ -137,6 +141,8 @@ var colleagueRoutes = []route{
 	{"POST", "/w/acme/regulation", "action=preview&yaml=regulation: []"},
 	{"GET", "/w/acme/settings", ""},
 	{"POST", "/w/acme/users", "email=evil@x.example&role=head"},
+	{"POST", "/w/acme/tokens", "user=3&name=x"},
+	{"POST", "/w/acme/tokens/revoke", "token=" + strings.Repeat("0", 64)},
 	{"GET", "/api/v1/workspaces/acme/adjustments", ""},
 	{"POST", "/api/v1/workspaces/acme/adjustments", `{"manager":"anna","date":"2026-11-17","points":5,"reason":"x"}`},
 	{"GET", "/api/v1/workspaces/acme/regulation", ""},
@@ -180,6 +186,9 @@ func walk(t *testing.T, env *testEnv, email string, routes []route) {
 	}
 	if users, _ := env.store.FindUsers(t.Context(), "acme"); len(users) != 3 {
 		t.Errorf("%s changed acme: %d users", email, len(users))
+	}
+	if tokens, _ := env.store.FindAPITokens(t.Context(), "acme"); len(tokens) != 3 {
+		t.Errorf("%s changed acme: %d API tokens", email, len(tokens))
 	}
 }
 
@@ -239,6 +248,22 @@ func TestCSRF(t *testing.T) {
 		if resp, _ := c.postJSON("/api/v1/workspaces/acme/adjustments", ""); resp.StatusCode == http.StatusForbidden {
 			// postJSON sent the right header: the 400 for the empty body proves the check passed.
 			t.Errorf("API POST with a session and the X-CSRF-Token header was refused")
+		}
+		// The token forms of Settings are protected the same way.
+		anna, _ := s.FindUserByEmail(t.Context(), "anna@acme.example")
+		for path, f := range map[string]url.Values{
+			"/w/acme/tokens":        {"user": {strconv.FormatInt(anna.ID, 10)}, "name": {"forged"}},
+			"/w/acme/tokens/revoke": {"token": {auth.HashToken(env.tokens["anna@acme.example"])}},
+		} {
+			for name, token := range map[string]string{"missing": "", "wrong": strings.Repeat("x", 43)} {
+				f.Set("csrf", token)
+				if resp, _ := c.post(path, f); resp.StatusCode != http.StatusForbidden {
+					t.Errorf("POST %s with a %s CSRF token: status %d, want 403", path, name, resp.StatusCode)
+				}
+			}
+		}
+		if tokens, _ := s.FindAPITokens(t.Context(), "acme"); len(tokens) != 3 {
+			t.Errorf("requests without a valid CSRF token left %d API tokens, want 3", len(tokens))
 		}
 		adjs, _ := s.FindAdjustments(t.Context(), "acme", mustDate("2026-11-17"), mustDate("2026-11-17"))
 		if len(adjs) != 0 {

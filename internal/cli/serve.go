@@ -22,15 +22,16 @@ import (
 
 // serve runs the web application on addr over eng until ctx is cancelled.
 // Notifications go through router, or to the log when it is nil (no
-// channel configured).
-func (m *Main) serve(ctx context.Context, env *runEnv, eng *engine.Engine, addr string, router *delivery.Router) error {
+// channel configured). trustProxy honours X-Forwarded-Proto for the
+// cookies' Secure flag (only behind a proxy that sets it).
+func (m *Main) serve(ctx context.Context, env *runEnv, eng *engine.Engine, addr string, router *delivery.Router, trustProxy bool) error {
 	log := slog.New(slog.NewJSONHandler(m.Stderr, nil))
 	var notifier jobs.Notifier = jobs.LogNotifier{Logger: log}
 	if router != nil {
 		router.Logger = log
 		notifier = router
 	}
-	srv, err := web.New(web.Config{Engine: eng, Log: log})
+	srv, err := web.New(web.Config{Engine: eng, Log: log, TrustProxy: trustProxy})
 	if err != nil {
 		return err
 	}
@@ -58,6 +59,7 @@ func (m *Main) serve(ctx context.Context, env *runEnv, eng *engine.Engine, addr 
 
 func (m *Main) runServe(ctx context.Context, env *runEnv, args []string) error {
 	addr := env.fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	trustProxy := env.fs.Bool("trust-proxy", false, "behind a TLS-terminating reverse proxy: trust X-Forwarded-Proto for Secure cookies")
 	channels := m.addChannelFlags(env.fs)
 	if _, err := parse(env.fs, args); err != nil {
 		return err
@@ -73,7 +75,7 @@ func (m *Main) runServe(ctx context.Context, env *runEnv, args []string) error {
 		return err
 	}
 	defer closeStore()
-	return m.serve(ctx, env, eng, *addr, router)
+	return m.serve(ctx, env, eng, *addr, router, *trustProxy)
 }
 
 // runUser manages web accounts: user add --workspace W --email E --role R.

@@ -306,7 +306,12 @@ var catalog = map[string][2]string{
 	"web.mgr.indicators": {"Показатели", "Indicators"},
 	"web.mgr.late":       {"История позднего ввода", "Late-entry history"},
 
-	"web.settings.readonly": {"Настройки компании и менеджеров меняются командой reglament apply -f workspace.yaml; здесь они только для чтения.", "Workspace and manager settings change with reglament apply -f workspace.yaml; here they are read-only."},
+	"web.settings.overview": {"Обзор настроек. Ниже они же в YAML: правка там — то же, что reglament apply -f workspace.yaml.", "Settings at a glance. Below is the same data as YAML: editing it is the same as reglament apply -f workspace.yaml."},
+	"web.set.edit":          {"Настройки в YAML", "Settings as YAML"},
+	"web.set.edit_help":     {"Весь файл компании: календарь, менеджеры и их CRM id, отсутствия, контакты, уведомления и регламент. Менеджеры, которых нет в файле, удаляются (их прошлые листы остаются); версию регламента, по которой уже есть итоговые листы, изменить нельзя — добавьте новую.", "The whole workspace file: calendar, managers and their CRM ids, absences, contacts, notifications and the regulation. Managers missing from the file are removed (their past sheets stay); a regulation version that final sheets use cannot change: add a new one."},
+	"web.set.save":          {"Сохранить", "Save"},
+	"web.set.saved":         {"Сохранено. Изменения:", "Saved. Changes:"},
+	"web.set.unchanged":     {"Сохранено: ничего не изменилось.", "Saved: nothing changed."},
 	"web.set.id":            {"Идентификатор", "ID"},
 	"web.set.timezone":      {"Часовой пояс", "Timezone"},
 	"web.set.deadline":      {"Дедлайн", "Deadline"},

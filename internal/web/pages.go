@@ -919,6 +919,13 @@ func (s *Server) managerPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 type settingsData struct {
+	// YAML is the workspace file in the editor: the stored workspace, or
+	// the text a refused save sent, kept so that nothing typed is lost.
+	YAML      string
+	YAMLError string
+	Saved     bool
+	Changes   []string
+
 	Users   []userLine
 	Error   string
 	Created *createdUser
@@ -971,7 +978,7 @@ func (s *Server) settingsData(r *http.Request, ws *domain.Workspace) (*settingsD
 	if err != nil {
 		return nil, err
 	}
-	data := &settingsData{Roles: []string{auth.Head, auth.Manager, auth.Viewer}, Form: userForm{Role: auth.Manager}}
+	data := &settingsData{YAML: string(config.FormatWorkspace(ws)), Roles: []string{auth.Head, auth.Manager, auth.Viewer}, Form: userForm{Role: auth.Manager}}
 	for _, u := range users {
 		data.Users = append(data.Users, userLine{ID: u.ID, Email: u.Email, Role: u.Role, Manager: u.Manager})
 	}
@@ -997,6 +1004,69 @@ func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	data.Revoked = r.URL.Query().Get("revoked") != ""
 	return s.render(w, r, "settings", &page{Title: state(r).lang.T("web.nav.settings"), WS: ws, Nav: "settings", Data: data})
+}
+
+// settingsPost saves the workspace file edited on the settings page, as
+// `reglament apply -f` would: the text is parsed with the file format's
+// own parser and applied as a whole, with the user as the actor. The file
+// must name the workspace the page belongs to. Only an admin may change the
+// crm section: its token_file names a file on the server whose content is
+// sent to base_url, which a head of one workspace must not choose. On a
+// refusal nothing is stored and the text stays in the editor beside the
+// problems.
+func (s *Server) settingsPost(w http.ResponseWriter, r *http.Request) error {
+	ws, err := s.workspace(r, auth.Change, "")
+	if err != nil {
+		return err
+	}
+	ctx, st := r.Context(), state(r)
+	text := r.PostFormValue("yaml")
+	res, err := func() (store.ApplyResult, error) {
+		edited, err := config.ParseWorkspace("workspace.yaml", []byte(text))
+		if err != nil {
+			return store.ApplyResult{}, err
+		}
+		if edited.ID != ws.ID {
+			return store.ApplyResult{}, invalid("workspace: the file is for workspace %q, this page edits %q", edited.ID, ws.ID)
+		}
+		if st.principal.Role != auth.Admin && !sameCRM(edited.CRM, ws.CRM) {
+			return store.ApplyResult{}, domain.Errorf(domain.EFORBIDDEN, "crm: only an administrator can change the CRM connection")
+		}
+		return s.eng.Apply(ctx, edited, st.user.Email)
+	}()
+	status := http.StatusOK
+	if err != nil {
+		switch domain.ErrorCode(err) {
+		case domain.EINVALID:
+			status = http.StatusBadRequest
+		case domain.ECONFLICT:
+			status = http.StatusConflict
+		case domain.EFORBIDDEN:
+			status = http.StatusForbidden
+		default:
+			return err
+		}
+	} else if ws, err = s.eng.Workspace(ctx, ws.ID); err != nil {
+		return err
+	}
+	data, derr := s.settingsData(r, ws)
+	if derr != nil {
+		return derr
+	}
+	if err != nil {
+		data.YAML, data.YAMLError = text, domain.ErrorMessage(err)
+	} else {
+		data.Saved, data.Changes = true, res.Changes
+	}
+	return s.renderStatus(w, r, status, "settings", &page{Title: st.lang.T("web.nav.settings"), WS: ws, Nav: "settings", Data: data})
+}
+
+// sameCRM reports whether two CRM connections are the same.
+func sameCRM(a, b *domain.CRMConnection) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
 }
 
 // createToken lets a head make an API token for a user of their workspace.

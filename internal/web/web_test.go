@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -115,6 +116,7 @@ var acmeRoutes = []route{
 	{"POST", "/w/acme/regulation", "action=preview&yaml=regulation: []"},
 	{"GET", "/w/acme/managers/boris", ""},
 	{"GET", "/w/acme/settings", ""},
+	{"POST", "/w/acme/settings", "yaml=" + url.QueryEscape("workspace: acme\ntimezone: UTC\nmanagers: [{id: evil}]\n")},
 	{"POST", "/w/acme/users", "email=evil@x.example&role=head"},
 	{"POST", "/w/acme/tokens", "user=2&name=x"},
 	{"POST", "/w/acme/tokens/revoke", "token=" + strings.Repeat("0", 64)},
@@ -140,6 +142,7 @@ var colleagueRoutes = []route{
 	{"GET", "/w/acme/regulation", ""},
 	{"POST", "/w/acme/regulation", "action=preview&yaml=regulation: []"},
 	{"GET", "/w/acme/settings", ""},
+	{"POST", "/w/acme/settings", "yaml=" + url.QueryEscape("workspace: acme\ntimezone: UTC\nmanagers: [{id: evil}]\n")},
 	{"POST", "/w/acme/users", "email=evil@x.example&role=head"},
 	{"POST", "/w/acme/tokens", "user=3&name=x"},
 	{"POST", "/w/acme/tokens/revoke", "token=" + strings.Repeat("0", 64)},
@@ -254,6 +257,7 @@ func TestCSRF(t *testing.T) {
 		for path, f := range map[string]url.Values{
 			"/w/acme/tokens":        {"user": {strconv.FormatInt(anna.ID, 10)}, "name": {"forged"}},
 			"/w/acme/tokens/revoke": {"token": {auth.HashToken(env.tokens["anna@acme.example"])}},
+			"/w/acme/settings":      {"yaml": {env.storedYAML("acme") + "holidays: [2026-12-31]\n"}},
 		} {
 			for name, token := range map[string]string{"missing": "", "wrong": strings.Repeat("x", 43)} {
 				f.Set("csrf", token)
@@ -261,6 +265,9 @@ func TestCSRF(t *testing.T) {
 					t.Errorf("POST %s with a %s CSRF token: status %d, want 403", path, name, resp.StatusCode)
 				}
 			}
+		}
+		if ws, _ := s.FindWorkspace(t.Context(), "acme"); slices.Contains(ws.Holidays, mustDate("2026-12-31")) {
+			t.Errorf("a settings save without a valid CSRF token changed the workspace")
 		}
 		if tokens, _ := s.FindAPITokens(t.Context(), "acme"); len(tokens) != 3 {
 			t.Errorf("requests without a valid CSRF token left %d API tokens, want 3", len(tokens))

@@ -96,10 +96,71 @@ type StatementLine struct {
 	Capped      bool  `json:"capped"`
 }
 
+// ManagerTotals is one manager's sums over the final sheets of a period:
+// points, days scored and days absent (as the frozen sheets recorded them).
+type ManagerTotals struct {
+	Manager    string
+	Points     int
+	DaysScored int
+	DaysAbsent int
+}
+
+// StatementTotals is what a statement needs of the final sheets of a
+// period: the days that are final, and the totals of every manager present
+// in their lines, in the order of first appearance (by day, then by the
+// line's position).
+type StatementTotals struct {
+	FinalDays []Date
+	Managers  []ManagerTotals
+}
+
+// SumSheets reduces the final sheets (the latest version of each day) of
+// period p to the totals a statement is built from. Of several sheets of
+// one day, the last in the slice counts.
+func SumSheets(p Period, sheets []DaySheet) StatementTotals {
+	var t StatementTotals
+	final := make(map[Date]*DaySheet)
+	for i := range sheets {
+		if s := &sheets[i]; !s.Date.Before(p.From) && !s.Date.After(p.To) {
+			final[s.Date] = s
+		}
+	}
+	index := make(map[string]int)
+	for i := range sheets {
+		s := &sheets[i]
+		if final[s.Date] != s {
+			continue
+		}
+		t.FinalDays = append(t.FinalDays, s.Date)
+		for _, sl := range s.Lines {
+			j, ok := index[sl.Manager]
+			if !ok {
+				j = len(t.Managers)
+				index[sl.Manager] = j
+				t.Managers = append(t.Managers, ManagerTotals{Manager: sl.Manager})
+			}
+			m := &t.Managers[j]
+			if sl.Absent {
+				m.DaysAbsent++
+			} else {
+				m.DaysScored++
+			}
+			m.Points += sl.Points
+		}
+	}
+	return t
+}
+
 // BuildStatement sums the final sheets (the latest version of each day) and
 // the adjustments of the period. Managers no longer in the workspace but
 // present in its sheets or adjustments keep their line: pay must add up.
 func BuildStatement(ws *Workspace, p Period, sheets []DaySheet, adjs []Adjustment) Statement {
+	return BuildStatementTotals(ws, p, SumSheets(p, sheets), adjs)
+}
+
+// BuildStatementTotals is BuildStatement from the sheets' totals, which a
+// store can sum without loading every line.
+func BuildStatementTotals(ws *Workspace, p Period, t StatementTotals, adjs []Adjustment) Statement {
 	st := Statement{Workspace: ws.ID, Period: p.Label, From: p.From, To: p.To, Currency: ws.Currency, PointValue: ws.PointValue}
 	days := ws.WorkingDays(p.From, p.To)
 	index := make(map[string]int)
@@ -111,10 +172,10 @@ func BuildStatement(ws *Workspace, p Period, sheets []DaySheet, adjs []Adjustmen
 		st.Lines = append(st.Lines, StatementLine{Manager: id, Name: id})
 		return &st.Lines[len(st.Lines)-1]
 	}
-	final := make(map[Date]*DaySheet)
-	for i := range sheets {
-		if s := &sheets[i]; !s.Date.Before(p.From) && !s.Date.After(p.To) {
-			final[s.Date] = s
+	final := make(map[Date]bool, len(t.FinalDays))
+	for _, d := range t.FinalDays {
+		if !d.Before(p.From) && !d.After(p.To) {
+			final[d] = true
 		}
 	}
 	for i := range ws.Managers {
@@ -124,9 +185,9 @@ func BuildStatement(ws *Workspace, p Period, sheets []DaySheet, adjs []Adjustmen
 		for _, d := range days {
 			l.WorkingDays++
 			// A final day counts absence as the frozen sheet recorded it (in
-			// the loop over sheets below); an absence entered later is a
+			// the loop over totals below); an absence entered later is a
 			// matter for an adjustment.
-			if final[d] != nil {
+			if final[d] {
 				continue
 			}
 			if m.AbsentOn(d) {
@@ -136,21 +197,13 @@ func BuildStatement(ws *Workspace, p Period, sheets []DaySheet, adjs []Adjustmen
 			}
 		}
 	}
-	for i := range sheets {
-		s := &sheets[i]
-		if final[s.Date] != s {
-			continue
+	for _, mt := range t.Managers {
+		l := line(mt.Manager)
+		l.DaysScored += mt.DaysScored
+		if l.WorkingDays > 0 { // a current manager; a departed one has no calendar here
+			l.DaysAbsent += mt.DaysAbsent
 		}
-		for _, sl := range s.Lines {
-			l := line(sl.Manager)
-			switch {
-			case !sl.Absent:
-				l.DaysScored++
-			case l.WorkingDays > 0: // a current manager; a departed one has no calendar here
-				l.DaysAbsent++
-			}
-			l.Points += sl.Points
-		}
+		l.Points += mt.Points
 	}
 	for _, a := range adjs {
 		if a.Date.Before(p.From) || a.Date.After(p.To) {

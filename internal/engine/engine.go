@@ -243,9 +243,9 @@ func (e *Engine) Statement(ctx context.Context, workspace string, p domain.Perio
 	if err != nil {
 		return nil, err
 	}
-	// A statement needs each line's points and absence, not its indicator
-	// values and rule outcomes.
-	sheets, err := e.Store.FindSheetPoints(ctx, ws.ID, p.From, p.To)
+	// A statement needs each manager's sums over the final sheets, which
+	// the store adds up without returning every line.
+	totals, err := e.Store.FindStatementTotals(ctx, ws.ID, p.From, p.To)
 	if err != nil {
 		return nil, err
 	}
@@ -253,7 +253,7 @@ func (e *Engine) Statement(ctx context.Context, workspace string, p domain.Perio
 	if err != nil {
 		return nil, err
 	}
-	st := domain.BuildStatement(ws, p, sheets, adjs)
+	st := domain.BuildStatementTotals(ws, p, totals, adjs)
 	return &st, nil
 }
 

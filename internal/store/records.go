@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/shopspring/decimal"
 
 	"reglament/internal/domain"
@@ -80,6 +82,14 @@ func (t *recordTable) insertSQL(n int) string {
 		}
 		b.WriteString(")")
 	}
+	b.WriteString(t.conflictSQL())
+	return b.String()
+}
+
+// conflictSQL is the ON CONFLICT clause of an upsert into t: only a record
+// whose values differ from the stored row is written.
+func (t *recordTable) conflictSQL() string {
+	var b strings.Builder
 	b.WriteString(" ON CONFLICT (workspace, source, external_id) DO UPDATE SET ")
 	data := t.columns[3:]
 	for i, c := range data {
@@ -106,6 +116,9 @@ func (t *recordTable) insertSQL(n int) string {
 type upserter struct {
 	ctx       context.Context
 	tx        *sql.Tx
+	conn      *sql.Conn // the connection of tx when rows may go through COPY, else nil
+	rows      [][]any   // the records held for COPY
+	duplicate bool      // whether rows hold a key twice
 	t         *recordTable
 	workspace any
 	args      []any
@@ -114,10 +127,20 @@ type upserter struct {
 	written   int
 }
 
-func (s *Store) newUpserter(ctx context.Context, tx *sql.Tx, kind, workspace string) *upserter {
+// copyMinRows is the fewest records of one kind that go through COPY on
+// PostgreSQL; below it, creating the staging table costs more than it saves.
+const copyMinRows = 1000
+
+// newUpserter returns an upserter of kind into tx. With conn, the
+// connection tx runs on, PostgreSQL gets large batches through COPY.
+func (s *Store) newUpserter(ctx context.Context, tx *sql.Tx, conn *sql.Conn, kind, workspace string, n int) *upserter {
 	t := s.upserts[kind]
-	return &upserter{ctx: ctx, tx: tx, t: t, workspace: workspace,
+	u := &upserter{ctx: ctx, tx: tx, t: t, workspace: workspace,
 		args: make([]any, 0, chunkRows*len(t.columns)), keys: make(map[string]bool, chunkRows)}
+	if conn != nil && s.dialect == Postgres && n >= copyMinRows {
+		u.conn, u.rows, u.keys = conn, make([][]any, 0, n), make(map[string]bool, n)
+	}
+	return u
 }
 
 // add queues one record; values follow source and external id in column
@@ -125,18 +148,89 @@ func (s *Store) newUpserter(ctx context.Context, tx *sql.Tx, kind, workspace str
 // one statement cannot upsert a row twice.
 func (u *upserter) add(source, externalID string, values ...any) error {
 	key := source + "\x00" + externalID
+	if u.conn != nil {
+		if u.keys[key] {
+			u.duplicate = true
+		}
+		u.keys[key] = true
+		row := make([]any, 0, len(u.t.columns))
+		row = append(row, u.workspace, source, externalID)
+		u.rows = append(u.rows, append(row, values...))
+		return nil
+	}
+	return u.addRow(key, u.workspace, source, externalID, values)
+}
+
+func (u *upserter) addRow(key string, workspace, source, externalID any, values []any) error {
 	if u.keys[key] {
 		if err := u.flush(); err != nil {
 			return err
 		}
 	}
 	u.keys[key] = true
-	u.args = append(u.args, u.workspace, source, externalID)
+	u.args = append(u.args, workspace, source, externalID)
 	u.args = append(u.args, values...)
 	if len(u.keys) == chunkRows {
 		return u.flush()
 	}
 	return nil
+}
+
+// finish writes what add held. Records held for COPY go through a staging
+// table unless a key came twice: then, as in chunks, a later record must
+// overwrite an earlier one and count as written again, which one INSERT
+// cannot do, so they take the chunked path.
+func (u *upserter) finish() error {
+	if u.conn == nil {
+		return u.flush()
+	}
+	conn, rows := u.conn, u.rows
+	u.conn, u.rows = nil, nil
+	if !u.duplicate {
+		return u.copy(conn, rows)
+	}
+	clear(u.keys)
+	for _, r := range rows {
+		if err := u.addRow(r[1].(string)+"\x00"+r[2].(string), r[0], r[1], r[2], r[3:]); err != nil {
+			return err
+		}
+	}
+	return u.flush()
+}
+
+// copy upserts rows, whose keys are distinct, by COPY into a temporary
+// staging table and one INSERT … SELECT … ON CONFLICT, all in u.tx: the
+// affected row count is still the number of records written, and a
+// rollback takes everything back.
+func (u *upserter) copy(conn *sql.Conn, rows [][]any) error {
+	stage := "reglament_stage_" + u.t.name
+	columns := strings.Join(u.t.columns, ", ")
+	if _, err := u.tx.ExecContext(u.ctx, `CREATE TEMPORARY TABLE `+stage+` ON COMMIT DROP AS SELECT `+columns+
+		` FROM `+u.t.name+` WITH NO DATA`); err != nil {
+		return fmt.Errorf("%s: stage: %w", u.t.name, err)
+	}
+	err := conn.Raw(func(driverConn any) error {
+		pc, ok := driverConn.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("copy needs a pgx connection, not %T", driverConn)
+		}
+		_, err := pc.Conn().CopyFrom(u.ctx, pgx.Identifier{stage}, u.t.columns, pgx.CopyFromRows(rows))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("%s: copy: %w", u.t.name, err)
+	}
+	res, err := u.tx.ExecContext(u.ctx, `INSERT INTO `+u.t.name+` (`+columns+`) SELECT `+columns+` FROM `+stage+u.t.conflictSQL())
+	if err != nil {
+		return fmt.Errorf("%s: %w", u.t.name, err)
+	}
+	affected, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	u.written += int(affected)
+	_, err = u.tx.ExecContext(u.ctx, `DROP TABLE `+stage)
+	return err
 }
 
 func (u *upserter) flush() error {
@@ -183,11 +277,11 @@ func (u *upserter) close() {
 // entry counts the records of each kind.
 func (s *Store) UpsertRecords(ctx context.Context, workspace string, batch *domain.RecordBatch, watermark time.Time, actor string, at time.Time) (UpsertResult, error) {
 	var res UpsertResult
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.writeConn(ctx, func(conn *sql.Conn, tx *sql.Tx) error {
 		if err := requireWorkspace(ctx, tx, workspace); err != nil {
 			return err
 		}
-		written, err := s.upsertBatch(ctx, tx, workspace, batch)
+		written, err := s.upsertBatch(ctx, tx, conn, workspace, batch)
 		if err != nil {
 			return err
 		}
@@ -211,7 +305,9 @@ func (s *Store) UpsertRecords(ctx context.Context, workspace string, batch *doma
 	return res, nil
 }
 
-func (s *Store) upsertBatch(ctx context.Context, tx *sql.Tx, workspace string, batch *domain.RecordBatch) (int, error) {
+// upsertBatch writes batch in tx. With conn, the connection tx runs on,
+// large batches go through COPY on PostgreSQL.
+func (s *Store) upsertBatch(ctx context.Context, tx *sql.Tx, conn *sql.Conn, workspace string, batch *domain.RecordBatch) (int, error) {
 	invalid := func(kind string, i int, m domain.RecordMeta, what string) error {
 		return domain.Errorf(domain.EINVALID, "%s %d (%s %q): %s", kind, i+1, m.Source, m.ExternalID, what)
 	}
@@ -220,14 +316,14 @@ func (s *Store) upsertBatch(ctx context.Context, tx *sql.Tx, workspace string, b
 		if n == 0 {
 			return nil
 		}
-		u := s.newUpserter(ctx, tx, kind, workspace)
+		u := s.newUpserter(ctx, tx, conn, kind, workspace, n)
 		defer u.close()
 		for i := range n {
 			if err := add(u, i); err != nil {
 				return err
 			}
 		}
-		if err := u.flush(); err != nil {
+		if err := u.finish(); err != nil {
 			return err
 		}
 		written += u.written

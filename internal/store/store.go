@@ -237,6 +237,26 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return s.transact(ctx, nil, fn)
 }
 
+// writeConn is write on a connection of its own, which fn gets too: a
+// driver-level operation such as PostgreSQL's COPY must run on the
+// connection of the transaction to be part of it.
+func (s *Store) writeConn(ctx context.Context, fn func(conn *sql.Conn, tx *sql.Tx) error) error {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(conn, tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
 // read runs fn in a read-only transaction, so that a multi-query read sees
 // one snapshot.
 func (s *Store) read(ctx context.Context, fn func(tx *sql.Tx) error) error {

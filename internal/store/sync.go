@@ -80,7 +80,7 @@ func (s *Store) StoreSyncBatch(ctx context.Context, workspace string, b SyncBatc
 			}
 			batch = merged
 		}
-		written, err := s.upsertBatch(ctx, tx, workspace, batch)
+		written, err := s.upsertBatch(ctx, tx, nil, workspace, batch)
 		if err != nil {
 			return err
 		}

@@ -69,6 +69,20 @@ func (t Token) GoString() string { return t.String() }
 // LogValue redacts the token in structured logs.
 func (t Token) LogValue() slog.Value { return slog.StringValue(t.String()) }
 
+// Renewed returns the token pair a refresh answered with. A CRM that does
+// not rotate refresh tokens leaves refresh empty: the old one stays valid.
+// expiresIn is in seconds; 0 leaves the expiry unknown.
+func (t Token) Renewed(access, refresh string, expiresIn int64, now time.Time) Token {
+	next := Token{AccessToken: access, RefreshToken: refresh}
+	if next.RefreshToken == "" {
+		next.RefreshToken = t.RefreshToken
+	}
+	if expiresIn > 0 {
+		next.Expiry = now.Add(time.Duration(expiresIn) * time.Second)
+	}
+	return next
+}
+
 // TokenFunc is called with every token a connector obtains by refreshing, so
 // the caller can persist it (encrypted) before the old refresh token, now
 // spent, is needed again. An error stops the call that needed the refresh.

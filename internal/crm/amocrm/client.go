@@ -263,13 +263,7 @@ func (c *Client) refresh(ctx context.Context, used string) error {
 	if err := json.Unmarshal(body, &t); err != nil || t.AccessToken == "" {
 		return &crm.Error{CRM: Source, Method: method, Status: http.StatusOK, Message: "no access token in the answer"}
 	}
-	nt := crm.Token{AccessToken: t.AccessToken, RefreshToken: t.RefreshToken}
-	if nt.RefreshToken == "" {
-		nt.RefreshToken = c.token.RefreshToken
-	}
-	if t.ExpiresIn > 0 {
-		nt.Expiry = c.cfg.Now().Add(time.Duration(t.ExpiresIn) * time.Second)
-	}
+	nt := c.token.Renewed(t.AccessToken, t.RefreshToken, t.ExpiresIn, c.cfg.Now())
 	// The old refresh token is spent: keep the new pair even if persisting
 	// it fails, and report the failure.
 	c.token = nt

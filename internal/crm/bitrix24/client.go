@@ -272,13 +272,7 @@ func (c *Client) refresh(ctx context.Context, used string) error {
 	if err != nil {
 		return err
 	}
-	nt := crm.Token{AccessToken: t.AccessToken, RefreshToken: t.RefreshToken}
-	if nt.RefreshToken == "" {
-		nt.RefreshToken = c.token.RefreshToken
-	}
-	if t.ExpiresIn > 0 {
-		nt.Expiry = c.cfg.Now().Add(time.Duration(t.ExpiresIn) * time.Second)
-	}
+	nt := c.token.Renewed(t.AccessToken, t.RefreshToken, t.ExpiresIn, c.cfg.Now())
 	c.token = nt
 	if c.cfg.OnRefresh != nil {
 		if err := c.cfg.OnRefresh(ctx, nt); err != nil {

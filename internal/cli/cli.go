@@ -184,6 +184,16 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
+// readInput reads a file the user named; a missing or unreadable file is
+// the user's mistake, reported with its path.
+func readInput(path string) ([]byte, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, domain.Errorf(domain.EINVALID, "cannot read %s: %v", path, errors.Unwrap(err))
+	}
+	return data, nil
+}
+
 func required(name, value string) error {
 	if strings.TrimSpace(value) == "" {
 		return usagef("flag --%s is required", name)
@@ -229,9 +239,9 @@ func (m *Main) runApply(ctx context.Context, env *runEnv, args []string) error {
 	if err := required("f", *file); err != nil {
 		return err
 	}
-	data, err := os.ReadFile(*file)
+	data, err := readInput(*file)
 	if err != nil {
-		return domain.Errorf(domain.EINVALID, "cannot read %s: %v", *file, errors.Unwrap(err))
+		return err
 	}
 	ws, err := config.ParseWorkspace(*file, data)
 	if err != nil {
@@ -507,9 +517,9 @@ func (m *Main) runBacktest(ctx context.Context, env *runEnv, args []string) erro
 	if err != nil {
 		return err
 	}
-	data, err := os.ReadFile(*file)
+	data, err := readInput(*file)
 	if err != nil {
-		return domain.Errorf(domain.EINVALID, "cannot read %s: %v", *file, errors.Unwrap(err))
+		return err
 	}
 	reg, err := config.ParseRegulation(*file, data)
 	if err != nil {

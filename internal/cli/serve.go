@@ -2,11 +2,9 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
-	"os"
 	"strings"
 	"time"
 
@@ -110,9 +108,9 @@ func (m *Main) runUser(ctx context.Context, env *runEnv, args []string) error {
 	}
 	password := ""
 	if *passwordFile != "" {
-		b, err := os.ReadFile(*passwordFile)
+		b, err := readInput(*passwordFile)
 		if err != nil {
-			return domain.Errorf(domain.EINVALID, "cannot read %s: %v", *passwordFile, errors.Unwrap(err))
+			return err
 		}
 		password = strings.TrimRight(string(b), "\r\n")
 	}

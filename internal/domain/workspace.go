@@ -59,6 +59,21 @@ type CRMConnection struct {
 	BaseURL   string        // the account (amoCRM) or portal / inbound webhook URL (Bitrix24)
 	TokenFile string        // the file holding the access token; may be empty for a Bitrix24 inbound webhook
 	SyncEvery time.Duration // how often to sync incrementally
+	// ApplicationTokenFile names the file holding the Bitrix24
+	// application_token every outbound event carries (auth[application_token]);
+	// webhooks of a Bitrix24 workspace are refused while it is empty.
+	ApplicationTokenFile string
+	// OAuth, when set, replaces TokenFile: tokens come from the OAuth flow and
+	// are stored encrypted in the database, refreshed automatically.
+	OAuth *CRMOAuth
+}
+
+// CRMOAuth is the OAuth application a workspace reaches its CRM with. The
+// client secret stays in a file; the tokens it yields are stored encrypted.
+type CRMOAuth struct {
+	ClientID         string
+	ClientSecretFile string
+	RedirectURI      string
 }
 
 // Clock is a local time of day.

@@ -50,6 +50,7 @@ func (m *Main) commands() []command {
 		{"apply", "create or update a workspace from YAML: apply -f workspace.yaml", m.runApply},
 		{"import", "import CSV records: import --workspace W --type companies|deals|tasks|activities FILE.csv", m.runImport},
 		{"sync", "fetch the workspace's CRM records into the store: sync --workspace W [--full]", m.runSync},
+		{"connect", "store the CRM OAuth tokens for an authorization code, encrypted: connect --workspace W --code CODE", m.runConnect},
 		{"snapshot", "finalize a day: snapshot --workspace W (--date D | --all-due)", m.runSnapshot},
 		{"recompute", "store a new version of a final day: recompute --workspace W --date D --by NAME --reason TEXT", m.runRecompute},
 		{"table", "show a day sheet: table --workspace W [--date D] [--format text|csv|json]", m.runTable},
@@ -59,6 +60,8 @@ func (m *Main) commands() []command {
 		{"why", "list the records behind a number: why --workspace W --manager M --date D --indicator I", m.runWhy},
 		{"serve", "serve the web application and the JSON API: serve [--addr 127.0.0.1:8080]", m.runServe},
 		{"user", "create a web account: user add --workspace W --email E --role admin|head|manager|viewer [--manager M]", m.runUser},
+		{"webhook-url", "create or rotate the workspace's CRM webhook URL and print it once: webhook-url --workspace W --base-url https://…", m.runWebhookURL},
+		{"link", "make a one-time code that links a person's Telegram chat: link --workspace W (--manager M | --head NAME)", m.runLink},
 	}
 }
 

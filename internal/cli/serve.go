@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
 	"strings"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"reglament/internal/demo"
 	"reglament/internal/domain"
 	"reglament/internal/engine"
+	"reglament/internal/hooks"
 	"reglament/internal/jobs"
 	"reglament/internal/store"
 	"reglament/internal/web"
@@ -25,18 +27,54 @@ import (
 func (m *Main) serve(ctx context.Context, env *runEnv, eng *engine.Engine, addr string, router *delivery.Router, trustProxy bool) error {
 	log := slog.New(slog.NewJSONHandler(m.Stderr, nil))
 	var notifier jobs.Notifier = jobs.LogNotifier{Logger: log}
+	var bot *jobs.TelegramConfig
 	if router != nil {
 		router.Logger = log
+		bot = router.LinkBot(eng)
 		notifier = router
 	}
-	srv, err := web.New(web.Config{Engine: eng, Log: log, TrustProxy: trustProxy})
+	dev, err := m.devSettings()
+	if err != nil {
+		return err
+	}
+	if dev.clock != nil {
+		eng.Now = dev.clock.Now
+		log.Warn("developer clock in use: now is read from a file", "file", dev.clock.path, "now", eng.Now())
+	}
+	// CRM webhooks (POST /hooks/{workspace}/{secret}) are stored as
+	// pending changes; the handler's writer stops after the server has
+	// shut down (deferred before ListenAndServe returns).
+	// Each stored webhook queues a re-fetch job of its workspace; the
+	// runner is built below, before the server listens.
+	var runner *jobs.Runner
+	refetch := func(workspaces []string) {
+		rctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		if err := runner.RefetchSoon(rctx, workspaces); err != nil {
+			log.Error("cannot queue the CRM re-fetch", "workspaces", workspaces, "error", err)
+		}
+	}
+	hooksHandler, err := hooks.New(hooks.Config{Store: eng.Store, Log: log, OnStored: refetch})
+	if err != nil {
+		return err
+	}
+	defer hooksHandler.Close()
+	srv, err := web.New(web.Config{Engine: eng, Log: log, TrustProxy: trustProxy, Hooks: hooksHandler})
 	if err != nil {
 		return err
 	}
 	// The daily rhythm (reminders, finalization, digests, statements) runs
 	// in every serving process; the job queue makes each event happen once
 	// across all of them.
-	runner, err := jobs.New(ctx, eng.Store, jobs.Config{Engine: eng, Notifier: notifier, Logger: log})
+	crm, err := m.newCRMSyncer(eng.Store)
+	if err != nil {
+		return err
+	}
+	host, _ := os.Hostname()
+	runner, err = jobs.New(ctx, eng.Store, jobs.Config{Engine: eng, Notifier: notifier, Logger: log, Telegram: bot,
+		CRM: crm, ID: fmt.Sprintf("%s_%d", host, os.Getpid()),
+		PlanEvery: dev.planEvery, PollInterval: dev.pollInterval, JobTimeout: dev.jobTimeout,
+		RescueStuckJobsAfter: dev.rescueAfter, SyncTimeout: dev.syncTimeout})
 	if err != nil {
 		return err
 	}

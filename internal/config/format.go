@@ -51,6 +51,16 @@ func FormatWorkspace(ws *domain.Workspace) []byte {
 		if c.TokenFile != "" {
 			n.Content = append(n.Content, stringNode("token_file"), stringNode(c.TokenFile))
 		}
+		if o := c.OAuth; o != nil {
+			on := mappingNode(0, "client_id", stringNode(o.ClientID), "client_secret_file", stringNode(o.ClientSecretFile))
+			if o.RedirectURI != "" {
+				on.Content = append(on.Content, stringNode("redirect_uri"), stringNode(o.RedirectURI))
+			}
+			n.Content = append(n.Content, stringNode("oauth"), on)
+		}
+		if c.ApplicationTokenFile != "" {
+			n.Content = append(n.Content, stringNode("application_token_file"), stringNode(c.ApplicationTokenFile))
+		}
 		n.Content = append(n.Content, stringNode("sync_every"), stringNode(formatDuration(c.SyncEvery)))
 		root.Content = append(root.Content, stringNode("crm"), n)
 	}

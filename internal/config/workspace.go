@@ -25,7 +25,8 @@ const (
 var (
 	workspaceFields = []string{"workspace", "name", "timezone", "deadline", "grace", "working_days", "holidays",
 		"extra_working_days", "min_call_seconds", "currency", "point_value", "caps", "managers", "regulation", "crm", "notifications"}
-	crmFields     = []string{"kind", "base_url", "token_file", "sync_every"}
+	crmFields     = []string{"kind", "base_url", "token_file", "oauth", "application_token_file", "sync_every"}
+	oauthFields   = []string{"client_id", "client_secret_file", "redirect_uri"}
 	capsFields    = []string{"bonus", "fine"}
 	managerFields = []string{"id", "name", "crm_ids", "team", "absences", "contact"}
 	absenceFields = []string{"from", "to", "reason"}
@@ -355,10 +356,12 @@ func (p *parser) absences(n *yaml.Node, path string) []domain.Absence {
 // one would spend the CRM's rate limit on empty fetches.
 const MinSyncEvery = time.Minute
 
-// crm reads the crm section: which CRM, where, and the file holding the
-// token. A relative token_file is relative to the workspace file. OAuth
-// settings (an oauth section) are not supported yet and are rejected as an
-// unknown field.
+// crm reads the crm section: which CRM, where, and how to authenticate:
+// the file holding a token (token_file), or an OAuth application (oauth:
+// client_id, client_secret_file, redirect_uri) whose tokens the connect
+// command obtains and the store keeps encrypted. Bitrix24 may also name the
+// file holding its outbound events' application token. Relative file paths
+// are relative to the workspace file.
 func (p *parser) crm(n *yaml.Node, path string) *domain.CRMConnection {
 	f := p.mapping(n, path, crmFields)
 	if !f.ok {
@@ -382,21 +385,30 @@ func (p *parser) crm(n *yaml.Node, path string) *domain.CRMConnection {
 			c.BaseURL = s
 		}
 	}
-	if c.Kind == domain.CRMAmoCRM {
+	tokenNode, _, hasToken := f.get("token_file")
+	oauthNode, oauthPath, hasOAuth := f.get("oauth")
+	switch {
+	case hasToken && hasOAuth:
+		p.errorf(oauthNode, oauthPath, "give either token_file or oauth, not both (token_file at line %d)", tokenNode.Line)
+	case c.Kind == domain.CRMAmoCRM && !hasToken && !hasOAuth:
 		// amoCRM is reached only with a token; Bitrix24 also by an
 		// inbound webhook URL, which carries its secret itself.
-		p.required(f, "token_file")
+		p.errorf(f.node, join(f.path, "token_file"), "required field is missing: give token_file or an oauth section")
 	}
 	if n, path, ok := f.get("token_file"); ok {
-		if s, ok := p.nonEmpty(n, path); ok {
-			if !filepath.IsAbs(s) {
-				s = filepath.Join(filepath.Dir(p.file), s)
-				if abs, err := filepath.Abs(s); err == nil {
-					s = abs
-				}
-			}
-			c.TokenFile = s
+		c.TokenFile = p.filePath(n, path)
+	}
+	if hasOAuth {
+		c.OAuth = p.crmOAuth(oauthNode, oauthPath, c.Kind)
+		if u, err := url.Parse(c.BaseURL); err == nil && c.Kind == domain.CRMBitrix24 && inboundWebhook.MatchString(u.Path) {
+			p.errorf(oauthNode, oauthPath, "base_url is an inbound webhook URL, which needs no OAuth: give the portal URL (e.g. https://acme.bitrix24.ru) or drop oauth")
 		}
+	}
+	if n, path, ok := f.get("application_token_file"); ok {
+		if c.Kind != "" && c.Kind != domain.CRMBitrix24 {
+			p.errorf(n, path, "only a bitrix24 connection has an application token (outbound events)")
+		}
+		c.ApplicationTokenFile = p.filePath(n, path)
 	}
 	if n, path, ok := f.get("sync_every"); ok {
 		if s, ok := p.str(n, path); ok {
@@ -412,4 +424,55 @@ func (p *parser) crm(n *yaml.Node, path string) *domain.CRMConnection {
 		}
 	}
 	return c
+}
+
+// inboundWebhook matches the path of a Bitrix24 inbound webhook URL,
+// /rest/{user id}/{secret}.
+var inboundWebhook = regexp.MustCompile(`^/rest/\d+/[^/]+`)
+
+// crmOAuth reads the oauth section of crm. amoCRM requires the redirect URI
+// in every token request; Bitrix24 takes the one registered with the
+// application, so it is optional there.
+func (p *parser) crmOAuth(n *yaml.Node, path, kind string) *domain.CRMOAuth {
+	f := p.mapping(n, path, oauthFields)
+	if !f.ok {
+		return nil
+	}
+	o := &domain.CRMOAuth{}
+	if n, path, ok := p.required(f, "client_id"); ok {
+		o.ClientID, _ = p.nonEmpty(n, path)
+	}
+	if n, path, ok := p.required(f, "client_secret_file"); ok {
+		o.ClientSecretFile = p.filePath(n, path)
+	}
+	get := f.get
+	if kind == domain.CRMAmoCRM {
+		get = func(key string) (*yaml.Node, string, bool) { return p.required(f, key) }
+	}
+	if n, path, ok := get("redirect_uri"); ok {
+		if s, ok := p.nonEmpty(n, path); ok {
+			u, err := url.Parse(s)
+			if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+				p.errorf(n, path, "invalid URL %q: want the redirect URI registered with the integration, e.g. https://reglament.example/oauth", s)
+			}
+			o.RedirectURI = s
+		}
+	}
+	return o
+}
+
+// filePath reads a file name, made absolute relative to the workspace
+// file's directory.
+func (p *parser) filePath(n *yaml.Node, path string) string {
+	s, ok := p.nonEmpty(n, path)
+	if !ok {
+		return ""
+	}
+	if !filepath.IsAbs(s) {
+		s = filepath.Join(filepath.Dir(p.file), s)
+		if abs, err := filepath.Abs(s); err == nil {
+			s = abs
+		}
+	}
+	return s
 }

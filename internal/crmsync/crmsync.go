@@ -7,18 +7,15 @@ package crmsync
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
-	"os"
 	"slices"
-	"strings"
+	"sync"
 	"time"
 
 	"reglament/internal/crm"
-	"reglament/internal/crm/amocrm"
-	"reglament/internal/crm/bitrix24"
 	"reglament/internal/domain"
+	"reglament/internal/secret"
 	"reglament/internal/store"
 )
 
@@ -40,7 +37,30 @@ type Syncer struct {
 	Now        func() time.Time                           // default time.Now
 	Sleep      func(context.Context, time.Duration) error // default crm.Sleep
 	HTTPClient *http.Client                               // default: the connector's own
-	ReadFile   func(name string) ([]byte, error)          // default os.ReadFile; reads the token file
+	ReadFile   func(name string) ([]byte, error)          // default os.ReadFile; reads token and client secret files
+
+	// Secrets seals and opens the OAuth token pairs stored in the database;
+	// required for OAuth connections only.
+	Secrets *secret.Box
+	// Bitrix24TokenURL is Bitrix24's OAuth server; default
+	// bitrix24.DefaultTokenURL.
+	Bitrix24TokenURL string
+	// Progress, if set, is called as a sync advances: after every page the
+	// connector reads and once each kind is stored (Done). It runs on the
+	// syncing goroutine and must be quick. Set it before building a client
+	// (ClientFor, NewClient): only then does the client report its pages.
+	Progress func(Progress)
+}
+
+// Progress is where a sync stands.
+type Progress struct {
+	Kind crm.Kind
+	// Records of Kind read so far: what the pages carried, before the
+	// connector's dedupe and filtering (amoCRM reads every note to find the
+	// calls); when Done, the records fetched.
+	Records  int
+	Requests int64 // HTTP requests the sync has spent so far
+	Done     bool  // Kind is fetched and stored
 }
 
 // KindResult is what a sync did with one kind of record.
@@ -75,7 +95,7 @@ func (s *Syncer) Sync(ctx context.Context, workspace string, full bool, actor st
 	if err != nil {
 		return nil, err
 	}
-	client, err := s.NewClient(ws.CRM)
+	client, err := s.ClientFor(ctx, ws)
 	if err != nil {
 		return nil, fmt.Errorf("crmsync: workspace %q: %w", workspace, err)
 	}
@@ -93,6 +113,11 @@ func (s *Syncer) SyncWith(ctx context.Context, ws *domain.Workspace, client Clie
 	res := &Result{Workspace: ws.ID, Source: source, Full: full}
 	start := client.Requests()
 	defer func() { res.Requests = client.Requests() - start }()
+	var track *tracker
+	if s.Progress != nil {
+		track = &tracker{report: s.Progress, requests: func() int64 { return client.Requests() - start }}
+		ctx = context.WithValue(ctx, trackerKey{}, track)
+	}
 
 	cursors := map[string]time.Time{}
 	if !full {
@@ -105,6 +130,7 @@ func (s *Syncer) SyncWith(ctx context.Context, ws *domain.Workspace, client Clie
 	unknown := map[string]bool{}
 	var watermark time.Time
 	for _, kind := range crm.Kinds {
+		track.begin(kind)
 		batch, next, err := client.Fetch(ctx, kind, crm.Cursor{Since: cursors[string(kind)]})
 		if err != nil {
 			return res, fmt.Errorf("crmsync: fetch %s of %q: %w", kind, ws.ID, err)
@@ -117,6 +143,7 @@ func (s *Syncer) SyncWith(ctx context.Context, ws *domain.Workspace, client Clie
 		}
 		res.Kinds = append(res.Kinds, KindResult{Kind: kind, Fetched: batch.Len(), Written: stored.Written,
 			Unchanged: stored.Unchanged, Cursor: next.Since})
+		track.done(batch.Len())
 		for _, user := range users(&batch) {
 			if _, ok := managers[user]; !ok {
 				unknown[user] = true
@@ -180,41 +207,55 @@ func (s *Syncer) now() time.Time {
 	return time.Now()
 }
 
-// NewClient builds the connector for conn, reading its token from the token
-// file. A missing or empty token file is an EINVALID error naming the file;
-// the token itself never appears in an error.
-func (s *Syncer) NewClient(conn *domain.CRMConnection) (Client, error) {
-	if conn == nil {
-		return nil, domain.Errorf(domain.EINVALID, "no crm connection: add a crm section to the workspace file")
+// tracker follows one sync's progress. It travels in the sync's context, so
+// that the connectors' page callback (reportPage), which every connector
+// this package builds gets, finds the sync it serves.
+type tracker struct {
+	report   func(Progress)
+	requests func() int64
+	mu       sync.Mutex
+	cur      Progress
+}
+
+type trackerKey struct{}
+
+// begin starts kind; nil-safe, as is the tracker of a sync without
+// progress reports.
+func (t *tracker) begin(kind crm.Kind) {
+	if t == nil {
+		return
 	}
-	var token string
-	if conn.TokenFile != "" {
-		read := s.ReadFile
-		if read == nil {
-			read = os.ReadFile
-		}
-		b, err := read(conn.TokenFile)
-		if err != nil {
-			var pathErr *os.PathError
-			if errors.As(err, &pathErr) {
-				err = pathErr.Err
-			}
-			return nil, domain.Errorf(domain.EINVALID, "cannot read the token file %s: %v", conn.TokenFile, err)
-		}
-		if token = strings.TrimSpace(string(b)); token == "" {
-			return nil, domain.Errorf(domain.EINVALID, "the token file %s is empty", conn.TokenFile)
-		}
+	t.mu.Lock()
+	t.cur = Progress{Kind: kind, Requests: t.requests()}
+	p := t.cur
+	t.mu.Unlock()
+	t.report(p)
+}
+
+func (t *tracker) page(records int) {
+	t.mu.Lock()
+	t.cur.Records += records
+	t.cur.Requests = t.requests()
+	p := t.cur
+	t.mu.Unlock()
+	t.report(p)
+}
+
+func (t *tracker) done(records int) {
+	if t == nil {
+		return
 	}
-	switch conn.Kind {
-	case domain.CRMAmoCRM:
-		if token == "" {
-			return nil, domain.Errorf(domain.EINVALID, "amoCRM needs a token_file")
-		}
-		return amocrm.NewClient(amocrm.Config{BaseURL: conn.BaseURL, Token: token,
-			HTTPClient: s.HTTPClient, Now: s.Now, Sleep: s.Sleep}), nil
-	case domain.CRMBitrix24:
-		return bitrix24.NewClient(bitrix24.Config{BaseURL: conn.BaseURL, Token: token,
-			HTTPClient: s.HTTPClient, Now: s.Now, Sleep: s.Sleep}), nil
+	t.mu.Lock()
+	t.cur.Records, t.cur.Requests, t.cur.Done = records, t.requests(), true
+	p := t.cur
+	t.mu.Unlock()
+	t.report(p)
+}
+
+// reportPage is the connectors' OnPage: it counts a page for the sync whose
+// context the request ran in, if that sync reports progress.
+func reportPage(ctx context.Context, records int) {
+	if t, ok := ctx.Value(trackerKey{}).(*tracker); ok {
+		t.page(records)
 	}
-	return nil, domain.Errorf(domain.EINVALID, "unknown CRM %q", conn.Kind)
 }

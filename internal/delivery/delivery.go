@@ -28,7 +28,15 @@ type Router struct {
 	// Webhook returns the sender for a workspace's webhook URL; nil means
 	// a notify.Webhook with the default HTTP client.
 	Webhook func(url string) notify.Sender
-	Logger  *slog.Logger
+	// LinkedChat finds the Telegram chat a person linked with the bot
+	// (/start CODE): role is "manager" (person is the manager id) or "head"
+	// (the head's name). It returns "" when none is linked; nil means no
+	// linking. A chat named in the workspace YAML comes first: it is the
+	// admin's explicit setting. A linked chat comes before e-mail, and
+	// reaches a manager who has no contact in the YAML at all (in the
+	// default language); an opt-out (notify: false) still wins.
+	LinkedChat func(ctx context.Context, workspace, role, person string) (string, error)
+	Logger     *slog.Logger
 }
 
 var _ jobs.Notifier = (*Router)(nil)
@@ -41,9 +49,20 @@ func (r *Router) Deliver(ctx context.Context, ws *domain.Workspace, to jobs.Reci
 	switch {
 	case to.Manager != "":
 		m, ok := ws.Manager(to.Manager)
-		if !ok || m.Contact == nil {
-			r.logger().Debug("notification not sent: no contact", "workspace", ws.ID, "to", to.String())
+		if !ok {
+			r.logger().Debug("notification not sent: no such manager", "workspace", ws.ID, "to", to.String())
 			return nil
+		}
+		if m.Contact == nil {
+			chat, err := r.linkedChat(ctx, ws, "manager", m.ID)
+			if err != nil {
+				return err
+			}
+			if chat == "" {
+				r.logger().Debug("notification not sent: no contact", "workspace", ws.ID, "to", to.String())
+				return nil
+			}
+			return r.send(ctx, ws, to, domain.Contact{Telegram: chat, Lang: domain.DefaultLang, Notify: true}, msgs)
 		}
 		return r.send(ctx, ws, to, *m.Contact, msgs)
 	case to.Webhook:
@@ -80,6 +99,17 @@ func (r *Router) send(ctx context.Context, ws *domain.Workspace, to jobs.Recipie
 	if !ok {
 		log.Debug("notification not sent: nothing composed")
 		return nil
+	}
+	if c.Telegram == "" && r.Telegram != nil {
+		role, person := "manager", to.Manager
+		if to.Head {
+			role, person = "head", to.Name
+		}
+		chat, err := r.linkedChat(ctx, ws, role, person)
+		if err != nil {
+			return err
+		}
+		c.Telegram = chat
 	}
 	var (
 		sender  notify.Sender
@@ -122,6 +152,21 @@ func (r *Router) webhook(ctx context.Context, ws *domain.Workspace, msgs map[i18
 	}
 	r.logger().Info("notification sent", "workspace", ws.ID, "to", "webhook", "channel", "webhook", "lang", string(lang), "subject", msg.Subject)
 	return nil
+}
+
+// linkedChat returns the chat the person linked, or "" (also when linking
+// is not wired). A lookup failure is a temporary delivery failure: the job
+// is retried rather than the message sent elsewhere.
+func (r *Router) linkedChat(ctx context.Context, ws *domain.Workspace, role, person string) (string, error) {
+	if r.LinkedChat == nil || person == "" {
+		return "", nil
+	}
+	chat, err := r.LinkedChat(ctx, ws.ID, role, person)
+	if err != nil {
+		r.logger().Error("linked telegram chat lookup failed", "workspace", ws.ID, "to", role+" "+person, "error", err)
+		return "", &notify.DeliveryError{Channel: "telegram", Temporary: true, Reason: "linked chat lookup failed"}
+	}
+	return chat, nil
 }
 
 // pick returns the message in lang, or in the other language when only

@@ -68,6 +68,26 @@ type CRMConnection struct {
 	OAuth *CRMOAuth
 }
 
+// Equal reports whether c and o describe the same connection (nil equals
+// only nil); the OAuth application is compared by value.
+func (c *CRMConnection) Equal(o *CRMConnection) bool {
+	if c == nil || o == nil {
+		return c == o
+	}
+	x, y := *c, *o
+	x.OAuth, y.OAuth = nil, nil
+	return x == y && c.OAuth.Equal(o.OAuth)
+}
+
+// Equal reports whether a and b name the same OAuth application (nil
+// equals only nil).
+func (a *CRMOAuth) Equal(b *CRMOAuth) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
+}
+
 // CRMOAuth is the OAuth application a workspace reaches its CRM with. The
 // client secret stays in a file; the tokens it yields are stored encrypted.
 type CRMOAuth struct {

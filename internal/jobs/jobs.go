@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -75,6 +76,31 @@ type Config struct {
 	Lookback time.Duration
 	// PollInterval is how often idle workers look for jobs.
 	PollInterval time.Duration
+	// Telegram, when set, polls the bot's updates and answers them (one
+	// process at a time; see telegram.go).
+	Telegram *TelegramConfig
+
+	// CRM syncs the workspaces that have a CRM connection: every sync_every
+	// of their connection (SyncEvery when unset, default 5 min) and before
+	// each finalization. Nil: no syncing.
+	CRM       CRM
+	SyncEvery time.Duration
+	// SyncTimeout bounds a sync (default 2 min), so that an unreachable CRM
+	// does not hold a finalization hostage: the day is then frozen stale.
+	SyncTimeout time.Duration
+	// PlanEvery is how often the planner runs (default 1 min). Tests that
+	// move a process's clock by minutes plan more often.
+	PlanEvery time.Duration
+	// JobTimeout and RescueStuckJobsAfter are River's (defaults 1 min and
+	// 1 h): a job still running after RescueStuckJobsAfter — its process
+	// died — is retried by another instance. RescueStuckJobsAfter must
+	// exceed the longest job's timeout (a finalization: SyncTimeout +
+	// JobTimeout), or a live job would be run twice.
+	JobTimeout           time.Duration
+	RescueStuckJobsAfter time.Duration
+	// ID names this process in the jobs table (attempted_by); default
+	// River's host name and start time.
+	ID string
 }
 
 // Runner owns the River client. Start it once per process; Stop waits for
@@ -82,6 +108,10 @@ type Config struct {
 type Runner struct {
 	cfg    Config
 	client *river.Client[*sql.Tx]
+	db     *sql.DB
+	// dialect and crmLocks serve lockCRM.
+	dialect  string
+	crmLocks crmLocks
 }
 
 // retention keeps finished jobs longer than the planner looks back, so that
@@ -99,6 +129,21 @@ func New(ctx context.Context, s *store.Store, cfg Config) (*Runner, error) {
 	if cfg.PollInterval == 0 {
 		cfg.PollInterval = time.Second
 	}
+	if cfg.SyncEvery <= 0 {
+		cfg.SyncEvery = DefaultSyncEvery
+	}
+	if cfg.SyncTimeout <= 0 {
+		cfg.SyncTimeout = DefaultSyncTimeout
+	}
+	if cfg.PlanEvery <= 0 {
+		cfg.PlanEvery = time.Minute
+	}
+	if cfg.JobTimeout <= 0 {
+		cfg.JobTimeout = river.JobTimeoutDefault
+	}
+	if longest := cfg.SyncTimeout + cfg.JobTimeout; cfg.RescueStuckJobsAfter != 0 && cfg.RescueStuckJobsAfter <= longest {
+		return nil, fmt.Errorf("jobs: RescueStuckJobsAfter %s must exceed the longest job's timeout %s (sync timeout + job timeout)", cfg.RescueStuckJobsAfter, longest)
+	}
 	var driver riverdriver.Driver[*sql.Tx]
 	switch s.Dialect() {
 	case store.Postgres:
@@ -110,16 +155,18 @@ func New(ctx context.Context, s *store.Store, cfg Config) (*Runner, error) {
 	if err != nil {
 		return nil, fmt.Errorf("jobs: migrator: %w", err)
 	}
-	if _, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
-		return nil, fmt.Errorf("jobs: migrate: %w", err)
+	if err := migrateOnce(ctx, s, migrator); err != nil {
+		return nil, err
 	}
-	r := &Runner{cfg: cfg}
+	r := &Runner{cfg: cfg, db: s.DB(), dialect: s.Dialect()}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &planWorker{r: r})
 	river.AddWorker(workers, &reminderWorker{r: r})
 	river.AddWorker(workers, &finalizeWorker{r: r})
 	river.AddWorker(workers, &statementWorker{r: r})
 	river.AddWorker(workers, &deliverWorker{r: r})
+	addTelegramWorker(workers, r)
+	addSyncWorkers(workers, r)
 	r.client, err = river.NewClient(driver, &river.Config{
 		Queues:                      map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}},
 		Workers:                     workers,
@@ -129,12 +176,17 @@ func New(ctx context.Context, s *store.Store, cfg Config) (*Runner, error) {
 		FetchCooldown:               cfg.PollInterval / 2,
 		CompletedJobRetentionPeriod: retention,
 		MaxAttempts:                 10,
-		PeriodicJobs: []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(time.Minute),
+		ID:                          cfg.ID,
+		Middleware:                  []rivertype.Middleware{&completeAtOnce{r: r}},
+		JobTimeout:                  cfg.JobTimeout,
+		RescueStuckJobsAfter:        cfg.RescueStuckJobsAfter,
+		PeriodicJobs: []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(cfg.PlanEvery),
 			func() (river.JobArgs, *river.InsertOpts) { return PlanArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true})},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("jobs: client: %w", err)
 	}
+	r.addTelegramPeriodic()
 	return r, nil
 }
 
@@ -195,6 +247,13 @@ func (r *Runner) Plan(ctx context.Context) (inserted int, err error) {
 			if !res.UniqueSkippedAsDuplicate {
 				inserted++
 			}
+		}
+		planned, err := r.planSync(ctx, ws, now)
+		if err != nil {
+			return inserted, err
+		}
+		if planned {
+			inserted++
 		}
 	}
 	return inserted, nil
@@ -302,14 +361,22 @@ type finalizeWorker struct {
 // schedulerActor is who the ledger says finalized a day the scheduler froze.
 const schedulerActor = "scheduler"
 
-// Work finalizes the day (idempotent in the ledger) and inserts the digest
-// delivery, unique per day: a retry after a crash between the two steps
-// finds the sheet it froze itself and still sends exactly one digest.
+// Timeout leaves room for the sync that comes first.
+func (w *finalizeWorker) Timeout(*river.Job[FinalizeArgs]) time.Duration {
+	return w.r.cfg.SyncTimeout + w.r.cfg.JobTimeout
+}
+
+// Work syncs the workspace's CRM so that the data reaches the cutoff (for
+// at most SyncTimeout: past it the day is frozen stale and the digest says
+// so), finalizes the day (idempotent in the ledger) and inserts the digest
+// delivery, unique per day: a retry after a crash between the steps finds
+// the sheet it froze itself and still sends exactly one digest.
 func (w *finalizeWorker) Work(ctx context.Context, job *river.Job[FinalizeArgs]) error {
 	ws, day, err := w.r.load(ctx, job.Args.Workspace, job.Args.Day)
 	if err != nil {
 		return err
 	}
+	w.r.syncBeforeFinalize(ctx, ws, day)
 	res, err := w.r.cfg.Engine.Finalize(ctx, ws.ID, day, schedulerActor)
 	if err != nil {
 		return err
@@ -423,7 +490,9 @@ type deliverWorker struct {
 }
 
 // Work delivers; a temporary failure is retried (after the channel's own
-// retry-after when it gave one), a permanent one is logged and dropped.
+// retry-after when it gave one), a permanent one or the last attempt's is
+// logged, recorded for the heads to see (Settings → failed deliveries) and
+// dropped.
 func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 	ws, err := w.r.cfg.Engine.Workspace(ctx, job.Args.Workspace)
 	if err != nil {
@@ -434,16 +503,52 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 	switch {
 	case err == nil:
 		return nil
-	case errors.As(err, &d) && d.Temporary && d.RetryAfter > 0:
+	case errors.As(err, &d) && d.Temporary && d.RetryAfter > 0 && time.Since(job.CreatedAt) < maxPostpone:
+		// A snooze does not count as an attempt: past maxPostpone the
+		// channel's retry-after no longer postpones, and attempts run out.
 		w.r.cfg.Logger.Warn("delivery postponed", "key", job.Args.Key, "retry_after", d.RetryAfter, "error", err)
 		return river.JobSnooze(d.RetryAfter)
 	case errors.As(err, &d) && !d.Temporary:
-		w.r.cfg.Logger.Error("delivery failed for good", "key", job.Args.Key, "error", err)
+		w.failed(ctx, job, err)
 		return river.JobCancel(err)
+	case job.Attempt >= job.MaxAttempts:
+		w.failed(ctx, job, err)
+		return err
 	default:
 		w.r.cfg.Logger.Warn("delivery failed, will retry", "key", job.Args.Key, "attempt", job.Attempt, "error", err)
 		return err
 	}
+}
+
+// maxPostpone bounds how long a channel's rate limit may postpone one
+// delivery (by the queue's real clock, like the job's creation time).
+const maxPostpone = 24 * time.Hour
+
+// failed logs and records a delivery that will not be tried again. The
+// error is a notify.DeliveryError, whose text never holds a secret.
+func (w *deliverWorker) failed(ctx context.Context, job *river.Job[DeliverArgs], err error) {
+	a := job.Args
+	f := store.FailedDelivery{Key: a.Key, Workspace: a.Workspace, Recipient: a.To.String(), Kind: deliveryKind(a.Key),
+		Error: err.Error(), Attempts: job.Attempt, At: w.r.now()}
+	var d *notify.DeliveryError
+	if errors.As(err, &d) {
+		f.Channel = d.Channel
+	}
+	w.r.cfg.Logger.Error("delivery failed for good", "key", a.Key, "workspace", a.Workspace, "to", f.Recipient,
+		"channel", f.Channel, "attempts", f.Attempts, "error", err)
+	if rerr := w.r.cfg.Engine.Store.RecordFailedDelivery(ctx, f); rerr != nil {
+		w.r.cfg.Logger.Error("failed delivery not recorded", "key", a.Key, "error", rerr)
+	}
+}
+
+// deliveryKind reads the kind of message from a delivery key
+// ("acme/digest/2026-11-16/head:Olga" is a digest).
+func deliveryKind(key string) string {
+	parts := strings.SplitN(key, "/", 3)
+	if len(parts) < 2 {
+		return ""
+	}
+	return parts[1]
 }
 
 func (r *Runner) load(ctx context.Context, workspace, day string) (*domain.Workspace, domain.Date, error) {

@@ -112,6 +112,10 @@ func Reminder(lang i18n.Lang, ws *domain.Workspace, m *domain.Manager, gaps []Ga
 	return Message{Subject: fmt.Sprintf(t.reminderSubject, deadline), Text: text.String(), HTML: htm.String()}, true
 }
 
+// Describe says in words, in lang, what is missing for the rule: "Calls
+// held: 12 of 30, 18 to go".
+func (g Gap) Describe(lang i18n.Lang) string { return gapLine(lang, texts(lang), g) }
+
 // gapLine says in words what is missing for one rule.
 func gapLine(lang i18n.Lang, t *catalog, g Gap) string {
 	name := lang.Indicator(g.Indicator)
@@ -223,7 +227,7 @@ type catalog struct {
 var catalogs = map[i18n.Lang]*catalog{
 	i18n.RU: {
 		reminderSubject: "До дедлайна %s — что внести в CRM",
-		reminderHead:    "%s, до дедлайна %s осталось %s. Чтобы день был засчитан:",
+		reminderHead:    "%s, до дедлайна %s осталось %s. Чтобы выполнить норму дня:",
 		reminderTail:    "Всё, что внесено до дедлайна, попадёт в сегодняшнюю таблицу.",
 		short:           "%s: %s из %s — не хватает %s",
 		tooMany:         "%s: %s, норма — не больше %s",
@@ -241,7 +245,7 @@ var catalogs = map[i18n.Lang]*catalog{
 	},
 	i18n.EN: {
 		reminderSubject: "Deadline %s: what to enter in the CRM",
-		reminderHead:    "%s, %s is the deadline, %s left. For today to count:",
+		reminderHead:    "%s, %s is the deadline, %s left. To meet today's norms:",
 		reminderTail:    "Everything entered before the deadline goes into today's table.",
 		short:           "%s: %s of %s, %s to go",
 		tooMany:         "%s: %s, the norm is at most %s",

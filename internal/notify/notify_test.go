@@ -112,8 +112,10 @@ func TestNoReminderForACompliantManager(t *testing.T) {
 	}
 }
 
-func TestDigestAndStatementGolden(t *testing.T) {
-	ws := testWorkspace(t)
+// digestAndStatement is the final sheet of 2026-11-16 (stale: the CRM data
+// stopped at 17:30) and the month's statement with a capped fine.
+func digestAndStatement(t *testing.T) (*domain.DaySheet, *domain.Statement) {
+	t.Helper()
 	line, _ := annaAt17()
 	line.Points, line.Total = -5, -5
 	var bv domain.Values
@@ -127,6 +129,12 @@ func TestDigestAndStatementGolden(t *testing.T) {
 		{Manager: "anna", Name: "Анна Петрова", DaysScored: 18, Total: 40, Money: domain.NewMoney(decimal.NewFromInt(4000))},
 		{Manager: "boris", Name: "Борис Смирнов", DaysScored: 20, Total: -150, Money: domain.NewMoney(decimal.NewFromInt(-10000)), Capped: true},
 	}}
+	return sheet, st
+}
+
+func TestDigestAndStatementGolden(t *testing.T) {
+	ws := testWorkspace(t)
+	sheet, st := digestAndStatement(t)
 	for _, lang := range []i18n.Lang{i18n.RU, i18n.EN} {
 		d := Digest(lang, ws, sheet)
 		golden(t, "digest-"+string(lang)+".txt", d.Text+"\n--- html\n"+d.HTML+"\n")

@@ -143,6 +143,9 @@ func validateWorkspace(ws *domain.Workspace) error {
 		if c.SyncEvery < time.Second {
 			return domain.Errorf(domain.EINVALID, "workspace %q: the CRM sync interval must be at least a second", ws.ID)
 		}
+		if c.OAuth != nil && (c.OAuth.ClientID == "" || c.OAuth.ClientSecretFile == "") {
+			return domain.Errorf(domain.EINVALID, "workspace %q: the CRM OAuth application needs a client id and a client secret file", ws.ID)
+		}
 	}
 	days := make(map[domain.Date]bool)
 	for _, v := range ws.Regulation {
@@ -540,21 +543,36 @@ func findWorkspace(ctx context.Context, tx *sql.Tx, id string) (*domain.Workspac
 func findCRM(ctx context.Context, tx *sql.Tx, workspace string) (*domain.CRMConnection, error) {
 	c := &domain.CRMConnection{}
 	var seconds int64
-	err := tx.QueryRowContext(ctx, `SELECT kind, base_url, token_file, sync_every_seconds FROM crm_connections WHERE workspace = $1`,
-		workspace).Scan(&c.Kind, &c.BaseURL, &c.TokenFile, &seconds)
+	var o domain.CRMOAuth
+	err := tx.QueryRowContext(ctx, `SELECT kind, base_url, token_file, sync_every_seconds, application_token_file,
+		oauth_client_id, oauth_client_secret_file, oauth_redirect_uri FROM crm_connections WHERE workspace = $1`,
+		workspace).Scan(&c.Kind, &c.BaseURL, &c.TokenFile, &seconds, &c.ApplicationTokenFile,
+		&o.ClientID, &o.ClientSecretFile, &o.RedirectURI)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	} else if err != nil {
 		return nil, err
 	}
 	c.SyncEvery = time.Duration(seconds) * time.Second
+	if o.ClientID != "" {
+		c.OAuth = &o
+	}
 	return c, nil
+}
+
+func oauthClientID(o *domain.CRMOAuth) string {
+	if o == nil {
+		return ""
+	}
+	return o.ClientID
 }
 
 // applyCRM makes the stored CRM connection equal to want (nil: none). The
 // sync cursors are kept when only the interval or the token file changes;
 // a connection to another CRM or account starts from zero, as its records
-// are not the ones the cursors describe.
+// are not the ones the cursors describe. The stored OAuth tokens (removed
+// with the connection by the schema) are dropped when the account or the
+// OAuth application changes: they belong to the old ones.
 func applyCRM(ctx context.Context, tx *sql.Tx, workspace string, have, want *domain.CRMConnection) ([]string, error) {
 	if want != nil {
 		w := *want
@@ -565,19 +583,28 @@ func applyCRM(ctx context.Context, tx *sql.Tx, workspace string, have, want *dom
 	case have == nil && want == nil:
 		return nil, nil
 	case want == nil:
-		for _, q := range []string{`DELETE FROM crm_connections WHERE workspace = $1`, `DELETE FROM sync_cursors WHERE workspace = $1`} {
+		for _, q := range []string{`DELETE FROM crm_connections WHERE workspace = $1`, `DELETE FROM sync_cursors WHERE workspace = $1`,
+			`DELETE FROM webhook_changes WHERE workspace = $1`} {
 			if _, err := tx.ExecContext(ctx, q, workspace); err != nil {
 				return nil, err
 			}
 		}
 		return []string{"crm connection removed"}, nil
-	case have != nil && *have == *want:
+	case have != nil && have.Equal(want):
 		return nil, nil
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO crm_connections (workspace, kind, base_url, token_file, sync_every_seconds)
-		VALUES ($1, $2, $3, $4, $5) ON CONFLICT (workspace) DO UPDATE SET kind = excluded.kind, base_url = excluded.base_url,
-		token_file = excluded.token_file, sync_every_seconds = excluded.sync_every_seconds`,
-		workspace, want.Kind, want.BaseURL, want.TokenFile, int64(want.SyncEvery/time.Second)); err != nil {
+	var o domain.CRMOAuth
+	if want.OAuth != nil {
+		o = *want.OAuth
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO crm_connections (workspace, kind, base_url, token_file, sync_every_seconds,
+		application_token_file, oauth_client_id, oauth_client_secret_file, oauth_redirect_uri)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (workspace) DO UPDATE SET kind = excluded.kind, base_url = excluded.base_url,
+		token_file = excluded.token_file, sync_every_seconds = excluded.sync_every_seconds,
+		application_token_file = excluded.application_token_file, oauth_client_id = excluded.oauth_client_id,
+		oauth_client_secret_file = excluded.oauth_client_secret_file, oauth_redirect_uri = excluded.oauth_redirect_uri`,
+		workspace, want.Kind, want.BaseURL, want.TokenFile, int64(want.SyncEvery/time.Second),
+		want.ApplicationTokenFile, o.ClientID, o.ClientSecretFile, o.RedirectURI); err != nil {
 		return nil, err
 	}
 	if have == nil {
@@ -593,9 +620,24 @@ func applyCRM(ctx context.Context, tx *sql.Tx, workspace string, have, want *dom
 	check("base url", have.BaseURL == want.BaseURL)
 	check("token file", have.TokenFile == want.TokenFile)
 	check("sync interval", have.SyncEvery == want.SyncEvery)
+	check("application token file", have.ApplicationTokenFile == want.ApplicationTokenFile)
+	check("oauth", have.OAuth.Equal(want.OAuth))
 	if have.Kind != want.Kind || have.BaseURL != want.BaseURL {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM sync_cursors WHERE workspace = $1`, workspace); err != nil {
+		// Another CRM or account: the cursors and the pending webhook
+		// changes describe records of the old one.
+		for _, q := range []string{`DELETE FROM sync_cursors WHERE workspace = $1`, `DELETE FROM webhook_changes WHERE workspace = $1`} {
+			if _, err := tx.ExecContext(ctx, q, workspace); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if have.Kind != want.Kind || have.BaseURL != want.BaseURL || oauthClientID(have.OAuth) != oauthClientID(want.OAuth) {
+		res, err := tx.ExecContext(ctx, `DELETE FROM crm_tokens WHERE workspace = $1`, workspace)
+		if err != nil {
 			return nil, err
+		}
+		if n, err := res.RowsAffected(); err == nil && n > 0 {
+			changed = append(changed, "stored oauth tokens dropped (run reglament connect again)")
 		}
 	}
 	return []string{"crm connection changed: " + strings.Join(changed, ", ")}, nil

@@ -1029,7 +1029,7 @@ func (s *Server) settingsPost(w http.ResponseWriter, r *http.Request) error {
 		if edited.ID != ws.ID {
 			return store.ApplyResult{}, invalid("workspace: the file is for workspace %q, this page edits %q", edited.ID, ws.ID)
 		}
-		if st.principal.Role != auth.Admin && !sameCRM(edited.CRM, ws.CRM) {
+		if st.principal.Role != auth.Admin && !edited.CRM.Equal(ws.CRM) {
 			return store.ApplyResult{}, domain.Errorf(domain.EFORBIDDEN, "crm: only an administrator can change the CRM connection")
 		}
 		return s.eng.Apply(ctx, edited, st.user.Email)
@@ -1059,14 +1059,6 @@ func (s *Server) settingsPost(w http.ResponseWriter, r *http.Request) error {
 		data.Saved, data.Changes = true, res.Changes
 	}
 	return s.renderStatus(w, r, status, "settings", &page{Title: st.lang.T("web.nav.settings"), WS: ws, Nav: "settings", Data: data})
-}
-
-// sameCRM reports whether two CRM connections are the same.
-func sameCRM(a, b *domain.CRMConnection) bool {
-	if a == nil || b == nil {
-		return a == b
-	}
-	return *a == *b
 }
 
 // createToken lets a head make an API token for a user of their workspace.

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -54,6 +55,12 @@ type Config struct {
 	// SessionCleanupEvery is how often ListenAndServe removes expired
 	// sessions from the store (default 1h; negative disables it).
 	SessionCleanupEvery time.Duration
+	// Hooks, when set, serves the CRM webhooks under /hooks/ (see package
+	// hooks): outside authentication and CSRF, since a CRM has no session
+	// and the handler checks the secret in the URL itself, but inside the
+	// request log, panic recovery and the limits. The log and the metrics
+	// never see the secret.
+	Hooks http.Handler
 }
 
 // metricsTokenFromEnv reads the metrics token from REGLAMENT_METRICS_TOKEN
@@ -143,9 +150,48 @@ func New(cfg Config) (*Server, error) {
 	// Outermost first: every request is logged and measured, a panic
 	// anywhere below becomes a 500, headers are set before any handler
 	// writes, and the body and time limits apply before authentication
-	// reads the form.
-	s.handler = s.logRequests(s.recoverPanics(securityHeaders(s.limit(s.authenticate(mux)))))
+	// reads the form. A webhook URL's secret is masked before anything
+	// logs it, and webhooks skip authentication (routeHooks).
+	s.handler = hideHookSecret(s.logRequests(s.recoverPanics(securityHeaders(s.limit(s.routeHooks(s.authenticate(mux)))))))
 	return s, nil
+}
+
+// hookURLKey holds the real URL of a webhook call, whose request the log
+// sees with the secret masked.
+type hookURLKey struct{}
+
+// hideHookSecret masks the secret of a webhook URL (/hooks/{ws}/{secret})
+// for everything outside routeHooks, the request log first of all.
+func hideHookSecret(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rest, ok := strings.CutPrefix(r.URL.Path, "/hooks/")
+		if !ok {
+			next.ServeHTTP(w, r)
+			return
+		}
+		workspace, _, _ := strings.Cut(rest, "/")
+		masked := *r.URL
+		masked.Path, masked.RawPath = "/hooks/"+workspace+"/…", ""
+		r = r.WithContext(context.WithValue(r.Context(), hookURLKey{}, r.URL))
+		r.URL, r.RequestURI = &masked, masked.RequestURI()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// routeHooks hands webhook calls, with their real URL, to cfg.Hooks, and
+// everything else to app.
+func (s *Server) routeHooks(app http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		real, ok := r.Context().Value(hookURLKey{}).(*url.URL)
+		if !ok || s.cfg.Hooks == nil {
+			app.ServeHTTP(w, r)
+			return
+		}
+		state(r).pattern = "POST /hooks/{workspace}/{secret}"
+		r = r.WithContext(r.Context())
+		r.URL, r.RequestURI = real, real.RequestURI()
+		s.cfg.Hooks.ServeHTTP(w, r)
+	})
 }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
@@ -193,6 +239,9 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.handle(mux, "POST /w/{ws}/users", s.addUser)
 	s.handle(mux, "POST /w/{ws}/tokens", s.createToken)
 	s.handle(mux, "POST /w/{ws}/tokens/revoke", s.revokeToken)
+	s.handle(mux, "GET /w/{ws}/telegram", s.telegramPage)
+	s.handle(mux, "POST /w/{ws}/telegram", s.telegramCode)
+	s.handle(mux, "GET /w/{ws}/deliveries", s.deliveriesPage)
 
 	s.handle(mux, "GET /api/v1/openapi.json", s.apiOpenAPI)
 	s.handle(mux, "GET /api/v1/workspaces", s.apiWorkspaces)

@@ -515,6 +515,11 @@ func TestParseWebhook(t *testing.T) {
 				{Kind: crm.KindTask, ID: "9"},
 			},
 		},
+		{
+			name: "a note on a task is a comment, not a call: the task is re-fetched alone",
+			body: "tasks[note][0][note][id]=21&tasks[note][0][note][element_id]=9&tasks[update][0][id]=9",
+			want: []crm.Change{{Kind: crm.KindTask, ID: "9"}},
+		},
 		{name: "not form-encoded", body: "leads[status][0][id]=%zz", wantErr: true},
 		{name: "id not a number", body: "leads[status][0][id]=abc", wantErr: true},
 		{name: "no record", body: "account[id]=1", wantErr: true},

@@ -36,8 +36,14 @@ type Config struct {
 	ClientID     string
 	ClientSecret string
 	RedirectURI  string
+	// Expiry is when Token expires (zero: unknown). A token this close to
+	// expiring is refreshed before it is used, not after a 401.
+	Expiry time.Time
 	// OnRefresh receives every refreshed token pair to persist it.
 	OnRefresh crm.TokenFunc
+	// OnPage, if set, is called after every answered request with the
+	// number of records it carried, for progress reports. It must be quick.
+	OnPage func(ctx context.Context, records int)
 
 	HTTPClient *http.Client                               // default: 30 s timeout
 	Now        func() time.Time                           // default time.Now
@@ -93,7 +99,7 @@ func NewClient(cfg Config) *Client {
 	c := &Client{
 		base:     base,
 		cfg:      cfg,
-		token:    crm.Token{AccessToken: cfg.Token, RefreshToken: cfg.RefreshToken},
+		token:    crm.Token{AccessToken: cfg.Token, RefreshToken: cfg.RefreshToken, Expiry: cfg.Expiry},
 		overlap:  cfg.Overlap,
 		pageSize: cfg.PageSize,
 		caller: &crm.Caller{
@@ -131,6 +137,11 @@ func (c *Client) get(ctx context.Context, path string, query url.Values) ([]byte
 	u.Path += path
 	u.RawQuery = query.Encode()
 	target := u.String()
+	if used, due := c.refreshDue(); due {
+		if err := c.refresh(ctx, used); err != nil {
+			return nil, err
+		}
+	}
 	for refreshed := false; ; refreshed = true {
 		used := c.accessToken()
 		body, err := c.caller.Do(ctx, "GET "+path, func(ctx context.Context) (*http.Request, error) {
@@ -148,6 +159,9 @@ func (c *Client) get(ctx context.Context, path string, query url.Values) ([]byte
 				return nil, err
 			}
 			continue
+		}
+		if err == nil && c.cfg.OnPage != nil {
+			c.cfg.OnPage(ctx, countRecords(body))
 		}
 		return body, err
 	}
@@ -231,7 +245,7 @@ func (c *Client) refresh(ctx context.Context, used string) error {
 	if c.token.AccessToken != used {
 		return nil
 	}
-	payload, err := json.Marshal(map[string]string{
+	t, err := c.tokenRequest(ctx, map[string]string{
 		"client_id":     c.cfg.ClientID,
 		"client_secret": c.cfg.ClientSecret,
 		"grant_type":    "refresh_token",
@@ -240,28 +254,6 @@ func (c *Client) refresh(ctx context.Context, used string) error {
 	})
 	if err != nil {
 		return err
-	}
-	u := *c.base
-	u.Path += "/oauth2/access_token"
-	const method = "POST /oauth2/access_token"
-	body, err := c.caller.Do(ctx, method, func(ctx context.Context) (*http.Request, error) {
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), bytes.NewReader(payload))
-		if err != nil {
-			return nil, err
-		}
-		req.Header.Set("Content-Type", "application/json")
-		return req, nil
-	}, c.judge(method))
-	if err != nil {
-		return err
-	}
-	var t struct {
-		AccessToken  string `json:"access_token"`
-		RefreshToken string `json:"refresh_token"`
-		ExpiresIn    int64  `json:"expires_in"`
-	}
-	if err := json.Unmarshal(body, &t); err != nil || t.AccessToken == "" {
-		return &crm.Error{CRM: Source, Method: method, Status: http.StatusOK, Message: "no access token in the answer"}
 	}
 	nt := c.token.Renewed(t.AccessToken, t.RefreshToken, t.ExpiresIn, c.cfg.Now())
 	// The old refresh token is spent: keep the new pair even if persisting

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"reglament/internal/crm"
@@ -37,6 +38,9 @@ func ParseWebhook(body []byte) ([]crm.Change, error) {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
+		if !strings.HasSuffix(k, "[id]") {
+			continue // cheap test first: most fields are not ids
+		}
 		m := webhookKey.FindStringSubmatch(k)
 		if m == nil {
 			continue
@@ -50,8 +54,10 @@ func ParseWebhook(body []byte) ([]crm.Change, error) {
 		var ch crm.Change
 		switch {
 		case note || action == "note":
-			if !note {
-				continue // the note's own id is under [note][id]
+			if !note || entity == "tasks" {
+				// The note's own id is under [note][id]; notes on tasks are
+				// comments, never calls.
+				continue
 			}
 			ch = crm.Change{Kind: crm.KindActivity, ID: NoteActivityID(entity, id)}
 		case entity == "leads":

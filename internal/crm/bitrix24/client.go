@@ -45,8 +45,15 @@ type Config struct {
 	ClientID     string
 	ClientSecret string
 	TokenURL     string // default DefaultTokenURL
+	// Expiry is when Token expires (zero: unknown). A token this close to
+	// expiring is refreshed before it is used, not after an expired_token.
+	Expiry time.Time
 	// OnRefresh receives every refreshed token pair to persist it.
 	OnRefresh crm.TokenFunc
+	// OnPage, if set, is called after every answered request (a batch is
+	// one) with the number of records it carried, for progress reports. It
+	// must be quick.
+	OnPage func(ctx context.Context, records int)
 
 	HTTPClient *http.Client                               // default: 60 s timeout
 	Now        func() time.Time                           // default time.Now
@@ -105,7 +112,7 @@ func NewClient(cfg Config) *Client {
 	c := &Client{
 		cfg:     cfg,
 		base:    strings.TrimRight(cfg.BaseURL, "/") + "/",
-		token:   crm.Token{AccessToken: cfg.Token, RefreshToken: cfg.RefreshToken},
+		token:   crm.Token{AccessToken: cfg.Token, RefreshToken: cfg.RefreshToken, Expiry: cfg.Expiry},
 		overlap: cfg.Overlap,
 		batch:   cfg.BatchSize,
 		caller: &crm.Caller{
@@ -143,6 +150,11 @@ type response struct {
 // refreshes the OAuth token once and tries again.
 func (c *Client) call(ctx context.Context, method string, params url.Values) (*response, error) {
 	target := c.base + method + ".json"
+	if used, due := c.refreshDue(); due {
+		if err := c.refresh(ctx, used); err != nil {
+			return nil, err
+		}
+	}
 	for refreshed := false; ; refreshed = true {
 		c.mu.Lock()
 		used := c.token.AccessToken
@@ -175,6 +187,9 @@ func (c *Client) call(ctx context.Context, method string, params url.Values) (*r
 				return nil, err
 			}
 			continue
+		}
+		if err == nil && c.cfg.OnPage != nil {
+			c.cfg.OnPage(ctx, countRecords(out.Result))
 		}
 		return out, err
 	}
@@ -235,39 +250,11 @@ func (c *Client) refresh(ctx context.Context, used string) error {
 	if c.token.AccessToken != used {
 		return nil
 	}
-	q := url.Values{
+	t, err := c.tokenRequest(ctx, "oauth refresh_token", url.Values{
 		"grant_type":    {"refresh_token"},
 		"client_id":     {c.cfg.ClientID},
 		"client_secret": {c.cfg.ClientSecret},
 		"refresh_token": {c.token.RefreshToken},
-	}
-	target := c.cfg.TokenURL
-	if strings.Contains(target, "?") {
-		target += "&" + q.Encode()
-	} else {
-		target += "?" + q.Encode()
-	}
-	const method = "oauth refresh_token"
-	var t struct {
-		AccessToken  string `json:"access_token"`
-		RefreshToken string `json:"refresh_token"`
-		ExpiresIn    int64  `json:"expires_in"`
-		Error        string `json:"error"`
-	}
-	_, err := c.caller.Do(ctx, method, func(ctx context.Context) (*http.Request, error) {
-		return http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
-	}, func(resp *http.Response, body []byte) error {
-		t.AccessToken, t.Error = "", ""
-		e := &crm.Error{CRM: Source, Method: method, Status: resp.StatusCode}
-		if resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests {
-			e.Message = "server error"
-			return &crm.Retryable{Err: e}
-		}
-		if json.Unmarshal(body, &t) != nil || t.AccessToken == "" {
-			e.Code, e.Message = t.Error, "no access token in the answer"
-			return e
-		}
-		return nil
 	})
 	if err != nil {
 		return err

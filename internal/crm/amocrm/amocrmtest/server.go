@@ -273,90 +273,44 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 		"access_token": s.AccessToken, "refresh_token": s.RefreshToken})
 }
 
+// row is one listed record: src is its truth (*Lead, *Company, *Task,
+// *Note), turned into its wire form only if it is on the page served.
 type row struct {
 	id, updated int64
-	json        map[string]any
+	src         any
+}
+
+// selection keeps the first need rows of a listing in its order, and counts
+// them all, without sorting the rest: a fake holding 100,000 records serves
+// a page in milliseconds.
+type selection struct {
+	need  int
+	less  func(a, b row) bool
+	rows  []row
+	total int
+}
+
+func (sel *selection) add(r row) {
+	sel.total++
+	if len(sel.rows) == sel.need && !sel.less(r, sel.rows[len(sel.rows)-1]) {
+		return
+	}
+	i, _ := slices.BinarySearchFunc(sel.rows, r, func(x, r row) int {
+		if sel.less(x, r) {
+			return -1
+		}
+		return 1
+	})
+	sel.rows = slices.Insert(sel.rows, i, r)
+	if len(sel.rows) > sel.need {
+		sel.rows = sel.rows[:sel.need]
+	}
 }
 
 // list serves a list call with its filters, order and paging.
 func (s *Server) list(r *http.Request) (int, []byte) {
 	q := r.URL.Query()
 	path := r.URL.Path
-	var rows []row
-	switch path {
-	case "/api/v4/leads":
-		deleted := q.Get("with") == "only_deleted"
-		for _, l := range s.Leads {
-			if l.IsDeleted != deleted {
-				continue
-			}
-			var closed any
-			if l.ClosedAt != 0 {
-				closed = l.ClosedAt
-			}
-			rows = append(rows, row{l.ID, l.UpdatedAt, map[string]any{
-				"id": l.ID, "name": l.Name, "price": json.Number(l.Price), "responsible_user_id": l.ResponsibleUserID,
-				"group_id": 0, "status_id": l.StatusID, "pipeline_id": 7155526, "loss_reason_id": nil,
-				"created_by": l.CreatedBy, "updated_by": l.CreatedBy, "created_at": l.CreatedAt, "updated_at": l.UpdatedAt,
-				"closed_at": closed, "closest_task_at": nil, "is_deleted": l.IsDeleted, "custom_fields_values": nil,
-				"account_id": 31247590, "_links": map[string]any{"self": map[string]any{"href": fmt.Sprintf("%s/api/v4/leads/%d", s.URL, l.ID)}},
-				"_embedded": map[string]any{"tags": []any{}, "companies": []any{}},
-			}})
-		}
-	case "/api/v4/companies":
-		for _, c := range s.Companies {
-			rows = append(rows, row{c.ID, c.UpdatedAt, map[string]any{
-				"id": c.ID, "name": c.Name, "responsible_user_id": c.ResponsibleUserID, "group_id": 0,
-				"created_by": c.CreatedBy, "updated_by": c.CreatedBy, "created_at": c.CreatedAt, "updated_at": c.UpdatedAt,
-				"closest_task_at": nil, "is_deleted": false, "custom_fields_values": nil, "account_id": 31247590,
-			}})
-		}
-	case "/api/v4/tasks":
-		for _, t := range s.Tasks {
-			rows = append(rows, row{t.ID, t.UpdatedAt, map[string]any{
-				"id": t.ID, "created_by": t.ResponsibleUserID, "updated_by": t.ResponsibleUserID,
-				"created_at": t.CreatedAt, "updated_at": t.UpdatedAt, "responsible_user_id": t.ResponsibleUserID,
-				"group_id": 0, "entity_id": t.EntityID, "entity_type": t.EntityType, "is_completed": t.IsCompleted,
-				"task_type_id": t.TaskTypeID, "text": t.Text, "duration": 0, "complete_till": t.CompleteTill,
-				"result": map[string]any{}, "account_id": 31247590,
-			}})
-		}
-	case "/api/v4/leads/notes", "/api/v4/contacts/notes", "/api/v4/companies/notes":
-		entity := strings.Split(path, "/")[3]
-		types := q["filter[note_type][]"]
-		for _, n := range s.Notes {
-			if n.Entity != entity || len(types) > 0 && !slices.Contains(types, n.NoteType) {
-				continue
-			}
-			params := map[string]any{}
-			if n.NoteType == "call_in" || n.NoteType == "call_out" {
-				params = map[string]any{"uniq": fmt.Sprintf("u%d", n.ID), "duration": n.Duration, "source": "onlinePBX",
-					"phone": "+79990000000", "call_status": n.CallStatus, "call_result": ""}
-			} else {
-				params = map[string]any{"text": "note"}
-			}
-			rows = append(rows, row{n.ID, n.UpdatedAt, map[string]any{
-				"id": n.ID, "entity_id": n.EntityID, "created_by": n.CreatedBy, "updated_by": n.CreatedBy,
-				"created_at": n.CreatedAt, "updated_at": n.UpdatedAt, "responsible_user_id": n.ResponsibleUserID,
-				"group_id": 0, "note_type": n.NoteType, "params": params, "account_id": 31247590,
-			}})
-		}
-	default:
-		return http.StatusNotFound, []byte(`{"title":"Not Found","status":404}`)
-	}
-	if ids := q["filter[id][]"]; len(ids) > 0 {
-		rows = slices.DeleteFunc(rows, func(r row) bool { return !slices.Contains(ids, strconv.FormatInt(r.id, 10)) })
-	}
-	if v := q.Get("filter[updated_at][from]"); v != "" {
-		from, _ := strconv.ParseInt(v, 10, 64)
-		rows = slices.DeleteFunc(rows, func(r row) bool { return r.updated < from })
-	}
-	slices.SortFunc(rows, func(a, b row) int {
-		if q.Get("order[updated_at]") == "asc" && a.updated != b.updated {
-			return int(a.updated - b.updated)
-		}
-		return int(a.id - b.id)
-	})
 	limit, _ := strconv.Atoi(q.Get("limit"))
 	if limit <= 0 {
 		limit = 50
@@ -368,6 +322,100 @@ func (s *Server) list(r *http.Request) (int, []byte) {
 	if page <= 0 {
 		page = 1
 	}
+	ids := q["filter[id][]"]
+	from := int64(0)
+	if v := q.Get("filter[updated_at][from]"); v != "" {
+		from, _ = strconv.ParseInt(v, 10, 64)
+	}
+	keep := func(id, updated int64) bool {
+		return updated >= from && (len(ids) == 0 || slices.Contains(ids, strconv.FormatInt(id, 10)))
+	}
+	byUpdated := q.Get("order[updated_at]") == "asc"
+	sel := &selection{need: page * limit, less: func(a, b row) bool {
+		if byUpdated && a.updated != b.updated {
+			return a.updated < b.updated
+		}
+		return a.id < b.id
+	}}
+	var wire func(src any) map[string]any
+	switch path {
+	case "/api/v4/leads":
+		deleted := q.Get("with") == "only_deleted"
+		for _, l := range s.Leads {
+			if l.IsDeleted == deleted && keep(l.ID, l.UpdatedAt) {
+				sel.add(row{l.ID, l.UpdatedAt, l})
+			}
+		}
+		wire = func(src any) map[string]any {
+			l := src.(*Lead)
+			var closed any
+			if l.ClosedAt != 0 {
+				closed = l.ClosedAt
+			}
+			return map[string]any{
+				"id": l.ID, "name": l.Name, "price": json.Number(l.Price), "responsible_user_id": l.ResponsibleUserID,
+				"group_id": 0, "status_id": l.StatusID, "pipeline_id": 7155526, "loss_reason_id": nil,
+				"created_by": l.CreatedBy, "updated_by": l.CreatedBy, "created_at": l.CreatedAt, "updated_at": l.UpdatedAt,
+				"closed_at": closed, "closest_task_at": nil, "is_deleted": l.IsDeleted, "custom_fields_values": nil,
+				"account_id": 31247590, "_links": map[string]any{"self": map[string]any{"href": fmt.Sprintf("%s/api/v4/leads/%d", s.URL, l.ID)}},
+				"_embedded": map[string]any{"tags": []any{}, "companies": []any{}},
+			}
+		}
+	case "/api/v4/companies":
+		for _, c := range s.Companies {
+			if keep(c.ID, c.UpdatedAt) {
+				sel.add(row{c.ID, c.UpdatedAt, c})
+			}
+		}
+		wire = func(src any) map[string]any {
+			c := src.(*Company)
+			return map[string]any{
+				"id": c.ID, "name": c.Name, "responsible_user_id": c.ResponsibleUserID, "group_id": 0,
+				"created_by": c.CreatedBy, "updated_by": c.CreatedBy, "created_at": c.CreatedAt, "updated_at": c.UpdatedAt,
+				"closest_task_at": nil, "is_deleted": false, "custom_fields_values": nil, "account_id": 31247590,
+			}
+		}
+	case "/api/v4/tasks":
+		for _, t := range s.Tasks {
+			if keep(t.ID, t.UpdatedAt) {
+				sel.add(row{t.ID, t.UpdatedAt, t})
+			}
+		}
+		wire = func(src any) map[string]any {
+			t := src.(*Task)
+			return map[string]any{
+				"id": t.ID, "created_by": t.ResponsibleUserID, "updated_by": t.ResponsibleUserID,
+				"created_at": t.CreatedAt, "updated_at": t.UpdatedAt, "responsible_user_id": t.ResponsibleUserID,
+				"group_id": 0, "entity_id": t.EntityID, "entity_type": t.EntityType, "is_completed": t.IsCompleted,
+				"task_type_id": t.TaskTypeID, "text": t.Text, "duration": 0, "complete_till": t.CompleteTill,
+				"result": map[string]any{}, "account_id": 31247590,
+			}
+		}
+	case "/api/v4/leads/notes", "/api/v4/contacts/notes", "/api/v4/companies/notes":
+		entity := strings.Split(path, "/")[3]
+		types := q["filter[note_type][]"]
+		for _, n := range s.Notes {
+			if n.Entity == entity && (len(types) == 0 || slices.Contains(types, n.NoteType)) && keep(n.ID, n.UpdatedAt) {
+				sel.add(row{n.ID, n.UpdatedAt, n})
+			}
+		}
+		wire = func(src any) map[string]any {
+			n := src.(*Note)
+			params := map[string]any{"text": "note"}
+			if n.NoteType == "call_in" || n.NoteType == "call_out" {
+				params = map[string]any{"uniq": fmt.Sprintf("u%d", n.ID), "duration": n.Duration, "source": "onlinePBX",
+					"phone": "+79990000000", "call_status": n.CallStatus, "call_result": ""}
+			}
+			return map[string]any{
+				"id": n.ID, "entity_id": n.EntityID, "created_by": n.CreatedBy, "updated_by": n.CreatedBy,
+				"created_at": n.CreatedAt, "updated_at": n.UpdatedAt, "responsible_user_id": n.ResponsibleUserID,
+				"group_id": 0, "note_type": n.NoteType, "params": params, "account_id": 31247590,
+			}
+		}
+	default:
+		return http.StatusNotFound, []byte(`{"title":"Not Found","status":404}`)
+	}
+	rows := sel.rows
 	lo := min((page-1)*limit, len(rows))
 	hi := min(lo+limit, len(rows))
 	if lo == hi {
@@ -375,7 +423,7 @@ func (s *Server) list(r *http.Request) (int, []byte) {
 	}
 	items := make([]map[string]any, 0, hi-lo)
 	for _, r := range rows[lo:hi] {
-		items = append(items, r.json)
+		items = append(items, wire(r.src))
 	}
 	key := strings.TrimPrefix(path, "/api/v4/")
 	if strings.HasSuffix(key, "/notes") {
@@ -383,7 +431,7 @@ func (s *Server) list(r *http.Request) (int, []byte) {
 	}
 	self := fmt.Sprintf("%s%s?%s", s.URL, path, r.URL.RawQuery)
 	links := map[string]any{"self": map[string]any{"href": self}}
-	if hi < len(rows) {
+	if hi < sel.total {
 		nq := r.URL.Query()
 		nq.Set("page", strconv.Itoa(page+1))
 		links["next"] = map[string]any{"href": fmt.Sprintf("%s%s?%s", s.URL, path, nq.Encode())}

@@ -386,11 +386,11 @@ func (s *Server) batch(body []byte) map[string]any {
 		"result_total": phpMap(totals), "result_next": phpMap(nexts), "result_time": []any{}}}
 }
 
+// row is one listed record: src is its truth (*Company, *Deal, *Activity,
+// *Task), turned into its wire form only if it is on the page served.
 type row struct {
-	id       int64
-	modified time.Time
-	typeID   int64
-	json     map[string]any
+	id  int64
+	src any
 }
 
 func str(n int64) string { return strconv.FormatInt(n, 10) }
@@ -409,52 +409,17 @@ func yn(b bool) string {
 	return "N"
 }
 
+// modFields is the modification-time field of each list method's filter.
+var modFields = map[string]string{"crm.company.list": "DATE_MODIFY", "crm.deal.list": "DATE_MODIFY",
+	"crm.activity.list": "LAST_UPDATED", "tasks.task.list": "CHANGED_DATE"}
+
 // run executes one list method; total is -1 when not counted (start=-1).
+// Filters are applied before a row's wire form is built, and a page selects
+// its rows by id without sorting the rest, so that a fake holding 100,000
+// records serves a page in milliseconds.
 func (s *Server) run(method string, q url.Values) (result any, next, total int, code string) {
-	var rows []row
-	modField := ""
-	switch method {
-	case "crm.company.list":
-		modField = "DATE_MODIFY"
-		for _, c := range s.Companies {
-			rows = append(rows, row{c.ID, c.Modified, 0, map[string]any{"ID": str(c.ID), "TITLE": c.Title,
-				"ASSIGNED_BY_ID": str(c.AssignedBy), "CREATED_BY_ID": str(c.CreatedBy), "DATE_CREATE": isoTime(c.Created),
-				"DATE_MODIFY": isoTime(c.Modified), "COMPANY_TYPE": "CUSTOMER"}})
-		}
-	case "crm.deal.list":
-		modField = "DATE_MODIFY"
-		for _, d := range s.Deals {
-			rows = append(rows, row{d.ID, d.Modified, 0, map[string]any{"ID": str(d.ID), "TITLE": d.Title,
-				"CATEGORY_ID": "0", "STAGE_ID": map[string]string{"P": "NEW", "S": "WON", "F": "LOSE"}[d.Semantic],
-				"STAGE_SEMANTIC_ID": d.Semantic, "OPPORTUNITY": d.Opportunity, "CURRENCY_ID": "RUB",
-				"CLOSED": yn(d.Semantic != "P"), "CLOSEDATE": isoTime(d.CloseDate), "ASSIGNED_BY_ID": str(d.AssignedBy),
-				"CREATED_BY_ID": str(d.CreatedBy), "DATE_CREATE": isoTime(d.Created), "DATE_MODIFY": isoTime(d.Modified)}})
-		}
-	case "crm.activity.list":
-		modField = "LAST_UPDATED"
-		for _, a := range s.Activities {
-			rows = append(rows, row{a.ID, a.Updated, a.TypeID, map[string]any{"ID": str(a.ID), "TYPE_ID": str(a.TypeID),
-				"OWNER_TYPE_ID": str(a.OwnerTypeID), "OWNER_ID": str(a.OwnerID), "PROVIDER_ID": "VOXIMPLANT_CALL",
-				"START_TIME": isoTime(a.Start), "END_TIME": isoTime(a.End), "DEADLINE": isoTime(a.Start),
-				"COMPLETED": yn(a.Completed), "RESPONSIBLE_ID": str(a.Responsible), "DIRECTION": "2",
-				"CREATED": isoTime(a.Created), "LAST_UPDATED": isoTime(a.Updated)}})
-		}
-	case "tasks.task.list":
-		modField = "CHANGED_DATE"
-		for _, t := range s.Tasks {
-			var closed any
-			if !t.Closed.IsZero() {
-				closed = isoTime(t.Closed)
-			}
-			var links any = false
-			if len(t.Links) > 0 {
-				links = t.Links
-			}
-			rows = append(rows, row{t.ID, t.Changed, 0, map[string]any{"id": str(t.ID), "title": t.Title,
-				"responsibleId": str(t.Responsible), "createdDate": isoTime(t.Created), "changedDate": isoTime(t.Changed),
-				"deadline": isoTime(t.Deadline), "closedDate": closed, "status": str(t.Status), "ufCrmTask": links}})
-		}
-	default:
+	modField, ok := modFields[method]
+	if !ok {
 		return nil, 0, 0, "ERROR_METHOD_NOT_FOUND"
 	}
 	upper := func(k string) string {
@@ -463,31 +428,114 @@ func (s *Server) run(method string, q url.Values) (result any, next, total int, 
 		}
 		return k
 	}
+	after := int64(-1)
 	if v := q.Get("filter[>" + upper("ID") + "]"); v != "" {
-		after, err := strconv.ParseInt(v, 10, 64)
+		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
 			return nil, 0, 0, "INVALID_FILTER"
 		}
-		rows = slices.DeleteFunc(rows, func(r row) bool { return r.id <= after })
+		after = n
 	}
+	var from time.Time
 	if v := q.Get("filter[>=" + modField + "]"); v != "" {
-		from, err := time.Parse(time.RFC3339, v)
+		t, err := time.Parse(time.RFC3339, v)
 		if err != nil {
 			return nil, 0, 0, "INVALID_FILTER"
 		}
-		rows = slices.DeleteFunc(rows, func(r row) bool { return r.modified.Before(from) })
+		from = t
 	}
+	var ids []string
 	for _, k := range []string{"filter[@ID][]", "filter[ID][]"} {
-		if ids := q[k]; len(ids) > 0 {
-			rows = slices.DeleteFunc(rows, func(r row) bool { return !slices.Contains(ids, str(r.id)) })
+		if v := q[k]; len(v) > 0 {
+			ids = v
 		}
 	}
-	if types := q["filter[@TYPE_ID][]"]; len(types) > 0 {
-		rows = slices.DeleteFunc(rows, func(r row) bool { return !slices.Contains(types, str(r.typeID)) })
+	types := q["filter[@TYPE_ID][]"]
+	keep := func(id int64, modified time.Time, typeID int64) bool {
+		return id > after && !modified.Before(from) && (ids == nil || slices.Contains(ids, str(id))) &&
+			(types == nil || slices.Contains(types, str(typeID)))
 	}
-	slices.SortFunc(rows, func(a, b row) int { return int(a.id - b.id) })
 	start, _ := strconv.Atoi(q.Get("start"))
-	total = len(rows)
+	// Rows are selected by id: the first start+50 are kept in order, the
+	// rest only counted.
+	need := max(start, 0) + 50
+	var rows []row
+	count := 0
+	add := func(r row) {
+		count++
+		if len(rows) == need && r.id >= rows[need-1].id {
+			return
+		}
+		i, _ := slices.BinarySearchFunc(rows, r.id, func(x row, id int64) int { return cmpInt(x.id, id) })
+		rows = slices.Insert(rows, i, r)
+		if len(rows) > need {
+			rows = rows[:need]
+		}
+	}
+	var wire func(src any) map[string]any
+	switch method {
+	case "crm.company.list":
+		for _, c := range s.Companies {
+			if keep(c.ID, c.Modified, 0) {
+				add(row{c.ID, c})
+			}
+		}
+		wire = func(src any) map[string]any {
+			c := src.(*Company)
+			return map[string]any{"ID": str(c.ID), "TITLE": c.Title,
+				"ASSIGNED_BY_ID": str(c.AssignedBy), "CREATED_BY_ID": str(c.CreatedBy), "DATE_CREATE": isoTime(c.Created),
+				"DATE_MODIFY": isoTime(c.Modified), "COMPANY_TYPE": "CUSTOMER"}
+		}
+	case "crm.deal.list":
+		for _, d := range s.Deals {
+			if keep(d.ID, d.Modified, 0) {
+				add(row{d.ID, d})
+			}
+		}
+		wire = func(src any) map[string]any {
+			d := src.(*Deal)
+			return map[string]any{"ID": str(d.ID), "TITLE": d.Title,
+				"CATEGORY_ID": "0", "STAGE_ID": map[string]string{"P": "NEW", "S": "WON", "F": "LOSE"}[d.Semantic],
+				"STAGE_SEMANTIC_ID": d.Semantic, "OPPORTUNITY": d.Opportunity, "CURRENCY_ID": "RUB",
+				"CLOSED": yn(d.Semantic != "P"), "CLOSEDATE": isoTime(d.CloseDate), "ASSIGNED_BY_ID": str(d.AssignedBy),
+				"CREATED_BY_ID": str(d.CreatedBy), "DATE_CREATE": isoTime(d.Created), "DATE_MODIFY": isoTime(d.Modified)}
+		}
+	case "crm.activity.list":
+		for _, a := range s.Activities {
+			if keep(a.ID, a.Updated, a.TypeID) {
+				add(row{a.ID, a})
+			}
+		}
+		wire = func(src any) map[string]any {
+			a := src.(*Activity)
+			return map[string]any{"ID": str(a.ID), "TYPE_ID": str(a.TypeID),
+				"OWNER_TYPE_ID": str(a.OwnerTypeID), "OWNER_ID": str(a.OwnerID), "PROVIDER_ID": "VOXIMPLANT_CALL",
+				"START_TIME": isoTime(a.Start), "END_TIME": isoTime(a.End), "DEADLINE": isoTime(a.Start),
+				"COMPLETED": yn(a.Completed), "RESPONSIBLE_ID": str(a.Responsible), "DIRECTION": "2",
+				"CREATED": isoTime(a.Created), "LAST_UPDATED": isoTime(a.Updated)}
+		}
+	case "tasks.task.list":
+		for _, t := range s.Tasks {
+			if keep(t.ID, t.Changed, 0) {
+				add(row{t.ID, t})
+			}
+		}
+		wire = func(src any) map[string]any {
+			t := src.(*Task)
+			var closed any
+			if !t.Closed.IsZero() {
+				closed = isoTime(t.Closed)
+			}
+			var links any = false
+			if len(t.Links) > 0 {
+				links = t.Links
+			}
+			return map[string]any{"id": str(t.ID), "title": t.Title,
+				"responsibleId": str(t.Responsible), "createdDate": isoTime(t.Created), "changedDate": isoTime(t.Changed),
+				"deadline": isoTime(t.Deadline), "closedDate": closed, "status": str(t.Status), "ufCrmTask": links}
+		}
+	}
+	total = count
 	if start < 0 {
 		start, total = 0, -1
 	}
@@ -495,9 +543,9 @@ func (s *Server) run(method string, q url.Values) (result any, next, total int, 
 	hi := min(lo+50, len(rows))
 	items := make([]map[string]any, 0, hi-lo)
 	for _, r := range rows[lo:hi] {
-		items = append(items, r.json)
+		items = append(items, wire(r.src))
 	}
-	if total >= 0 && hi < len(rows) {
+	if total >= 0 && hi < count {
 		next = hi
 	}
 	s.pages++
@@ -508,4 +556,14 @@ func (s *Server) run(method string, q url.Values) (result any, next, total int, 
 		return map[string]any{"tasks": items}, next, total, ""
 	}
 	return items, next, total, ""
+}
+
+func cmpInt(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
 }

@@ -1,0 +1,224 @@
+package crmsync
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"reglament/internal/crm"
+	"reglament/internal/crm/amocrm"
+	"reglament/internal/crm/bitrix24"
+	"reglament/internal/domain"
+	"reglament/internal/secret"
+	"reglament/internal/store"
+)
+
+// ClientFor builds the connector of the workspace's CRM connection: with
+// the token of its token file, or, for an OAuth connection, with the token
+// pair stored sealed in the database, which the connector refreshes when it
+// expires; every refreshed pair is sealed and stored (SaveToken) before it
+// is used. An OAuth connection needs the Syncer's Secrets.
+func (s *Syncer) ClientFor(ctx context.Context, ws *domain.Workspace) (Client, error) {
+	conn := ws.CRM
+	if conn == nil || conn.OAuth == nil {
+		return s.NewClient(conn)
+	}
+	clientSecret, err := s.readSecretFile(conn.OAuth.ClientSecretFile, "client secret file")
+	if err != nil {
+		return nil, err
+	}
+	tok, err := s.LoadToken(ctx, ws.ID)
+	if err != nil {
+		return nil, err
+	}
+	return s.oauthClient(ws.ID, conn, clientSecret, tok), nil
+}
+
+// NewClient builds the connector for a connection authenticated by a token
+// file (or, for Bitrix24, by an inbound webhook URL), reading its token. A
+// missing or empty token file is an EINVALID error naming the file; the
+// token itself never appears in an error. An OAuth connection needs the
+// workspace's stored tokens: ClientFor builds its client.
+func (s *Syncer) NewClient(conn *domain.CRMConnection) (Client, error) {
+	if conn == nil {
+		return nil, domain.Errorf(domain.EINVALID, "no crm connection: add a crm section to the workspace file")
+	}
+	if conn.OAuth != nil {
+		// A wiring mistake, not the user's: ClientFor knows the workspace.
+		return nil, fmt.Errorf("crmsync: the %s connection uses OAuth: build its client with ClientFor", conn.Kind)
+	}
+	var token string
+	if conn.TokenFile != "" {
+		var err error
+		if token, err = s.readSecretFile(conn.TokenFile, "token file"); err != nil {
+			return nil, err
+		}
+	}
+	switch conn.Kind {
+	case domain.CRMAmoCRM:
+		if token == "" {
+			return nil, domain.Errorf(domain.EINVALID, "amoCRM needs a token_file or an oauth section")
+		}
+		return amocrm.NewClient(amocrm.Config{BaseURL: conn.BaseURL, Token: token, OnPage: s.onPage(),
+			HTTPClient: s.HTTPClient, Now: s.Now, Sleep: s.Sleep}), nil
+	case domain.CRMBitrix24:
+		return bitrix24.NewClient(bitrix24.Config{BaseURL: conn.BaseURL, Token: token, OnPage: s.onPage(),
+			HTTPClient: s.HTTPClient, Now: s.Now, Sleep: s.Sleep}), nil
+	}
+	return nil, domain.Errorf(domain.EINVALID, "unknown CRM %q", conn.Kind)
+}
+
+// onPage returns the connectors' page callback when the Syncer reports
+// progress, else nil: counting a page's records costs a parse.
+func (s *Syncer) onPage() func(context.Context, int) {
+	if s.Progress == nil {
+		return nil
+	}
+	return reportPage
+}
+
+// oauthConnector is a connector that can also exchange an authorization
+// code for a token pair.
+type oauthConnector interface {
+	Client
+	Exchange(ctx context.Context, code string) (crm.Token, error)
+}
+
+// oauthClient builds the OAuth connector of workspace's connection, starting
+// from tok (zero before the code exchange).
+func (s *Syncer) oauthClient(workspace string, conn *domain.CRMConnection, clientSecret string, tok crm.Token) oauthConnector {
+	onRefresh := func(ctx context.Context, t crm.Token) error { return s.SaveToken(ctx, workspace, t) }
+	switch conn.Kind {
+	case domain.CRMAmoCRM:
+		return amocrm.NewClient(amocrm.Config{BaseURL: conn.BaseURL,
+			Token: tok.AccessToken, RefreshToken: tok.RefreshToken, Expiry: tok.Expiry,
+			ClientID: conn.OAuth.ClientID, ClientSecret: clientSecret, RedirectURI: conn.OAuth.RedirectURI,
+			OnRefresh: onRefresh, OnPage: s.onPage(),
+			HTTPClient: s.HTTPClient, Now: s.Now, Sleep: s.Sleep})
+	default: // domain.CRMBitrix24; the store accepts no other kind
+		return bitrix24.NewClient(bitrix24.Config{BaseURL: bitrix24.RESTEndpoint(conn.BaseURL), TokenURL: s.Bitrix24TokenURL,
+			Token: tok.AccessToken, RefreshToken: tok.RefreshToken, Expiry: tok.Expiry,
+			ClientID: conn.OAuth.ClientID, ClientSecret: clientSecret,
+			OnRefresh: onRefresh, OnPage: s.onPage(),
+			HTTPClient: s.HTTPClient, Now: s.Now, Sleep: s.Sleep})
+	}
+}
+
+// Connect exchanges an authorization code of the workspace's OAuth
+// application for a token pair and stores it sealed, replacing any stored
+// pair. The code is spent by the first attempt, so everything else the
+// exchange needs (the connection, the secret key, the client secret) is
+// checked before it. The audit trail records who connected (never a
+// token). It returns when the access token expires.
+func (s *Syncer) Connect(ctx context.Context, workspace, code, actor string) (time.Time, error) {
+	ws, err := s.Store.FindWorkspace(ctx, workspace)
+	if err != nil {
+		return time.Time{}, err
+	}
+	conn := ws.CRM
+	switch {
+	case strings.TrimSpace(code) == "":
+		return time.Time{}, domain.Errorf(domain.EINVALID, "the authorization code is empty")
+	case conn == nil:
+		return time.Time{}, domain.Errorf(domain.EINVALID, "workspace %q has no crm connection: add a crm section with oauth to its file and apply it", ws.ID)
+	case conn.OAuth == nil:
+		return time.Time{}, domain.Errorf(domain.EINVALID, "the crm connection of workspace %q has no oauth section: add one (client_id, client_secret_file, redirect_uri) and apply it", ws.ID)
+	case s.Secrets == nil:
+		return time.Time{}, secret.ErrNoKey
+	}
+	clientSecret, err := s.readSecretFile(conn.OAuth.ClientSecretFile, "client secret file")
+	if err != nil {
+		return time.Time{}, err
+	}
+	tok, err := s.oauthClient(ws.ID, conn, clientSecret, crm.Token{}).Exchange(ctx, strings.TrimSpace(code))
+	if err != nil {
+		var e *crm.Error
+		if errors.As(err, &e) && e.Status >= 400 && e.Status < 500 {
+			return time.Time{}, domain.Errorf(domain.EINVALID, "%s refused the authorization code (%s): codes are single-use and short-lived; check client_id, the client secret and redirect_uri, and authorize again", conn.Kind, e.Error())
+		}
+		return time.Time{}, fmt.Errorf("crmsync: connect %q: %w", ws.ID, err)
+	}
+	if err := s.SaveToken(ctx, ws.ID, tok); err != nil {
+		return time.Time{}, err
+	}
+	if err := s.Store.AppendAudit(ctx, store.AuditEntry{Workspace: ws.ID, Actor: actor, Action: "crm oauth connected",
+		Detail: conn.Kind + " " + conn.BaseURL + ", client " + conn.OAuth.ClientID, At: s.now()}); err != nil {
+		return time.Time{}, err
+	}
+	return tok.Expiry, nil
+}
+
+// storedToken is the plaintext of a sealed token pair.
+type storedToken struct {
+	AccessToken  string    `json:"access_token"`
+	RefreshToken string    `json:"refresh_token"`
+	Expiry       time.Time `json:"expiry,omitzero"`
+}
+
+// tokenAD binds a sealed pair to its workspace: a row copied to another
+// workspace does not open there.
+func tokenAD(workspace string) []byte { return []byte("reglament crm token\x00" + workspace) }
+
+// SaveToken seals the token pair of the workspace's OAuth connection with
+// Secrets and stores it.
+func (s *Syncer) SaveToken(ctx context.Context, workspace string, t crm.Token) error {
+	if s.Secrets == nil {
+		return secret.ErrNoKey
+	}
+	plain, err := json.Marshal(storedToken{AccessToken: t.AccessToken, RefreshToken: t.RefreshToken, Expiry: t.Expiry.UTC()})
+	if err != nil {
+		return fmt.Errorf("crmsync: save token of %q: %w", workspace, err)
+	}
+	sealed, err := s.Secrets.Seal(plain, tokenAD(workspace))
+	if err != nil {
+		return fmt.Errorf("crmsync: save token of %q: %w", workspace, err)
+	}
+	return s.Store.SaveCRMToken(ctx, workspace, sealed, s.now())
+}
+
+// LoadToken returns the stored token pair of the workspace's OAuth
+// connection, opened with Secrets.
+func (s *Syncer) LoadToken(ctx context.Context, workspace string) (crm.Token, error) {
+	if s.Secrets == nil {
+		return crm.Token{}, secret.ErrNoKey
+	}
+	sealed, _, err := s.Store.CRMToken(ctx, workspace)
+	if err != nil {
+		return crm.Token{}, err
+	}
+	plain, err := s.Secrets.Open(sealed, tokenAD(workspace))
+	if err != nil {
+		return crm.Token{}, fmt.Errorf("crm token of workspace %q: %w", workspace, err)
+	}
+	var t storedToken
+	if err := json.Unmarshal(plain, &t); err != nil || t.AccessToken == "" {
+		return crm.Token{}, fmt.Errorf("crmsync: the stored crm token of %q does not decode", workspace)
+	}
+	return crm.Token{AccessToken: t.AccessToken, RefreshToken: t.RefreshToken, Expiry: t.Expiry}, nil
+}
+
+// readSecretFile reads a file holding one secret (a token, a client
+// secret), trimmed. Errors name the file, never its content.
+func (s *Syncer) readSecretFile(name, what string) (string, error) {
+	read := s.ReadFile
+	if read == nil {
+		read = os.ReadFile
+	}
+	b, err := read(name)
+	if err != nil {
+		var pathErr *os.PathError
+		if errors.As(err, &pathErr) {
+			err = pathErr.Err
+		}
+		return "", domain.Errorf(domain.EINVALID, "cannot read the %s %s: %v", what, name, err)
+	}
+	v := strings.TrimSpace(string(b))
+	if v == "" {
+		return "", domain.Errorf(domain.EINVALID, "the %s %s is empty", what, name)
+	}
+	return v, nil
+}

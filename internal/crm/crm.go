@@ -26,6 +26,17 @@ const (
 	KindActivity Kind = "activity"
 )
 
+// Plural names the records of kind in messages: "companies", "deals"…
+func (k Kind) Plural() string {
+	switch k {
+	case KindCompany:
+		return "companies"
+	case KindActivity:
+		return "activities"
+	}
+	return string(k) + "s"
+}
+
 // Kinds lists every kind, in the order a full sync fetches them.
 var Kinds = []Kind{KindCompany, KindDeal, KindTask, KindActivity}
 

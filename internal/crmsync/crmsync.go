@@ -133,7 +133,7 @@ func (s *Syncer) SyncWith(ctx context.Context, ws *domain.Workspace, client Clie
 		track.begin(kind)
 		batch, next, err := client.Fetch(ctx, kind, crm.Cursor{Since: cursors[string(kind)]})
 		if err != nil {
-			return res, fmt.Errorf("crmsync: fetch %s of %q: %w", kind, ws.ID, err)
+			return res, fmt.Errorf("crmsync: fetch %s of %q: %w", kind.Plural(), ws.ID, err)
 		}
 		sb := store.SyncBatch{Source: source, Kind: string(kind), Records: &batch, Cursor: next.Since}
 		sb.KeepTask, sb.KeepActivity = keepFirst(source)

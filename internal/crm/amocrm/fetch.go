@@ -51,7 +51,7 @@ func (c *Client) Fetch(ctx context.Context, kind crm.Kind, since crm.Cursor) (do
 		return domain.RecordBatch{}, since, fmt.Errorf("amocrm: unknown record kind %q", kind)
 	}
 	if err != nil {
-		return domain.RecordBatch{}, since, fmt.Errorf("amocrm: fetch %ss: %w", kind, err)
+		return domain.RecordBatch{}, since, fmt.Errorf("amocrm: fetch %s: %w", kind.Plural(), err)
 	}
 	return b, crm.Cursor{Since: started.UTC()}, nil
 }
@@ -101,7 +101,7 @@ func (c *Client) FetchByIDs(ctx context.Context, kind crm.Kind, ids []string) (d
 		return domain.RecordBatch{}, fmt.Errorf("amocrm: unknown record kind %q", kind)
 	}
 	if err != nil {
-		return domain.RecordBatch{}, fmt.Errorf("amocrm: fetch %ss by id: %w", kind, err)
+		return domain.RecordBatch{}, fmt.Errorf("amocrm: fetch %s by id: %w", kind.Plural(), err)
 	}
 	return b, nil
 }

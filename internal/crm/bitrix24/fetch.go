@@ -47,18 +47,56 @@ var (
 // deleted records: deletions arrive only as ONCRM*DELETE / ONTASKDELETE
 // events (ParseEvent).
 func (c *Client) Fetch(ctx context.Context, kind crm.Kind, since crm.Cursor) (domain.RecordBatch, crm.Cursor, error) {
-	// Changes made after the start may be missed by this fetch and are
-	// caught by the next; the overlap absorbs clock skew.
+	// The overlap absorbs clock skew.
 	started := c.cfg.Now()
 	var from time.Time
 	if !since.IsZero() {
 		from = since.Since.Add(-c.overlap)
 	}
+	spent := c.Requests()
 	b, err := c.fetch(ctx, kind, from, nil)
 	if err != nil {
-		return domain.RecordBatch{}, since, fmt.Errorf("bitrix24: fetch %ss: %w", kind, err)
+		return domain.RecordBatch{}, since, fmt.Errorf("bitrix24: fetch %s: %w", kind.Plural(), err)
+	}
+	// An ID-ordered scan that took more than one request misses a record
+	// changed after the scan passed it. One more look at what changed since
+	// the scan started catches it, the later version winning, so the batch
+	// is as of the end of the scan; what changes during that look is left
+	// to the next fetch, which starts from the look's start.
+	if c.Requests()-spent > 1 {
+		again := c.cfg.Now()
+		late, err := c.fetch(ctx, kind, started.Add(-c.overlap), nil)
+		if err != nil {
+			return domain.RecordBatch{}, since, fmt.Errorf("bitrix24: fetch %s changed during the scan: %w", kind.Plural(), err)
+		}
+		b.Companies = latest(b.Companies, late.Companies, func(r domain.Company) string { return r.ExternalID })
+		b.Deals = latest(b.Deals, late.Deals, func(r domain.Deal) string { return r.ExternalID })
+		b.Tasks = latest(b.Tasks, late.Tasks, func(r domain.Task) string { return r.ExternalID })
+		b.Activities = latest(b.Activities, late.Activities, func(r domain.Activity) string { return r.ExternalID })
+		started = again
 	}
 	return b, crm.Cursor{Since: started.UTC()}, nil
+}
+
+// latest returns have with each record of late in place of the one with
+// the same id, and the others of late appended.
+func latest[T any](have, late []T, id func(T) string) []T {
+	if len(late) == 0 {
+		return have
+	}
+	at := make(map[string]int, len(have))
+	for i, r := range have {
+		at[id(r)] = i
+	}
+	for _, r := range late {
+		if i, ok := at[id(r)]; ok {
+			have[i] = r
+			continue
+		}
+		at[id(r)] = len(have)
+		have = append(have, r)
+	}
+	return have
 }
 
 // FetchByIDs re-fetches the records of kind with the given ids, as an event
@@ -74,7 +112,7 @@ func (c *Client) FetchByIDs(ctx context.Context, kind crm.Kind, ids []string) (d
 	}
 	b, err := c.fetch(ctx, kind, time.Time{}, ids)
 	if err != nil {
-		return domain.RecordBatch{}, fmt.Errorf("bitrix24: fetch %ss by id: %w", kind, err)
+		return domain.RecordBatch{}, fmt.Errorf("bitrix24: fetch %s by id: %w", kind.Plural(), err)
 	}
 	return b, nil
 }

@@ -59,11 +59,14 @@ func (c *Client) Fetch(ctx context.Context, kind crm.Kind, since crm.Cursor) (do
 		return domain.RecordBatch{}, since, fmt.Errorf("bitrix24: fetch %s: %w", kind.Plural(), err)
 	}
 	// An ID-ordered scan that took more than one request misses a record
-	// changed after the scan passed it. One more look at what changed since
-	// the scan started catches it, the later version winning, so the batch
-	// is as of the end of the scan; what changes during that look is left
-	// to the next fetch, which starts from the look's start.
-	if c.Requests()-spent > 1 {
+	// changed after the scan passed it. After a full scan (minutes long,
+	// and often the only sync for a while) one more look at what changed
+	// since it started catches that, the later version winning, so the
+	// batch is as of the end of the scan; what changes during that look is
+	// left to the next fetch, which starts from the look's start. An
+	// incremental scan is short and the next one, sync_every later, reads
+	// the change anyway: the look would re-read the whole overlap for it.
+	if since.IsZero() && c.Requests()-spent > 1 {
 		again := c.cfg.Now()
 		late, err := c.fetch(ctx, kind, started.Add(-c.overlap), nil)
 		if err != nil {

@@ -94,6 +94,16 @@ func (t Token) Renewed(access, refresh string, expiresIn int64, now time.Time) T
 	return next
 }
 
+// RefreshMargin is how long before its expiry a token is refreshed.
+const RefreshMargin = time.Minute
+
+// DueForRefresh reports whether the token can be refreshed (it has a
+// refresh token) and should be: its expiry is known and less than
+// RefreshMargin away at now.
+func (t Token) DueForRefresh(now time.Time) bool {
+	return t.RefreshToken != "" && !t.Expiry.IsZero() && !now.Before(t.Expiry.Add(-RefreshMargin))
+}
+
 // TokenFunc is called with every token a connector obtains by refreshing, so
 // the caller can persist it (encrypted) before the old refresh token, now
 // spent, is needed again. An error stops the call that needed the refresh.

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"time"
 
 	"reglament/internal/crm"
 )
@@ -71,17 +70,12 @@ func (c *Client) Exchange(ctx context.Context, code string) (crm.Token, error) {
 	return c.token, nil
 }
 
-// refreshMargin is how long before its expiry a token is refreshed.
-const refreshMargin = time.Minute
-
-// refreshDue reports whether the current token expires within
-// refreshMargin and can be refreshed, and returns it.
+// refreshDue returns the current access token and whether it is due for
+// a refresh this client can make (it has an OAuth application).
 func (c *Client) refreshDue() (string, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	due := !c.token.Expiry.IsZero() && !c.cfg.Now().Before(c.token.Expiry.Add(-refreshMargin)) &&
-		c.token.RefreshToken != "" && c.cfg.ClientID != ""
-	return c.token.AccessToken, due
+	return c.token.AccessToken, c.cfg.ClientID != "" && c.token.DueForRefresh(c.cfg.Now())
 }
 
 // skip decodes any JSON value into nothing: counting list items without

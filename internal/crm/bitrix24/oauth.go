@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"reglament/internal/crm"
 )
@@ -74,17 +73,12 @@ func (c *Client) Exchange(ctx context.Context, code string) (crm.Token, error) {
 	return c.token, nil
 }
 
-// refreshMargin is how long before its expiry a token is refreshed.
-const refreshMargin = time.Minute
-
-// refreshDue reports whether the current token expires within
-// refreshMargin and can be refreshed, and returns it.
+// refreshDue returns the current access token and whether it is due for
+// a refresh this client can make (it has an OAuth application).
 func (c *Client) refreshDue() (string, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	due := !c.token.Expiry.IsZero() && !c.cfg.Now().Before(c.token.Expiry.Add(-refreshMargin)) &&
-		c.token.RefreshToken != "" && c.cfg.ClientID != ""
-	return c.token.AccessToken, due
+	return c.token.AccessToken, c.cfg.ClientID != "" && c.token.DueForRefresh(c.cfg.Now())
 }
 
 // RESTEndpoint returns the REST endpoint OAuth calls go to for a portal URL

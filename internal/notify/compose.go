@@ -83,8 +83,8 @@ func Reminder(lang i18n.Lang, ws *domain.Workspace, m *domain.Manager, gaps []Ga
 	t := texts(lang)
 	var text, htm strings.Builder
 	deadline := ws.Deadline.String()
-	fmt.Fprintf(&text, t.reminderHead, m.Name, deadline, minutes(lang, left))
-	fmt.Fprintf(&htm, t.reminderHead, "<b>"+esc(m.Name)+"</b>", "<b>"+deadline+"</b>", minutes(lang, left))
+	fmt.Fprintf(&text, t.reminderHead, m.Name, deadline, Minutes(lang, left))
+	fmt.Fprintf(&htm, t.reminderHead, "<b>"+esc(m.Name)+"</b>", "<b>"+deadline+"</b>", Minutes(lang, left))
 	text.WriteString("\n")
 	htm.WriteString("\n")
 	for _, g := range gaps {
@@ -205,7 +205,8 @@ func Statement(lang i18n.Lang, ws *domain.Workspace, st *domain.Statement, manag
 
 func esc(s string) string { return html.EscapeString(s) }
 
-func minutes(lang i18n.Lang, d time.Duration) string {
+// Minutes writes d in whole minutes in lang: "45 мин", "45 min".
+func Minutes(lang i18n.Lang, d time.Duration) string {
 	m := int(d.Round(time.Minute) / time.Minute)
 	if lang == i18n.RU {
 		return fmt.Sprintf("%d мин", m)

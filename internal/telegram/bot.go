@@ -206,7 +206,7 @@ func (b *Bot) today(ctx context.Context, chat string, lang i18n.Lang) (string, e
 	}
 	msg, ok := notify.Reminder(lang, ws, m, notify.Gaps(line, evidence, link), left)
 	if !ok {
-		return fmt.Sprintf(t.allDone, esc(m.Name), clock, minutes(lang, left)), nil
+		return fmt.Sprintf(t.allDone, esc(m.Name), clock, notify.Minutes(lang, left)), nil
 	}
 	return msg.HTML, nil
 }
@@ -234,7 +234,7 @@ func (b *Bot) teamToday(lang i18n.Lang, ws *domain.Workspace, sheet *domain.DayS
 		}
 		rows = append(rows, "• "+esc(name)+": "+esc(strings.Join(failed, "; ")))
 	}
-	head := fmt.Sprintf(t.teamHead, clock, minutes(lang, left))
+	head := fmt.Sprintf(t.teamHead, clock, notify.Minutes(lang, left))
 	if len(rows) == 0 {
 		return head + "\n" + fmt.Sprintf(t.teamFine, present)
 	}
@@ -242,14 +242,6 @@ func (b *Bot) teamToday(lang i18n.Lang, ws *domain.Workspace, sheet *domain.DayS
 }
 
 func esc(s string) string { return html.EscapeString(s) }
-
-func minutes(lang i18n.Lang, d time.Duration) string {
-	m := int(d.Round(time.Minute) / time.Minute)
-	if lang == i18n.RU {
-		return fmt.Sprintf("%d мин", m)
-	}
-	return fmt.Sprintf("%d min", m)
-}
 
 // catalog holds the bot's answers in one language, as HTML.
 type catalog struct {

@@ -237,21 +237,11 @@ func (s *Store) StoreRefetch(ctx context.Context, workspace string, r Refetch, a
 		}
 	}
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		if err := requireWorkspace(ctx, tx, workspace); err != nil {
-			return err
-		}
-		if r.KeepTask != nil || r.KeepActivity != nil {
-			merged, err := keepStored(ctx, tx, workspace, batch, r.KeepTask, r.KeepActivity)
-			if err != nil {
-				return err
-			}
-			batch = merged
-		}
-		written, err := s.upsertBatch(ctx, tx, nil, workspace, batch)
+		stored, err := s.upsertFetched(ctx, tx, workspace, batch, r.KeepTask, r.KeepActivity)
 		if err != nil {
 			return err
 		}
-		res.Written, res.Unchanged = written, batch.Len()-written
+		res.Written, res.Unchanged = stored.Written, stored.Unchanged
 		for _, d := range r.Deletions {
 			table := s.upserts[d.Kind].name
 			n, err := tx.ExecContext(ctx, `UPDATE `+table+` SET deleted_at = $4

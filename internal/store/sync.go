@@ -70,27 +70,16 @@ func (s *Store) StoreSyncBatch(ctx context.Context, workspace string, b SyncBatc
 		return res, fmt.Errorf("store: sync batch of %q: %w", workspace, domain.Errorf(domain.EINVALID, "source and kind are required"))
 	}
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		if err := requireWorkspace(ctx, tx, workspace); err != nil {
+		var err error
+		if res, err = s.upsertFetched(ctx, tx, workspace, batch, b.KeepTask, b.KeepActivity); err != nil {
 			return err
 		}
-		if b.KeepTask != nil || b.KeepActivity != nil {
-			merged, err := keepStored(ctx, tx, workspace, batch, b.KeepTask, b.KeepActivity)
-			if err != nil {
-				return err
-			}
-			batch = merged
-		}
-		written, err := s.upsertBatch(ctx, tx, nil, workspace, batch)
-		if err != nil {
-			return err
-		}
-		res = UpsertResult{Written: written, Unchanged: batch.Len() - written}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO sync_cursors (workspace, source, kind, since, synced_at)
 			VALUES ($1, $2, $3, $4, $5) ON CONFLICT (workspace, source, kind) DO UPDATE SET since = excluded.since, synced_at = excluded.synced_at`,
 			workspace, b.Source, b.Kind, b.Cursor.UnixMicro(), at.UnixMicro()); err != nil {
 			return fmt.Errorf("cursor: %w", err)
 		}
-		if written == 0 {
+		if res.Written == 0 {
 			return nil
 		}
 		return appendAudit(ctx, tx, AuditEntry{Workspace: workspace, Actor: actor, Action: "sync", At: at,
@@ -106,6 +95,28 @@ func (s *Store) StoreSyncBatch(ctx context.Context, workspace string, b SyncBatc
 
 // keepChunk is how many external ids one lookup of stored versions names.
 const keepChunk = 500
+
+// upsertFetched stores a batch fetched from a CRM in tx: the workspace must
+// exist, and keepTask/keepActivity (when set) merge each record with the
+// stored one first.
+func (s *Store) upsertFetched(ctx context.Context, tx *sql.Tx, workspace string, batch *domain.RecordBatch,
+	keepTask func(prev, next domain.Task) domain.Task, keepActivity func(prev, next domain.Activity) domain.Activity) (UpsertResult, error) {
+	if err := requireWorkspace(ctx, tx, workspace); err != nil {
+		return UpsertResult{}, err
+	}
+	if keepTask != nil || keepActivity != nil {
+		merged, err := keepStored(ctx, tx, workspace, batch, keepTask, keepActivity)
+		if err != nil {
+			return UpsertResult{}, err
+		}
+		batch = merged
+	}
+	written, err := s.upsertBatch(ctx, tx, nil, workspace, batch)
+	if err != nil {
+		return UpsertResult{}, err
+	}
+	return UpsertResult{Written: written, Unchanged: batch.Len() - written}, nil
+}
 
 // keepStored returns a copy of batch whose tasks and activities are merged
 // with their stored versions by keepTask and keepActivity. Only what the

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 
@@ -14,7 +15,7 @@ import (
 var (
 	contactFields       = []string{"telegram", "email", "lang", "notify"}
 	headFields          = []string{"name", "telegram", "email", "lang"}
-	notificationsFields = []string{"heads", "webhook_url"}
+	notificationsFields = []string{"heads", "webhook_url", "reminders", "statements_at"}
 
 	// chatIDPattern is a Telegram chat id: a user's is positive, a group's
 	// or channel's negative.
@@ -69,8 +70,18 @@ func (p *parser) channels(f fields, c *domain.Contact) {
 	}
 }
 
-// notifications reads the workspace's notifications section: the heads and
-// the webhook channel.
+// maxReminder bounds how long before the deadline a reminder may go out: a
+// reminder belongs to its day.
+const maxReminder = 12 * time.Hour
+
+// defaultStatementsAt is the local time statements are sent when the
+// workspace sets none; reminders default to 60 and 15 minutes before the
+// deadline (see schedule.DefaultConfig, which applies both).
+const defaultStatementsAt = "09:00"
+
+// notifications reads the workspace's notifications section: the heads, the
+// webhook channel, and the rhythm's reminders and statement time. Absent
+// reminders and statements_at stay nil, so that the default rhythm applies.
 func (p *parser) notifications(n *yaml.Node, path string) domain.Notifications {
 	var out domain.Notifications
 	f := p.mapping(n, path, notificationsFields)
@@ -112,6 +123,57 @@ func (p *parser) notifications(n *yaml.Node, path string) domain.Notifications {
 			}
 			out.WebhookURL = s
 		}
+	}
+	if n, path, ok := f.get("reminders"); ok {
+		out.Reminders = p.reminders(n, path)
+	}
+	if n, path, ok := f.get("statements_at"); ok {
+		if s, ok := p.str(n, path); ok {
+			if c, ok := parseClock(s); ok {
+				out.StatementsAt = &c
+			} else {
+				p.errorf(n, path, "invalid time of day %q: want HH:MM, e.g. %q", s, defaultStatementsAt)
+			}
+		}
+	}
+	return out
+}
+
+// reminders reads the list of durations before the deadline at which the
+// managers at risk are reminded. Each is a whole number of minutes (the
+// reminder job is keyed by it), more than 0 and less than maxReminder, and
+// given once. An empty list is kept as empty, not nil: it turns reminders off.
+func (p *parser) reminders(n *yaml.Node, path string) []time.Duration {
+	items, ok := p.list(n, path)
+	if !ok {
+		return nil
+	}
+	out := make([]time.Duration, 0, len(items))
+	seen := make(map[time.Duration]int, len(items))
+	for i, item := range items {
+		ip := index(path, i)
+		s, ok := p.nonEmpty(item, ip)
+		if !ok {
+			continue
+		}
+		d, err := time.ParseDuration(s)
+		switch {
+		case err != nil:
+			p.errorf(item, ip, "invalid duration %q: want e.g. 15m", s)
+			continue
+		case d <= 0 || d >= maxReminder:
+			p.errorf(item, ip, "must be more than 0 and less than 12h before the deadline, got %s", s)
+			continue
+		case d%time.Minute != 0:
+			p.errorf(item, ip, "want a whole number of minutes, got %s", s)
+			continue
+		}
+		if line, dup := seen[d]; dup {
+			p.errorf(item, ip, "reminder %s listed twice (first at line %d)", formatDuration(d), line)
+			continue
+		}
+		seen[d] = item.Line
+		out = append(out, d)
 	}
 	return out
 }

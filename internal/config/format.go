@@ -72,7 +72,7 @@ func FormatWorkspace(ws *domain.Workspace) []byte {
 		managers.Style = yaml.FlowStyle
 	}
 	root.Content = append(root.Content, stringNode("managers"), managers)
-	if nt := ws.Notifications; len(nt.Heads) > 0 || nt.WebhookURL != "" {
+	if nt := ws.Notifications; len(nt.Heads) > 0 || nt.WebhookURL != "" || nt.Reminders != nil || nt.StatementsAt != nil {
 		n := &yaml.Node{Kind: yaml.MappingNode}
 		if len(nt.Heads) > 0 {
 			heads := &yaml.Node{Kind: yaml.SequenceNode}
@@ -85,6 +85,19 @@ func FormatWorkspace(ws *domain.Workspace) []byte {
 		}
 		if nt.WebhookURL != "" {
 			n.Content = append(n.Content, stringNode("webhook_url"), stringNode(nt.WebhookURL))
+		}
+		// The rhythm is written only when the workspace sets it (an empty
+		// list of reminders, which turns them off, as []), so that a
+		// workspace keeps following the default rhythm unless it chose not to.
+		if nt.Reminders != nil {
+			items := make([]string, len(nt.Reminders))
+			for i, d := range nt.Reminders {
+				items[i] = formatDuration(d)
+			}
+			n.Content = append(n.Content, stringNode("reminders"), plainList(items))
+		}
+		if nt.StatementsAt != nil {
+			n.Content = append(n.Content, stringNode("statements_at"), quotedNode(nt.StatementsAt.String()))
 		}
 		root.Content = append(root.Content, stringNode("notifications"), n)
 	}

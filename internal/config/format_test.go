@@ -2,6 +2,7 @@ package config
 
 import (
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -53,6 +54,10 @@ func TestFormatWorkspaceRoundTrip(t *testing.T) {
 		{"bitrix without token, slow sync", base + "crm: {kind: bitrix24, base_url: \"https://b.example/rest/1/abc/\", sync_every: 1h30m}\n" +
 			"notifications: {webhook_url: https://h.example/x}\n"},
 		{"relative token file", base + "crm: {kind: amocrm, base_url: https://acme.amocrm.ru, token_file: secrets/token}\n"},
+		{"rhythm only", base + "notifications: {reminders: [30m, 1h30m, 2h], statements_at: \"7:05\"}\n"},
+		{"reminders off", base + "notifications: {reminders: []}\n"},
+		{"rhythm equal to the defaults", base + "notifications: {reminders: [60m, 15m], statements_at: \"09:00\"}\n"},
+		{"rhythm with heads", base + "notifications:\n  heads: [{name: O, telegram: \"1\"}]\n  statements_at: \"00:00\"\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -92,6 +97,39 @@ regulation:
 	}
 }
 
+// TestFormatWorkspaceRhythm pins how the rhythm is written: only when the
+// workspace sets it, and [] for reminders turned off.
+func TestFormatWorkspaceRhythm(t *testing.T) {
+	tests := []struct {
+		name string
+		src  string
+		want string // the notifications section, or "" for none
+	}{
+		{"unset: nothing written", base, ""},
+		{"set", base + "notifications: {reminders: [1h, 15m], statements_at: 10:30}\n",
+			"notifications:\n  reminders: [60m, 15m]\n  statements_at: \"10:30\"\n"},
+		{"off", base + "notifications: {reminders: []}\n",
+			"notifications:\n  reminders: []\n"},
+		{"after the webhook", base + "notifications: {statements_at: \"8:00\", webhook_url: https://h.example/x}\n",
+			"notifications:\n  webhook_url: https://h.example/x\n  statements_at: \"08:00\"\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := string(FormatWorkspace(mustParseWorkspace(t, tt.src)))
+			got := ""
+			if i := strings.Index(out, "notifications:"); i >= 0 {
+				got = out[i:]
+				if j := strings.Index(got, "regulation:"); j >= 0 {
+					got = got[:j]
+				}
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("notifications section (-want +got):\n%s\nformatted:\n%s", diff, out)
+			}
+		})
+	}
+}
+
 // FuzzFormatWorkspace checks that every workspace a file can hold survives
 // a round trip through FormatWorkspace.
 func FuzzFormatWorkspace(f *testing.F) {
@@ -100,6 +138,8 @@ func FuzzFormatWorkspace(f *testing.F) {
 	}
 	f.Add(base)
 	f.Add(base + "caps: {fine: 1}\nholidays: [2026-01-01]\n")
+	f.Add(base + "notifications: {reminders: [45m, 5m], statements_at: \"10:30\"}\n")
+	f.Add(base + "notifications: {reminders: []}\n")
 	f.Add(base + "regulation:\n  - effective: 2026-11-01\n    rules: &r\n      - {indicator: calls_held, at_least: 1, targets: {anna: 2}}\n  - effective: 2026-11-02\n    rules: *r\n")
 	f.Fuzz(func(t *testing.T, src string) {
 		ws, err := ParseWorkspace("/f/workspace.yaml", []byte(src))

@@ -184,6 +184,15 @@ type Head struct {
 type Notifications struct {
 	Heads      []Head
 	WebhookURL string
+
+	// Reminders are how long before the deadline the managers at risk are
+	// reminded, each a whole number of minutes. Nil means the workspace sets
+	// none and the serving process's default rhythm applies (60 and 15
+	// minutes); an empty, non-nil list turns reminders off.
+	Reminders []time.Duration
+	// StatementsAt is the local time the weekly and monthly statements are
+	// sent; nil means the serving process's default (09:00).
+	StatementsAt *Clock
 }
 
 // DefaultLang is the language of a person whose contact names none.

@@ -69,6 +69,8 @@ type Notifier interface {
 type Config struct {
 	Engine   *engine.Engine
 	Notifier Notifier
+	// Schedule is the default rhythm (zero: schedule.DefaultConfig); a
+	// workspace's own reminders and statements_at win over it.
 	Schedule schedule.Config
 	Logger   *slog.Logger
 	// Lookback is how far back the planner looks on every run; events in

@@ -63,13 +63,24 @@ func (e Event) Key() string {
 // Finalization is also due for every earlier working day in the range (the
 // catch-up after downtime); reminders whose deadline has already passed are
 // dropped, because a warning after the fact only annoys.
+//
+// The reminder offsets and the statement time are the workspace's own
+// (ws.Notifications) where it sets them, cfg's otherwise.
 func Due(ws *domain.Workspace, cfg Config, since, now time.Time) []Event {
 	if cfg.ReminderOffsets == nil && cfg.StatementTime == (domain.Clock{}) {
 		cfg = DefaultConfig()
 	}
+	if r := ws.Notifications.Reminders; r != nil {
+		cfg.ReminderOffsets = r
+	}
+	if at := ws.Notifications.StatementsAt; at != nil {
+		cfg.StatementTime = *at
+	}
 	var events []Event
+	// A day's reminders may fall on the evening before it (a deadline of
+	// 00:30 and a reminder an hour before), so the next day is looked at too.
 	first := domain.DateOf(since.In(ws.Location)).AddDays(-1)
-	last := domain.DateOf(now.In(ws.Location))
+	last := domain.DateOf(now.In(ws.Location)).AddDays(1)
 	in := func(t time.Time) bool { return t.After(since) && !t.After(now) }
 	for d := first; !d.After(last); d = d.AddDays(1) {
 		if !ws.IsWorkingDay(d) {

@@ -109,3 +109,97 @@ func TestDueIsAPartition(t *testing.T) {
 		t.Errorf("minute ticks planned %d reminders, want 10", reminders)
 	}
 }
+
+func TestDueWorkspaceRhythm(t *testing.T) {
+	at := func(ws *domain.Workspace, s string) time.Time {
+		v, err := time.ParseInLocation("2006-01-02 15:04", s, ws.Location)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	// Config is what the serving process gives the planner; the
+	// workspace's own settings win over it.
+	global := Config{ReminderOffsets: []time.Duration{45 * time.Minute}, StatementTime: domain.Clock{Hour: 8}}
+	tests := []struct {
+		name       string
+		reminders  []time.Duration
+		statements *domain.Clock
+		cfg        Config
+		since, now string
+		want       []string
+	}{
+		{"reminders [30m] at 17:30", []time.Duration{30 * time.Minute}, nil, DefaultConfig(),
+			"2026-11-16 17:29", "2026-11-16 17:30", []string{"acme/reminder/2026-11-16/30m @11-16 14:30"}},
+		{"reminders [30m]: none at 17:00", []time.Duration{30 * time.Minute}, nil, DefaultConfig(),
+			"2026-11-16 16:59", "2026-11-16 17:00", nil},
+		{"reminders [30m]: none at 17:45", []time.Duration{30 * time.Minute}, nil, DefaultConfig(),
+			"2026-11-16 17:44", "2026-11-16 17:45", nil},
+		{"reminders [30m]: the afternoon at once", []time.Duration{30 * time.Minute}, nil, DefaultConfig(),
+			"2026-11-16 12:00", "2026-11-16 17:59", []string{"acme/reminder/2026-11-16/30m @11-16 14:30"}},
+		{"reminders [] turn them off", []time.Duration{}, nil, DefaultConfig(),
+			"2026-11-16 12:00", "2026-11-16 17:59", nil},
+		{"reminders [] off even when Config has some", []time.Duration{}, nil, global,
+			"2026-11-16 12:00", "2026-11-16 17:59", nil},
+		{"reminders [] leave finalization alone", []time.Duration{}, nil, DefaultConfig(),
+			"2026-11-16 12:00", "2026-11-16 18:10", []string{"acme/finalize/2026-11-16 @11-16 15:10"}},
+		{"reminders unset: Config's", nil, nil, global,
+			"2026-11-16 12:00", "2026-11-16 17:59", []string{"acme/reminder/2026-11-16/45m @11-16 14:15"}},
+		{"reminders unset, zero Config: the defaults", nil, nil, Config{},
+			"2026-11-16 12:00", "2026-11-16 17:59", []string{
+				"acme/reminder/2026-11-16/60m @11-16 14:00", "acme/reminder/2026-11-16/15m @11-16 14:45"}},
+		{"statements_at 10:30: none at 09:00", nil, &domain.Clock{Hour: 10, Minute: 30}, DefaultConfig(),
+			"2026-11-23 08:00", "2026-11-23 10:29", nil},
+		{"statements_at 10:30", nil, &domain.Clock{Hour: 10, Minute: 30}, DefaultConfig(),
+			"2026-11-23 10:29", "2026-11-23 10:30", []string{"acme/week_statement/2026-W47 @11-23 07:30"}},
+		{"statements_at 10:30 over Config's 08:00", nil, &domain.Clock{Hour: 10, Minute: 30}, global,
+			"2026-11-23 07:00", "2026-11-23 10:30", []string{"acme/week_statement/2026-W47 @11-23 07:30"}},
+		{"statements unset: Config's 08:00", nil, nil, global,
+			"2026-11-23 07:59", "2026-11-23 08:00", []string{"acme/week_statement/2026-W47 @11-23 05:00"}},
+		{"statements_at 10:30, month and week on the first working day", nil, &domain.Clock{Hour: 10, Minute: 30}, DefaultConfig(),
+			"2026-12-01 10:29", "2026-12-01 10:30", []string{
+				"acme/week_statement/2026-W48 @12-01 07:30", "acme/month_statement/2026-11 @12-01 07:30"}},
+		{"statements_at 00:00 is a time like any other", nil, &domain.Clock{}, DefaultConfig(),
+			"2026-11-22 23:59", "2026-11-23 00:00", []string{"acme/week_statement/2026-W47 @11-22 21:00"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ws := moscow(t)
+			ws.Notifications.Reminders = tt.reminders
+			ws.Notifications.StatementsAt = tt.statements
+			got := keys(Due(ws, tt.cfg, at(ws, tt.since), at(ws, tt.now)))
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("Due(%s, %s) (-want +got):\n%s", tt.since, tt.now, diff)
+			}
+		})
+	}
+}
+
+func TestDueReminderTheEveningBefore(t *testing.T) {
+	// A deadline just after midnight: Monday's reminders fall on Sunday
+	// evening, and Saturday's (not a working day) on Friday's none.
+	ws := moscow(t)
+	ws.Deadline = domain.Clock{Minute: 30}
+	ws.Notifications.Reminders = []time.Duration{60 * time.Minute, 11 * time.Hour}
+	at := func(s string) time.Time {
+		v, err := time.ParseInLocation("2006-01-02 15:04", s, ws.Location)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	tests := []struct {
+		since, now string
+		want       []string
+	}{
+		{"2026-11-15 23:29", "2026-11-15 23:30", []string{"acme/reminder/2026-11-16/60m @11-15 20:30"}},
+		{"2026-11-15 13:29", "2026-11-15 13:30", []string{"acme/reminder/2026-11-16/660m @11-15 10:30"}},
+		{"2026-11-20 12:00", "2026-11-21 00:29", nil}, // Friday evening: Saturday is no working day
+	}
+	for _, tt := range tests {
+		got := keys(Due(ws, DefaultConfig(), at(tt.since), at(tt.now)))
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("Due(%s, %s) (-want +got):\n%s", tt.since, tt.now, diff)
+		}
+	}
+}

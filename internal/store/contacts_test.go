@@ -101,3 +101,93 @@ func TestApplyContactsInvalid(t *testing.T) {
 		wantCode(t, err, domain.EINVALID)
 	})
 }
+
+func TestApplyNotificationRhythm(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		at := now
+		apply := func(ws *domain.Workspace, want []string) {
+			t.Helper()
+			at = at.Add(time.Hour)
+			res, err := s.ApplyWorkspace(ctx, ws, "head", at)
+			if err != nil {
+				t.Fatalf("apply: %v", err)
+			}
+			if diff := cmp.Diff(want, res.Changes); diff != "" {
+				t.Errorf("apply changes (-want +got):\n%s", diff)
+			}
+			got, err := s.FindWorkspace(ctx, ws.ID)
+			if err != nil {
+				t.Fatalf("FindWorkspace: %v", err)
+			}
+			// cmp tells a nil list (the default rhythm) from an empty one
+			// (reminders off).
+			if diff := cmp.Diff(ws.Notifications, got.Notifications); diff != "" {
+				t.Errorf("stored notifications (-want +got):\n%s", diff)
+			}
+		}
+		// A workspace without a rhythm stores no row and reads back nil.
+		mustApply(t, s, newWorkspace())
+		apply(newWorkspace(), nil)
+		if n := countRows(t, s, `SELECT COUNT(*) FROM notification_rhythms`); n != 0 {
+			t.Errorf("rhythm rows without a rhythm = %d, want 0", n)
+		}
+
+		ws := newWorkspace()
+		ws.Notifications.Reminders = []time.Duration{30 * time.Minute, 2 * time.Hour}
+		ws.Notifications.StatementsAt = &domain.Clock{Hour: 10, Minute: 30}
+		apply(ws, []string{"reminders set to 30m, 120m", "statements time set to 10:30"})
+		apply(ws, nil) // idempotent
+
+		ws.Notifications.Reminders = []time.Duration{}
+		apply(ws, []string{"reminders turned off"})
+		apply(ws, nil)
+
+		ws.Notifications.Reminders = nil
+		apply(ws, []string{"reminders reset to the default"})
+
+		ws.Notifications.StatementsAt = &domain.Clock{}
+		apply(ws, []string{"statements time set to 00:00"})
+		ws.Notifications.StatementsAt = nil
+		ws.Notifications.Reminders = []time.Duration{15 * time.Minute, 60 * time.Minute}
+		apply(ws, []string{"reminders set to 15m, 60m", "statements time reset to the default"})
+		// The order is the workspace's; a reordering is a change.
+		ws.Notifications.Reminders = []time.Duration{60 * time.Minute, 15 * time.Minute}
+		apply(ws, []string{"reminders set to 60m, 15m"})
+
+		ws.Notifications.Reminders = nil
+		apply(ws, []string{"reminders reset to the default"})
+		if n := countRows(t, s, `SELECT COUNT(*) FROM notification_rhythms`); n != 0 {
+			t.Errorf("rhythm rows after resetting both = %d, want 0", n)
+		}
+
+		entries, err := s.FindAudit(ctx, "acme", 1)
+		if err != nil {
+			t.Fatalf("FindAudit: %v", err)
+		}
+		if len(entries) != 1 || entries[0].Detail != "reminders reset to the default" {
+			t.Errorf("latest audit = %+v, want the reset", entries)
+		}
+	})
+}
+
+func TestApplyNotificationRhythmInvalid(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		for _, n := range []domain.Notifications{
+			{Reminders: []time.Duration{90 * time.Second}},
+			{Reminders: []time.Duration{0}},
+			{Reminders: []time.Duration{-time.Minute}},
+			{Reminders: []time.Duration{12 * time.Hour}},
+			{Reminders: []time.Duration{time.Hour, 60 * time.Minute}},
+			{StatementsAt: &domain.Clock{Hour: 24}},
+			{StatementsAt: &domain.Clock{Minute: 60}},
+		} {
+			ws := newWorkspace()
+			ws.Notifications = n
+			_, err := s.ApplyWorkspace(ctx, ws, "head", now)
+			wantCode(t, err, domain.EINVALID)
+		}
+		if _, err := s.FindWorkspace(ctx, "acme"); domain.ErrorCode(err) != domain.ENOTFOUND {
+			t.Errorf("FindWorkspace after refused applies: %v, want not found", err)
+		}
+	})
+}

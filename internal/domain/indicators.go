@@ -313,8 +313,8 @@ func verdict(excluded bool, reason string) (bool, string) {
 
 // ComputeValues evaluates data for the window and returns each manager's
 // values, plus the CRM user ids that had records but map to no manager.
-// Activity and task tallies the store counted (DayData.ActivityTallies,
-// TaskTallies) are added to what Evaluate finds.
+// Activity, task and deal tallies the store counted (DayData.ActivityTallies,
+// TaskTallies, DealTallies) are added to what Evaluate finds.
 func ComputeValues(ws *Workspace, win Window, data *DayData) (map[string]*Values, []string) {
 	values := make(map[string]*Values, len(ws.Managers))
 	for _, m := range ws.Managers {
@@ -364,6 +364,17 @@ func ComputeValues(ws *Workspace, win Window, data *DayData) (map[string]*Values
 			}
 			v.counts[slotOf(OverdueTasks)] += t.Overdue
 		}
+	}
+	for _, t := range data.DealTallies {
+		v := values[managers[t.CRMUser]]
+		if v == nil {
+			if t.CRMUser != "" && t.InProgress > 0 {
+				unknown[t.CRMUser] = true
+			}
+			continue
+		}
+		v.counts[slotOf(DealsInProgress)] += t.InProgress
+		v.counts[slotOf(DealsWithoutTasks)] += t.WithoutTasks
 	}
 	users := make([]string, 0, len(unknown))
 	for u := range unknown {

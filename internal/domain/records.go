@@ -140,11 +140,30 @@ type DayData struct {
 	// records themselves and load Activities and Tasks instead.
 	ActivityTallies []ActivityTally
 	TaskTallies     []TaskTally
+
+	// DealTallies, when the store computed them, count the deals in
+	// progress at the cutoff for day sheets; Deals then holds only the
+	// deals closed in the window, whose won amounts are summed as exact
+	// decimals in Go.
+	DealTallies []DealTally
+}
+
+// DealTally counts the deals of one CRM user that are in progress at the
+// cutoff and how many of those have no task open at it (on the deal's
+// source and external id, whoever is responsible for the task): all
+// Evaluate needs of them for a sheet. Every deal in progress is evidence,
+// so a tally of an unknown user with InProgress > 0 lists that user.
+type DealTally struct {
+	CRMUser      string
+	InProgress   int64
+	WithoutTasks int64
 }
 
 // TaskTally counts the tasks of one CRM user on one deal (DealID empty:
-// on no deal) that are open at the cutoff, and how many of them are
-// overdue: all Evaluate needs of them for a sheet.
+// on no deal, or on any deal when the tally is per user) that are open at
+// the cutoff, and how many of them are overdue: all Evaluate needs of them
+// for a sheet. The store tallies per user, as DealTallies already say which
+// deals in progress have an open task.
 type TaskTally struct {
 	CRMUser string
 	Source  string

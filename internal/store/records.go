@@ -24,7 +24,8 @@ type UpsertResult struct {
 
 // chunkRows is how many records one INSERT carries. Multi-row statements
 // keep the per-record cost low: one round trip to PostgreSQL, one statement
-// step in SQLite, per chunk rather than per record.
+// step in SQLite, per chunk rather than per record. (1,000 rows a chunk on
+// SQLite used as much user CPU and three times the system time.)
 const chunkRows = 100
 
 // recordTable describes one record table for upserts.
@@ -202,22 +203,38 @@ func (u *upserter) finish() error {
 // staging table and one INSERT … SELECT … ON CONFLICT, all in u.tx: the
 // affected row count is still the number of records written, and a
 // rollback takes everything back.
+//
+// When the workspace has no record of the kind yet, which is every first
+// import, nothing can conflict: the rows are copied straight into the
+// table, which takes half the server's work of the staging path (measured
+// by internal/bench's ImportCSV). Should another transaction store records
+// of the kind meanwhile, a key both send fails the COPY, and with it the
+// whole batch, as a conflict to run again: never a silent merge.
 func (u *upserter) copy(conn *sql.Conn, rows [][]any) error {
+	var stored bool
+	if err := u.tx.QueryRowContext(u.ctx, `SELECT EXISTS (SELECT 1 FROM `+u.t.name+` WHERE workspace = $1)`,
+		u.workspace).Scan(&stored); err != nil {
+		return fmt.Errorf("%s: %w", u.t.name, err)
+	}
+	if !stored {
+		err := copyRows(u.ctx, conn, u.t.name, u.t.columns, rows)
+		if isUniqueViolation(err) {
+			return domain.Errorf(domain.ECONFLICT, "%s of workspace %q were stored by another import at the same time: import again",
+				u.t.name, u.workspace)
+		}
+		if err != nil {
+			return fmt.Errorf("%s: copy: %w", u.t.name, err)
+		}
+		u.written += len(rows)
+		return nil
+	}
 	stage := "reglament_stage_" + u.t.name
 	columns := strings.Join(u.t.columns, ", ")
 	if _, err := u.tx.ExecContext(u.ctx, `CREATE TEMPORARY TABLE `+stage+` ON COMMIT DROP AS SELECT `+columns+
 		` FROM `+u.t.name+` WITH NO DATA`); err != nil {
 		return fmt.Errorf("%s: stage: %w", u.t.name, err)
 	}
-	err := conn.Raw(func(driverConn any) error {
-		pc, ok := driverConn.(*stdlib.Conn)
-		if !ok {
-			return fmt.Errorf("copy needs a pgx connection, not %T", driverConn)
-		}
-		_, err := pc.Conn().CopyFrom(u.ctx, pgx.Identifier{stage}, u.t.columns, pgx.CopyFromRows(rows))
-		return err
-	})
-	if err != nil {
+	if err := copyRows(u.ctx, conn, stage, u.t.columns, rows); err != nil {
 		return fmt.Errorf("%s: copy: %w", u.t.name, err)
 	}
 	res, err := u.tx.ExecContext(u.ctx, `INSERT INTO `+u.t.name+` (`+columns+`) SELECT `+columns+` FROM `+stage+u.t.conflictSQL())
@@ -231,6 +248,18 @@ func (u *upserter) copy(conn *sql.Conn, rows [][]any) error {
 	u.written += int(affected)
 	_, err = u.tx.ExecContext(u.ctx, `DROP TABLE `+stage)
 	return err
+}
+
+// copyRows copies rows into table by COPY on conn, a pgx connection.
+func copyRows(ctx context.Context, conn *sql.Conn, table string, columns []string, rows [][]any) error {
+	return conn.Raw(func(driverConn any) error {
+		pc, ok := driverConn.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("copy needs a pgx connection, not %T", driverConn)
+		}
+		_, err := pc.Conn().CopyFrom(ctx, pgx.Identifier{table}, columns, pgx.CopyFromRows(rows))
+		return err
+	})
 }
 
 func (u *upserter) flush() error {
@@ -414,49 +443,134 @@ const byExternalID = `
 
 // The queries of LoadDay; each branch is a range scan of one index.
 // Companies and deals take the workspace, From and To; activities also
-// From+Grace and To+Grace; tasks take the workspace and To.
+// From+Grace, To+Grace and From+Grace-lateEntryLag; tasks take the
+// workspace, To and To+taskSoon.
 const (
 	companiesDayQuery = `SELECT ` + companyColumns + ` FROM companies
 	WHERE workspace = $1 AND created_at > $2 AND created_at <= $3`
-	activitiesDayQuery = `SELECT ` + activityColumns + ` FROM activities
-	WHERE workspace = $1 AND happened_at > $2 AND happened_at <= $3
-	UNION ALL
-	SELECT ` + activityColumns + ` FROM activities
-	WHERE workspace = $1 AND entered_at > $4 AND entered_at <= $5 AND happened_at <= $2`
 	dealsDayWhere = ` FROM deals
 	WHERE workspace = $1 AND status NOT IN ('won', 'lost') AND created_at <= $3 AND (deleted_at IS NULL OR deleted_at > $2)
 	UNION ALL
 	SELECT %s FROM deals
 	WHERE workspace = $1 AND closed_at > $2 AND status IN ('won', 'lost') AND created_at <= $3 AND (deleted_at IS NULL OR deleted_at > $2)`
+	// Tasks open at To: never completed, or completed after To — within
+	// taskSoon of their creation, and so by To+taskSoon ($3), or later
+	// (migration 0009). The two completed branches repeat the predicates
+	// of their partial indexes word for word.
 	tasksDayWhere = ` FROM tasks
 	WHERE workspace = $1 AND completed_at IS NULL AND created_at <= $2 AND (deleted_at IS NULL OR deleted_at > $2)
 	UNION ALL
-	SELECT %s FROM tasks
-	WHERE workspace = $1 AND completed_at > $2 AND created_at <= $2 AND (deleted_at IS NULL OR deleted_at > $2)`
+	SELECT %[1]s FROM tasks
+	WHERE workspace = $1 AND completed_at > $2 AND completed_at <= $3 AND completed_at - created_at <= 172800000000
+		AND created_at <= $2 AND (deleted_at IS NULL OR deleted_at > $2)
+	UNION ALL
+	SELECT %[1]s FROM tasks
+	WHERE workspace = $1 AND completed_at > $2 AND completed_at - created_at > 172800000000
+		AND created_at <= $2 AND (deleted_at IS NULL OR deleted_at > $2)`
+)
+
+// taskSoon is the boundary of migration 0009 between tasks completed soon
+// after their creation and late: 2 days, 172800000000 µs in the SQL.
+const taskSoon = 2 * 24 * time.Hour
+
+var (
+	activitiesDayQuery = `SELECT ` + activityColumns + ` FROM activities
+	WHERE workspace = $1 AND happened_at > $2 AND happened_at <= $3
+	UNION ALL
+	SELECT ` + activityColumns + ` FROM activities` + lateEntriesSlow + `
+	UNION ALL
+	SELECT ` + activityColumns + ` FROM activities` + lateEntriesSoon6
+	dealsDayQuery = fmt.Sprintf(`SELECT `+dealColumns+dealsDayWhere, dealColumns)
+	tasksDayQuery = fmt.Sprintf(`SELECT `+taskColumns+tasksDayWhere, taskColumns)
+
+	// closedDealsDayQuery is the part of the deals LoadDay returns that a
+	// day sheet still reads as rows: those closed in (From, To], whose won
+	// amounts are summed as exact decimals. The deals in progress at To
+	// are counted by stateTallyQuery. Parameters: workspace, From, To.
+	closedDealsDayQuery = `SELECT ` + leanDealColumns + ` FROM deals
+	WHERE workspace = $1 AND closed_at > $2 AND closed_at <= $3 AND status IN ('won', 'lost') AND created_at <= $3
+		AND (deleted_at IS NULL OR deleted_at > $2)`
+
+	// stateTallyFormat counts, per responsible CRM user, what Evaluate
+	// counts of the tasks and deals open at To, in one statement over the
+	// tasks LoadDay would return (t, read once): rows of kind 0 are task
+	// tallies (open tasks, overdue ones: a deadline before To), rows of
+	// kind 1 deal tallies (deals in progress at To, those without an open
+	// task on their source and external id). Its two %s say how a deal
+	// finds its open tasks, which each dialect plans well only one way.
+	// Parameters: workspace, To, To+taskSoon.
+	stateTallyFormat = `WITH t AS (
+	SELECT ` + fmt.Sprintf(taskTallyColumns+tasksDayWhere, taskTallyColumns) + `
+	)
+	SELECT 0, responsible, COUNT(*), SUM(CASE WHEN deadline < $2 THEN 1 ELSE 0 END) FROM t GROUP BY responsible
+	UNION ALL
+	SELECT 1, d.responsible, COUNT(*), SUM(%s)
+	FROM (
+		SELECT source, external_id, responsible FROM deals
+		WHERE workspace = $1 AND status NOT IN ('won', 'lost') AND created_at <= $2 AND (deleted_at IS NULL OR deleted_at > $2)
+		UNION ALL
+		SELECT source, external_id, responsible FROM deals
+		WHERE workspace = $1 AND closed_at > $2 AND status IN ('won', 'lost') AND created_at <= $2
+			AND (deleted_at IS NULL OR deleted_at > $2)
+	) d%s
+	GROUP BY d.responsible`
 )
 
 var (
-	dealsDayQuery     = fmt.Sprintf(`SELECT `+dealColumns+dealsDayWhere, dealColumns)
-	tasksDayQuery     = fmt.Sprintf(`SELECT `+taskColumns+tasksDayWhere, taskColumns)
-	leanDealsDayQuery = fmt.Sprintf(`SELECT `+leanDealColumns+dealsDayWhere, leanDealColumns)
+	// stateTallyQuery, for PostgreSQL, joins the deals to the distinct
+	// deal keys of the open tasks, a hash join at any size. (An IN list
+	// was hashed at M, but at L, for days a month back, PostgreSQL judged
+	// the hash too big for work_mem and scanned the tasks again for each
+	// deal: 15 s a query.)
+	stateTallyQuery = fmt.Sprintf(stateTallyFormat, `CASE WHEN o.deal_id IS NULL THEN 1 ELSE 0 END`, `
+	LEFT JOIN (SELECT DISTINCT source, deal_id FROM t WHERE deal_id <> '') o ON o.source = d.source AND o.deal_id = d.external_id`)
 
-	// taskTallyQuery counts the tasks LoadDay would return (those open at
-	// To) per responsible user and deal, and how many are overdue (a
-	// deadline before To), as Evaluate does. Parameters: workspace, To.
-	taskTallyQuery = `SELECT responsible, source, deal_id, COUNT(*), COUNT(*) FILTER (WHERE deadline < $2) FROM (
-	SELECT ` + fmt.Sprintf(taskTallyColumns+tasksDayWhere, taskTallyColumns) + `
-	) t
-	GROUP BY responsible, source, deal_id`
+	// stateTallySQLiteQuery, for SQLite, looks the deal up in an IN list,
+	// which SQLite indexes once. (Its planner may join the subquery above
+	// by a nested loop: 2 s at M in the sqlite3 shell 3.40. NOT IN instead
+	// of IN scans the list for each deal: 5 s at L.)
+	stateTallySQLiteQuery = fmt.Sprintf(stateTallyFormat,
+		`CASE WHEN (d.source, d.external_id) IN (SELECT source, deal_id FROM t WHERE deal_id <> '') THEN 0 ELSE 1 END`, ``)
 )
 
+// Late entries happened by From and were entered in (From+Grace,
+// To+Grace]. They are read in two disjoint parts, by the lag between
+// happening and entry (migration 0009): entered more than 10 minutes
+// (lateEntryLag, 600000000 µs) after they happened, from the small
+// activities_entered_late; within 10 minutes, from activities_happened
+// over (From+Grace-10 min, From] — such an activity was entered after
+// From+Grace, so it happened after From+Grace-10 min; an empty range when
+// the grace is 10 minutes or more. Parameters: $1 workspace, $2 From, $4
+// From+Grace, $5 To+Grace, $7 (or $6) From+Grace-lateEntryLag. The lag predicates
+// repeat the index's word for word.
+const (
+	lateEntriesSlow = `
+	WHERE workspace = $1 AND entered_at > $4 AND entered_at <= $5 AND happened_at <= $2
+		AND entered_at - happened_at > 600000000`
+	lateEntriesSoonFormat = `
+	WHERE workspace = $1 AND happened_at > $%d AND happened_at <= $2 AND entered_at > $4 AND entered_at <= $5
+		AND entered_at - happened_at <= 600000000`
+)
+
+// lateEntriesSoon is the second part with From+Grace-lateEntryLag as $7
+// (activityTallyQuery), lateEntriesSoon6 as $6 (activitiesDayQuery).
+var (
+	lateEntriesSoon  = fmt.Sprintf(lateEntriesSoonFormat, 7)
+	lateEntriesSoon6 = fmt.Sprintf(lateEntriesSoonFormat, 6)
+)
+
+// lateEntryLag is the lag of migration 0009's activities_entered_late.
+const lateEntryLag = 10 * time.Minute
+
 // activityTallyQuery counts, per responsible CRM user, what Evaluate counts
-// of the activities LoadDay would return (the same two index ranges): the
+// of the activities LoadDay would return (the same index ranges): the
 // activities bearing on an indicator, meetings and calls held in the
 // window and entered in time, and late entries. Parameters: workspace,
-// From, To, From+Grace, To+Grace, min_call_seconds. Each row is reduced to
-// 0/1 flags before the GROUP BY, so that the sort behind it moves a user id
-// and four small numbers instead of the whole row.
-const activityTallyQuery = `SELECT responsible, SUM(evidence), SUM(meeting), SUM(call), SUM(late) FROM (
+// From, To, From+Grace, To+Grace, min_call_seconds,
+// From+Grace-lateEntryLag. Each row is reduced to 0/1 flags before the
+// GROUP BY, so that the sort behind it moves a user id and four small
+// numbers instead of the whole row.
+var activityTallyQuery = `SELECT responsible, SUM(evidence), SUM(meeting), SUM(call), SUM(late) FROM (
 	SELECT responsible,
 		CASE WHEN kind IN ('call', 'meeting') THEN 1 ELSE 0 END AS evidence,
 		CASE WHEN kind = 'meeting' AND outcome = 'held' AND (deleted_at IS NULL OR deleted_at > $3)
@@ -468,8 +582,10 @@ const activityTallyQuery = `SELECT responsible, SUM(evidence), SUM(meeting), SUM
 	WHERE workspace = $1 AND happened_at > $2 AND happened_at <= $3
 	UNION ALL
 	SELECT responsible, 1, 0, 0, CASE WHEN deleted_at IS NULL OR deleted_at > $3 THEN 1 ELSE 0 END
-	FROM activities
-	WHERE workspace = $1 AND entered_at > $4 AND entered_at <= $5 AND happened_at <= $2
+	FROM activities` + lateEntriesSlow + `
+	UNION ALL
+	SELECT responsible, 1, 0, 0, CASE WHEN deleted_at IS NULL OR deleted_at > $3 THEN 1 ELSE 0 END
+	FROM activities` + lateEntriesSoon + `
 	) a
 	GROUP BY responsible`
 
@@ -478,9 +594,11 @@ const activityTallyQuery = `SELECT responsible, SUM(evidence), SUM(meeting), SUM
 // on an index, so its cost follows the day's records, not the history:
 //   - companies created in (From, To];
 //   - activities that happened in (From, To], or earlier but were entered
-//     in (From+Grace, To+Grace] (late entries);
+//     in (From+Grace, To+Grace] (late entries, read in two parts by the lag
+//     of their entry: see lateEntriesSlow);
 //   - deals created by To, not deleted by From, open or closed after From;
-//   - tasks created by To and neither deleted nor completed by To.
+//   - tasks created by To and neither deleted nor completed by To (the
+//     completed ones in two parts by how soon: see tasksDayWhere).
 //
 // Records are ordered by external id. It is what explanations read; day
 // sheets read LoadDaySheet.
@@ -489,9 +607,10 @@ func (s *Store) LoadDay(ctx context.Context, workspace string, win domain.Window
 }
 
 // LoadDaySheet returns what the sheet of win.Day needs for ws: the same
-// records as LoadDay, except that activities and tasks are counted by
-// aggregate queries (DayData.ActivityTallies and TaskTallies: per CRM user,
-// and per deal for tasks) instead of returned a hundred rows a manager.
+// records as LoadDay, except that activities, tasks and the deals in
+// progress at To are counted per CRM user by aggregate queries
+// (DayData.ActivityTallies, TaskTallies, DealTallies) instead of returned
+// as rows; only companies and the deals closed in the window stay rows.
 // Records come in no particular order and without what only explanations
 // show (titles, update times).
 func (s *Store) LoadDaySheet(ctx context.Context, ws *domain.Workspace, win domain.Window) (*domain.DayData, error) {
@@ -502,10 +621,12 @@ func (s *Store) LoadDaySheet(ctx context.Context, ws *domain.Workspace, win doma
 func (s *Store) loadDay(ctx context.Context, workspace string, win domain.Window, sheet bool, minCallSeconds int) (*domain.DayData, error) {
 	companies, deals, order := companiesDayQuery, dealsDayQuery, byExternalID
 	if sheet {
-		deals, order = leanDealsDayQuery, ""
+		deals, order = closedDealsDayQuery, ""
 	}
 	from, to := win.From.UnixMicro(), win.To.UnixMicro()
 	fromGrace, toGrace := win.From.Add(win.Grace).UnixMicro(), win.To.Add(win.Grace).UnixMicro()
+	toSoon := win.To.Add(taskSoon).UnixMicro()
+	lateFrom := win.From.Add(win.Grace - lateEntryLag).UnixMicro()
 	data := &domain.DayData{}
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		if err := requireWorkspace(ctx, tx, workspace); err != nil {
@@ -533,7 +654,7 @@ func (s *Store) loadDay(ctx context.Context, workspace string, win domain.Window
 			return fmt.Errorf("companies: %w", err)
 		}
 		if sheet {
-			err = queryRows(ctx, tx, activityTallyQuery, []any{workspace, from, to, fromGrace, toGrace, int64(minCallSeconds)},
+			err = queryRows(ctx, tx, activityTallyQuery, []any{workspace, from, to, fromGrace, toGrace, int64(minCallSeconds), lateFrom},
 				func(rows *sql.Rows) error {
 					var t domain.ActivityTally
 					if err := rows.Scan(&t.CRMUser, &t.Evidence, &t.MeetingsHeld, &t.CallsHeld, &t.LateEntries); err != nil {
@@ -543,7 +664,7 @@ func (s *Store) loadDay(ctx context.Context, workspace string, win domain.Window
 					return nil
 				})
 		} else {
-			err = queryRows(ctx, tx, activitiesDayQuery+order, []any{workspace, from, to, fromGrace, toGrace},
+			err = queryRows(ctx, tx, activitiesDayQuery+order, []any{workspace, from, to, fromGrace, toGrace, lateFrom},
 				func(rows *sql.Rows) error {
 					var a domain.Activity
 					var happened, entered, updated, deleted sql.NullInt64
@@ -590,16 +711,26 @@ func (s *Store) loadDay(ctx context.Context, workspace string, win domain.Window
 			return fmt.Errorf("deals: %w", err)
 		}
 		if sheet {
-			err = queryRows(ctx, tx, taskTallyQuery, []any{workspace, to}, func(rows *sql.Rows) error {
-				var t domain.TaskTally
-				if err := rows.Scan(&t.CRMUser, &t.Source, &t.DealID, &t.Open, &t.Overdue); err != nil {
+			state := stateTallyQuery
+			if s.dialect == SQLite {
+				state = stateTallySQLiteQuery
+			}
+			err = queryRows(ctx, tx, state, []any{workspace, to, toSoon}, func(rows *sql.Rows) error {
+				var kind int
+				var user string
+				var n, m int64
+				if err := rows.Scan(&kind, &user, &n, &m); err != nil {
 					return err
 				}
-				data.TaskTallies = append(data.TaskTallies, t)
+				if kind == 0 {
+					data.TaskTallies = append(data.TaskTallies, domain.TaskTally{CRMUser: user, Open: n, Overdue: m})
+				} else {
+					data.DealTallies = append(data.DealTallies, domain.DealTally{CRMUser: user, InProgress: n, WithoutTasks: m})
+				}
 				return nil
 			})
 		} else {
-			err = queryRows(ctx, tx, tasksDayQuery+order, []any{workspace, to}, func(rows *sql.Rows) error {
+			err = queryRows(ctx, tx, tasksDayQuery+order, []any{workspace, to, toSoon}, func(rows *sql.Rows) error {
 				var k domain.Task
 				var deadline, created, completed, updated, deleted sql.NullInt64
 				if err := rows.Scan(&k.Source, &k.ExternalID, &k.Title, &k.Responsible, &k.DealID, &deadline,

@@ -58,5 +58,28 @@ func TestUpsertRecordsLargeBatch(t *testing.T) {
 		if diff := cmp.Diff(want, data.Companies, cmpOpts); diff != "" {
 			t.Errorf("companies after a failed batch (-want +got):\n%s", diff)
 		}
+
+		// The same into a workspace without records, where PostgreSQL
+		// copies straight into the tables: nothing stays of the failed
+		// batch, and the batch fixed is stored whole.
+		other := newWorkspace()
+		other.ID = "other"
+		mustApply(t, s, other)
+		_, err = s.UpsertRecords(ctx, "other", bad, now, "importer", now)
+		wantCode(t, err, domain.EINVALID)
+		if data := mustLoadDay(t, s, "other", wideWindow); len(data.Companies) != 0 || len(data.Deals) != 0 {
+			t.Errorf("after a failed first batch: %d companies, %d deals stored, want none", len(data.Companies), len(data.Deals))
+		}
+		bad.Deals[1].ExternalID = "fixed"
+		res, err := s.UpsertRecords(ctx, "other", bad, now, "importer", now)
+		if err != nil {
+			t.Fatalf("fixed batch: %v", err)
+		}
+		if res != (store.UpsertResult{Written: bad.Len()}) {
+			t.Errorf("fixed batch = %+v, want %d written", res, bad.Len())
+		}
+		if data := mustLoadDay(t, s, "other", wideWindow); len(data.Companies) != n {
+			t.Errorf("fixed batch: %d companies stored, want %d", len(data.Companies), n)
+		}
 	})
 }

@@ -734,8 +734,15 @@ func TestLoadDayPlans(t *testing.T) {
 				// A SQLite SEARCH must range over a time column, not only the
 				// workspace; PostgreSQL's choice on empty tables says less, so
 				// there it is enough that no sequential scan is needed.
-				full := strings.Contains(line, "Seq Scan") || strings.HasPrefix(line, "SCAN ") ||
-					strings.HasPrefix(line, "SEARCH ") && !strings.Contains(line, "_at>") && !strings.Contains(line, "_at<")
+				// A SQLite SCAN or SEARCH of a subquery's result (SCAN t,
+				// SEARCH o USING AUTOMATIC COVERING INDEX) reads no table.
+				fields := strings.Fields(line)
+				table := len(fields) > 1 && slices.Contains([]string{"companies", "deals", "tasks", "activities"}, fields[1])
+				// A SCAN of a subquery on the inner side of a join is a
+				// nested loop over it: quadratic.
+				nested := len(fields) > 0 && fields[0] == "SCAN" && strings.HasSuffix(line, "LEFT-JOIN")
+				full := strings.Contains(line, "Seq Scan") || nested || table && fields[0] == "SCAN" ||
+					table && fields[0] == "SEARCH" && !strings.Contains(line, "_at>") && !strings.Contains(line, "_at<")
 				if full {
 					t.Errorf("%s: scan beyond the day in plan:\n%s", name, strings.Join(plan, "\n"))
 					break

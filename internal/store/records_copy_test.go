@@ -83,3 +83,30 @@ func TestUpsertRecordsLargeBatch(t *testing.T) {
 		}
 	})
 }
+
+// TestRecordsNeedTheirWorkspace: the record tables keep no foreign key to
+// workspaces on PostgreSQL (migration 0011), so every write of records
+// checks the workspace itself. Records for an unknown workspace, in a small
+// batch, a batch large enough for COPY, or a sync batch, are refused and
+// nothing is stored.
+func TestRecordsNeedTheirWorkspace(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		mustApply(t, s, newWorkspace())
+		for _, batch := range []*domain.RecordBatch{newBatch(), {Companies: manyCompanies(2500)}} {
+			_, err := s.UpsertRecords(ctx, "nope", batch, now, "importer", now)
+			wantCode(t, err, domain.ENOTFOUND)
+		}
+		_, err := s.StoreSyncBatch(ctx, "nope", store.SyncBatch{Source: "amocrm", Kind: "company",
+			Records: &domain.RecordBatch{Companies: manyCompanies(3)}, Cursor: now}, "sync", now)
+		wantCode(t, err, domain.ENOTFOUND)
+		for _, table := range []string{"companies", "deals", "tasks", "activities"} {
+			var n int
+			if err := s.DB().QueryRowContext(ctx, `SELECT count(*) FROM `+table+` WHERE workspace = 'nope'`).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			if n != 0 {
+				t.Errorf("%d %s stored for an unknown workspace", n, table)
+			}
+		}
+	})
+}

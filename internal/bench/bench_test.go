@@ -363,22 +363,25 @@ func monthDays(d *dataset) (domain.Period, []domain.Date) {
 }
 
 // BenchmarkRecomputeMonth recomputes every final day of the month of
-// LastDay, one new sheet version each.
+// LastDay, one new sheet version each (engine.RecomputePeriod: the days
+// computed in parallel, stored in one transaction).
 func BenchmarkRecomputeMonth(b *testing.B) {
 	sz := benchSize(b)
 	b.Run("size="+sz.Name, func(b *testing.B) {
 		eachStore(b, sz, sz.Days, func(b *testing.B, d *dataset) {
 			ctx := context.Background()
-			_, days := monthDays(d)
+			p, days := monthDays(d)
 			ensureFinal(b, d, days)
 			b.ReportAllocs()
 			b.ResetTimer()
 			cpu := cpuTime()
 			for b.Loop() {
-				for _, day := range days {
-					if _, err := d.eng.Recompute(ctx, d.ws.ID, day, "bench", "benchmark"); err != nil {
-						b.Fatal(err)
-					}
+				sheets, err := d.eng.RecomputePeriod(ctx, d.ws.ID, p, "bench", "benchmark")
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(sheets) != len(days) {
+					b.Fatalf("recomputed %d days, want %d", len(sheets), len(days))
 				}
 			}
 			b.StopTimer()

@@ -52,7 +52,7 @@ func (m *Main) commands() []command {
 		{"sync", "fetch the workspace's CRM records into the store: sync --workspace W [--full]", m.runSync},
 		{"connect", "store the CRM OAuth tokens for an authorization code, encrypted: connect --workspace W --code CODE", m.runConnect},
 		{"snapshot", "finalize a day: snapshot --workspace W (--date D | --all-due)", m.runSnapshot},
-		{"recompute", "store a new version of a final day: recompute --workspace W --date D --by NAME --reason TEXT", m.runRecompute},
+		{"recompute", "store a new version of a final day, or of every final day of a period: recompute --workspace W --date D|--period P --by NAME --reason TEXT", m.runRecompute},
 		{"table", "show a day sheet: table --workspace W [--date D] [--format text|csv|json]", m.runTable},
 		{"statement", "show a statement: statement --workspace W --period 2026-11|2026-W47 [--format text|csv|json]", m.runStatement},
 		{"adjust", "correct points: adjust --workspace W --manager M --date D --points N --reason TEXT --by NAME", m.runAdjust},
@@ -364,28 +364,51 @@ func (m *Main) runSnapshot(ctx context.Context, env *runEnv, args []string) erro
 func (m *Main) runRecompute(ctx context.Context, env *runEnv, args []string) error {
 	workspace := env.fs.String("workspace", "", "workspace id")
 	date := env.fs.String("date", "", "final day to recompute, YYYY-MM-DD")
+	period := env.fs.String("period", "", "or every final day of a period, 2026-11 or 2026-W47, in one transaction")
 	by := env.fs.String("by", "", "who asks for the recomputation")
 	reason := env.fs.String("reason", "", "why")
 	if _, err := parse(env.fs, args); err != nil {
 		return err
 	}
-	if err := requireAll("workspace", *workspace, "date", *date, "by", *by, "reason", *reason); err != nil {
+	if (*date == "") == (*period == "") {
+		return usagef("give one of --date and --period")
+	}
+	if err := requireAll("workspace", *workspace, "by", *by, "reason", *reason); err != nil {
 		return err
 	}
-	d, err := parseDateFlag("date", *date)
-	if err != nil {
-		return err
+	var sheets []*domain.DaySheet
+	var recompute func(eng *engine.Engine) error
+	if *date != "" {
+		d, err := parseDateFlag("date", *date)
+		if err != nil {
+			return err
+		}
+		recompute = func(eng *engine.Engine) error {
+			sheet, err := eng.Recompute(ctx, *workspace, d, *by, *reason)
+			sheets = append(sheets, sheet)
+			return err
+		}
+	} else {
+		p, err := domain.ParsePeriod(*period)
+		if err != nil {
+			return usagef("flag --period: %v", err)
+		}
+		recompute = func(eng *engine.Engine) (err error) {
+			sheets, err = eng.RecomputePeriod(ctx, *workspace, p, *by, *reason)
+			return err
+		}
 	}
 	eng, closeStore, err := env.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer closeStore()
-	sheet, err := eng.Recompute(ctx, *workspace, d, *by, *reason)
-	if err != nil {
+	if err := recompute(eng); err != nil {
 		return err
 	}
-	fmt.Fprintln(m.Stdout, env.Lang().T("recompute.done", sheet.Date, sheet.Version))
+	for _, sheet := range sheets {
+		fmt.Fprintln(m.Stdout, env.Lang().T("recompute.done", sheet.Date, sheet.Version))
+	}
 	return nil
 }
 

@@ -93,6 +93,8 @@ func TestCommandsGolden(t *testing.T) {
 		{"why-en.txt", []string{"why", "--workspace", "acme", "--manager", "boris", "--date", "2026-11-16", "--indicator", "deals_without_tasks", "--lang", "en"}, 0},
 		{"why-unknown-indicator.txt", []string{"why", "--workspace", "acme", "--manager", "anna", "--date", "2026-11-16", "--indicator", "calls"}, 2},
 		{"recompute.txt", []string{"recompute", "--workspace", "acme", "--date", "2026-11-16", "--by", "head", "--reason", "проверка"}, 0},
+		{"recompute-week.txt", []string{"recompute", "--workspace", "acme", "--period", "2026-W47", "--by", "head", "--reason", "проверка"}, 0},
+		{"recompute-date-and-period.txt", []string{"recompute", "--workspace", "acme", "--date", "2026-11-16", "--period", "2026-W47", "--by", "head", "--reason", "x"}, 2},
 		{"unknown-workspace.txt", []string{"table", "--workspace", "nope"}, 2},
 	}
 	for _, s := range steps {

@@ -6,8 +6,11 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"runtime"
+	"sync"
 	"time"
 
 	"reglament/internal/csvimport"
@@ -219,6 +222,59 @@ func (e *Engine) Recompute(ctx context.Context, workspace string, d domain.Date,
 		return nil, err
 	}
 	return sheet, nil
+}
+
+// RecomputePeriod stores a new version of every final day of period, as
+// Recompute does for one, all in one transaction: each day gets its new
+// version or none does. The days are computed in parallel (one per CPU:
+// each is a read of its own window), then stored in order. Days of the
+// period that are not final are left alone; a period without any final day
+// is EINVALID.
+func (e *Engine) RecomputePeriod(ctx context.Context, workspace string, period domain.Period, by, reason string) ([]*domain.DaySheet, error) {
+	if by == "" || reason == "" {
+		return nil, domain.Errorf(domain.EINVALID, "recompute: who asks (--by) and why (--reason) are required")
+	}
+	ws, err := e.Store.FindWorkspace(ctx, workspace)
+	if err != nil {
+		return nil, err
+	}
+	final, err := e.Store.FindSheetPoints(ctx, ws.ID, period.From, period.To)
+	if err != nil {
+		return nil, err
+	}
+	if len(final) == 0 {
+		return nil, domain.Errorf(domain.EINVALID, "%s has no final day to recompute", period.Label)
+	}
+	sheets := make([]*domain.DaySheet, len(final))
+	errs := make([]error, len(final))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(final)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				sheets[i], errs[i] = e.Draft(ctx, ws, final[i].Date)
+			}
+		}()
+	}
+	for i := range final {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	for _, sheet := range sheets {
+		sheet.Status = domain.SheetFinal
+		sheet.Stale = sheet.Watermark.Before(sheet.Cutoff)
+		sheet.RequestedBy, sheet.Reason = by, reason
+	}
+	if err := e.Store.AddSheetVersions(ctx, sheets); err != nil {
+		return nil, err
+	}
+	return sheets, nil
 }
 
 // Adjust records an audited correction of a manager's points on a day.

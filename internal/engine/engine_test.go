@@ -327,6 +327,99 @@ func TestRecomputeKeepsHistory(t *testing.T) {
 	})
 }
 
+// TestRecomputePeriod: every final day of the week gets version 2, equal
+// to its live draft, in one go; a day not final yet is left alone; and
+// the versions are stored all or nothing.
+func TestRecomputePeriod(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		c := &clock{at("2026-11-20 12:00")}
+		eng := setupAcme(t, s, c)
+		final := []domain.Date{domain.MustDate("2026-11-16"), domain.MustDate("2026-11-17"), domain.MustDate("2026-11-18")}
+		for _, d := range final {
+			if _, err := eng.Finalize(ctx, "acme", d, "test"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// The CRM later reports one more held call of Vera's on Monday and
+		// one on Tuesday.
+		f := strings.NewReader("external_id,kind,responsible,happened_at,entered_at,duration_seconds,outcome,deal_id,deleted_at\n" +
+			"v2,call,104,2026-11-16 11:00,2026-11-16 11:00,100,held,,\n" +
+			"v3,call,104,2026-11-17 11:00,2026-11-17 11:00,100,held,,\n")
+		if _, err := eng.Import(ctx, "acme", "activities", "late.csv", f, "test"); err != nil {
+			t.Fatal(err)
+		}
+		week, err := domain.ParsePeriod("2026-W47")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := eng.RecomputePeriod(ctx, "acme", week, "head", ""); domain.ErrorCode(err) != domain.EINVALID {
+			t.Errorf("recompute without a reason: got %v, want invalid", err)
+		}
+		ws, err := s.FindWorkspace(ctx, "acme")
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		// All or nothing: a batch naming a day that is not final stores
+		// no version of the others either.
+		monday, err := eng.Draft(ctx, ws, final[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		thursday, err := eng.Draft(ctx, ws, domain.MustDate("2026-11-19"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, sh := range []*domain.DaySheet{monday, thursday} {
+			sh.Status, sh.RequestedBy, sh.Reason = domain.SheetFinal, "head", "test"
+		}
+		if err := s.AddSheetVersions(ctx, []*domain.DaySheet{monday, thursday}); domain.ErrorCode(err) != domain.ENOTFOUND {
+			t.Fatalf("versions of a final and a not final day: got %v, want not found", err)
+		}
+		if v, err := s.LatestSheetVersion(ctx, "acme", final[0]); err != nil || v != 1 {
+			t.Fatalf("Monday after the failed batch: version %d (%v), want 1", v, err)
+		}
+
+		got, err := eng.RecomputePeriod(ctx, "acme", week, "head", "CRM sync was late")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(final) {
+			t.Fatalf("recomputed %d days, want the %d final ones", len(got), len(final))
+		}
+		wantCalls := []int64{2, 1, 0} // vera's held calls: Monday 1+1, Tuesday 0+1, Wednesday none
+		for i, d := range final {
+			if got[i].Date != d || got[i].Version != 2 {
+				t.Errorf("sheet %d: %s version %d, want %s version 2", i, got[i].Date, got[i].Version, d)
+			}
+			versions, err := s.FindSheetVersions(ctx, "acme", d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(versions) != 2 || versions[1].RequestedBy != "head" || versions[1].Reason != "CRM sync was late" {
+				t.Fatalf("%s: %d versions, the last by %q for %q; want 2, by head", d, len(versions), versions[len(versions)-1].RequestedBy, versions[len(versions)-1].Reason)
+			}
+			draft, err := eng.Draft(ctx, ws, d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			stored, _ := versions[1].Line("vera")
+			live, _ := draft.Line("vera")
+			if stored.Values.Count(domain.CallsHeld) != live.Values.Count(domain.CallsHeld) || stored.Points != live.Points {
+				t.Errorf("%s: stored vera %d calls, %d points; the draft says %d, %d", d,
+					stored.Values.Count(domain.CallsHeld), stored.Points, live.Values.Count(domain.CallsHeld), live.Points)
+			}
+			if n := stored.Values.Count(domain.CallsHeld); n != wantCalls[i] {
+				t.Errorf("%s: vera %d held calls in version 2, want %d", d, n, wantCalls[i])
+			}
+		}
+		if _, err := s.LatestSheetVersion(ctx, "acme", domain.MustDate("2026-11-19")); domain.ErrorCode(err) != domain.ENOTFOUND {
+			t.Errorf("Thursday, not final, got a version: %v", err)
+		}
+	})
+}
+
 func TestWhyListsTheRecordsBehindANumber(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		c := &clock{at("2026-11-20 12:00")}

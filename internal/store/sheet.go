@@ -59,41 +59,67 @@ func (s *Store) CreateFinalSheet(ctx context.Context, sheet *domain.DaySheet) (c
 // keeping every earlier one. Who asked (RequestedBy) and why (Reason) are
 // required. It sets sheet.Version and audits "recompute".
 func (s *Store) AddSheetVersion(ctx context.Context, sheet *domain.DaySheet) error {
-	err := validateSheet(sheet)
-	if err == nil && (sheet.RequestedBy == "" || sheet.Reason == "") {
-		err = domain.Errorf(domain.EINVALID, "a new sheet version needs who asks for it and why")
-	}
-	if err != nil {
-		return fmt.Errorf("store: add sheet version %s: %w", sheet.Date, err)
-	}
-	var version int
-	err = s.write(ctx, func(tx *sql.Tx) error {
-		if err := s.lockWorkspace(ctx, tx, sheet.Workspace); err != nil {
-			return err
+	return s.AddSheetVersions(ctx, []*domain.DaySheet{sheet})
+}
+
+// AddSheetVersions stores a new version of each final sheet, all in one
+// transaction: every day gets its new version, or none does. Each sheet
+// needs who asks and why; a day that is not final is ENOTFOUND.
+func (s *Store) AddSheetVersions(ctx context.Context, sheets []*domain.DaySheet) error {
+	for _, sheet := range sheets {
+		err := validateSheet(sheet)
+		if err == nil && (sheet.RequestedBy == "" || sheet.Reason == "") {
+			err = domain.Errorf(domain.EINVALID, "a new sheet version needs who asks for it and why")
 		}
-		var last sql.NullInt64
-		if err := tx.QueryRowContext(ctx, `SELECT MAX(version) FROM day_sheets WHERE workspace = $1 AND day = $2`,
-			sheet.Workspace, sheet.Date.String()).Scan(&last); err != nil {
-			return err
-		}
-		if !last.Valid {
-			return domain.Errorf(domain.ENOTFOUND, "day %s of workspace %q has no final sheet: finalize it first", sheet.Date, sheet.Workspace)
-		}
-		version = int(last.Int64) + 1
-		inserted, err := s.insertSheet(ctx, tx, sheet, version)
 		if err != nil {
-			return err
+			return fmt.Errorf("store: add sheet version %s: %w", sheet.Date, err)
 		}
-		if !inserted {
-			return domain.Errorf(domain.ECONFLICT, "version %d of day %s was stored concurrently", version, sheet.Date)
+	}
+	versions := make([]int, len(sheets))
+	var failed *domain.DaySheet
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		locked := map[string]bool{}
+		for i, sheet := range sheets {
+			failed = sheet
+			if !locked[sheet.Workspace] {
+				if err := s.lockWorkspace(ctx, tx, sheet.Workspace); err != nil {
+					return err
+				}
+				locked[sheet.Workspace] = true
+			}
+			var last sql.NullInt64
+			if err := tx.QueryRowContext(ctx, `SELECT MAX(version) FROM day_sheets WHERE workspace = $1 AND day = $2`,
+				sheet.Workspace, sheet.Date.String()).Scan(&last); err != nil {
+				return err
+			}
+			if !last.Valid {
+				return domain.Errorf(domain.ENOTFOUND, "day %s of workspace %q has no final sheet: finalize it first", sheet.Date, sheet.Workspace)
+			}
+			version := int(last.Int64) + 1
+			inserted, err := s.insertSheet(ctx, tx, sheet, version)
+			if err != nil {
+				return err
+			}
+			if !inserted {
+				return domain.Errorf(domain.ECONFLICT, "version %d of day %s was stored concurrently", version, sheet.Date)
+			}
+			if err := appendAudit(ctx, tx, AuditEntry{Workspace: sheet.Workspace, Actor: sheet.RequestedBy, Action: "recompute",
+				Detail: sheetDetail(sheet, version) + ": " + sheet.Reason, At: auditTime(sheet.ComputedAt)}); err != nil {
+				return err
+			}
+			versions[i] = version
 		}
-		return appendAudit(ctx, tx, AuditEntry{Workspace: sheet.Workspace, Actor: sheet.RequestedBy, Action: "recompute",
-			Detail: sheetDetail(sheet, version) + ": " + sheet.Reason, At: auditTime(sheet.ComputedAt)})
+		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("store: add sheet version %s: %w", sheet.Date, err)
+		if failed != nil {
+			return fmt.Errorf("store: add sheet version %s: %w", failed.Date, err)
+		}
+		return fmt.Errorf("store: add sheet versions: %w", err)
 	}
-	sheet.Status, sheet.Version = domain.SheetFinal, version
+	for i, sheet := range sheets {
+		sheet.Status, sheet.Version = domain.SheetFinal, versions[i]
+	}
 	return nil
 }
 

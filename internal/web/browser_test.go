@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -22,6 +23,7 @@ import (
 	"reglament/internal/engine"
 	"reglament/internal/store"
 	"reglament/internal/store/storetest"
+	"reglament/internal/telegram"
 )
 
 var screenshots = flag.Bool("screenshots", false, "write the UI screenshots to docs/screenshots instead of a temporary folder")
@@ -227,6 +229,10 @@ func TestBrowser(t *testing.T) {
 	}
 	checkStatementXLSX(t, env, file)
 
+	// Failed deliveries are a link on Settings for the head (none in the demo).
+	must(t, "failed deliveries", chromedp.Do(ctx, chromedp.Navigate(base+"/w/demo/settings"),
+		chromedp.Click(chromedp.ID("deliveries-link")), chromedp.WaitVisible(chromedp.ID("failed-none"))))
+
 	screenshotsOf(t, ctx, base)
 
 	// A manager cannot open a colleague's page.
@@ -239,6 +245,19 @@ func TestBrowser(t *testing.T) {
 		if h := textOf(t, ctx, "#error-page h1"); !strings.HasPrefix(h, "403") {
 			t.Errorf("manager opening %s: %q, want 403", p, h)
 		}
+	}
+	// She asks for a Telegram link code from the menu, and the code the
+	// page shows is the one that links her chat.
+	must(t, "Telegram page", chromedp.Do(ctx, chromedp.Navigate(base+"/w/demo/today"),
+		chromedp.Click(chromedp.CSS(`nav a[href="/w/demo/telegram"]`)), chromedp.WaitVisible(chromedp.ID("tg-form")),
+		chromedp.Click(chromedp.ID("tg-new")), chromedp.WaitVisible(chromedp.ID("tg-command"))))
+	command := textOf(t, ctx, "#tg-command")
+	if !regexp.MustCompile(`^/start [A-HJKMNP-Z2-9]{8}$`).MatchString(command) {
+		t.Fatalf("the Telegram page shows %q, want /start and an 8-character code", command)
+	}
+	linked, err := env.eng.Store.UseLinkCode(ctx, telegram.HashCode(strings.TrimPrefix(command, "/start ")), "5550001", env.now)
+	if err != nil || linked.Person != demo.Disciplined {
+		t.Errorf("the code on the page linked %+v (%v), want manager %s", linked, err, demo.Disciplined)
 	}
 	must(t, "own page", chromedp.Do(ctx, chromedp.Navigate(base+"/w/demo/managers/"+demo.Disciplined), chromedp.WaitVisible(chromedp.ID("points-chart"))))
 	// Her month grid holds her row only.

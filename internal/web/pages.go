@@ -101,7 +101,13 @@ type todayData struct {
 	AtRisk     int
 	Checklist  *checklist
 	ManagerRow *sheetRow
+	// FailedLately counts, for those who may see them, the notifications
+	// that finally failed in the last week: Today links to them.
+	FailedLately int
 }
+
+// failedLately is how far back Today looks for failed deliveries.
+const failedLately = 7 * 24 * time.Hour
 
 // checklist is what a manager still has to do before the deadline.
 type checklist struct {
@@ -132,6 +138,17 @@ func (s *Server) todayPage(w http.ResponseWriter, r *http.Request) error {
 	today := ws.Today(now)
 	data := todayData{Day: today, Working: ws.IsWorkingDay(today), LastDay: lastWorkingDay(ws, today)}
 	p := &page{Title: st.lang.T("web.nav.today"), WS: ws, Nav: "today", Data: &data}
+	if st.principal.Can(ws.ID, auth.SeeAll, "") == nil {
+		failed, err := s.store.FindFailedDeliveries(r.Context(), ws.ID, maxFailedShown)
+		if err != nil {
+			return err
+		}
+		for _, f := range failed {
+			if f.At.After(now.Add(-failedLately)) {
+				data.FailedLately++
+			}
+		}
+	}
 	if !data.Working {
 		return s.render(w, r, "today", p)
 	}

@@ -35,6 +35,15 @@ func TestDeliveriesPageIsForHeads(t *testing.T) {
 		if strings.Contains(body, "OTHER-WORKSPACE") {
 			t.Error("acme's head sees another workspace's failed delivery")
 		}
+		// Today tells the head of the week's failures (acme's one only) and
+		// links to them; a manager's Today says nothing of them.
+		if _, body := env.login("head@acme.example").get("/w/acme/today"); !strings.Contains(body, `id="failed-lately"`) ||
+			!strings.Contains(body, "не доставленных за неделю: 1") {
+			t.Errorf("head's Today does not point to the 1 failed delivery of the week\n%s", body)
+		}
+		if _, body := env.login("anna@acme.example").get("/w/acme/today"); strings.Contains(body, "failed-lately") {
+			t.Error("a manager's Today mentions failed deliveries")
+		}
 		if resp, body := env.login("anna@acme.example").get("/w/acme/deliveries"); resp.StatusCode != http.StatusForbidden || strings.Contains(body, "mailbox busy") {
 			t.Errorf("manager: status %d; want 403 without the list", resp.StatusCode)
 		}

@@ -1,6 +1,7 @@
 package delivery
 
 import (
+	"reglament/internal/crmlink"
 	"reglament/internal/engine"
 	"reglament/internal/jobs"
 	"reglament/internal/notify"
@@ -21,6 +22,6 @@ func (r *Router) LinkBot(eng *engine.Engine) *jobs.TelegramConfig {
 	return &jobs.TelegramConfig{
 		Client: &telegram.Client{BaseURL: tg.BaseURL, Token: tg.Token},
 		Sender: tg,
-		Bot:    &telegram.Bot{Engine: eng},
+		Bot:    &telegram.Bot{Engine: eng, Link: crmlink.Record},
 	}
 }

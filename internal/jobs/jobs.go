@@ -21,6 +21,7 @@ import (
 	"github.com/riverqueue/river/rivermigrate"
 	"github.com/riverqueue/river/rivertype"
 
+	"reglament/internal/crmlink"
 	"reglament/internal/domain"
 	"reglament/internal/engine"
 	"reglament/internal/i18n"
@@ -328,7 +329,7 @@ func (w *reminderWorker) Work(ctx context.Context, job *river.Job[ReminderArgs])
 		if !ok || line.Absent {
 			continue
 		}
-		gaps := notify.Gaps(line, evidence[line.Manager], nil)
+		gaps := notify.Gaps(line, evidence[line.Manager], func(e domain.Evidence) string { return crmlink.Record(ws.CRM, e) })
 		msgs := make(map[i18n.Lang]notify.Message)
 		for _, lang := range []i18n.Lang{i18n.RU, i18n.EN} {
 			if msg, ok := notify.Reminder(lang, ws, m, gaps, left); ok {

@@ -28,7 +28,7 @@ type Bot struct {
 	Engine *engine.Engine
 	// Link turns a record into a CRM URL in the /today checklist; nil
 	// lists titles only.
-	Link func(ws *domain.Workspace, e domain.Evidence) string
+	Link func(conn *domain.CRMConnection, e domain.Evidence) string
 }
 
 // Handle answers one update. ok is false when there is nothing to answer
@@ -202,7 +202,7 @@ func (b *Bot) today(ctx context.Context, chat string, lang i18n.Lang) (string, e
 	}
 	var link func(domain.Evidence) string
 	if b.Link != nil {
-		link = func(e domain.Evidence) string { return b.Link(ws, e) }
+		link = func(e domain.Evidence) string { return b.Link(ws.CRM, e) }
 	}
 	msg, ok := notify.Reminder(lang, ws, m, notify.Gaps(line, evidence, link), left)
 	if !ok {
@@ -254,9 +254,9 @@ var catalogs = map[i18n.Lang]*catalog{
 	i18n.RU: {
 		linked:         "Готово: этот чат привязан к <b>%s</b> (%s). Сюда будут приходить напоминания.\n/today — что осталось сделать сегодня.",
 		already:        "Этот чат уже привязан к <b>%s</b> (%s).\n/today — что осталось сделать сегодня.",
-		badCode:        "Этот код не подошёл: он неверный, уже использован или истёк. Возьмите новый код в reglament (страница «Сегодня», блок Telegram) и отправьте <code>/start КОД</code>.",
-		howToLink:      "Чтобы получать напоминания здесь, отправьте <code>/start КОД</code>. Код показан в reglament на странице «Сегодня» (блок Telegram); его также может выдать руководитель.",
-		notLinked:      "Этот чат ещё не привязан. Отправьте <code>/start КОД</code> — код показан в reglament на странице «Сегодня» (блок Telegram).",
+		badCode:        "Этот код не подошёл: он неверный, уже использован или истёк. Возьмите новый код в reglament (страница Telegram в меню) и отправьте <code>/start КОД</code>.",
+		howToLink:      "Чтобы получать напоминания здесь, отправьте <code>/start КОД</code>. Код показан в reglament на странице Telegram (в меню); его также может выдать руководитель.",
+		notLinked:      "Этот чат ещё не привязан. Отправьте <code>/start КОД</code> — код показан в reglament на странице Telegram (в меню).",
 		help:           "Команды:\n/today — что осталось сделать до дедлайна\n/start КОД — привязать этот чат",
 		sorry:          "Не получилось ответить: сервис временно недоступен. Попробуйте через несколько минут.",
 		dayOff:         "Сегодня нерабочий день, таблица не ведётся.",
@@ -270,9 +270,9 @@ var catalogs = map[i18n.Lang]*catalog{
 	i18n.EN: {
 		linked:         "Done: this chat is linked to <b>%s</b> (%s). Reminders will come here.\n/today shows what is left for today.",
 		already:        "This chat is already linked to <b>%s</b> (%s).\n/today shows what is left for today.",
-		badCode:        "This code did not work: it is wrong, already used or expired. Get a new code in reglament (Today page, Telegram block) and send <code>/start CODE</code>.",
-		howToLink:      "To get reminders here, send <code>/start CODE</code>. The code is on the Today page of reglament (Telegram block); your head can also give you one.",
-		notLinked:      "This chat is not linked yet. Send <code>/start CODE</code>; the code is on the Today page of reglament (Telegram block).",
+		badCode:        "This code did not work: it is wrong, already used or expired. Get a new code in reglament (the Telegram page in its menu) and send <code>/start CODE</code>.",
+		howToLink:      "To get reminders here, send <code>/start CODE</code>. The code is on the Telegram page of reglament (in its menu); your head can also give you one.",
+		notLinked:      "This chat is not linked yet. Send <code>/start CODE</code>; the code is on the Telegram page of reglament (in its menu).",
 		help:           "Commands:\n/today — what is left before the deadline\n/start CODE — link this chat",
 		sorry:          "Could not answer: the service is unavailable for a moment. Please try again in a few minutes.",
 		dayOff:         "Today is not a working day; there is no table.",

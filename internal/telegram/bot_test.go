@@ -133,7 +133,7 @@ func TestLinkAndToday(t *testing.T) {
 		ctx := context.Background()
 		c := &clock{t: at("2026-11-16 17:00")}
 		eng := Setup(t, s, c)
-		bot := &telegram.Bot{Engine: eng, Link: func(_ *domain.Workspace, e domain.Evidence) string {
+		bot := &telegram.Bot{Engine: eng, Link: func(_ *domain.CRMConnection, e domain.Evidence) string {
 			return "https://acme.example/crm/" + e.ExternalID
 		}}
 		anna := store.TelegramPerson{Workspace: "acme", Role: store.RoleManager, Person: "anna"}

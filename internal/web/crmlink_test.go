@@ -13,46 +13,6 @@ import (
 	"reglament/internal/store/storetest"
 )
 
-func TestCRMLink(t *testing.T) {
-	amo := &domain.CRMConnection{Kind: domain.CRMAmoCRM, BaseURL: "https://acme.amocrm.ru"}
-	b24 := &domain.CRMConnection{Kind: domain.CRMBitrix24, BaseURL: "https://acme.bitrix24.ru/rest/1/s3cr3t/"}
-	ev := func(source, kind, id string) domain.Evidence {
-		return domain.Evidence{Source: source, Kind: kind, ExternalID: id, CRMUser: "17"}
-	}
-	for _, tt := range []struct {
-		name string
-		conn *domain.CRMConnection
-		e    domain.Evidence
-		want string
-	}{
-		{"amo lead", amo, ev("amocrm", "deal", "4711"), "https://acme.amocrm.ru/leads/detail/4711"},
-		{"amo company", amo, ev("amocrm", "company", "12"), "https://acme.amocrm.ru/companies/detail/12"},
-		{"amo task: no per-task page", amo, ev("amocrm", "task", "99"), "https://acme.amocrm.ru/todo/list/"},
-		{"amo meeting from a task", amo, ev("amocrm", "activity", "task:99"), "https://acme.amocrm.ru/todo/list/"},
-		{"amo call note", amo, ev("amocrm", "activity", "note:leads:5"), ""},
-		{"amo base URL with a path", &domain.CRMConnection{Kind: domain.CRMAmoCRM, BaseURL: "https://acme.kommo.com/some/path?x=1"},
-			ev("amocrm", "deal", "1"), "https://acme.kommo.com/leads/detail/1"},
-		{"amo non-numeric id", amo, ev("amocrm", "deal", "1/../../x"), ""},
-		{"bitrix24 deal, webhook secret dropped", b24, ev("bitrix24", "deal", "8"), "https://acme.bitrix24.ru/crm/deal/details/8/"},
-		{"bitrix24 company", b24, ev("bitrix24", "company", "3"), "https://acme.bitrix24.ru/crm/company/details/3/"},
-		{"bitrix24 task under its responsible user", b24, ev("bitrix24", "task", "250"), "https://acme.bitrix24.ru/company/personal/user/17/tasks/task/view/250/"},
-		{"bitrix24 task without a user", b24, domain.Evidence{Source: "bitrix24", Kind: "task", ExternalID: "250"}, ""},
-		{"bitrix24 activity", b24, ev("bitrix24", "activity", "77"), ""},
-		{"csv record", amo, ev("csv", "deal", "4711"), ""},
-		{"demo record", b24, ev("demo", "deal", "8"), ""},
-		{"record of another CRM", amo, ev("bitrix24", "deal", "8"), ""},
-		{"no connection", nil, ev("amocrm", "deal", "4711"), ""},
-		{"javascript base URL", &domain.CRMConnection{Kind: domain.CRMAmoCRM, BaseURL: "javascript:alert(1)"}, ev("amocrm", "deal", "1"), ""},
-		{"ftp base URL", &domain.CRMConnection{Kind: domain.CRMAmoCRM, BaseURL: "ftp://acme.amocrm.ru"}, ev("amocrm", "deal", "1"), ""},
-		{"base URL without host", &domain.CRMConnection{Kind: domain.CRMAmoCRM, BaseURL: "https:///leads"}, ev("amocrm", "deal", "1"), ""},
-		{"http base URL", &domain.CRMConnection{Kind: domain.CRMBitrix24, BaseURL: "http://crm.local:8080/"}, ev("bitrix24", "deal", "1"), "http://crm.local:8080/crm/deal/details/1/"},
-	} {
-		if got := crmLink(tt.conn, tt.e); got != tt.want {
-			t.Errorf("%s: crmLink = %q, want %q", tt.name, got, tt.want)
-		}
-	}
-}
-
 // TestCRMLinksOnPages connects acme to amoCRM, stores one amoCRM deal of
 // anna's without a task, and expects Today's checklist and the why page to
 // link it to amoCRM while the CSV records stay unlinked.

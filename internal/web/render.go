@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"reglament/internal/auth"
+	"reglament/internal/crmlink"
 	"reglament/internal/domain"
 	"reglament/internal/i18n"
 	"reglament/internal/store"
@@ -72,7 +73,7 @@ var funcs = template.FuncMap{
 		if ws == nil {
 			return ""
 		}
-		return crmLink(ws.CRM, e)
+		return crmlink.Record(ws.CRM, e)
 	},
 	"weekday": func(l i18n.Lang, d domain.Date) string {
 		return l.T("web.wd." + strings.ToLower(d.Weekday().String()[:3]))

@@ -1,4 +1,6 @@
-package web
+// Package crmlink turns a record behind a number into the address of its
+// page in the workspace's CRM, for the pages, the reminders and the bot.
+package crmlink
 
 import (
 	"net/url"
@@ -7,7 +9,7 @@ import (
 	"reglament/internal/domain"
 )
 
-// crmLink returns the address of the record behind e in the workspace's
+// Record returns the address of the record behind e in the workspace's
 // CRM, or "" when there is none to give: the workspace has no CRM
 // connection, the record came from elsewhere (a CSV import, the demo, or
 // another CRM than the one connected now), the connection's URL is not
@@ -16,7 +18,7 @@ import (
 // Only the scheme and host of the connection's base URL are used: a
 // Bitrix24 inbound webhook URL carries its secret in the path, and a link
 // shown on a page must never leak it.
-func crmLink(conn *domain.CRMConnection, e domain.Evidence) string {
+func Record(conn *domain.CRMConnection, e domain.Evidence) string {
 	if conn == nil || e.Source != conn.Kind || e.ExternalID == "" {
 		return ""
 	}

@@ -89,6 +89,24 @@ func (e *runEnv) open(ctx context.Context) (*engine.Engine, func(), error) {
 	return engine.New(s, e.main.Now), func() { s.Close() }, nil
 }
 
+// openWorkspace opens the store and finds workspace id in it; the caller
+// closes the store. withCRM also requires the workspace's crm connection.
+func (e *runEnv) openWorkspace(ctx context.Context, id string, withCRM bool) (*store.Store, *domain.Workspace, error) {
+	st, err := store.Open(ctx, *e.dbPath)
+	if err != nil {
+		return nil, nil, err
+	}
+	ws, err := st.FindWorkspace(ctx, id)
+	if err == nil && withCRM && ws.CRM == nil {
+		err = domain.Errorf(domain.EINVALID, "workspace %q has no crm connection: add a crm section to its file and apply it", ws.ID)
+	}
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return st, ws, nil
+}
+
 // Run runs the command line args and returns the process exit code.
 func (m *Main) Run(ctx context.Context, args []string) int {
 	if m.Getenv == nil {

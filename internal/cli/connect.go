@@ -9,7 +9,6 @@ import (
 	"reglament/internal/crmsync"
 	"reglament/internal/i18n"
 	"reglament/internal/secret"
-	"reglament/internal/store"
 )
 
 // runConnect completes the OAuth authorization of the workspace's CRM
@@ -39,15 +38,11 @@ func (m *Main) runConnect(ctx context.Context, env *runEnv, args []string) error
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, *env.dbPath)
+	st, ws, err := env.openWorkspace(ctx, *workspace, false)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	ws, err := st.FindWorkspace(ctx, *workspace)
-	if err != nil {
-		return err
-	}
 	syncer := &crmsync.Syncer{Store: st, Secrets: box}
 	expiry, err := syncer.Connect(ctx, ws.ID, *code, m.actor(*by))
 	if err != nil {

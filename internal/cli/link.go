@@ -28,15 +28,11 @@ func (m *Main) runLink(ctx context.Context, env *runEnv, args []string) error {
 	case *head != "":
 		p.Role, p.Person = store.RoleHead, *head
 	}
-	st, err := store.Open(ctx, *env.dbPath)
+	st, ws, err := env.openWorkspace(ctx, p.Workspace, false)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	ws, err := st.FindWorkspace(ctx, p.Workspace)
-	if err != nil {
-		return err
-	}
 	code, expires, err := telegram.CreateLinkCode(ctx, st, p, m.Now())
 	if err != nil {
 		return err

@@ -10,9 +10,7 @@ import (
 
 	"reglament/internal/crm"
 	"reglament/internal/crmsync"
-	"reglament/internal/domain"
 	"reglament/internal/secret"
-	"reglament/internal/store"
 )
 
 // runSync fetches the workspace's CRM records changed since the last sync
@@ -31,18 +29,11 @@ func (m *Main) runSync(ctx context.Context, env *runEnv, args []string) error {
 	if err := required("workspace", *workspace); err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, *env.dbPath)
+	st, ws, err := env.openWorkspace(ctx, *workspace, true)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	ws, err := st.FindWorkspace(ctx, *workspace)
-	if err != nil {
-		return err
-	}
-	if ws.CRM == nil {
-		return domain.Errorf(domain.EINVALID, "workspace %q has no crm connection: add a crm section to its file and apply it", ws.ID)
-	}
 	lang := env.Lang()
 	head := "sync.delta"
 	if *full {

@@ -8,7 +8,6 @@ import (
 
 	"reglament/internal/auth"
 	"reglament/internal/domain"
-	"reglament/internal/store"
 )
 
 // runWebhookURL creates or rotates a workspace's webhook URL and prints it,
@@ -27,18 +26,11 @@ func (m *Main) runWebhookURL(ctx context.Context, env *runEnv, args []string) er
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, *env.dbPath)
+	st, ws, err := env.openWorkspace(ctx, *workspace, true)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	ws, err := st.FindWorkspace(ctx, *workspace)
-	if err != nil {
-		return err
-	}
-	if ws.CRM == nil {
-		return domain.Errorf(domain.EINVALID, "workspace %q has no crm connection: add a crm section to its file and apply it", ws.ID)
-	}
 	secret := auth.NewToken()
 	if err := st.PutWebhookSecret(ctx, ws.ID, auth.HashToken(secret), m.actor(*by), m.Now()); err != nil {
 		return err

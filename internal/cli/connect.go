@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"reglament/internal/crmsync"
-	"reglament/internal/i18n"
 	"reglament/internal/secret"
 )
 
@@ -48,14 +47,10 @@ func (m *Main) runConnect(ctx context.Context, env *runEnv, args []string) error
 	if err != nil {
 		return err
 	}
-	// The texts live here until the catalog of internal/i18n has them.
-	until, text := "?", "Подключено: %s (%s), токены зашифрованы и сохранены; токен доступа действует до %s и обновляется автоматически\n"
-	if env.Lang() == i18n.EN {
-		text = "Connected: %s (%s), tokens encrypted and stored; the access token is valid until %s and is refreshed automatically\n"
-	}
+	until := "?"
 	if !expiry.IsZero() {
 		until = localTime(ws, expiry)
 	}
-	fmt.Fprintf(m.Stdout, text, ws.ID, ws.CRM.Kind, until)
+	fmt.Fprintln(m.Stdout, env.Lang().T("connect.done", ws.ID, ws.CRM.Kind, until))
 	return nil
 }

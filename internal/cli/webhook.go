@@ -36,9 +36,9 @@ func (m *Main) runWebhookURL(ctx context.Context, env *runEnv, args []string) er
 		return err
 	}
 	fmt.Fprintln(m.Stdout, base+"/hooks/"+url.PathEscape(ws.ID)+"/"+secret)
-	fmt.Fprintf(m.Stderr, "webhook URL of %s (%s): shown once; any previous URL of the workspace stops working within seconds\n", ws.ID, ws.CRM.Kind)
+	fmt.Fprintln(m.Stderr, env.Lang().T("webhook.shown", ws.ID, ws.CRM.Kind))
 	if ws.CRM.Kind == domain.CRMBitrix24 && ws.CRM.ApplicationTokenFile == "" {
-		fmt.Fprintf(m.Stderr, "bitrix24: events are refused until the crm section names an application_token_file (see docs/webhooks.md)\n")
+		fmt.Fprintln(m.Stderr, env.Lang().T("webhook.b24token"))
 	}
 	return nil
 }

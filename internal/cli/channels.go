@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"flag"
 	"net"
 	"net/mail"
@@ -13,6 +12,7 @@ import (
 	"reglament/internal/delivery"
 	"reglament/internal/domain"
 	"reglament/internal/notify"
+	"reglament/internal/secret"
 )
 
 // channelFlags are serve's notification channels. The secrets are read from
@@ -125,13 +125,9 @@ func (c *channelFlags) email() (*notify.Email, error) {
 // never the content; a file that cannot be used is invalid input rather
 // than a usage mistake, so no flag list follows the message.
 func readSecret(flagName, path string) (string, error) {
-	b, err := os.ReadFile(path)
+	s, err := secret.ReadFile(os.ReadFile, path, "file")
 	if err != nil {
-		return "", domain.Errorf(domain.EINVALID, "flag %s: cannot read %s: %v", flagName, path, errors.Unwrap(err))
-	}
-	s := strings.TrimSpace(string(b))
-	if s == "" {
-		return "", domain.Errorf(domain.EINVALID, "flag %s: %s is empty", flagName, path)
+		return "", domain.Errorf(domain.EINVALID, "flag %s: %s", flagName, domain.ErrorMessage(err))
 	}
 	return s, nil
 }

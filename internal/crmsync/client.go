@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
@@ -204,21 +203,5 @@ func (s *Syncer) LoadToken(ctx context.Context, workspace string) (crm.Token, er
 // readSecretFile reads a file holding one secret (a token, a client
 // secret), trimmed. Errors name the file, never its content.
 func (s *Syncer) readSecretFile(name, what string) (string, error) {
-	read := s.ReadFile
-	if read == nil {
-		read = os.ReadFile
-	}
-	b, err := read(name)
-	if err != nil {
-		var pathErr *os.PathError
-		if errors.As(err, &pathErr) {
-			err = pathErr.Err
-		}
-		return "", domain.Errorf(domain.EINVALID, "cannot read the %s %s: %v", what, name, err)
-	}
-	v := strings.TrimSpace(string(b))
-	if v == "" {
-		return "", domain.Errorf(domain.EINVALID, "the %s %s is empty", what, name)
-	}
-	return v, nil
+	return secret.ReadFile(s.ReadFile, name, what)
 }

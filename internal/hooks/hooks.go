@@ -23,7 +23,6 @@ import (
 	"net/http"
 	"os"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -31,6 +30,7 @@ import (
 	"reglament/internal/crm/amocrm"
 	"reglament/internal/crm/bitrix24"
 	"reglament/internal/domain"
+	"reglament/internal/secret"
 	"reglament/internal/store"
 )
 
@@ -483,18 +483,9 @@ func (h *Handler) applicationToken(workspace, file string) string {
 		h.cfg.Log.Warn("bitrix24 events refused: the crm connection names no application_token_file", "workspace", workspace)
 		return ""
 	}
-	b, err := h.cfg.ReadFile(file)
+	token, err := secret.ReadFile(h.cfg.ReadFile, file, "application token file")
 	if err != nil {
-		var pathErr *os.PathError
-		if errors.As(err, &pathErr) {
-			err = pathErr.Err
-		}
-		h.cfg.Log.Warn("bitrix24 events refused: cannot read the application token file", "workspace", workspace, "file", file, "err", err.Error())
-		return ""
-	}
-	token := strings.TrimSpace(string(b))
-	if token == "" {
-		h.cfg.Log.Warn("bitrix24 events refused: the application token file is empty", "workspace", workspace, "file", file)
+		h.cfg.Log.Warn("bitrix24 events refused: "+domain.ErrorMessage(err), "workspace", workspace)
 	}
 	return token
 }

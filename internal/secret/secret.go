@@ -173,19 +173,37 @@ func (s Source) Box() (*Box, error) {
 		return nil, ErrNoKey
 	}
 	if file != "" {
-		b, err := read(file)
-		if err != nil {
-			var pathErr *os.PathError
-			if errors.As(err, &pathErr) {
-				err = pathErr.Err
-			}
-			return nil, domain.Errorf(domain.EINVALID, "cannot read the secret key file %s: %v", file, err)
+		var err error
+		if text, err = ReadFile(read, file, "secret key file"); err != nil {
+			return nil, err
 		}
-		text = string(b)
 	}
 	key, err := ParseKey(text)
 	if err != nil {
 		return nil, domain.Errorf(domain.EINVALID, "secret key from %s: %v", where, err)
 	}
 	return NewBox(key)
+}
+
+// ReadFile reads a file holding one secret (a key, a token, a client
+// secret) with read (os.ReadFile when nil) and returns it trimmed. Its
+// errors are EINVALID and name the file as what ("the client secret file
+// /etc/x is empty"), never its content.
+func ReadFile(read func(name string) ([]byte, error), name, what string) (string, error) {
+	if read == nil {
+		read = os.ReadFile
+	}
+	b, err := read(name)
+	if err != nil {
+		var pathErr *os.PathError
+		if errors.As(err, &pathErr) {
+			err = pathErr.Err
+		}
+		return "", domain.Errorf(domain.EINVALID, "cannot read the %s %s: %v", what, name, err)
+	}
+	v := strings.TrimSpace(string(b))
+	if v == "" {
+		return "", domain.Errorf(domain.EINVALID, "the %s %s is empty", what, name)
+	}
+	return v, nil
 }

@@ -155,7 +155,7 @@ func (s *Syncer) applyPending(ctx context.Context, ws *domain.Workspace, fetcher
 			continue
 		}
 		if err != nil {
-			return fmt.Errorf("crmsync: re-fetch %ss of %q: %w", kind, ws.ID, err)
+			return fmt.Errorf("crmsync: re-fetch %s of %q: %w", kind.Plural(), ws.ID, err)
 		}
 		res.Fetched += got.Len()
 		returned := returnedIDs(&got, kind)

@@ -55,9 +55,9 @@ type RefetchArgs struct {
 func (RefetchArgs) Kind() string { return "refetch" }
 
 // uniqueWhileUnfinished makes a job unique by its arguments among the jobs
-// not finished yet; River requires running among those states, so a
-// webhook stored while a re-fetch runs may wait for the next periodic sync,
-// which applies pending webhooks too.
+// not finished yet (re-fetches, the bot's poll). River requires running
+// among those states, so a webhook stored while a re-fetch runs may wait
+// for the next periodic sync, which applies pending webhooks too.
 var uniqueWhileUnfinished = &river.InsertOpts{
 	MaxAttempts: 3,
 	UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 
 	"reglament/internal/notify"
 	"reglament/internal/telegram"
@@ -50,11 +49,10 @@ type TelegramPollArgs struct{}
 // Kind implements river.JobArgs.
 func (TelegramPollArgs) Kind() string { return "telegram_poll" }
 
-// pollOnce is unique while a poll job waits or runs, so that one process
-// polls at a time: two getUpdates on the same bot make Telegram answer 409.
-var pollOnce = &river.InsertOpts{MaxAttempts: 3, UniqueOpts: river.UniqueOpts{ByState: []rivertype.JobState{
-	rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning,
-	rivertype.JobStateRetryable, rivertype.JobStateScheduled}}}
+// pollOnce is unique while a poll job waits or runs (its arguments are
+// always the same), so that one process polls at a time: two getUpdates on
+// the same bot make Telegram answer 409.
+var pollOnce = uniqueWhileUnfinished
 
 // PollTelegram queues a poll job unless one is queued or running. The
 // periodic schedule calls it; tests call it directly.

@@ -299,8 +299,11 @@ func TestFinalizeSkipsTheSyncWhenTheDataReachesTheCutoff(t *testing.T) {
 			t.Fatal(err)
 		}
 		drain(t, r)
-		if syncs, _ := crm.counts(); syncs != 0 {
-			t.Errorf("the finalization synced %d times; want none, the data already reaching the cutoff", syncs)
+		// The planner, run on start, may also queue the 18:10 periodic sync,
+		// which applies the pending webhooks after syncing: only the syncs
+		// beyond those are the finalization's.
+		if syncs, pendings := crm.counts(); syncs-pendings != 0 {
+			t.Errorf("the finalization synced %d times; want none, the data already reaching the cutoff", syncs-pendings)
 		}
 		sheet, err := s.FindSheet(context.Background(), "acme", domain.MustDate("2026-11-16"))
 		if err != nil {

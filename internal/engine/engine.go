@@ -62,10 +62,20 @@ func (e *Engine) Import(ctx context.Context, workspace, kind, filename string, r
 // Draft computes the live sheet of day d from the records stored now, with
 // that day's adjustments applied. It stores nothing.
 func (e *Engine) Draft(ctx context.Context, ws *domain.Workspace, d domain.Date) (*domain.DaySheet, error) {
+	return e.draft(ctx, ws, d, dayReadConns())
+}
+
+// dayReadConns is how many connections one day's read uses at once: one
+// per CPU, up to the four parts that are worth spreading (the tasks and
+// deals, and the activities of the day's last hours in three slices).
+func dayReadConns() int { return min(runtime.GOMAXPROCS(0), 4) }
+
+// draft is Draft reading the day on up to conns connections at once.
+func (e *Engine) draft(ctx context.Context, ws *domain.Workspace, d domain.Date, conns int) (*domain.DaySheet, error) {
 	if !ws.IsWorkingDay(d) {
 		return nil, domain.Errorf(domain.EINVALID, "%s is not a working day of workspace %q", d, ws.ID)
 	}
-	data, err := e.Store.LoadDaySheet(ctx, ws, ws.Window(d))
+	data, err := e.Store.LoadDaySheet(ctx, ws, ws.Window(d), conns)
 	if err != nil {
 		return nil, err
 	}
@@ -226,8 +236,9 @@ func (e *Engine) Recompute(ctx context.Context, workspace string, d domain.Date,
 
 // RecomputePeriod stores a new version of every final day of period, as
 // Recompute does for one, all in one transaction: each day gets its new
-// version or none does. The days are computed in parallel (one per CPU:
-// each is a read of its own window), then stored in order. Days of the
+// version or none does. The days are computed in parallel (one per CPU,
+// each day read on one connection: each is a read of its own window), then
+// stored in order. Days of the
 // period that are not final are left alone; a period without any final day
 // is EINVALID.
 func (e *Engine) RecomputePeriod(ctx context.Context, workspace string, period domain.Period, by, reason string) ([]*domain.DaySheet, error) {
@@ -254,7 +265,7 @@ func (e *Engine) RecomputePeriod(ctx context.Context, workspace string, period d
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				sheets[i], errs[i] = e.Draft(ctx, ws, final[i].Date)
+				sheets[i], errs[i] = e.draft(ctx, ws, final[i].Date, 1)
 			}
 		}()
 	}

@@ -1,10 +1,13 @@
 package store_test
 
 import (
+	"context"
+	"database/sql"
 	"encoding/json"
 	"math/rand/v2"
 	"slices"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -27,7 +30,9 @@ func randomDay(r *rand.Rand, ws *domain.Workspace, days []domain.Date, n int) *d
 	var marks []time.Time
 	for _, d := range days {
 		win := ws.Window(d)
-		marks = append(marks, win.From, win.From.Add(win.Grace), win.To, win.To.Add(win.Grace))
+		marks = append(marks, win.From, win.From.Add(win.Grace), win.To, win.To.Add(win.Grace),
+			// the edges of the slices a read on several connections counts
+			win.To.Add(-3*time.Hour), win.To.Add(-6*time.Hour), win.To.Add(-9*time.Hour))
 	}
 	first, last := ws.Window(days[0]).From.Add(-48*time.Hour), ws.Window(days[len(days)-1]).To.Add(24*time.Hour)
 	instant := func() time.Time {
@@ -138,35 +143,39 @@ func TestLoadDaySheetMatchesEvaluate(t *testing.T) {
 					for _, d := range days {
 						win := ws.Window(d)
 						full := mustLoadDay(t, s, ws.ID, win)
-						lean, err := s.LoadDaySheet(ctx, ws, win)
-						if err != nil {
-							t.Fatalf("LoadDaySheet: %v", err)
-						}
-						if len(lean.Activities) != 0 || len(lean.ActivityTallies) == 0 || len(lean.Tasks) != 0 || len(lean.TaskTallies) == 0 ||
-							len(lean.DealTallies) == 0 {
-							t.Fatalf("%s: LoadDaySheet gave %d activities, %d activity tallies, %d tasks, %d task tallies, %d deal tallies; want tallies only",
-								d, len(lean.Activities), len(lean.ActivityTallies), len(lean.Tasks), len(lean.TaskTallies), len(lean.DealTallies))
-						}
-						// Only the deals closed in the window stay rows; those in
-						// progress at the cutoff are tallied.
-						for _, deal := range lean.Deals {
-							if !deal.Closed() || !win.Contains(deal.ClosedAt) {
-								t.Fatalf("%s: LoadDaySheet returned deal %s (%s, closed %s) as a row; want only deals closed in the window",
-									d, deal.ExternalID, deal.Status, deal.ClosedAt)
+						// One connection counts the window's activities at
+						// once; three count them in slices (store.activityRanges).
+						for _, conns := range []int{1, 3} {
+							lean, err := s.LoadDaySheet(ctx, ws, win, conns)
+							if err != nil {
+								t.Fatalf("LoadDaySheet on %d connections: %v", conns, err)
 							}
-						}
-						checked[0] += len(lean.Deals)
-						for _, dt := range lean.DealTallies {
-							checked[1] += int(dt.InProgress)
-							checked[2] += int(dt.InProgress - dt.WithoutTasks)
-						}
-						wantValues, wantUnknown := domain.ComputeValues(ws, win, full)
-						gotValues, gotUnknown := domain.ComputeValues(ws, win, lean)
-						if diff := cmp.Diff(jsonOf(t, wantValues), jsonOf(t, gotValues)); diff != "" {
-							t.Errorf("seed %d, grace %s, min call %d s, %s: values (-Evaluate +tallies):\n%s", seed, grace, min, d, diff)
-						}
-						if diff := cmp.Diff(wantUnknown, gotUnknown); diff != "" {
-							t.Errorf("seed %d, grace %s, min call %d s, %s: unknown users (-Evaluate +tallies):\n%s", seed, grace, min, d, diff)
+							if len(lean.Activities) != 0 || len(lean.ActivityTallies) == 0 || len(lean.Tasks) != 0 || len(lean.TaskTallies) == 0 ||
+								len(lean.DealTallies) == 0 {
+								t.Fatalf("%s: LoadDaySheet gave %d activities, %d activity tallies, %d tasks, %d task tallies, %d deal tallies; want tallies only",
+									d, len(lean.Activities), len(lean.ActivityTallies), len(lean.Tasks), len(lean.TaskTallies), len(lean.DealTallies))
+							}
+							// Only the deals closed in the window stay rows; those in
+							// progress at the cutoff are tallied.
+							for _, deal := range lean.Deals {
+								if !deal.Closed() || !win.Contains(deal.ClosedAt) {
+									t.Fatalf("%s: LoadDaySheet returned deal %s (%s, closed %s) as a row; want only deals closed in the window",
+										d, deal.ExternalID, deal.Status, deal.ClosedAt)
+								}
+							}
+							checked[0] += len(lean.Deals)
+							for _, dt := range lean.DealTallies {
+								checked[1] += int(dt.InProgress)
+								checked[2] += int(dt.InProgress - dt.WithoutTasks)
+							}
+							wantValues, wantUnknown := domain.ComputeValues(ws, win, full)
+							gotValues, gotUnknown := domain.ComputeValues(ws, win, lean)
+							if diff := cmp.Diff(jsonOf(t, wantValues), jsonOf(t, gotValues)); diff != "" {
+								t.Errorf("seed %d, grace %s, min call %d s, %s, %d connections: values (-Evaluate +tallies):\n%s", seed, grace, min, d, conns, diff)
+							}
+							if diff := cmp.Diff(wantUnknown, gotUnknown); diff != "" {
+								t.Errorf("seed %d, grace %s, min call %d s, %s, %d connections: unknown users (-Evaluate +tallies):\n%s", seed, grace, min, d, conns, diff)
+							}
 						}
 					}
 				}
@@ -258,7 +267,7 @@ func TestLoadDayTasksOpenAtCutoff(t *testing.T) {
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("%s: tasks open at the cutoff (-want +LoadDay):\n%s", d, diff)
 			}
-			lean, err := s.LoadDaySheet(ctx, ws, win)
+			lean, err := s.LoadDaySheet(ctx, ws, win, 2)
 			if err != nil {
 				t.Fatalf("LoadDaySheet: %v", err)
 			}
@@ -341,6 +350,81 @@ func TestLoadDayLateEntries(t *testing.T) {
 		}
 		if late == 0 {
 			t.Fatal("no late entry in the data: the test proves nothing")
+		}
+	})
+}
+
+// A day's read on several connections reads one state of the database: a
+// write committed while it runs is seen by none of its parts (PostgreSQL:
+// the parts share an exported snapshot), or waits until the read is done
+// (SQLite: the read holds the write lock). Without either, the second part
+// below would count the record written between the two.
+func TestReadSnapshotIsOneState(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		ws := newWorkspace()
+		mustApply(t, s, ws)
+		record := func(id string) *domain.RecordBatch {
+			return &domain.RecordBatch{Activities: []domain.Activity{{
+				RecordMeta: domain.RecordMeta{Source: "csv", ExternalID: id}, Kind: domain.ActivityCall,
+				Responsible: ws.Managers[0].CRMIDs[0], HappenedAt: time.Now(), EnteredAt: time.Now(), Outcome: domain.OutcomeHeld,
+			}}}
+		}
+		mustUpsert(t, s, record("before"), time.Time{})
+		count := func(ctx context.Context, tx *sql.Tx) (n int) {
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM activities WHERE workspace = $1`, ws.ID).Scan(&n); err != nil {
+				t.Error(err)
+			}
+			return n
+		}
+		// Each part starts the write (the first to come), waits for it to
+		// commit or to be held back, then counts. The first transaction
+		// read the workspace before the write began; the others read
+		// nothing before it.
+		var start sync.Once
+		written := make(chan error, 1)
+		done := make(chan struct{})
+		var counts [2]int
+		part := func(i int) func(ctx context.Context, tx *sql.Tx) error {
+			return func(ctx context.Context, tx *sql.Tx) error {
+				start.Do(func() {
+					go func() {
+						// Not the part's context, which ends with the read.
+						_, err := s.UpsertRecords(context.Background(), ws.ID, record("during"), time.Time{}, "test", time.Now())
+						written <- err
+						close(done)
+					}()
+				})
+				select {
+				case <-done:
+					if s.Dialect() == store.SQLite {
+						t.Error("a write finished while a read on several connections held its snapshot")
+					}
+				case <-time.After(300 * time.Millisecond):
+					if s.Dialect() == store.Postgres {
+						t.Error("a write waited for a read on PostgreSQL")
+					}
+				}
+				counts[i] = count(ctx, tx)
+				return nil
+			}
+		}
+		err := s.ReadSnapshot(ctx, ws.ID, 2, []func(context.Context, *sql.Tx) error{part(0), part(1)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := <-written; err != nil {
+			t.Fatalf("the write during the read: %v", err)
+		}
+		if counts != [2]int{1, 1} {
+			t.Errorf("the two parts counted %v activities; want 1 and 1, the state before the write", counts)
+		}
+		day, err := s.LoadDay(ctx, ws.ID, domain.Window{From: time.Now().Add(-time.Hour), To: time.Now().Add(time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(day.Activities) != 2 {
+			t.Errorf("after the read: %d activities, want 2 (the write went through)", len(day.Activities))
 		}
 	})
 }

@@ -433,7 +433,7 @@ const (
 	leanDealColumns = `source, external_id, responsible,
 	CASE WHEN status = 'won' AND closed_at > $2 AND closed_at <= $3 THEN amount ELSE '0' END AS amount,
 	status, created_at, closed_at, deleted_at`
-	taskTallyColumns = `responsible, source, deal_id, deadline`
+	taskTallyColumns = `responsible, deadline`
 )
 
 // byExternalID orders what LoadDay returns, so that explanations list
@@ -479,7 +479,7 @@ var (
 	UNION ALL
 	SELECT ` + activityColumns + ` FROM activities` + lateEntriesSlow + `
 	UNION ALL
-	SELECT ` + activityColumns + ` FROM activities` + lateEntriesSoon6
+	SELECT ` + activityColumns + ` FROM activities` + lateEntriesSoon
 	dealsDayQuery = fmt.Sprintf(`SELECT `+dealColumns+dealsDayWhere, dealColumns)
 	tasksDayQuery = fmt.Sprintf(`SELECT `+taskColumns+tasksDayWhere, taskColumns)
 
@@ -491,20 +491,23 @@ var (
 	WHERE workspace = $1 AND closed_at > $2 AND closed_at <= $3 AND status IN ('won', 'lost') AND created_at <= $3
 		AND (deleted_at IS NULL OR deleted_at > $2)`
 
-	// stateTallyFormat counts, per responsible CRM user, what Evaluate
-	// counts of the tasks and deals open at To, in one statement over the
-	// tasks LoadDay would return (t, read once): rows of kind 0 are task
-	// tallies (open tasks, overdue ones: a deadline before To), rows of
-	// kind 1 deal tallies (deals in progress at To, those without an open
-	// task on their source and external id). Its two %s say how a deal
-	// finds its open tasks, which each dialect plans well only one way.
-	// Parameters: workspace, To, To+taskSoon.
-	stateTallyFormat = `WITH t AS (
-	SELECT ` + fmt.Sprintf(taskTallyColumns+tasksDayWhere, taskTallyColumns) + `
-	)
-	SELECT 0, responsible, COUNT(*), SUM(CASE WHEN deadline < $2 THEN 1 ELSE 0 END) FROM t GROUP BY responsible
-	UNION ALL
-	SELECT 1, d.responsible, COUNT(*), SUM(%s)
+	// taskTallyQuery counts, per responsible CRM user, what Evaluate
+	// counts of the tasks LoadDay would return: those open at To, and the
+	// overdue ones (a deadline before To). Parameters: workspace, To,
+	// To+taskSoon.
+	taskTallyQuery = fmt.Sprintf(`SELECT responsible, COUNT(*), SUM(CASE WHEN deadline < $2 THEN 1 ELSE 0 END) FROM (
+	SELECT `+taskTallyColumns+tasksDayWhere+`
+	) t
+	GROUP BY responsible`, taskTallyColumns)
+
+	// dealTallyFormat counts, per responsible CRM user, the deals in
+	// progress at To and those of them without a task open at To on their
+	// source and external id. Its two %s say how a deal finds the open
+	// tasks, which each dialect plans well only one way. Parameters:
+	// workspace, To, To+taskSoon. (It and taskTallyQuery were one
+	// statement over the open tasks read once, a CTE; apart they cost less
+	// on SQLite, where the CTE was materialized, and can run at once.)
+	dealTallyFormat = `SELECT d.responsible, COUNT(*), SUM(%s)
 	FROM (
 		SELECT source, external_id, responsible FROM deals
 		WHERE workspace = $1 AND status NOT IN ('won', 'lost') AND created_at <= $2 AND (deleted_at IS NULL OR deleted_at > $2)
@@ -514,23 +517,27 @@ var (
 			AND (deleted_at IS NULL OR deleted_at > $2)
 	) d%s
 	GROUP BY d.responsible`
+	openTaskDeals = fmt.Sprintf(`SELECT `+openTaskDealColumns+tasksDayWhere, openTaskDealColumns)
 )
 
+const openTaskDealColumns = `source, deal_id`
+
 var (
-	// stateTallyQuery, for PostgreSQL, joins the deals to the distinct
+	// dealTallyQuery, for PostgreSQL, joins the deals to the distinct
 	// deal keys of the open tasks, a hash join at any size. (An IN list
 	// was hashed at M, but at L, for days a month back, PostgreSQL judged
 	// the hash too big for work_mem and scanned the tasks again for each
 	// deal: 15 s a query.)
-	stateTallyQuery = fmt.Sprintf(stateTallyFormat, `CASE WHEN o.deal_id IS NULL THEN 1 ELSE 0 END`, `
-	LEFT JOIN (SELECT DISTINCT source, deal_id FROM t WHERE deal_id <> '') o ON o.source = d.source AND o.deal_id = d.external_id`)
+	dealTallyQuery = fmt.Sprintf(dealTallyFormat, `CASE WHEN o.deal_id IS NULL THEN 1 ELSE 0 END`, `
+	LEFT JOIN (SELECT DISTINCT source, deal_id FROM (`+openTaskDeals+`) t WHERE deal_id <> '') o
+		ON o.source = d.source AND o.deal_id = d.external_id`)
 
-	// stateTallySQLiteQuery, for SQLite, looks the deal up in an IN list,
+	// dealTallySQLiteQuery, for SQLite, looks the deal up in an IN list,
 	// which SQLite indexes once. (Its planner may join the subquery above
 	// by a nested loop: 2 s at M in the sqlite3 shell 3.40. NOT IN instead
 	// of IN scans the list for each deal: 5 s at L.)
-	stateTallySQLiteQuery = fmt.Sprintf(stateTallyFormat,
-		`CASE WHEN (d.source, d.external_id) IN (SELECT source, deal_id FROM t WHERE deal_id <> '') THEN 0 ELSE 1 END`, ``)
+	dealTallySQLiteQuery = fmt.Sprintf(dealTallyFormat,
+		`CASE WHEN (d.source, d.external_id) IN (SELECT source, deal_id FROM (`+openTaskDeals+`) t WHERE deal_id <> '') THEN 0 ELSE 1 END`, ``)
 )
 
 // Late entries happened by From and were entered in (From+Grace,
@@ -541,53 +548,79 @@ var (
 // over (From+Grace-10 min, From] — such an activity was entered after
 // From+Grace, so it happened after From+Grace-10 min; an empty range when
 // the grace is 10 minutes or more. Parameters: $1 workspace, $2 From, $4
-// From+Grace, $5 To+Grace, $7 (or $6) From+Grace-lateEntryLag. The lag predicates
+// From+Grace, $5 To+Grace, $6 From+Grace-lateEntryLag. The lag predicates
 // repeat the index's word for word.
 const (
 	lateEntriesSlow = `
 	WHERE workspace = $1 AND entered_at > $4 AND entered_at <= $5 AND happened_at <= $2
 		AND entered_at - happened_at > 600000000`
-	lateEntriesSoonFormat = `
-	WHERE workspace = $1 AND happened_at > $%d AND happened_at <= $2 AND entered_at > $4 AND entered_at <= $5
+	lateEntriesSoon = `
+	WHERE workspace = $1 AND happened_at > $6 AND happened_at <= $2 AND entered_at > $4 AND entered_at <= $5
 		AND entered_at - happened_at <= 600000000`
-)
-
-// lateEntriesSoon is the second part with From+Grace-lateEntryLag as $7
-// (activityTallyQuery), lateEntriesSoon6 as $6 (activitiesDayQuery).
-var (
-	lateEntriesSoon  = fmt.Sprintf(lateEntriesSoonFormat, 7)
-	lateEntriesSoon6 = fmt.Sprintf(lateEntriesSoonFormat, 6)
 )
 
 // lateEntryLag is the lag of migration 0009's activities_entered_late.
 const lateEntryLag = 10 * time.Minute
 
 // activityTallyQuery counts, per responsible CRM user, what Evaluate counts
-// of the activities LoadDay would return (the same index ranges): the
-// activities bearing on an indicator, meetings and calls held in the
-// window and entered in time, and late entries. Parameters: workspace,
-// From, To, From+Grace, To+Grace, min_call_seconds,
-// From+Grace-lateEntryLag. Each row is reduced to 0/1 flags before the
-// GROUP BY, so that the sort behind it moves a user id and four small
-// numbers instead of the whole row.
-var activityTallyQuery = `SELECT responsible, SUM(evidence), SUM(meeting), SUM(call), SUM(late) FROM (
+// of the activities that happened in (lo, hi], a part of the window: those
+// bearing on an indicator, and the meetings and calls held and entered in
+// time. Parameters: workspace, lo, hi, To, To+Grace, min_call_seconds.
+// Each row is reduced to 0/1 flags before the GROUP BY, so that the sort
+// behind it moves a user id and three small numbers instead of the whole
+// row. Late entries are counted apart (lateTallyQuery).
+const activityTallyQuery = `SELECT responsible, SUM(evidence), SUM(meeting), SUM(call), 0 FROM (
 	SELECT responsible,
 		CASE WHEN kind IN ('call', 'meeting') THEN 1 ELSE 0 END AS evidence,
-		CASE WHEN kind = 'meeting' AND outcome = 'held' AND (deleted_at IS NULL OR deleted_at > $3)
+		CASE WHEN kind = 'meeting' AND outcome = 'held' AND (deleted_at IS NULL OR deleted_at > $4)
 			AND entered_at <= $5 THEN 1 ELSE 0 END AS meeting,
-		CASE WHEN kind = 'call' AND outcome = 'held' AND duration_seconds >= $6 AND (deleted_at IS NULL OR deleted_at > $3)
-			AND entered_at <= $5 THEN 1 ELSE 0 END AS call,
-		0 AS late
+		CASE WHEN kind = 'call' AND outcome = 'held' AND duration_seconds >= $6 AND (deleted_at IS NULL OR deleted_at > $4)
+			AND entered_at <= $5 THEN 1 ELSE 0 END AS call
 	FROM activities
 	WHERE workspace = $1 AND happened_at > $2 AND happened_at <= $3
-	UNION ALL
-	SELECT responsible, 1, 0, 0, CASE WHEN deleted_at IS NULL OR deleted_at > $3 THEN 1 ELSE 0 END
-	FROM activities` + lateEntriesSlow + `
-	UNION ALL
-	SELECT responsible, 1, 0, 0, CASE WHEN deleted_at IS NULL OR deleted_at > $3 THEN 1 ELSE 0 END
-	FROM activities` + lateEntriesSoon + `
 	) a
 	GROUP BY responsible`
+
+// lateTallyQuery counts, per responsible CRM user, the late entries
+// LoadDay would return (the same index ranges): all of them bear on an
+// indicator, and those not deleted by To count. Parameters: workspace,
+// From, To, From+Grace, To+Grace, From+Grace-lateEntryLag.
+const lateTallyQuery = `SELECT responsible, COUNT(*), 0, 0, SUM(CASE WHEN deleted_at IS NULL OR deleted_at > $3 THEN 1 ELSE 0 END) FROM (
+	SELECT responsible, deleted_at FROM activities` + lateEntriesSlow + `
+	UNION ALL
+	SELECT responsible, deleted_at FROM activities` + lateEntriesSoon + `
+	) a
+	GROUP BY responsible`
+
+// When a day's read runs on several connections at once, the activities
+// of the window's last hours, when a sales floor works, are counted in
+// slices of activitySlice, activitySlices of them back from the cutoff,
+// so that the connections share the day's largest aggregate; the rest of
+// the window is one more slice.
+const (
+	activitySlice  = 3 * time.Hour
+	activitySlices = 3
+)
+
+// activityRanges returns the parts of (win.From, win.To] whose activities
+// are counted apart, latest first: the whole window on one connection,
+// slices (see activitySlice) on several.
+func activityRanges(win domain.Window, conns int) [][2]time.Time {
+	if conns <= 1 {
+		return [][2]time.Time{{win.From, win.To}}
+	}
+	var ranges [][2]time.Time
+	hi := win.To
+	for range activitySlices {
+		lo := hi.Add(-activitySlice)
+		if !lo.After(win.From) {
+			break
+		}
+		ranges = append(ranges, [2]time.Time{lo, hi})
+		hi = lo
+	}
+	return append(ranges, [2]time.Time{win.From, hi})
+}
 
 // LoadDay returns every record of workspace that can matter for the sheet
 // of win.Day, a superset the domain narrows down. Each part is a range scan
@@ -603,69 +636,15 @@ var activityTallyQuery = `SELECT responsible, SUM(evidence), SUM(meeting), SUM(c
 // Records are ordered by external id. It is what explanations read; day
 // sheets read LoadDaySheet.
 func (s *Store) LoadDay(ctx context.Context, workspace string, win domain.Window) (*domain.DayData, error) {
-	return s.loadDay(ctx, workspace, win, false, 0)
-}
-
-// LoadDaySheet returns what the sheet of win.Day needs for ws: the same
-// records as LoadDay, except that activities, tasks and the deals in
-// progress at To are counted per CRM user by aggregate queries
-// (DayData.ActivityTallies, TaskTallies, DealTallies) instead of returned
-// as rows; only companies and the deals closed in the window stay rows.
-// Records come in no particular order and without what only explanations
-// show (titles, update times).
-func (s *Store) LoadDaySheet(ctx context.Context, ws *domain.Workspace, win domain.Window) (*domain.DayData, error) {
-	return s.loadDay(ctx, ws.ID, win, true, ws.MinCallSeconds)
-}
-
-// loadDay is LoadDaySheet when sheet is set, else LoadDay.
-func (s *Store) loadDay(ctx context.Context, workspace string, win domain.Window, sheet bool, minCallSeconds int) (*domain.DayData, error) {
-	companies, deals, order := companiesDayQuery, dealsDayQuery, byExternalID
-	if sheet {
-		deals, order = closedDealsDayQuery, ""
-	}
-	from, to := win.From.UnixMicro(), win.To.UnixMicro()
-	fromGrace, toGrace := win.From.Add(win.Grace).UnixMicro(), win.To.Add(win.Grace).UnixMicro()
-	toSoon := win.To.Add(taskSoon).UnixMicro()
-	lateFrom := win.From.Add(win.Grace - lateEntryLag).UnixMicro()
+	a := newDayArgs(win)
 	data := &domain.DayData{}
-	err := s.read(ctx, func(tx *sql.Tx) error {
-		if err := requireWorkspace(ctx, tx, workspace); err != nil {
-			return err
-		}
-		if s.dialect == Postgres {
-			// Parallel workers cost more to start than they save on a
-			// day's rows: with them the activity aggregate took three
-			// times as long on a 2-core machine.
-			if _, err := tx.ExecContext(ctx, `SET LOCAL max_parallel_workers_per_gather = 0`); err != nil {
-				return err
-			}
-		}
-		err := queryRows(ctx, tx, companies+order, []any{workspace, from, to}, func(rows *sql.Rows) error {
-			var c domain.Company
-			var created, updated, deleted sql.NullInt64
-			if err := rows.Scan(&c.Source, &c.ExternalID, &c.Name, &c.Responsible, &c.CreatedBy, &created, &updated, &deleted); err != nil {
-				return err
-			}
-			c.CreatedAt, c.UpdatedAt, c.DeletedAt = fromMicros(created), fromMicros(updated), fromMicros(deleted)
-			data.Companies = append(data.Companies, c)
-			return nil
-		})
-		if err != nil {
-			return fmt.Errorf("companies: %w", err)
-		}
-		if sheet {
-			err = queryRows(ctx, tx, activityTallyQuery, []any{workspace, from, to, fromGrace, toGrace, int64(minCallSeconds), lateFrom},
-				func(rows *sql.Rows) error {
-					var t domain.ActivityTally
-					if err := rows.Scan(&t.CRMUser, &t.Evidence, &t.MeetingsHeld, &t.CallsHeld, &t.LateEntries); err != nil {
-						return err
-					}
-					data.ActivityTallies = append(data.ActivityTallies, t)
-					return nil
-				})
-		} else {
-			err = queryRows(ctx, tx, activitiesDayQuery+order, []any{workspace, from, to, fromGrace, toGrace, lateFrom},
-				func(rows *sql.Rows) error {
+	err := s.readSnapshot(ctx, workspace, 1, []dayPart{
+		func(ctx context.Context, tx *sql.Tx) error {
+			return loadCompanies(ctx, tx, companiesDayQuery+byExternalID, []any{workspace, a.from, a.to}, data)
+		},
+		func(ctx context.Context, tx *sql.Tx) error {
+			err := queryRows(ctx, tx, activitiesDayQuery+byExternalID,
+				[]any{workspace, a.from, a.to, a.fromGrace, a.toGrace, a.lateFrom}, func(rows *sql.Rows) error {
 					var a domain.Activity
 					var happened, entered, updated, deleted sql.NullInt64
 					var duration int64
@@ -679,58 +658,16 @@ func (s *Store) loadDay(ctx context.Context, workspace string, win domain.Window
 					data.Activities = append(data.Activities, a)
 					return nil
 				})
-		}
-		if err != nil {
-			return fmt.Errorf("activities: %w", err)
-		}
-		err = queryRows(ctx, tx, deals+order, []any{workspace, from, to}, func(rows *sql.Rows) error {
-			var d domain.Deal
-			var amount string
-			var created, closed, updated, deleted sql.NullInt64
-			var err error
-			if sheet {
-				err = rows.Scan(&d.Source, &d.ExternalID, &d.Responsible, &amount, &d.Status, &created, &closed, &deleted)
-			} else {
-				err = rows.Scan(&d.Source, &d.ExternalID, &d.Title, &d.Responsible, &amount, &d.Status,
-					&created, &closed, &updated, &deleted)
-			}
 			if err != nil {
-				return err
+				return fmt.Errorf("activities: %w", err)
 			}
-			if amount == "0" {
-				d.Amount = decimal.Decimal{}
-			} else if d.Amount, err = decimal.NewFromString(amount); err != nil {
-				return fmt.Errorf("deal %s amount: %w", d.ExternalID, err)
-			}
-			d.CreatedAt, d.ClosedAt = fromMicros(created), fromMicros(closed)
-			d.UpdatedAt, d.DeletedAt = fromMicros(updated), fromMicros(deleted)
-			data.Deals = append(data.Deals, d)
 			return nil
-		})
-		if err != nil {
-			return fmt.Errorf("deals: %w", err)
-		}
-		if sheet {
-			state := stateTallyQuery
-			if s.dialect == SQLite {
-				state = stateTallySQLiteQuery
-			}
-			err = queryRows(ctx, tx, state, []any{workspace, to, toSoon}, func(rows *sql.Rows) error {
-				var kind int
-				var user string
-				var n, m int64
-				if err := rows.Scan(&kind, &user, &n, &m); err != nil {
-					return err
-				}
-				if kind == 0 {
-					data.TaskTallies = append(data.TaskTallies, domain.TaskTally{CRMUser: user, Open: n, Overdue: m})
-				} else {
-					data.DealTallies = append(data.DealTallies, domain.DealTally{CRMUser: user, InProgress: n, WithoutTasks: m})
-				}
-				return nil
-			})
-		} else {
-			err = queryRows(ctx, tx, tasksDayQuery+order, []any{workspace, to, toSoon}, func(rows *sql.Rows) error {
+		},
+		func(ctx context.Context, tx *sql.Tx) error {
+			return loadDeals(ctx, tx, dealsDayQuery+byExternalID, []any{workspace, a.from, a.to}, false, data)
+		},
+		func(ctx context.Context, tx *sql.Tx) error {
+			err := queryRows(ctx, tx, tasksDayQuery+byExternalID, []any{workspace, a.to, a.toSoon}, func(rows *sql.Rows) error {
 				var k domain.Task
 				var deadline, created, completed, updated, deleted sql.NullInt64
 				if err := rows.Scan(&k.Source, &k.ExternalID, &k.Title, &k.Responsible, &k.DealID, &deadline,
@@ -742,14 +679,176 @@ func (s *Store) loadDay(ctx context.Context, workspace string, win domain.Window
 				data.Tasks = append(data.Tasks, k)
 				return nil
 			})
-		}
-		if err != nil {
-			return fmt.Errorf("tasks: %w", err)
-		}
-		return nil
+			if err != nil {
+				return fmt.Errorf("tasks: %w", err)
+			}
+			return nil
+		},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: load day %s: %w", win.Day, err)
 	}
 	return data, nil
+}
+
+// LoadDaySheet returns what the sheet of win.Day needs for ws: the same
+// records as LoadDay, except that activities, tasks and the deals in
+// progress at To are counted per CRM user by aggregate queries
+// (DayData.ActivityTallies, TaskTallies, DealTallies) instead of returned
+// as rows; only companies and the deals closed in the window stay rows.
+// Records come in no particular order and without what only explanations
+// show (titles, update times); a user may have several activity tallies,
+// one per part of the window, which add up.
+//
+// The queries run on up to conns connections at once, all reading one
+// snapshot of the database (see readSnapshot): a day's sheet is one
+// state of the records however many connections read it. On SQLite,
+// writers wait for the read when conns > 1.
+func (s *Store) LoadDaySheet(ctx context.Context, ws *domain.Workspace, win domain.Window, conns int) (*domain.DayData, error) {
+	a := newDayArgs(win)
+	workspace := ws.ID
+	ranges := activityRanges(win, conns)
+	// Each part writes only its own results, as parts run at once.
+	tallies := make([][]domain.ActivityTally, len(ranges)+1)
+	var companies, deals domain.DayData
+	data := &domain.DayData{}
+	tally := func(ctx context.Context, tx *sql.Tx, i int, query string, args []any) error {
+		err := queryRows(ctx, tx, query, args, func(rows *sql.Rows) error {
+			var t domain.ActivityTally
+			if err := rows.Scan(&t.CRMUser, &t.Evidence, &t.MeetingsHeld, &t.CallsHeld, &t.LateEntries); err != nil {
+				return err
+			}
+			tallies[i] = append(tallies[i], t)
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("activities: %w", err)
+		}
+		return nil
+	}
+	// The largest parts go first, so that the connections finish together.
+	parts := []dayPart{
+		func(ctx context.Context, tx *sql.Tx) error {
+			deals := dealTallyQuery
+			if s.dialect == SQLite {
+				deals = dealTallySQLiteQuery
+			}
+			err := queryRows(ctx, tx, deals, []any{workspace, a.to, a.toSoon}, func(rows *sql.Rows) error {
+				var t domain.DealTally
+				if err := rows.Scan(&t.CRMUser, &t.InProgress, &t.WithoutTasks); err != nil {
+					return err
+				}
+				data.DealTallies = append(data.DealTallies, t)
+				return nil
+			})
+			if err != nil {
+				return fmt.Errorf("deals in progress: %w", err)
+			}
+			return nil
+		},
+		func(ctx context.Context, tx *sql.Tx) error {
+			err := queryRows(ctx, tx, taskTallyQuery, []any{workspace, a.to, a.toSoon}, func(rows *sql.Rows) error {
+				var t domain.TaskTally
+				if err := rows.Scan(&t.CRMUser, &t.Open, &t.Overdue); err != nil {
+					return err
+				}
+				data.TaskTallies = append(data.TaskTallies, t)
+				return nil
+			})
+			if err != nil {
+				return fmt.Errorf("tasks: %w", err)
+			}
+			return nil
+		},
+	}
+	for i, r := range ranges {
+		parts = append(parts, func(ctx context.Context, tx *sql.Tx) error {
+			return tally(ctx, tx, i, activityTallyQuery,
+				[]any{workspace, r[0].UnixMicro(), r[1].UnixMicro(), a.to, a.toGrace, int64(ws.MinCallSeconds)})
+		})
+	}
+	parts = append(parts,
+		func(ctx context.Context, tx *sql.Tx) error {
+			return tally(ctx, tx, len(ranges), lateTallyQuery, []any{workspace, a.from, a.to, a.fromGrace, a.toGrace, a.lateFrom})
+		},
+		func(ctx context.Context, tx *sql.Tx) error {
+			return loadCompanies(ctx, tx, companiesDayQuery, []any{workspace, a.from, a.to}, &companies)
+		},
+		func(ctx context.Context, tx *sql.Tx) error {
+			return loadDeals(ctx, tx, closedDealsDayQuery, []any{workspace, a.from, a.to}, true, &deals)
+		},
+	)
+	if err := s.readSnapshot(ctx, workspace, conns, parts); err != nil {
+		return nil, fmt.Errorf("store: load day %s: %w", win.Day, err)
+	}
+	data.Companies, data.Deals = companies.Companies, deals.Deals
+	for _, t := range tallies {
+		data.ActivityTallies = append(data.ActivityTallies, t...)
+	}
+	return data, nil
+}
+
+// dayArgs are the instants a day's queries take, in Unix microseconds.
+type dayArgs struct {
+	from, to, fromGrace, toGrace, toSoon, lateFrom int64
+}
+
+func newDayArgs(win domain.Window) dayArgs {
+	return dayArgs{
+		from: win.From.UnixMicro(), to: win.To.UnixMicro(),
+		fromGrace: win.From.Add(win.Grace).UnixMicro(), toGrace: win.To.Add(win.Grace).UnixMicro(),
+		toSoon:   win.To.Add(taskSoon).UnixMicro(),
+		lateFrom: win.From.Add(win.Grace - lateEntryLag).UnixMicro(),
+	}
+}
+
+// loadCompanies appends the companies query returns to data.
+func loadCompanies(ctx context.Context, tx *sql.Tx, query string, args []any, data *domain.DayData) error {
+	err := queryRows(ctx, tx, query, args, func(rows *sql.Rows) error {
+		var c domain.Company
+		var created, updated, deleted sql.NullInt64
+		if err := rows.Scan(&c.Source, &c.ExternalID, &c.Name, &c.Responsible, &c.CreatedBy, &created, &updated, &deleted); err != nil {
+			return err
+		}
+		c.CreatedAt, c.UpdatedAt, c.DeletedAt = fromMicros(created), fromMicros(updated), fromMicros(deleted)
+		data.Companies = append(data.Companies, c)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("companies: %w", err)
+	}
+	return nil
+}
+
+// loadDeals appends the deals query returns to data: all of dealColumns,
+// or leanDealColumns when lean.
+func loadDeals(ctx context.Context, tx *sql.Tx, query string, args []any, lean bool, data *domain.DayData) error {
+	err := queryRows(ctx, tx, query, args, func(rows *sql.Rows) error {
+		var d domain.Deal
+		var amount string
+		var created, closed, updated, deleted sql.NullInt64
+		var err error
+		if lean {
+			err = rows.Scan(&d.Source, &d.ExternalID, &d.Responsible, &amount, &d.Status, &created, &closed, &deleted)
+		} else {
+			err = rows.Scan(&d.Source, &d.ExternalID, &d.Title, &d.Responsible, &amount, &d.Status,
+				&created, &closed, &updated, &deleted)
+		}
+		if err != nil {
+			return err
+		}
+		if amount == "0" {
+			d.Amount = decimal.Decimal{}
+		} else if d.Amount, err = decimal.NewFromString(amount); err != nil {
+			return fmt.Errorf("deal %s amount: %w", d.ExternalID, err)
+		}
+		d.CreatedAt, d.ClosedAt = fromMicros(created), fromMicros(closed)
+		d.UpdatedAt, d.DeletedAt = fromMicros(updated), fromMicros(deleted)
+		data.Deals = append(data.Deals, d)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("deals: %w", err)
+	}
+	return nil
 }

@@ -1,8 +1,10 @@
 package domain
 
 import (
+	"encoding/json"
 	"slices"
 	"sort"
+	"strconv"
 
 	"github.com/shopspring/decimal"
 )
@@ -131,6 +133,49 @@ type RuleOutcome struct {
 	Target    decimal.Decimal `json:"target"`
 	Passed    bool            `json:"passed"`
 	Points    int             `json:"points"`
+}
+
+// AppendRulesJSON appends rules to b exactly as json.Marshal writes them
+// (null for nil), without reflection: every sheet stores each line's rules
+// as JSON, a thousand lines a day at a large sales floor, and reflection
+// was a fifth of the client's CPU in a finalization on PostgreSQL.
+func AppendRulesJSON(b []byte, rules []RuleOutcome) []byte {
+	if rules == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, '[')
+	for i, r := range rules {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"indicator":`...)
+		b = appendJSONString(b, string(r.Indicator))
+		b = append(b, `,"op":`...)
+		b = appendJSONString(b, string(r.Op))
+		b = append(b, `,"target":`...)
+		b = appendJSONString(b, r.Target.String())
+		b = append(b, `,"passed":`...)
+		b = strconv.AppendBool(b, r.Passed)
+		b = append(b, `,"points":`...)
+		b = strconv.AppendInt(b, int64(r.Points), 10)
+		b = append(b, '}')
+	}
+	return append(b, ']')
+}
+
+// appendJSONString appends s as a JSON string as json.Marshal writes it:
+// printable ASCII other than the characters it escapes as is, anything
+// else through encoding/json itself.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s) // a string always marshals
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
 
 // Score applies the version's rules that concern manager m to values and

@@ -530,3 +530,30 @@ func TestParseIndicator(t *testing.T) {
 		t.Errorf("Indicators = %v; want %v", got, want)
 	}
 }
+
+// Sheets store rules through AppendRulesJSON; what it writes must be what
+// json.Marshal writes, byte for byte, for every indicator, comparison and
+// target, and for strings json.Marshal escapes.
+func TestAppendRulesJSONIsJSONMarshal(t *testing.T) {
+	var cases [][]RuleOutcome
+	cases = append(cases, nil, []RuleOutcome{})
+	targets := []string{"0", "1", "60", "-2", "1500.50", "0.001", "12345678901234567890"}
+	var all []RuleOutcome
+	for i, ind := range Indicators {
+		for j, op := range Ops {
+			all = append(all, RuleOutcome{Indicator: ind, Op: op, Target: decimal.RequireFromString(targets[(i+j)%len(targets)]),
+				Passed: (i+j)%2 == 0, Points: j - i})
+		}
+	}
+	cases = append(cases, all, all[:1],
+		[]RuleOutcome{{Indicator: `odd "<&>" \ name`, Op: "звонки\n", Target: decimal.New(-15, -1)}})
+	for _, rules := range cases {
+		want, err := json.Marshal(rules)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := AppendRulesJSON(nil, rules); string(got) != string(want) {
+			t.Errorf("AppendRulesJSON:\n got %s\nwant %s", got, want)
+		}
+	}
+}

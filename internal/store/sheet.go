@@ -20,14 +20,14 @@ func (s *Store) CreateFinalSheet(ctx context.Context, sheet *domain.DaySheet) (c
 	if err := validateSheet(sheet); err != nil {
 		return false, nil, fmt.Errorf("store: finalize sheet %s: %w", sheet.Date, err)
 	}
-	err = s.write(ctx, func(tx *sql.Tx) error {
+	err = s.writeConn(ctx, func(conn *sql.Conn, tx *sql.Tx) error {
 		if err := s.lockWorkspace(ctx, tx, sheet.Workspace); err != nil {
 			return err
 		}
 		if err := requireWorkspace(ctx, tx, sheet.Workspace); err != nil {
 			return err
 		}
-		inserted, err := s.insertSheet(ctx, tx, sheet, 1)
+		inserted, err := s.insertSheet(ctx, conn, tx, sheet, 1)
 		if err != nil {
 			return err
 		}
@@ -77,7 +77,7 @@ func (s *Store) AddSheetVersions(ctx context.Context, sheets []*domain.DaySheet)
 	}
 	versions := make([]int, len(sheets))
 	var failed *domain.DaySheet
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.writeConn(ctx, func(conn *sql.Conn, tx *sql.Tx) error {
 		locked := map[string]bool{}
 		for i, sheet := range sheets {
 			failed = sheet
@@ -96,7 +96,7 @@ func (s *Store) AddSheetVersions(ctx context.Context, sheets []*domain.DaySheet)
 				return domain.Errorf(domain.ENOTFOUND, "day %s of workspace %q has no final sheet: finalize it first", sheet.Date, sheet.Workspace)
 			}
 			version := int(last.Int64) + 1
-			inserted, err := s.insertSheet(ctx, tx, sheet, version)
+			inserted, err := s.insertSheet(ctx, conn, tx, sheet, version)
 			if err != nil {
 				return err
 			}
@@ -146,8 +146,8 @@ func auditTime(t time.Time) time.Time {
 }
 
 // insertSheet inserts sheet as the given version with its lines, unless that
-// version exists; inserted reports which.
-func (s *Store) insertSheet(ctx context.Context, tx *sql.Tx, sheet *domain.DaySheet, version int) (inserted bool, err error) {
+// version exists; inserted reports which. conn is the connection tx runs on.
+func (s *Store) insertSheet(ctx context.Context, conn *sql.Conn, tx *sql.Tx, sheet *domain.DaySheet, version int) (inserted bool, err error) {
 	unknown, err := json.Marshal(sheet.UnknownUsers)
 	if err != nil {
 		return false, err
@@ -165,21 +165,28 @@ func (s *Store) insertSheet(ctx context.Context, tx *sql.Tx, sheet *domain.DaySh
 	if n, err := res.RowsAffected(); err != nil || n == 0 {
 		return false, err
 	}
-	// The lines go in multi-row INSERTs: one statement per sheetLineChunk
-	// lines instead of one round trip per manager.
-	args := make([]any, 0, min(len(sheet.Lines), sheetLineChunk)*sheetLineColumns)
+	lines := make([][]any, len(sheet.Lines))
 	day := sheet.Date.String()
 	for i, l := range sheet.Lines {
-		values, err := json.Marshal(l.Values)
+		values, err := l.Values.MarshalJSON()
 		if err != nil {
 			return false, err
 		}
-		rules, err := json.Marshal(l.Rules)
-		if err != nil {
-			return false, err
-		}
-		args = append(args, sheet.Workspace, day, version, i, l.Manager, l.Absent, string(values), string(rules), l.Points)
-		if n := len(args) / sheetLineColumns; n == sheetLineChunk || i == len(sheet.Lines)-1 {
+		lines[i] = []any{sheet.Workspace, day, version, i, l.Manager, l.Absent, string(values),
+			string(domain.AppendRulesJSON(nil, l.Rules)), l.Points}
+	}
+	// PostgreSQL takes the lines by COPY, on the transaction's connection:
+	// for a day of 1,000 managers that wrote in about half the time of
+	// multi-row INSERTs (internal/bench). SQLite takes them in multi-row
+	// INSERTs: one statement per sheetLineChunk lines instead of one
+	// round trip per manager.
+	if s.dialect == Postgres && len(lines) > 0 {
+		return true, copyRows(ctx, conn, "sheet_lines", sheetLineColumns, lines)
+	}
+	args := make([]any, 0, min(len(lines), sheetLineChunk)*len(sheetLineColumns))
+	for i, l := range lines {
+		args = append(args, l...)
+		if n := len(args) / len(sheetLineColumns); n == sheetLineChunk || i == len(lines)-1 {
 			if _, err := tx.ExecContext(ctx, s.sheetLinesSQL(n), args...); err != nil {
 				return false, err
 			}
@@ -190,16 +197,17 @@ func (s *Store) insertSheet(ctx context.Context, tx *sql.Tx, sheet *domain.DaySh
 }
 
 // sheetLineChunk is how many sheet lines one INSERT carries.
-const (
-	sheetLineChunk   = 200
-	sheetLineColumns = 9
-)
+const sheetLineChunk = 200
+
+// sheetLineColumns are the columns of sheet_lines, in the order
+// insertSheet gives their values.
+var sheetLineColumns = []string{"workspace", "day", "version", "position", "manager", "absent", "indicators", "rules", "points"}
 
 // sheetLinesSQL returns the INSERT of n sheet lines, with anonymous ?
 // placeholders on SQLite (see recordTable.insertSQL).
 func (s *Store) sheetLinesSQL(n int) string {
 	var b strings.Builder
-	b.WriteString(`INSERT INTO sheet_lines (workspace, day, version, position, manager, absent, indicators, rules, points) VALUES `)
+	b.WriteString(`INSERT INTO sheet_lines (` + strings.Join(sheetLineColumns, ", ") + `) VALUES `)
 	p := 1
 	for i := range n {
 		if i > 0 {

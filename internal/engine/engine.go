@@ -60,22 +60,28 @@ func (e *Engine) Import(ctx context.Context, workspace, kind, filename string, r
 }
 
 // Draft computes the live sheet of day d from the records stored now, with
-// that day's adjustments applied. It stores nothing.
+// that day's adjustments applied. It stores nothing and, read at every page
+// view, holds no writer back (see freezeRead).
 func (e *Engine) Draft(ctx context.Context, ws *domain.Workspace, d domain.Date) (*domain.DaySheet, error) {
-	return e.draft(ctx, ws, d, dayReadConns())
+	return e.draft(ctx, ws, d, store.DayRead{Conns: dayReadConns()})
 }
 
 // dayReadConns is how many connections one day's read uses at once: one
-// per CPU, up to the four parts that are worth spreading (the tasks and
+// per CPU, up to the four parts that are worth spreading (the tasks, the
 // deals, and the activities of the day's last hours in three slices).
 func dayReadConns() int { return min(runtime.GOMAXPROCS(0), 4) }
 
-// draft is Draft reading the day on up to conns connections at once.
-func (e *Engine) draft(ctx context.Context, ws *domain.Workspace, d domain.Date, conns int) (*domain.DaySheet, error) {
+// freezeRead is how a final sheet is read: as fast as the CPUs allow, at
+// the price, on SQLite, of holding writers back for the read. Live drafts
+// (Draft), read at every page view, do not hold them back.
+func freezeRead() store.DayRead { return store.DayRead{Conns: dayReadConns(), HoldWriters: true} }
+
+// draft is Draft reading the day as read says.
+func (e *Engine) draft(ctx context.Context, ws *domain.Workspace, d domain.Date, read store.DayRead) (*domain.DaySheet, error) {
 	if !ws.IsWorkingDay(d) {
 		return nil, domain.Errorf(domain.EINVALID, "%s is not a working day of workspace %q", d, ws.ID)
 	}
-	data, err := e.Store.LoadDaySheet(ctx, ws, ws.Window(d), conns)
+	data, err := e.Store.LoadDaySheet(ctx, ws, ws.Window(d), read)
 	if err != nil {
 		return nil, err
 	}
@@ -147,7 +153,7 @@ func (e *Engine) finalize(ctx context.Context, ws *domain.Workspace, d domain.Da
 		return FinalizeResult{}, domain.Errorf(domain.EINVALID, "day %s is not over yet: it can be finalized after %s",
 			d, win.Deadline().In(ws.Location).Format("2006-01-02 15:04 MST"))
 	}
-	sheet, err := e.Draft(ctx, ws, d)
+	sheet, err := e.draft(ctx, ws, d, freezeRead())
 	if err != nil {
 		return FinalizeResult{}, err
 	}
@@ -221,7 +227,7 @@ func (e *Engine) Recompute(ctx context.Context, workspace string, d domain.Date,
 		}
 		return nil, err
 	}
-	sheet, err := e.Draft(ctx, ws, d)
+	sheet, err := e.draft(ctx, ws, d, freezeRead())
 	if err != nil {
 		return nil, err
 	}
@@ -265,7 +271,7 @@ func (e *Engine) RecomputePeriod(ctx context.Context, workspace string, period d
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				sheets[i], errs[i] = e.draft(ctx, ws, final[i].Date, 1)
+				sheets[i], errs[i] = e.draft(ctx, ws, final[i].Date, store.DayRead{Conns: 1})
 			}
 		}()
 	}

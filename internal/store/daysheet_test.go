@@ -146,7 +146,7 @@ func TestLoadDaySheetMatchesEvaluate(t *testing.T) {
 						// One connection counts the window's activities at
 						// once; three count them in slices (store.activityRanges).
 						for _, conns := range []int{1, 3} {
-							lean, err := s.LoadDaySheet(ctx, ws, win, conns)
+							lean, err := s.LoadDaySheet(ctx, ws, win, store.DayRead{Conns: conns, HoldWriters: true})
 							if err != nil {
 								t.Fatalf("LoadDaySheet on %d connections: %v", conns, err)
 							}
@@ -267,7 +267,7 @@ func TestLoadDayTasksOpenAtCutoff(t *testing.T) {
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("%s: tasks open at the cutoff (-want +LoadDay):\n%s", d, diff)
 			}
-			lean, err := s.LoadDaySheet(ctx, ws, win, 2)
+			lean, err := s.LoadDaySheet(ctx, ws, win, store.DayRead{Conns: 2, HoldWriters: true})
 			if err != nil {
 				t.Fatalf("LoadDaySheet: %v", err)
 			}

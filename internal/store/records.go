@@ -700,13 +700,13 @@ func (s *Store) LoadDay(ctx context.Context, workspace string, win domain.Window
 // show (titles, update times); a user may have several activity tallies,
 // one per part of the window, which add up.
 //
-// The queries run on up to conns connections at once, all reading one
-// snapshot of the database (see readSnapshot): a day's sheet is one
-// state of the records however many connections read it. On SQLite,
-// writers wait for the read when conns > 1.
-func (s *Store) LoadDaySheet(ctx context.Context, ws *domain.Workspace, win domain.Window, conns int) (*domain.DayData, error) {
+// The queries run on the connections read allows, all reading one
+// snapshot of the database (see readSnapshot): a day's sheet is one state
+// of the records however many connections read it.
+func (s *Store) LoadDaySheet(ctx context.Context, ws *domain.Workspace, win domain.Window, read DayRead) (*domain.DayData, error) {
 	a := newDayArgs(win)
 	workspace := ws.ID
+	conns := s.readConns(read)
 	ranges := activityRanges(win, conns)
 	// Each part writes only its own results, as parts run at once.
 	tallies := make([][]domain.ActivityTally, len(ranges)+1)
@@ -786,6 +786,28 @@ func (s *Store) LoadDaySheet(ctx context.Context, ws *domain.Workspace, win doma
 		data.ActivityTallies = append(data.ActivityTallies, t...)
 	}
 	return data, nil
+}
+
+// DayRead says how LoadDaySheet may read a day.
+type DayRead struct {
+	// Conns is how many connections the read may use at once.
+	Conns int
+	// HoldWriters lets a read on SQLite use several connections: they see
+	// one state of the database only while the read holds the write lock,
+	// so writers wait for it (a fraction of a second at a thousand
+	// managers). Without it SQLite reads on one connection. PostgreSQL
+	// shares one snapshot between connections without holding anyone back.
+	HoldWriters bool
+}
+
+// readConns is how many connections a day's read uses: at least one, and
+// one on SQLite unless writers may be held back or when the pool has only
+// one (an in-memory database).
+func (s *Store) readConns(read DayRead) int {
+	if s.oneConn || s.dialect == SQLite && !read.HoldWriters {
+		return 1
+	}
+	return max(1, read.Conns)
 }
 
 // dayArgs are the instants a day's queries take, in Unix microseconds.

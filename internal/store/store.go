@@ -273,8 +273,9 @@ func (s *Store) read(ctx context.Context, fn func(tx *sql.Tx) error) error {
 type dayPart func(ctx context.Context, tx *sql.Tx) error
 
 // readSnapshot checks that workspace exists and runs parts on up to conns
-// transactions at once, taking the next part as each finishes, all reading
-// one snapshot of the database. The first error cancels the rest.
+// transactions at once (see readConns), taking the next part as each
+// finishes, all reading one snapshot of the database. The first error
+// cancels the rest.
 //
 // The snapshot is shared as each dialect allows:
 //   - PostgreSQL: repeatable-read transactions, the first exporting its
@@ -287,9 +288,6 @@ type dayPart func(ctx context.Context, tx *sql.Tx) error
 //     busy timeout) for the read: a fraction of a second at a thousand
 //     managers.
 func (s *Store) readSnapshot(ctx context.Context, workspace string, conns int, parts []dayPart) error {
-	if s.oneConn {
-		conns = 1
-	}
 	conns = max(1, min(conns, len(parts)))
 	txs, err := s.beginSnapshot(ctx, conns)
 	if err != nil {

@@ -172,8 +172,8 @@ func TestOpenSQLitePragmas(t *testing.T) {
 		if err := conn.QueryRowContext(ctx, `PRAGMA temp_store`).Scan(&temp); err != nil {
 			t.Fatal(err)
 		}
-		if temp != 2 {
-			t.Errorf("connection %d: temp_store=%d, want 2 (memory)", i, temp)
+		if temp != 1 {
+			t.Errorf("connection %d: temp_store=%d, want 1 (file)", i, temp)
 		}
 	}
 }

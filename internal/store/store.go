@@ -62,13 +62,13 @@ var migrations embed.FS
 // import of 100k records spilled dirty pages to the WAL mid-transaction: a
 // 64 MiB cache per connection (allocated only as pages are read) holds
 // them. Memory-mapping the file up to 1 GiB serves reads from the OS page
-// cache without a copy. Temporary storage stays a file (which SQLite keeps
-// in memory until it outgrows the cache): with temp_store=MEMORY the
-// sorter behind every GROUP BY allocated each row apart, and the reads of
-// a finalization on two connections fought over the allocator's lock. At a
-// thousand managers, FILE took a finalization from 150–185 to 124–143 ms
-// and recomputing a month from 3.5–4.7 to 2.6–2.8 s; imports measured the
-// same either way (internal/bench).
+// cache without a copy. Temporary storage is a file (which SQLite keeps in
+// memory until it outgrows the cache) for reads: with temp_store=MEMORY the
+// sorter behind every GROUP BY allocated each row apart, and the reads of a
+// finalization on two connections fought over the allocator's lock. At a
+// thousand managers, FILE took a finalization from 150–185 to 104–143 ms
+// and recomputing a month from 3.5–4.7 to 2.5–2.8 s (internal/bench).
+// Writes switch to memory for their transaction (see writeConn).
 const sqlitePragmas = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_txlock=immediate" +
 	"&_pragma=cache_size(-65536)&_pragma=mmap_size(1073741824)&_pragma=temp_store(FILE)"
 
@@ -226,18 +226,29 @@ func (s *Store) migrateTx(ctx context.Context, tx *sql.Tx, ms []migration, lates
 
 // write runs fn in a read-write transaction, committing when fn returns nil.
 func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	return s.transact(ctx, nil, fn)
+	return s.writeConn(ctx, func(_ *sql.Conn, tx *sql.Tx) error { return fn(tx) })
 }
 
 // writeConn is write on a connection of its own, which fn gets too: a
 // driver-level operation such as PostgreSQL's COPY must run on the
 // connection of the transaction to be part of it.
+//
+// On SQLite a write keeps its temporary storage in memory, then gives the
+// connection back with temporary files (see sqlitePragmas): every
+// multi-row upsert writes a statement journal, which in files made an
+// import of 100,000 activities take 1.04–1.12 s against 0.64–0.74 s.
 func (s *Store) writeConn(ctx context.Context, fn func(conn *sql.Conn, tx *sql.Tx) error) error {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
+	if s.dialect == SQLite {
+		if _, err := conn.ExecContext(ctx, `PRAGMA temp_store = MEMORY`); err != nil {
+			return err
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA temp_store = FILE`)
+	}
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err

@@ -140,6 +140,11 @@ func TestOpenMigratesAndReopens(t *testing.T) {
 
 func TestOpenSQLitePragmas(t *testing.T) {
 	s := storetest.MustOpen(t, "sqlite://"+t.TempDir()+"/pragmas.db")
+	// A write keeps temporary storage in memory for its transaction only
+	// (writeConn): the connection goes back to the pool with files.
+	mustApply(t, s, newWorkspace())
+	mustUpsert(t, s, &domain.RecordBatch{Companies: []domain.Company{{
+		RecordMeta: domain.RecordMeta{Source: "csv", ExternalID: "c1"}, Name: "Acme", CreatedAt: time.Now()}}}, time.Time{})
 	// Hold two connections at once so that both come from the pool.
 	for i := range 2 {
 		conn, err := s.DB().Conn(ctx)

@@ -109,7 +109,11 @@ func (v Values) MarshalJSON() ([]byte, error) {
 		b = strconv.AppendQuote(b, string(ind))
 		b = append(b, ':')
 		if ind == WonAmount {
-			b = strconv.AppendQuote(b, v.WonAmount.StringFixed(2))
+			if v.WonAmount.IsZero() {
+				b = append(b, `"0.00"`...) // StringFixed(2) of zero, without its allocations
+			} else {
+				b = strconv.AppendQuote(b, v.WonAmount.StringFixed(2))
+			}
 		} else {
 			b = strconv.AppendInt(b, v.Count(ind), 10)
 		}

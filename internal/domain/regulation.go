@@ -72,6 +72,25 @@ func (r *Rule) Holds(value, target decimal.Decimal) bool {
 	return false
 }
 
+// holds is Holds for the rule's indicator in values. A count against a
+// whole target is compared as integers, without the decimal allocations
+// (a thousand managers times every rule at each finalization).
+func (r *Rule) holds(values *Values, target decimal.Decimal) bool {
+	if r.Indicator == WonAmount || target.Exponent() != 0 || target.NumDigits() > 18 {
+		return r.Holds(values.Get(r.Indicator), target)
+	}
+	c, t := values.Count(r.Indicator), target.CoefficientInt64()
+	switch r.Op {
+	case AtLeast:
+		return c >= t
+	case AtMost:
+		return c <= t
+	case Equals:
+		return c == t
+	}
+	return false
+}
+
 // RegulationVersion is the set of rules in force from Effective until the
 // next version's effective day.
 type RegulationVersion struct {
@@ -152,8 +171,9 @@ func AppendRulesJSON(b []byte, rules []RuleOutcome) []byte {
 		b = appendJSONString(b, string(r.Indicator))
 		b = append(b, `,"op":`...)
 		b = appendJSONString(b, string(r.Op))
-		b = append(b, `,"target":`...)
-		b = appendJSONString(b, r.Target.String())
+		b = append(b, `,"target":"`...)
+		b = appendDecimal(b, r.Target)
+		b = append(b, '"')
 		b = append(b, `,"passed":`...)
 		b = strconv.AppendBool(b, r.Passed)
 		b = append(b, `,"points":`...)
@@ -161,6 +181,16 @@ func AppendRulesJSON(b []byte, rules []RuleOutcome) []byte {
 		b = append(b, '}')
 	}
 	return append(b, ']')
+}
+
+// appendDecimal appends d.String(): a whole number of up to 18 digits (a
+// target such as 60) without allocating, anything else through String.
+// (String writes the coefficient of a decimal whose exponent is 0 as is.)
+func appendDecimal(b []byte, d decimal.Decimal) []byte {
+	if d.Exponent() == 0 && d.NumDigits() <= 18 {
+		return strconv.AppendInt(b, d.CoefficientInt64(), 10)
+	}
+	return append(b, d.String()...)
 }
 
 // appendJSONString appends s as a JSON string as json.Marshal writes it:
@@ -181,7 +211,7 @@ func appendJSONString(b []byte, s string) []byte {
 // Score applies the version's rules that concern manager m to values and
 // returns each outcome and their sum.
 func (v *RegulationVersion) Score(m *Manager, values *Values) ([]RuleOutcome, int) {
-	var outcomes []RuleOutcome
+	outcomes := make([]RuleOutcome, 0, len(v.Rules))
 	total := 0
 	for i := range v.Rules {
 		r := &v.Rules[i]
@@ -189,7 +219,7 @@ func (v *RegulationVersion) Score(m *Manager, values *Values) ([]RuleOutcome, in
 			continue
 		}
 		target := r.TargetFor(m.ID)
-		o := RuleOutcome{Indicator: r.Indicator, Op: r.Op, Target: target, Passed: r.Holds(values.Get(r.Indicator), target)}
+		o := RuleOutcome{Indicator: r.Indicator, Op: r.Op, Target: target, Passed: r.holds(values, target)}
 		if o.Passed {
 			o.Points = r.Pass
 		} else {
@@ -197,6 +227,9 @@ func (v *RegulationVersion) Score(m *Manager, values *Values) ([]RuleOutcome, in
 		}
 		total += o.Points
 		outcomes = append(outcomes, o)
+	}
+	if len(outcomes) == 0 {
+		return nil, total // as stored before: no rule, null
 	}
 	return outcomes, total
 }

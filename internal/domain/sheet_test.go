@@ -557,3 +557,37 @@ func TestAppendRulesJSONIsJSONMarshal(t *testing.T) {
 		}
 	}
 }
+
+// Values.MarshalJSON writes a zero won amount without decimal arithmetic;
+// it must be what StringFixed(2) gives.
+func TestValuesJSONZeroAmount(t *testing.T) {
+	var v Values
+	b, err := v.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `"won_amount":"` + decimal.Zero.StringFixed(2) + `"`
+	if !strings.Contains(string(b), want) {
+		t.Errorf("MarshalJSON of zero values: %s; want it to hold %s", b, want)
+	}
+}
+
+// Score compares counts with whole targets as integers (Rule.holds); it
+// must decide as Holds does on decimals, for every comparison, around the
+// target, for fractional, negative and huge targets too.
+func TestRuleHoldsAsDecimals(t *testing.T) {
+	targets := []string{"0", "3", "-2", "2.5", "3.0", "30", "123456789012345678901"}
+	for _, op := range Ops {
+		for _, ts := range targets {
+			target := decimal.RequireFromString(ts)
+			r := Rule{Indicator: CallsHeld, Op: op, Target: target}
+			for _, c := range []int64{-3, -2, 0, 2, 3, 4, 29, 30, 31} {
+				var v Values
+				v.SetCount(CallsHeld, c)
+				if got, want := r.holds(&v, target), r.Holds(v.Get(CallsHeld), target); got != want {
+					t.Errorf("%s %s, count %d: holds %v, Holds %v", op, ts, c, got, want)
+				}
+			}
+		}
+	}
+}

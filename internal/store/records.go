@@ -252,12 +252,18 @@ func (u *upserter) copy(conn *sql.Conn, rows [][]any) error {
 
 // copyRows copies rows into table by COPY on conn, a pgx connection.
 func copyRows(ctx context.Context, conn *sql.Conn, table string, columns []string, rows [][]any) error {
+	return copyFrom(ctx, conn, table, columns, pgx.CopyFromRows(rows))
+}
+
+// copyFrom copies what src yields into table by COPY on conn, a pgx
+// connection.
+func copyFrom(ctx context.Context, conn *sql.Conn, table string, columns []string, src pgx.CopyFromSource) error {
 	return conn.Raw(func(driverConn any) error {
 		pc, ok := driverConn.(*stdlib.Conn)
 		if !ok {
 			return fmt.Errorf("copy needs a pgx connection, not %T", driverConn)
 		}
-		_, err := pc.Conn().CopyFrom(ctx, pgx.Identifier{table}, columns, pgx.CopyFromRows(rows))
+		_, err := pc.Conn().CopyFrom(ctx, pgx.Identifier{table}, columns, src)
 		return err
 	})
 }

@@ -67,7 +67,7 @@ var migrations embed.FS
 // sorter behind every GROUP BY allocated each row apart, and the reads of a
 // finalization on two connections fought over the allocator's lock. At a
 // thousand managers, FILE took a finalization from 150–185 to 104–143 ms
-// and recomputing a month from 3.5–4.7 to 2.5–2.8 s (internal/bench).
+// and recomputing a month from 3.5–4.7 to 2.6–2.8 s (internal/bench).
 // Writes switch to memory for their transaction (see writeConn).
 const sqlitePragmas = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_txlock=immediate" +
 	"&_pragma=cache_size(-65536)&_pragma=mmap_size(1073741824)&_pragma=temp_store(FILE)"

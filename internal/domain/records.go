@@ -146,6 +146,11 @@ type DayData struct {
 	// deals closed in the window, whose won amounts are summed as exact
 	// decimals in Go.
 	DealTallies []DealTally
+
+	// Watermark, when the store read it with the records (day sheets), is
+	// the workspace's data watermark in the same state of the database:
+	// the moment up to which the records read are known complete.
+	Watermark time.Time
 }
 
 // DealTally counts the deals of one CRM user that are in progress at the

@@ -87,9 +87,9 @@ func (e *Engine) draft(ctx context.Context, ws *domain.Workspace, d domain.Date,
 	}
 	sheet := domain.BuildSheet(ws, d, data)
 	sheet.ComputedAt = e.Now().UTC()
-	if sheet.Watermark, err = e.Store.Watermark(ctx, ws.ID); err != nil {
-		return nil, err
-	}
+	// The watermark of the state the records were read in: a sync that
+	// commits after the read must not make the sheet look fresher.
+	sheet.Watermark = data.Watermark
 	if err := e.applyAdjustments(ctx, ws.ID, &sheet); err != nil {
 		return nil, err
 	}

@@ -428,3 +428,35 @@ func TestReadSnapshotIsOneState(t *testing.T) {
 		}
 	})
 }
+
+// A day sheet records the watermark of the state its records were read in:
+// LoadDaySheet reads it in the same snapshot, on one connection or several.
+func TestLoadDaySheetReadsTheWatermark(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		ws := newWorkspace()
+		mustApply(t, s, ws)
+		win := ws.Window(date("2026-11-12"))
+		for _, conns := range []int{1, 2} {
+			data, err := s.LoadDaySheet(ctx, ws, win, store.DayRead{Conns: conns, HoldWriters: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !data.Watermark.IsZero() {
+				t.Errorf("%d connections, no import yet: watermark %s, want none", conns, data.Watermark)
+			}
+		}
+		watermark := win.To.Add(7*time.Minute + 3*time.Microsecond)
+		mustUpsert(t, s, &domain.RecordBatch{Companies: []domain.Company{{
+			RecordMeta: domain.RecordMeta{Source: "csv", ExternalID: "c1"}, Name: "Acme", CreatedAt: win.To}}}, watermark)
+		for _, conns := range []int{1, 2} {
+			data, err := s.LoadDaySheet(ctx, ws, win, store.DayRead{Conns: conns, HoldWriters: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !data.Watermark.Equal(watermark) {
+				t.Errorf("%d connections: watermark %s, want %s", conns, data.Watermark, watermark)
+			}
+		}
+	})
+}

@@ -704,7 +704,8 @@ func (s *Store) LoadDay(ctx context.Context, workspace string, win domain.Window
 // as rows; only companies and the deals closed in the window stay rows.
 // Records come in no particular order and without what only explanations
 // show (titles, update times); a user may have several activity tallies,
-// one per part of the window, which add up.
+// one per part of the window, which add up. The workspace's watermark is
+// read with them (DayData.Watermark).
 //
 // The queries run on the connections read allows, all reading one
 // snapshot of the database (see readSnapshot): a day's sheet is one state
@@ -717,6 +718,7 @@ func (s *Store) LoadDaySheet(ctx context.Context, ws *domain.Workspace, win doma
 	// Each part writes only its own results, as parts run at once.
 	tallies := make([][]domain.ActivityTally, len(ranges)+1)
 	var companies, deals domain.DayData
+	var watermark time.Time
 	data := &domain.DayData{}
 	tally := func(ctx context.Context, tx *sql.Tx, i int, query string, args []any) error {
 		err := queryRows(ctx, tx, query, args, func(rows *sql.Rows) error {
@@ -778,6 +780,14 @@ func (s *Store) LoadDaySheet(ctx context.Context, ws *domain.Workspace, win doma
 			return tally(ctx, tx, len(ranges), lateTallyQuery, []any{workspace, a.from, a.to, a.fromGrace, a.toGrace, a.lateFrom})
 		},
 		func(ctx context.Context, tx *sql.Tx) error {
+			var w sql.NullInt64
+			if err := tx.QueryRowContext(ctx, `SELECT watermark FROM workspaces WHERE id = $1`, workspace).Scan(&w); err != nil {
+				return fmt.Errorf("watermark: %w", err)
+			}
+			watermark = fromMicros(w)
+			return nil
+		},
+		func(ctx context.Context, tx *sql.Tx) error {
 			return loadCompanies(ctx, tx, companiesDayQuery, []any{workspace, a.from, a.to}, &companies)
 		},
 		func(ctx context.Context, tx *sql.Tx) error {
@@ -787,7 +797,7 @@ func (s *Store) LoadDaySheet(ctx context.Context, ws *domain.Workspace, win doma
 	if err := s.readSnapshot(ctx, workspace, conns, parts); err != nil {
 		return nil, fmt.Errorf("store: load day %s: %w", win.Day, err)
 	}
-	data.Companies, data.Deals = companies.Companies, deals.Deals
+	data.Companies, data.Deals, data.Watermark = companies.Companies, deals.Deals, watermark
 	for _, t := range tallies {
 		data.ActivityTallies = append(data.ActivityTallies, t...)
 	}

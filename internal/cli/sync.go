@@ -15,7 +15,8 @@ import (
 
 // runSync fetches the workspace's CRM records changed since the last sync
 // (everything with --full) and stores them, then prints what each kind
-// brought and the CRM users that map to no manager. While it runs, a
+// brought and the CRM users that map to no manager. On PostgreSQL it first
+// waits for any sync serve's jobs are running on the same CRM account. While it runs, a
 // progress bar is drawn on stderr when stderr is a terminal; otherwise each
 // kind done is logged there as a JSON line.
 func (m *Main) runSync(ctx context.Context, env *runEnv, args []string) error {
@@ -60,6 +61,13 @@ func (m *Main) runSync(ctx context.Context, env *runEnv, args []string) error {
 			}
 		}
 	}
+	// One conversation with the CRM account at a time, with serve's jobs
+	// too: their requests together stay under the account's limit.
+	unlock, err := st.LockCRM(ctx, ws.ID, func() { fmt.Fprintln(m.Stderr, lang.T("sync.waiting", ws.ID)) })
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	// Progress is set first: the connector counts its pages only for it.
 	client, err := syncer.ClientFor(ctx, ws)
 	if err != nil {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"reglament/internal/crm/amocrm/amocrmtest"
+	"reglament/internal/store/storetest"
 )
 
 func TestSync(t *testing.T) {
@@ -75,5 +77,62 @@ func TestSync(t *testing.T) {
 	defer fake.Mu.Unlock()
 	if fake.Violations != 0 {
 		t.Errorf("the fake saw %d rate-limit violations", fake.Violations)
+	}
+}
+
+// On PostgreSQL `reglament sync` holds the workspace's CRM lock that serve's
+// jobs hold too: while another process talks to the CRM it says it waits
+// and sends no request; once the lock is given up it syncs.
+func TestSyncWaitsForTheCRMLock(t *testing.T) {
+	dsn := storetest.NewPostgresDatabase(t)
+	fake := amocrmtest.NewServer(time.Now)
+	t.Cleanup(fake.Close)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "amocrm.token"), []byte(fake.AccessToken), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	yaml := "workspace: acme\ntimezone: Europe/Moscow\nmanagers: [{id: anna, crm_ids: [\"101\"]}]\ncrm:\n  kind: amocrm\n  base_url: " +
+		fake.URL + "\n  token_file: " + filepath.Join(dir, "amocrm.token") + "\n"
+	if err := os.WriteFile(filepath.Join(dir, "acme.yaml"), []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	if code, _, stderr := run(t, dsn, now, "apply", "-f", filepath.Join(dir, "acme.yaml")); code != 0 {
+		t.Fatalf("apply: exit %d: %s", code, stderr)
+	}
+	other := storetest.MustOpen(t, dsn) // serve's jobs, in another process
+	unlock, err := other.LockCRM(context.Background(), "acme", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type result struct {
+		code           int
+		stdout, stderr string
+	}
+	done := make(chan result, 1)
+	go func() {
+		code, stdout, stderr := run(t, dsn, now, "sync", "--workspace", "acme", "--lang", "en")
+		done <- result{code, stdout, stderr}
+	}()
+	select {
+	case r := <-done:
+		t.Fatalf("sync ended while another process held the CRM: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	case <-time.After(500 * time.Millisecond):
+	}
+	fake.Mu.Lock()
+	requests := fake.Requests
+	fake.Mu.Unlock()
+	if requests != 0 {
+		t.Errorf("the CRM got %d requests while another process held its lock", requests)
+	}
+	unlock()
+	select {
+	case r := <-done:
+		if r.code != 0 || !strings.Contains(r.stderr, "The CRM of acme is busy with another sync") ||
+			!strings.Contains(r.stdout, "Done:") {
+			t.Errorf("sync after the lock was given up: exit %d\nstdout: %s\nstderr: %s", r.code, r.stdout, r.stderr)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("sync did not end after the lock was given up")
 	}
 }

@@ -178,6 +178,7 @@ var catalog = map[string][2]string{
 	"sync.kind":         {"  %-10s получено %d, записано %d, без изменений %d", "  %-10s %d fetched, %d written, %d unchanged"},
 	"sync.unknown":      {"Пользователи CRM без менеджера (их записи не учитываются): %s", "CRM users mapped to no manager (their records count for nobody): %s"},
 	"sync.done":         {"Готово: %d запросов к CRM, данные полны до %s", "Done: %d CRM requests, data complete up to %s"},
+	"sync.waiting":      {"CRM %s сейчас занята другой синхронизацией (reglament serve?): ждём её окончания…", "The CRM of %s is busy with another sync (reglament serve?): waiting for it to end…"},
 	"adjust.done":       {"Корректировка #%d: %s, %s, %+d (%s)", "Adjustment #%d: %s, %s, %+d (%s)"},
 	"demo.ready":        {"Демо-компания готова: база %s, зафиксировано дней: %d", "Demo company ready: database %s, days finalized: %d"},
 	"demo.next":         {"Дальше: reglament table --workspace demo --date ГГГГ-ММ-ДД, reglament why …", "Next: reglament table --workspace demo --date YYYY-MM-DD, reglament why …"},

@@ -26,7 +26,7 @@ func TestLockCRMOneAtATime(t *testing.T) {
 		}
 		r1 := runner()
 		r2 := r1
-		if r1.dialect == store.Postgres {
+		if r1.store.Dialect() == store.Postgres {
 			r2 = runner()
 		}
 		unlock, err := r1.lockCRM(ctx, "acme")

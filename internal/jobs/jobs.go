@@ -112,8 +112,8 @@ type Runner struct {
 	cfg    Config
 	client *river.Client[*sql.Tx]
 	db     *sql.DB
-	// dialect and crmLocks serve lockCRM.
-	dialect  string
+	// store and crmLocks serve lockCRM.
+	store    *store.Store
 	crmLocks crmLocks
 }
 
@@ -161,7 +161,7 @@ func New(ctx context.Context, s *store.Store, cfg Config) (*Runner, error) {
 	if err := migrateOnce(ctx, s, migrator); err != nil {
 		return nil, err
 	}
-	r := &Runner{cfg: cfg, db: s.DB(), dialect: s.Dialect()}
+	r := &Runner{cfg: cfg, db: s.DB(), store: s}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &planWorker{r: r})
 	river.AddWorker(workers, &reminderWorker{r: r})

@@ -501,7 +501,14 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 	if err != nil {
 		return err
 	}
-	err = w.r.cfg.Notifier.Deliver(ctx, ws, job.Args.To, job.Args.Messages)
+	// Every attempt of the delivery carries its key, for receivers that
+	// can drop a repeat (notify.Message.Key).
+	msgs := make(map[i18n.Lang]notify.Message, len(job.Args.Messages))
+	for lang, m := range job.Args.Messages {
+		m.Key = job.Args.Key
+		msgs[lang] = m
+	}
+	err = w.r.cfg.Notifier.Deliver(ctx, ws, job.Args.To, msgs)
 	var d *notify.DeliveryError
 	switch {
 	case err == nil:

@@ -38,11 +38,15 @@ type recorder struct {
 	mu        sync.Mutex
 	delivered []string
 	failFirst int
+	keys      []string // the messages' delivery keys, attempt by attempt
 }
 
 func (r *recorder) Deliver(_ context.Context, ws *domain.Workspace, to jobs.Recipient, msgs map[i18n.Lang]notify.Message) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	for _, m := range msgs {
+		r.keys = append(r.keys, m.Key)
+	}
 	if r.failFirst > 0 {
 		r.failFirst--
 		return &notify.DeliveryError{Channel: "test", Temporary: true, RetryAfter: time.Millisecond, Reason: "busy"}
@@ -241,6 +245,13 @@ func TestTemporaryDeliveryFailureIsRetried(t *testing.T) {
 		drain(t, r)
 		if diff := cmp.Diff([]string{"head: Итоги дня 2026-11-16 · ООО Ромашка"}, rec.list()); diff != "" {
 			t.Errorf("after two temporary failures (-want +got):\n%s", diff)
+		}
+		// Each attempt carried the delivery's key, the same every time, so
+		// that a receiver can drop a repeat.
+		rec.mu.Lock()
+		defer rec.mu.Unlock()
+		if len(rec.keys) < 3 || rec.keys[0] == "" || slices.ContainsFunc(rec.keys, func(k string) bool { return k != rec.keys[0] }) {
+			t.Errorf("delivery keys over three attempts: %q; want one key, the same each time", rec.keys)
 		}
 	})
 }

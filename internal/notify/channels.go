@@ -133,7 +133,8 @@ func (t *Telegram) Send(ctx context.Context, to string, m Message) error {
 	return d
 }
 
-// Webhook posts a Slack/Mattermost-compatible JSON body {"text": …}.
+// Webhook posts a Slack/Mattermost-compatible JSON body {"text": …}, with
+// the message's DeliveryID as the Idempotency-Key header when it has one.
 type Webhook struct {
 	URL  string
 	HTTP *http.Client
@@ -147,6 +148,9 @@ func (w *Webhook) Send(ctx context.Context, _ string, m Message) error {
 		return &DeliveryError{Channel: "webhook", Reason: "invalid webhook address"}
 	}
 	req.Header.Set("Content-Type", "application/json")
+	if id := m.DeliveryID(); id != "" {
+		req.Header.Set("Idempotency-Key", id)
+	}
 	resp, err := defaultHTTP(w.HTTP).Do(req)
 	if err != nil {
 		return transportError("webhook", err)
@@ -246,11 +250,22 @@ func smtpError(err error) error {
 }
 
 // buildMIME writes a multipart/alternative message with UTF-8 text and HTML
-// parts in quoted-printable.
+// parts in quoted-printable. Its Message-ID comes from the message's
+// DeliveryID when it has one, so that a resent delivery is the same
+// message to mail clients that drop repeats.
 func buildMIME(from, to string, m Message) []byte {
 	var b bytes.Buffer
 	boundary := randomBoundary()
-	fmt.Fprintf(&b, "From: %s\r\nTo: %s\r\nSubject: %s\r\nMIME-Version: 1.0\r\n", from, to, mime.QEncoding.Encode("utf-8", m.Subject))
+	id := m.DeliveryID()
+	if id == "" {
+		id = strings.TrimPrefix(randomBoundary(), "reglament-")
+	}
+	domain := "reglament.invalid"
+	if _, host, ok := strings.Cut(from, "@"); ok && host != "" {
+		domain = host
+	}
+	fmt.Fprintf(&b, "From: %s\r\nTo: %s\r\nSubject: %s\r\nDate: %s\r\nMessage-ID: <%s@%s>\r\nMIME-Version: 1.0\r\n",
+		from, to, mime.QEncoding.Encode("utf-8", m.Subject), time.Now().Format(time.RFC1123Z), id, domain)
 	fmt.Fprintf(&b, "Content-Type: multipart/alternative; boundary=%q\r\n\r\n", boundary)
 	for _, part := range []struct{ kind, body string }{{"text/plain", m.Text}, {"text/html", "<html><body><pre style=\"font-family:sans-serif;white-space:pre-wrap\">" + m.HTML + "</pre></body></html>"}} {
 		fmt.Fprintf(&b, "--%s\r\nContent-Type: %s; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n", boundary, part.kind)

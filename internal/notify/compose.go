@@ -5,6 +5,8 @@
 package notify
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"html"
 	"sort"
@@ -23,6 +25,25 @@ type Message struct {
 	Subject string
 	Text    string
 	HTML    string
+
+	// Key names the delivery the message is part of: the same on every
+	// retry, so that a receiver can drop a repeat (a process killed after
+	// the channel accepted the message but before the delivery was
+	// recorded sends it again). Webhooks get it as an Idempotency-Key
+	// header and e-mail as the Message-ID, both as DeliveryID. Telegram
+	// takes no such key.
+	Key string `json:"key,omitempty"`
+}
+
+// DeliveryID is the ASCII form of Key receivers see: the first 32 hex
+// digits of its SHA-256 (a key holds names in any script), or "" without a
+// key.
+func (m Message) DeliveryID() string {
+	if m.Key == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(m.Key))
+	return hex.EncodeToString(sum[:16])
 }
 
 // Item is one concrete thing to fix, with a link to the CRM record when the

@@ -244,3 +244,44 @@ func TestEmail(t *testing.T) {
 		t.Errorf("no STARTTLS offered: got %v; want a refusal to send in the clear", err)
 	}
 }
+
+// A delivery's key reaches the receiver as an ASCII id that is the same on
+// every retry: the webhook's Idempotency-Key header, the e-mail's
+// Message-ID. Without a key a webhook sends no such header.
+func TestDeliveryIDReachesReceivers(t *testing.T) {
+	var mu sync.Mutex
+	var keys []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		keys = append(keys, r.Header.Get("Idempotency-Key"))
+	}))
+	defer srv.Close()
+	wh := &Webhook{URL: srv.URL}
+	m := Message{Text: "итоги дня", Key: "digest/acme/2026-11-16/head:Ольга"}
+	for _, msg := range []Message{m, m, {Text: "no key"}} {
+		if err := wh.Send(context.Background(), "", msg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	id := m.DeliveryID()
+	if len(id) != 32 || strings.Trim(id, "0123456789abcdef") != "" {
+		t.Fatalf("DeliveryID %q: want 32 hex digits", id)
+	}
+	if diff := cmp.Diff([]string{id, id, ""}, keys); diff != "" {
+		t.Errorf("Idempotency-Key headers (-want +got):\n%s", diff)
+	}
+
+	smtpSrv := notifytest.StartSMTP(t, notifytest.SMTPOptions{})
+	mail := &Email{Addr: smtpSrv.Addr, From: "reglament@acme.test", AllowInsecure: true, Timeout: 5 * time.Second}
+	for range 2 {
+		if err := mail.Send(context.Background(), "head@acme.test", m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, got := range smtpSrv.Messages() {
+		if want := "Message-ID: <" + id + "@acme.test>"; !strings.Contains(got, want) || !strings.Contains(got, "\r\nDate: ") {
+			t.Errorf("message %d lacks %q or a Date:\n%s", i, want, got)
+		}
+	}
+}

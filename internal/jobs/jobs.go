@@ -94,6 +94,11 @@ type Config struct {
 	// PlanEvery is how often the planner runs (default 1 min). Tests that
 	// move a process's clock by minutes plan more often.
 	PlanEvery time.Duration
+	// ManualPlan leaves planning to the caller's Plan: no planner runs by
+	// itself, not even on start. For tests that move the clock and count
+	// what each Plan queues, which a planner run on start, landing after
+	// the clock moved, would take from them.
+	ManualPlan bool
 	// JobTimeout and RescueStuckJobsAfter are River's (defaults 1 min and
 	// 1 h): a job still running after RescueStuckJobsAfter — its process
 	// died — is retried by another instance. RescueStuckJobsAfter must
@@ -170,6 +175,11 @@ func New(ctx context.Context, s *store.Store, cfg Config) (*Runner, error) {
 	river.AddWorker(workers, &deliverWorker{r: r})
 	addTelegramWorker(workers, r)
 	addSyncWorkers(workers, r)
+	var periodic []*river.PeriodicJob
+	if !cfg.ManualPlan {
+		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(cfg.PlanEvery),
+			func() (river.JobArgs, *river.InsertOpts) { return PlanArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}))
+	}
 	r.client, err = river.NewClient(driver, &river.Config{
 		Queues:                      map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}},
 		Workers:                     workers,
@@ -183,8 +193,7 @@ func New(ctx context.Context, s *store.Store, cfg Config) (*Runner, error) {
 		Middleware:                  []rivertype.Middleware{&completeAtOnce{r: r}},
 		JobTimeout:                  cfg.JobTimeout,
 		RescueStuckJobsAfter:        cfg.RescueStuckJobsAfter,
-		PeriodicJobs: []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(cfg.PlanEvery),
-			func() (river.JobArgs, *river.InsertOpts) { return PlanArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true})},
+		PeriodicJobs:                periodic,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("jobs: client: %w", err)

@@ -107,7 +107,8 @@ func setup(t *testing.T, s *store.Store, c *clock) *engine.Engine {
 
 func start(t *testing.T, s *store.Store, eng *engine.Engine, n jobs.Notifier) *jobs.Runner {
 	t.Helper()
-	r, err := jobs.New(context.Background(), s, jobs.Config{Engine: eng, Notifier: n, Lookback: time.Hour, PollInterval: 20 * time.Millisecond})
+	r, err := jobs.New(context.Background(), s, jobs.Config{Engine: eng, Notifier: n, Lookback: time.Hour, PollInterval: 20 * time.Millisecond,
+		ManualPlan: true})
 	if err != nil {
 		t.Fatal(err)
 	}

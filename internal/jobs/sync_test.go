@@ -124,7 +124,7 @@ func crmSetup(t *testing.T, s *store.Store, c *clock) (*engine.Engine, *amocrmte
 
 func startWith(t *testing.T, s *store.Store, cfg jobs.Config) *jobs.Runner {
 	t.Helper()
-	cfg.Lookback, cfg.PollInterval = time.Hour, 20*time.Millisecond
+	cfg.Lookback, cfg.PollInterval, cfg.ManualPlan = time.Hour, 20*time.Millisecond, true
 	r, err := jobs.New(context.Background(), s, cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -232,7 +232,8 @@ func TestRefetchSoonQueuesOneJobWhilePending(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		c := &clock{t: at("2026-11-16 10:00")}
 		eng, _, crm := crmSetup(t, s, c)
-		cfg := jobs.Config{Engine: eng, Notifier: &texts{}, CRM: crm, Lookback: time.Hour, PollInterval: 20 * time.Millisecond}
+		cfg := jobs.Config{Engine: eng, Notifier: &texts{}, CRM: crm, Lookback: time.Hour, PollInterval: 20 * time.Millisecond,
+			ManualPlan: true}
 		r, err := jobs.New(context.Background(), s, cfg)
 		if err != nil {
 			t.Fatal(err)
@@ -254,9 +255,9 @@ func TestRefetchSoonQueuesOneJobWhilePending(t *testing.T) {
 			defer cancel()
 			r.Stop(ctx)
 		})
-		// The planner, run on start, may also queue the period's sync, which
-		// applies the pending webhooks once after syncing: only the
-		// applications beyond one per sync are re-fetch jobs.
+		// A sync applies the pending webhooks once after syncing: only the
+		// applications beyond one per sync are re-fetch jobs. (No planner
+		// runs here, ManualPlan, so there is no sync.)
 		refetches := func() int {
 			syncs, pendings := crm.counts()
 			return pendings - syncs
@@ -299,9 +300,9 @@ func TestFinalizeSkipsTheSyncWhenTheDataReachesTheCutoff(t *testing.T) {
 			t.Fatal(err)
 		}
 		drain(t, r)
-		// The planner, run on start, may also queue the 18:10 periodic sync,
-		// which applies the pending webhooks after syncing: only the syncs
-		// beyond those are the finalization's.
+		// A periodic sync applies the pending webhooks after syncing: only
+		// the syncs beyond those would be the finalization's. (No planner
+		// runs here, ManualPlan.)
 		if syncs, pendings := crm.counts(); syncs-pendings != 0 {
 			t.Errorf("the finalization synced %d times; want none, the data already reaching the cutoff", syncs-pendings)
 		}

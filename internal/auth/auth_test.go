@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -83,28 +84,62 @@ func TestCan(t *testing.T) {
 }
 
 func TestThrottle(t *testing.T) {
-	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
-	th := NewThrottle(2, 10*time.Minute, func() time.Time { return now })
-	th.Fail("a")
-	if ok, _ := th.Allowed("a"); !ok {
-		t.Fatal("one failure refused")
+	for name, log := range map[string]FailureLog{"memory": nil, "counting": &countingLog{}} {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+			th := NewThrottle(2, 10*time.Minute, func() time.Time { return now }, log)
+			allowed := func(key string) (bool, time.Duration) {
+				t.Helper()
+				ok, wait, err := th.Allowed(ctx, key)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return ok, wait
+			}
+			th.Fail(ctx, "a")
+			if ok, _ := allowed("a"); !ok {
+				t.Fatal("one failure refused")
+			}
+			now = now.Add(time.Minute)
+			th.Fail(ctx, "a")
+			ok, wait := allowed("a")
+			if ok || wait != 9*time.Minute {
+				t.Fatalf("after two failures: allowed %v, wait %v; want refused for 9m", ok, wait)
+			}
+			if ok, _ := allowed("b"); !ok {
+				t.Errorf("another key is refused")
+			}
+			now = now.Add(9 * time.Minute)
+			if ok, _ := allowed("a"); !ok {
+				t.Errorf("refused after the first failure left the window")
+			}
+			th.Fail(ctx, "a")
+			th.Reset(ctx, "a")
+			if ok, _ := allowed("a"); !ok {
+				t.Errorf("refused after a reset")
+			}
+		})
 	}
-	now = now.Add(time.Minute)
-	th.Fail("a")
-	ok, wait := th.Allowed("a")
-	if ok || wait != 9*time.Minute {
-		t.Fatalf("after two failures: allowed %v, wait %v; want refused for 9m", ok, wait)
-	}
-	if ok, _ := th.Allowed("b"); !ok {
-		t.Errorf("another key is refused")
-	}
-	now = now.Add(9 * time.Minute)
-	if ok, _ := th.Allowed("a"); !ok {
-		t.Errorf("refused after the first failure left the window")
-	}
-	th.Fail("a")
-	th.Reset("a")
-	if ok, _ := th.Allowed("a"); !ok {
-		t.Errorf("refused after a reset")
+}
+
+// countingLog is a FailureLog outside the package's own, as the store is:
+// the throttle must reach it only through the interface, with hashed keys.
+type countingLog struct {
+	MemoryLog
+	keys []string
+}
+
+func (c *countingLog) AddLoginFailure(ctx context.Context, key string, at, forget time.Time) error {
+	c.keys = append(c.keys, key)
+	return c.MemoryLog.AddLoginFailure(ctx, key, at, forget)
+}
+
+func TestThrottleHashesKeys(t *testing.T) {
+	log := &countingLog{}
+	th := NewThrottle(3, time.Minute, nil, log)
+	th.Fail(context.Background(), "anna@acme.example|203.0.113.7")
+	if len(log.keys) != 1 || strings.Contains(log.keys[0], "anna") || strings.Contains(log.keys[0], "203.0.113") || len(log.keys[0]) != 64 {
+		t.Errorf("the log got key %q; want a SHA-256 hash of the account and address", log.keys)
 	}
 }

@@ -141,8 +141,10 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{
 		eng: cfg.Engine, store: cfg.Engine.Store, log: cfg.Log, now: cfg.Engine.Now, cfg: cfg, pages: p,
-		metrics:  newMetrics(),
-		throttle: auth.NewThrottle(cfg.LoginAttempts, cfg.LoginWindow, cfg.Engine.Now),
+		metrics: newMetrics(),
+		// Failed logins are counted in the database: one limit for every
+		// instance, kept across restarts.
+		throttle: auth.NewThrottle(cfg.LoginAttempts, cfg.LoginWindow, cfg.Engine.Now, cfg.Engine.Store),
 		static:   http.StripPrefix("/static/", http.FileServerFS(staticFS)),
 	}
 	mux := http.NewServeMux()

@@ -243,7 +243,11 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		return s.renderStatus(w, r, status, "login", &page{Title: st.lang.T("web.login.title"),
 			Data: loginData{Email: email, Next: next, Error: msg}})
 	}
-	if ok, wait := s.throttle.Allowed(key); !ok {
+	ok, wait, err := s.throttle.Allowed(r.Context(), key)
+	if err != nil {
+		return err
+	}
+	if !ok {
 		s.metrics.login("throttled")
 		minutes := int(wait.Round(time.Minute) / time.Minute)
 		return fail(http.StatusTooManyRequests, st.lang.T("web.login.throttled", max(minutes, 1)))
@@ -258,11 +262,15 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 			// tell which emails have accounts.
 			auth.CheckPassword(dummyHash(), password)
 		}
-		s.throttle.Fail(key)
+		if err := s.throttle.Fail(r.Context(), key); err != nil {
+			return err
+		}
 		s.metrics.login("failed")
 		return fail(http.StatusUnauthorized, st.lang.T("web.login.failed"))
 	}
-	s.throttle.Reset(key)
+	if err := s.throttle.Reset(r.Context(), key); err != nil {
+		return err
+	}
 	s.metrics.login("ok")
 	if err := s.startSession(w, r, u); err != nil {
 		return err

@@ -17,6 +17,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"reglament/internal/auth"
+	"reglament/internal/engine"
 	"reglament/internal/store"
 	"reglament/internal/store/storetest"
 )
@@ -325,6 +326,40 @@ func TestLoginThrottling(t *testing.T) {
 		_, metrics := c.get("/metrics")
 		if !strings.Contains(metrics, `reglament_logins_total{outcome="throttled"} 1`) {
 			t.Errorf("metrics do not count the throttled login:\n%s", metrics)
+		}
+	})
+}
+
+// Failed logins count in the database: three failures on one instance
+// lock the account out on another (another process on the same database),
+// and the count survives the instance.
+func TestLoginThrottlingAcrossInstances(t *testing.T) {
+	storetest.EachDSN(t, func(t *testing.T, dsn string) {
+		env := newTestEnv(t, storetest.MustOpen(t, dsn)) // 3 failures per 10 minutes
+		c := env.client()
+		c.get("/login")
+		for i := range 3 {
+			if resp, _ := c.post("/login", url.Values{"email": {"head@acme.example"}, "password": {"wrong password"}}); resp.StatusCode != http.StatusUnauthorized {
+				t.Fatalf("attempt %d: status %d, want 401", i+1, resp.StatusCode)
+			}
+		}
+		srv2, err := New(Config{Engine: engine.New(storetest.MustOpen(t, dsn), env.clock.Now), LoginAttempts: 3, LoginWindow: 10 * time.Minute})
+		if err != nil {
+			t.Fatal(err)
+		}
+		env2 := *env
+		env2.srv, env2.http = srv2, httptest.NewServer(srv2)
+		t.Cleanup(env2.http.Close)
+		c2 := env2.client()
+		c2.get("/login")
+		if resp, _ := c2.post("/login", url.Values{"email": {"head@acme.example"}, "password": {testPassword}}); resp.StatusCode != http.StatusTooManyRequests {
+			t.Errorf("right password on another instance after 3 failures: status %d, want 429", resp.StatusCode)
+		}
+		env.clock.Add(11 * time.Minute)
+		c2 = env2.client()
+		c2.get("/login")
+		if resp, _ := c2.post("/login", url.Values{"email": {"head@acme.example"}, "password": {testPassword}}); resp.StatusCode != http.StatusSeeOther {
+			t.Errorf("after the window, on another instance: status %d, want 303", resp.StatusCode)
 		}
 	})
 }

@@ -90,7 +90,7 @@ type oauthConnector interface {
 // oauthClient builds the OAuth connector of workspace's connection, starting
 // from tok (zero before the code exchange).
 func (s *Syncer) oauthClient(workspace string, conn *domain.CRMConnection, clientSecret string, tok crm.Token) oauthConnector {
-	onRefresh := func(ctx context.Context, t crm.Token) error { return s.SaveToken(ctx, workspace, t) }
+	onRefresh := func(ctx context.Context, t crm.Token) error { return s.saveRefreshed(ctx, workspace, t) }
 	switch conn.Kind {
 	case domain.CRMAmoCRM:
 		return amocrm.NewClient(amocrm.Config{BaseURL: conn.BaseURL,
@@ -149,6 +149,32 @@ func (s *Syncer) Connect(ctx context.Context, workspace, code, actor string) (ti
 		return time.Time{}, err
 	}
 	return tok.Expiry, nil
+}
+
+// refreshSaveWaits are the pauses between attempts to save a refreshed
+// token pair (about 8 s in all).
+var refreshSaveWaits = []time.Duration{100 * time.Millisecond, 500 * time.Millisecond, 2 * time.Second, 5 * time.Second}
+
+// saveRefreshed saves a refreshed pair. The CRM spent the old refresh
+// token with the refresh, so this pair is the only one that works: a
+// failed save is tried again through a passing database failure (a busy
+// SQLite, a PostgreSQL failover), even after the sync's context ends,
+// before the pair is given up and `reglament connect` is needed again.
+func (s *Syncer) saveRefreshed(ctx context.Context, workspace string, t crm.Token) error {
+	ctx = context.WithoutCancel(ctx)
+	sleep := s.Sleep
+	if sleep == nil {
+		sleep = crm.Sleep
+	}
+	err := s.SaveToken(ctx, workspace, t)
+	for _, wait := range refreshSaveWaits {
+		if err == nil || errors.Is(err, secret.ErrNoKey) {
+			return err
+		}
+		sleep(ctx, wait)
+		err = s.SaveToken(ctx, workspace, t)
+	}
+	return err
 }
 
 // storedToken is the plaintext of a sealed token pair.

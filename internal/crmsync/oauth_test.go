@@ -99,6 +99,85 @@ func newBitrixOAuthFake(t *testing.T, clock *crmtest.Clock) *oauthFake {
 		clientID:  fake.ClientID, secret: fake.ClientSecret}
 }
 
+// applyOAuthWorkspace applies workspace acme connected to fake by OAuth,
+// with the client secret in a file.
+func applyOAuthWorkspace(t *testing.T, st *store.Store, clock *crmtest.Clock, fake *oauthFake) {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "client.secret"), []byte(fake.secret+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ws, err := config.ParseWorkspace(filepath.Join(dir, "acme.yaml"), []byte(fmt.Sprintf(`workspace: acme
+timezone: Europe/Moscow
+managers:
+  - {id: anna, crm_ids: ["101"]}
+regulation:
+  - effective: 2026-11-01
+    rules:
+      - {indicator: calls_held, at_least: 1}
+crm:
+  kind: %s
+  base_url: %s
+  oauth: %s
+`, fake.kind, fake.url, fake.oauthYAML)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := engine.New(st, clock.Now).Apply(ctx, ws, "head"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The CRM spends the old refresh token when it refreshes: a refreshed pair
+// whose save fails for a moment is saved again, and the sync goes on
+// (PostgreSQL: a trigger refuses the first two writes of crm_tokens).
+func TestRefreshedTokenSavedThroughAPassingFailure(t *testing.T) {
+	dsn := storetest.NewPostgresDatabase(t)
+	st := storetest.MustOpen(t, dsn)
+	clock := crmtest.NewClock(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
+	fake := newAmoOAuthFake(t, clock)
+	applyOAuthWorkspace(t, st, clock, fake)
+	box, err := secret.NewBox(bytes.Repeat([]byte{0x5a}, secret.KeySize))
+	if err != nil {
+		t.Fatal(err)
+	}
+	syncer := &crmsync.Syncer{Store: st, Now: clock.Now, Sleep: clock.Sleep, Secrets: box}
+	if _, err := syncer.Connect(ctx, "acme", oauthCode, "head"); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`CREATE SEQUENCE token_write_failures`,
+		`CREATE FUNCTION fail_token_writes() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN
+			IF nextval('token_write_failures') <= 2 THEN
+				RAISE EXCEPTION 'the database is failing over';
+			END IF;
+			RETURN NEW;
+		END $$`,
+		`CREATE TRIGGER fail_token_writes BEFORE INSERT OR UPDATE ON crm_tokens FOR EACH ROW EXECUTE FUNCTION fail_token_writes()`,
+	} {
+		if _, err := st.DB().ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	clock.Advance(fake.lifetime + time.Minute)
+	if _, err := syncer.Sync(ctx, "acme", false, "sync"); err != nil {
+		t.Fatalf("sync after expiry, the token's save failing twice: %v", err)
+	}
+	var failures int64
+	// An upsert fires the trigger for its insert and again for its update.
+	if err := st.DB().QueryRowContext(ctx, `SELECT last_value FROM token_write_failures`).Scan(&failures); err != nil || failures < 3 {
+		t.Errorf("trigger calls on crm_tokens: %d (%v), want two refused and the save after them", failures, err)
+	}
+	got, err := syncer.LoadToken(ctx, "acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if access, refresh := fake.tokens(); got.AccessToken != access || got.RefreshToken != refresh {
+		t.Error("the stored pair is not the refreshed one")
+	}
+}
+
 // TestOAuthConnectSyncRefresh connects a workspace by OAuth, syncs, lets
 // the access token expire by the clock, syncs again (the connector
 // refreshes it, and the new pair is stored sealed before it is used), then
@@ -113,29 +192,7 @@ func TestOAuthConnectSyncRefresh(t *testing.T) {
 				st := storetest.MustOpen(t, dsn)
 				clock := crmtest.NewClock(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
 				fake := newFake(t, clock)
-				dir := t.TempDir()
-				if err := os.WriteFile(filepath.Join(dir, "client.secret"), []byte(fake.secret+"\n"), 0o600); err != nil {
-					t.Fatal(err)
-				}
-				ws, err := config.ParseWorkspace(filepath.Join(dir, "acme.yaml"), []byte(fmt.Sprintf(`workspace: acme
-timezone: Europe/Moscow
-managers:
-  - {id: anna, crm_ids: ["101"]}
-regulation:
-  - effective: 2026-11-01
-    rules:
-      - {indicator: calls_held, at_least: 1}
-crm:
-  kind: %s
-  base_url: %s
-  oauth: %s
-`, fake.kind, fake.url, fake.oauthYAML)))
-				if err != nil {
-					t.Fatal(err)
-				}
-				if _, err := engine.New(st, clock.Now).Apply(ctx, ws, "head"); err != nil {
-					t.Fatal(err)
-				}
+				applyOAuthWorkspace(t, st, clock, fake)
 				box, err := secret.NewBox(bytes.Repeat([]byte{0x5a}, secret.KeySize))
 				if err != nil {
 					t.Fatal(err)

@@ -263,13 +263,13 @@ func ensureFinal(b *testing.B, d *dataset, days []domain.Date) {
 const floorQuery = `SELECT responsible, COUNT(*) FROM activities
 	WHERE workspace = $1 AND happened_at > $2 AND happened_at <= $3 GROUP BY responsible`
 
-// measureFloor returns the best of several runs of floorQuery for day.
-func measureFloor(b *testing.B, d *dataset, day domain.Date) time.Duration {
+// measureFloor returns the best of runs runs of floorQuery for day.
+func measureFloor(b *testing.B, d *dataset, day domain.Date, runs int) time.Duration {
 	b.Helper()
 	ctx := context.Background()
 	win := d.ws.Window(day)
 	best := time.Duration(1 << 62)
-	for range 5 {
+	for range runs {
 		start := time.Now()
 		rows, err := d.store.DB().QueryContext(ctx, floorQuery, d.ws.ID, win.From.UnixMicro(), win.To.UnixMicro())
 		if err != nil {
@@ -309,20 +309,34 @@ func finalizeDay(b *testing.B, d *dataset) {
 	if _, err := d.eng.Recompute(ctx, d.ws.ID, day, "bench", "warm-up"); err != nil {
 		b.Fatal(err)
 	}
-	floor := measureFloor(b, d, day)
+	floor := measureFloor(b, d, day, 5)
 	b.ReportAllocs()
 	b.ResetTimer()
 	cpu := cpuTime()
+	// Each iteration also runs the floor once, untimed, just before: the
+	// pairs see the same speed of a machine whose speed drifts (a VM's
+	// did by 40 % within minutes), which a floor measured once does not.
+	var paired, finalized time.Duration
 	for b.Loop() {
+		b.StopTimer()
+		floorCPU := cpuTime()
+		paired += measureFloor(b, d, day, 1)
+		cpu += cpuTime() - floorCPU // cpu-ms/op counts the finalization only
+		b.StartTimer()
+		start := time.Now()
 		if _, err := d.eng.Recompute(ctx, d.ws.ID, day, "bench", "benchmark"); err != nil {
 			b.Fatal(err)
 		}
+		finalized += time.Since(start)
 	}
 	b.StopTimer()
 	reportCPU(b, cpu)
 	perOp := b.Elapsed() / time.Duration(b.N)
 	b.ReportMetric(float64(floor.Microseconds())/1000, "floor-ms")
 	b.ReportMetric(float64(perOp)/float64(floor), "x-floor")
+	// The target is judged on x-floor (the mean against the best of five);
+	// x-floor-paired is the mean against the mean of the paired floors.
+	b.ReportMetric(float64(finalized)/float64(paired), "x-floor-paired")
 	reportRSS(b)
 }
 

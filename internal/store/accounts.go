@@ -317,3 +317,73 @@ func (s *Store) DeleteExpiredSessions(ctx context.Context, now time.Time) (int64
 	}
 	return n, nil
 }
+
+// userOf returns the email and role of user id if it belongs to workspace:
+// a user of another workspace is not found, so that accounts cannot be
+// probed or changed across tenants.
+func userOf(ctx context.Context, tx *sql.Tx, workspace string, id int64) (email, role string, err error) {
+	err = tx.QueryRowContext(ctx, `SELECT email, role FROM users WHERE id = $1 AND workspace = $2`, id, workspace).Scan(&email, &role)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", domain.Errorf(domain.ENOTFOUND, "user %d not found in workspace %q", id, workspace)
+	}
+	return email, role, err
+}
+
+// SetUserRole makes user id of workspace a head, or the manager account of
+// manager, and audits that actor did it. Sessions and tokens stay: every
+// request reads the user's role anew. A manager account needs a manager of
+// the workspace.
+func (s *Store) SetUserRole(ctx context.Context, workspace string, id int64, role, manager, actor string, at time.Time) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		email, old, err := userOf(ctx, tx, workspace, id)
+		if err != nil {
+			return err
+		}
+		if manager != "" {
+			var one int
+			err := tx.QueryRowContext(ctx, `SELECT 1 FROM managers WHERE workspace = $1 AND id = $2`, workspace, manager).Scan(&one)
+			if errors.Is(err, sql.ErrNoRows) {
+				return domain.Errorf(domain.ENOTFOUND, "manager %q not found in workspace %q", manager, workspace)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET role = $1, manager = $2 WHERE id = $3`, role, manager, id); err != nil {
+			return err
+		}
+		detail := fmt.Sprintf("%s: %s → %s", email, old, role)
+		if manager != "" {
+			detail += " " + manager
+		}
+		return appendAudit(ctx, tx, AuditEntry{Workspace: workspace, Actor: actor, Action: "user.role", Detail: detail, At: at})
+	})
+	if err != nil {
+		return fmt.Errorf("store: set role of user %d: %w", id, err)
+	}
+	return nil
+}
+
+// DeleteUser removes user id of workspace, and with it the user's sessions
+// and API tokens, so that the access ends at once (someone who left); it
+// audits that actor did it. The audit trail keeps the email.
+func (s *Store) DeleteUser(ctx context.Context, workspace string, id int64, actor string, at time.Time) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		email, role, err := userOf(ctx, tx, workspace, id)
+		if err != nil {
+			return err
+		}
+		for _, q := range []string{`DELETE FROM sessions WHERE user_id = $1`, `DELETE FROM api_tokens WHERE user_id = $1`,
+			`DELETE FROM users WHERE id = $1`} {
+			if _, err := tx.ExecContext(ctx, q, id); err != nil {
+				return err
+			}
+		}
+		return appendAudit(ctx, tx, AuditEntry{Workspace: workspace, Actor: actor, Action: "user.remove",
+			Detail: fmt.Sprintf("%s (%s)", email, role), At: at})
+	})
+	if err != nil {
+		return fmt.Errorf("store: remove user %d: %w", id, err)
+	}
+	return nil
+}

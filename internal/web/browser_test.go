@@ -292,8 +292,8 @@ func checkStatementXLSX(t *testing.T, env *demoEnv, file string) {
 	}
 }
 
-// screenshotsOf captures Today, the month grid and the wall screen at a
-// laptop, a phone and a TV size.
+// screenshotsOf captures Today, the month grid, the wall screen and the
+// users on the settings page at a laptop, a phone and a TV size.
 func screenshotsOf(t *testing.T, ctx context.Context, base string) {
 	t.Helper()
 	dir := t.TempDir()
@@ -306,10 +306,14 @@ func screenshotsOf(t *testing.T, ctx context.Context, base string) {
 		w, h   int64
 		mobile bool
 	}{{"1440x900", 1440, 900, false}, {"390x844", 390, 844, true}, {"1920x1080", 1920, 1080, false}}
-	pages := []struct{ name, path, wait string }{
-		{"today", "/w/demo/today", "#sheet"},
-		{"month", "/w/demo/month?period=2026-11", "#grid"},
-		{"wall", "/w/demo/wall", "#rank-month"},
+	pages := []struct {
+		name, path, wait string
+		scroll           bool // to the awaited element, below the fold
+	}{
+		{"today", "/w/demo/today", "#sheet", false},
+		{"month", "/w/demo/month?period=2026-11", "#grid", false},
+		{"wall", "/w/demo/wall", "#rank-month", false},
+		{"users", "/w/demo/settings", "#users", true},
 	}
 	for _, s := range sizes {
 		var opts []chromedp.EmulateViewportOption
@@ -320,6 +324,11 @@ func screenshotsOf(t *testing.T, ctx context.Context, base string) {
 			png, err := chromedp.Run(ctx, chromedp.Action[[]byte](func(ctx context.Context, tg *chromedp.Target) ([]byte, error) {
 				if err := chromedp.Do(ctx, chromedp.EmulateViewport(s.w, s.h, opts...), chromedp.Navigate(base+p.path), chromedp.WaitVisible(chromedp.CSS(p.wait))); err != nil {
 					return nil, err
+				}
+				if p.scroll {
+					if err := chromedp.Do(ctx, chromedp.ScrollIntoView(chromedp.CSS(p.wait))); err != nil {
+						return nil, err
+					}
 				}
 				return chromedp.CaptureScreenshot()(ctx, tg)
 			}))

@@ -943,11 +943,14 @@ type settingsData struct {
 	Saved     bool
 	Changes   []string
 
-	Users   []userLine
-	Error   string
-	Created *createdUser
-	Form    userForm
-	Roles   []string
+	Users     []userLine
+	Self      int64  // the user looking at the page: their own line has no actions
+	UserError string // a refused change of a listed user
+	UserDone  string // what a change of a listed user did
+	Error     string
+	Created   *createdUser
+	Form      userForm
+	Roles     []string
 
 	Tokens       []tokenLine
 	TokenError   string
@@ -995,7 +998,8 @@ func (s *Server) settingsData(r *http.Request, ws *domain.Workspace) (*settingsD
 	if err != nil {
 		return nil, err
 	}
-	data := &settingsData{YAML: string(config.FormatWorkspace(ws)), Roles: []string{auth.Head, auth.Manager, auth.Viewer}, Form: userForm{Role: auth.Manager}}
+	data := &settingsData{YAML: string(config.FormatWorkspace(ws)), Roles: []string{auth.Head, auth.Manager, auth.Viewer}, Form: userForm{Role: auth.Manager},
+		Self: state(r).user.ID}
 	for _, u := range users {
 		data.Users = append(data.Users, userLine{ID: u.ID, Email: u.Email, Role: u.Role, Manager: u.Manager})
 	}
@@ -1153,6 +1157,69 @@ func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.Redirect(w, r, "/w/"+ws.ID+"/settings?revoked=1", http.StatusSeeOther)
 	return nil
+}
+
+// changeUser lets a head change a user of their workspace: make a head a
+// manager account or the other way round (action save), or remove the
+// user with their sessions and tokens (action remove: someone who left).
+// Nobody changes their own account here, so that a head cannot lock
+// themselves out; wall screens (viewers) can only be removed.
+func (s *Server) changeUser(w http.ResponseWriter, r *http.Request) error {
+	ws, err := s.workspace(r, auth.Change, "")
+	if err != nil {
+		return err
+	}
+	st := state(r)
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return notFound("no such user")
+	}
+	err = func() error {
+		if id == st.user.ID {
+			return invalid("%s", st.lang.T("web.set.user_self"))
+		}
+		switch r.PostFormValue("action") {
+		case "remove":
+			return s.store.DeleteUser(r.Context(), ws.ID, id, st.user.Email, s.now())
+		case "save":
+			role, manager := r.PostFormValue("role"), r.PostFormValue("manager")
+			u, err := s.store.FindUser(r.Context(), id)
+			if err != nil || u.Workspace != ws.ID {
+				return notFound("no such user")
+			}
+			switch {
+			case u.Role == auth.Viewer || (role != auth.Head && role != auth.Manager):
+				return invalid("%s", st.lang.T("web.set.user_role"))
+			case role == auth.Manager && manager == "":
+				return invalid("%s", st.lang.T("web.set.user_manager"))
+			case role == auth.Head:
+				manager = ""
+			}
+			return s.store.SetUserRole(r.Context(), ws.ID, id, role, manager, st.user.Email, s.now())
+		}
+		return invalid("action: want save or remove")
+	}()
+	code := domain.ErrorCode(err)
+	if err != nil && code != domain.EINVALID && code != domain.ENOTFOUND {
+		return err
+	}
+	data, derr := s.settingsData(r, ws)
+	if derr != nil {
+		return derr
+	}
+	status := http.StatusOK
+	switch {
+	case err != nil:
+		data.UserError, status = domain.ErrorMessage(err), http.StatusBadRequest
+		if code == domain.ENOTFOUND {
+			status = http.StatusNotFound
+		}
+	case r.PostFormValue("action") == "remove":
+		data.UserDone = st.lang.T("web.set.user_removed")
+	default:
+		data.UserDone = st.lang.T("web.set.user_changed")
+	}
+	return s.renderStatus(w, r, status, "settings", &page{Title: st.lang.T("web.nav.settings"), WS: ws, Nav: "settings", Data: data})
 }
 
 // addUser lets a head add a head, a manager or a wall screen to their

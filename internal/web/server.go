@@ -239,6 +239,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.handle(mux, "GET /w/{ws}/settings", s.settingsPage)
 	s.handle(mux, "POST /w/{ws}/settings", s.settingsPost)
 	s.handle(mux, "POST /w/{ws}/users", s.addUser)
+	s.handle(mux, "POST /w/{ws}/users/{id}", s.changeUser)
 	s.handle(mux, "POST /w/{ws}/tokens", s.createToken)
 	s.handle(mux, "POST /w/{ws}/tokens/revoke", s.revokeToken)
 	s.handle(mux, "GET /w/{ws}/telegram", s.telegramPage)

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/xuri/excelize/v2"
 
 	"reglament/internal/auth"
@@ -119,6 +120,8 @@ var acmeRoutes = []route{
 	{"GET", "/w/acme/settings", ""},
 	{"POST", "/w/acme/settings", "yaml=" + url.QueryEscape("workspace: acme\ntimezone: UTC\nmanagers: [{id: evil}]\n")},
 	{"POST", "/w/acme/users", "email=evil@x.example&role=head"},
+	{"POST", "/w/acme/users/3", "action=remove"},
+	{"POST", "/w/acme/users/3", "action=save&role=head"},
 	{"POST", "/w/acme/tokens", "user=2&name=x"},
 	{"POST", "/w/acme/tokens/revoke", "token=" + strings.Repeat("0", 64)},
 	{"GET", "/api/v1/workspaces/acme", ""},
@@ -145,6 +148,8 @@ var colleagueRoutes = []route{
 	{"GET", "/w/acme/settings", ""},
 	{"POST", "/w/acme/settings", "yaml=" + url.QueryEscape("workspace: acme\ntimezone: UTC\nmanagers: [{id: evil}]\n")},
 	{"POST", "/w/acme/users", "email=evil@x.example&role=head"},
+	{"POST", "/w/acme/users/2", "action=remove"},
+	{"POST", "/w/acme/users/3", "action=save&role=head"},
 	{"POST", "/w/acme/tokens", "user=3&name=x"},
 	{"POST", "/w/acme/tokens/revoke", "token=" + strings.Repeat("0", 64)},
 	{"GET", "/api/v1/workspaces/acme/adjustments", ""},
@@ -655,6 +660,85 @@ func TestHeadAddsUsers(t *testing.T) {
 			if resp, _ := o.post("/w/acme/users", url.Values{"email": {"evil@x.example"}, "role": {"head"}}); resp.StatusCode != http.StatusForbidden && resp.StatusCode != http.StatusNotFound {
 				t.Errorf("%s adding a user to acme: status %d, want 403/404", email, resp.StatusCode)
 			}
+		}
+	})
+}
+
+// A head changes a user of the workspace between head and manager, and
+// removes a user who left: their session and API token stop working at
+// once. Nobody changes their own account; wall screens can only be
+// removed; a user of another workspace is not found.
+func TestHeadChangesAndRemovesUsers(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		env := newTestEnv(t, s)
+		id := func(email string) string {
+			t.Helper()
+			u, err := s.FindUserByEmail(t.Context(), email)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return strconv.FormatInt(u.ID, 10)
+		}
+		anna := env.login("anna@acme.example")
+		annaAPI := env.api("anna@acme.example")
+		if resp, _ := anna.get("/w/acme/settings"); resp.StatusCode != http.StatusForbidden {
+			t.Fatalf("anna, a manager, on settings: status %d, want 403", resp.StatusCode)
+		}
+		c := env.login("head@acme.example")
+		c.get("/w/acme/settings")
+
+		resp, body := c.post("/w/acme/users/"+id("anna@acme.example"), url.Values{"action": {"save"}, "role": {"head"}})
+		if resp.StatusCode != http.StatusOK || !strings.Contains(body, `id="user-done"`) {
+			t.Fatalf("make anna a head: status %d\n%.400s", resp.StatusCode, body)
+		}
+		if resp, _ := anna.get("/w/acme/settings"); resp.StatusCode != http.StatusOK {
+			t.Errorf("anna, now a head, in her open session: settings status %d, want 200", resp.StatusCode)
+		}
+		for _, bad := range []struct {
+			email string
+			form  url.Values
+			want  int
+		}{
+			{"head@acme.example", url.Values{"action": {"remove"}}, http.StatusBadRequest},                    // oneself
+			{"anna@acme.example", url.Values{"action": {"save"}, "role": {"manager"}}, http.StatusBadRequest}, // which manager?
+			{"anna@acme.example", url.Values{"action": {"save"}, "role": {"admin"}}, http.StatusBadRequest},   // not here
+			{"wall@acme.example", url.Values{"action": {"save"}, "role": {"head"}}, http.StatusBadRequest},    // a screen
+			{"anna@acme.example", url.Values{"action": {"save"}, "role": {"manager"}, "manager": {"zz"}}, http.StatusNotFound},
+			{"head@other.example", url.Values{"action": {"remove"}}, http.StatusNotFound}, // another workspace
+		} {
+			if resp, body := c.post("/w/acme/users/"+id(bad.email), bad.form); resp.StatusCode != bad.want || !strings.Contains(body, `id="user-change-error"`) {
+				t.Errorf("%s %v: status %d, want %d with the error on the page", bad.email, bad.form, resp.StatusCode, bad.want)
+			}
+		}
+		if u, err := s.FindUserByEmail(t.Context(), "head@other.example"); err != nil || u.Role != "head" {
+			t.Errorf("the head of another workspace after a refused removal: %+v, %v", u, err)
+		}
+		if resp, _ := c.post("/w/acme/users/"+id("anna@acme.example"), url.Values{"action": {"save"}, "role": {"manager"}, "manager": {"anna"}}); resp.StatusCode != http.StatusOK {
+			t.Errorf("make anna a manager again: status %d", resp.StatusCode)
+		}
+
+		resp, body = c.post("/w/acme/users/"+id("anna@acme.example"), url.Values{"action": {"remove"}})
+		if resp.StatusCode != http.StatusOK || !strings.Contains(body, `id="user-done"`) || strings.Contains(body, "anna@acme.example</td>") {
+			t.Fatalf("remove anna: status %d\n%.400s", resp.StatusCode, body)
+		}
+		if resp, _ := anna.get("/w/acme/today"); resp.StatusCode != http.StatusSeeOther {
+			t.Errorf("anna's session after her removal: status %d, want a redirect to the login", resp.StatusCode)
+		}
+		if resp, _ := annaAPI.get("/api/v1/workspaces/acme/sheets/2026-11-16"); resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("anna's API token after her removal: status %d, want 401", resp.StatusCode)
+		}
+		if resp, _ := c.post("/w/acme/users/"+id("wall@acme.example"), url.Values{"action": {"remove"}}); resp.StatusCode != http.StatusOK {
+			t.Errorf("remove the wall screen: status %d", resp.StatusCode)
+		}
+		audit, _ := s.FindAudit(t.Context(), "acme", 10)
+		var actions []string
+		for _, a := range audit {
+			if a.Actor == "head@acme.example" && strings.HasPrefix(a.Action, "user.") {
+				actions = append(actions, a.Action)
+			}
+		}
+		if diff := cmp.Diff([]string{"user.remove", "user.remove", "user.role", "user.role"}, actions); diff != "" {
+			t.Errorf("the head's user audit, newest first (-want +got):\n%s", diff)
 		}
 	})
 }

@@ -107,19 +107,16 @@ func TestBitrix24SyncThroughFaults(t *testing.T) {
 		clock := crmtest.NewClock(time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC))
 		fake := bitrix24test.NewServer(clock.Now)
 		t.Cleanup(fake.Close)
-		// More than 50 of each kind: every kind takes a first page and
-		// at least one batch of pages.
+		// More than 50 of each kind: every kind takes several pages, and
+		// activities more than one batch.
 		seedBitrix(fake, volume{companies: 120, deals: 180, tasks: 130, activities: 260})
 		ws := applyWorkspace(t, st, clock.Now, domain.CRMBitrix24, fake.URL+fake.WebhookPath, "")
 
-		fake.InjectFor("crm.company.list", bitrix24test.FaultLimit, bitrix24test.Fault500)
-		fake.InjectFor("crm.deal.list", bitrix24test.FaultTimeout)
-		fake.InjectFor("tasks.task.list", bitrix24test.FaultTruncated)
-		fake.InjectFor("crm.activity.list", bitrix24test.FaultOperating)
-		// The first batch (companies' pages 2 to 5) fails four times in a
-		// row and succeeds on its fifth try, within the six allowed.
+		// Every list request is a batch. The first (companies' pages 1 to
+		// 4) fails five times in a row, once of each kind, and succeeds on
+		// its sixth try, the last allowed.
 		fake.InjectFor("batch", bitrix24test.FaultTruncated, bitrix24test.FaultLimit, bitrix24test.Fault500,
-			bitrix24test.FaultTimeout)
+			bitrix24test.FaultTimeout, bitrix24test.FaultOperating)
 
 		// While deals are paged (after their 2nd page, inside a batch): a
 		// deal already read is won, one not yet read is lost.
@@ -182,6 +179,6 @@ func TestBitrix24SyncThroughFaults(t *testing.T) {
 		if violations != 0 {
 			t.Errorf("the fake saw %d rate-limit violations in %d requests, want 0", violations, requests)
 		}
-		t.Logf("full sync: %d requests (9 failed on purpose), %s of virtual time", res.Requests, clock.Now().Sub(started))
+		t.Logf("full sync: %d requests (5 failed on purpose), %s of virtual time", res.Requests, clock.Now().Sub(started))
 	})
 }

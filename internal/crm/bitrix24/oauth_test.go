@@ -42,7 +42,7 @@ func TestExchangeAndRefreshByExpiry(t *testing.T) {
 	t.Cleanup(server.Close)
 	front := bitrix24test.NewOAuthFront(server, "auth-code-1")
 	t.Cleanup(front.Close)
-	const companies = 2*bitrix24.PageSize + 7 // a first page, then a batch
+	const companies = 2*bitrix24.PageSize + 7 // three pages, one batch
 	server.Mu.Lock()
 	for id := int64(1); id <= companies; id++ {
 		server.Companies[id] = &bitrix24test.Company{ID: id, Title: "C", AssignedBy: 5, CreatedBy: 5,
@@ -88,8 +88,8 @@ func TestExchangeAndRefreshByExpiry(t *testing.T) {
 	if len(refreshed) != 1 || refreshed[0].AccessToken != server.AccessToken || front.Refreshes != 1 {
 		t.Fatalf("refreshed %d times (front saw %d), want once, to the server's pair", len(refreshed), front.Refreshes)
 	}
-	if n := server.Requests - before; n != 4 {
-		t.Errorf("the refreshing fetch took %d requests, want 4 (refresh, page, batch, changes during the scan): no expired_token first", n)
+	if n := server.Requests - before; n != 3 {
+		t.Errorf("the refreshing fetch took %d requests, want 3 (refresh, one batch of the %d companies' pages, changes during the scan): no expired_token first", n, companies)
 	}
 
 	var refreshed2 []crm.Token
@@ -104,8 +104,8 @@ func TestExchangeAndRefreshByExpiry(t *testing.T) {
 	if len(refreshed2) != 1 || front.Refreshes != 2 || len(b.Companies) != companies {
 		t.Fatalf("refreshed %d times (front %d), %d companies; want 1, 2, %d", len(refreshed2), front.Refreshes, len(b.Companies), companies)
 	}
-	if n := server.Requests - before; n != 5 {
-		t.Errorf("the fetch after expiry took %d requests, want 5 (expired_token, refresh, page, batch, changes during the scan)", n)
+	if n := server.Requests - before; n != 4 {
+		t.Errorf("the fetch after expiry took %d requests, want 4 (expired_token, refresh, one batch, changes during the scan)", n)
 	}
 }
 

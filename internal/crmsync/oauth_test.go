@@ -128,6 +128,16 @@ crm:
 	}
 }
 
+// testBox is the key box of the OAuth tests.
+func testBox(t *testing.T) *secret.Box {
+	t.Helper()
+	box, err := secret.NewBox(bytes.Repeat([]byte{0x5a}, secret.KeySize))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return box
+}
+
 // The CRM spends the old refresh token when it refreshes: a refreshed pair
 // whose save fails for a moment is saved again, and the sync goes on
 // (PostgreSQL: a trigger refuses the first two writes of crm_tokens).
@@ -137,11 +147,7 @@ func TestRefreshedTokenSavedThroughAPassingFailure(t *testing.T) {
 	clock := crmtest.NewClock(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
 	fake := newAmoOAuthFake(t, clock)
 	applyOAuthWorkspace(t, st, clock, fake)
-	box, err := secret.NewBox(bytes.Repeat([]byte{0x5a}, secret.KeySize))
-	if err != nil {
-		t.Fatal(err)
-	}
-	syncer := &crmsync.Syncer{Store: st, Now: clock.Now, Sleep: clock.Sleep, Secrets: box}
+	syncer := &crmsync.Syncer{Store: st, Now: clock.Now, Sleep: clock.Sleep, Secrets: testBox(t)}
 	if _, err := syncer.Connect(ctx, "acme", oauthCode, "head"); err != nil {
 		t.Fatal(err)
 	}
@@ -193,10 +199,7 @@ func TestOAuthConnectSyncRefresh(t *testing.T) {
 				clock := crmtest.NewClock(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
 				fake := newFake(t, clock)
 				applyOAuthWorkspace(t, st, clock, fake)
-				box, err := secret.NewBox(bytes.Repeat([]byte{0x5a}, secret.KeySize))
-				if err != nil {
-					t.Fatal(err)
-				}
+				box := testBox(t)
 				var progress []crmsync.Progress
 				newSyncer := func(box *secret.Box) *crmsync.Syncer {
 					return &crmsync.Syncer{Store: st, Now: clock.Now, Sleep: clock.Sleep, Secrets: box,

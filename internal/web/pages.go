@@ -1184,8 +1184,11 @@ func (s *Server) changeUser(w http.ResponseWriter, r *http.Request) error {
 		case "save":
 			role, manager := r.PostFormValue("role"), r.PostFormValue("manager")
 			u, err := s.store.FindUser(r.Context(), id)
-			if err != nil || u.Workspace != ws.ID {
+			if domain.ErrorCode(err) == domain.ENOTFOUND || err == nil && u.Workspace != ws.ID {
 				return notFound("no such user")
+			}
+			if err != nil {
+				return err
 			}
 			switch {
 			case u.Role == auth.Viewer || (role != auth.Head && role != auth.Manager):

@@ -26,6 +26,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"reglament/internal/domain"
+	"reglament/internal/i18n"
 )
 
 // maxProblems bounds how many problems one error lists; past it the message
@@ -36,10 +37,87 @@ const maxProblems = 50
 // small file of nested aliases cannot expand into an enormous document.
 const maxAliases = 1000
 
-// problem is one error found in a file, at a line and column.
+// problem is one error found in a file, at a line and column: the field
+// path and the message, kept as its format and arguments so that it can be
+// said in each language (Error.Text).
 type problem struct {
 	line, column int
-	msg          string
+	path         string
+	format       string
+	args         []any
+}
+
+// text says the problem in lang: the Russian format of ruFormats when
+// there is one, with the arguments that are phrases (describe) in Russian
+// too; else in English.
+func (pr problem) text(lang i18n.Lang) string {
+	format, args := pr.format, pr.args
+	if lang == i18n.RU {
+		if ru, ok := ruFormats[format]; ok {
+			format = ru
+			args = slices.Clone(args)
+			for i, a := range args {
+				if ph, ok := a.(phrase); ok {
+					if ru, ok := ruPhrases[ph]; ok {
+						args[i] = ru
+					}
+				}
+			}
+		}
+	}
+	msg := fmt.Sprintf(format, args...)
+	if pr.path != "" {
+		msg = pr.path + ": " + msg
+	}
+	return msg
+}
+
+// Error is every problem found in a file, in file order. Error says them
+// in English; Text in a language; errors.As finds the *domain.Error
+// (EINVALID) behind it, as for any invalid input.
+type Error struct {
+	file     string
+	problems []problem
+}
+
+func (e *Error) Error() string { return e.Text(i18n.EN) }
+
+// Unwrap is the domain error of invalid input, with the English text.
+func (e *Error) Unwrap() error { return &domain.Error{Code: domain.EINVALID, Message: e.Error()} }
+
+// Text says every problem in lang, one a line, prefixed with the file and
+// line.
+func (e *Error) Text(lang i18n.Lang) string {
+	var b strings.Builder
+	shown := e.problems[:min(len(e.problems), maxProblems)]
+	for i, pr := range shown {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		if pr.line > 0 {
+			fmt.Fprintf(&b, "%s:%d: %s", e.file, pr.line, pr.text(lang))
+		} else {
+			fmt.Fprintf(&b, "%s: %s", e.file, pr.text(lang))
+		}
+	}
+	if more := len(e.problems) - len(shown); more > 0 {
+		more := fmt.Sprintf("and %d more problems", more)
+		if lang == i18n.RU {
+			more = fmt.Sprintf("и ещё проблем: %d", len(e.problems)-len(shown))
+		}
+		fmt.Fprintf(&b, "\n%s: %s", e.file, more)
+	}
+	return b.String()
+}
+
+// Message returns the user-facing message of err in lang: a file's
+// problems (*Error) in lang, anything else as domain.ErrorMessage does.
+func Message(err error, lang i18n.Lang) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Text(lang)
+	}
+	return domain.ErrorMessage(err)
 }
 
 // parser walks a decoded YAML node tree and collects problems instead of
@@ -52,19 +130,15 @@ type parser struct {
 
 // errorf records a problem at node n for the field at path.
 func (p *parser) errorf(n *yaml.Node, path, format string, args ...any) {
-	msg := fmt.Sprintf(format, args...)
-	if path != "" {
-		msg = path + ": " + msg
-	}
-	pr := problem{msg: msg}
+	pr := problem{path: path, format: format, args: args}
 	if n != nil {
 		pr.line, pr.column = n.Line, n.Column
 	}
 	p.problems = append(p.problems, pr)
 }
 
-// err returns every recorded problem as one *domain.Error, one problem a
-// line in file order, or nil when there is none.
+// err returns every recorded problem as one *Error, in file order, or nil
+// when there is none.
 func (p *parser) err() error {
 	if len(p.problems) == 0 {
 		return nil
@@ -72,22 +146,7 @@ func (p *parser) err() error {
 	slices.SortStableFunc(p.problems, func(a, b problem) int {
 		return cmp.Or(cmp.Compare(a.line, b.line), cmp.Compare(a.column, b.column))
 	})
-	var b strings.Builder
-	shown := p.problems[:min(len(p.problems), maxProblems)]
-	for i, pr := range shown {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		if pr.line > 0 {
-			fmt.Fprintf(&b, "%s:%d: %s", p.file, pr.line, pr.msg)
-		} else {
-			fmt.Fprintf(&b, "%s: %s", p.file, pr.msg)
-		}
-	}
-	if more := len(p.problems) - len(shown); more > 0 {
-		fmt.Fprintf(&b, "\n%s: and %d more problems", p.file, more)
-	}
-	return &domain.Error{Code: domain.EINVALID, Message: b.String()}
+	return &Error{file: p.file, problems: p.problems}
 }
 
 var syntaxErrorPattern = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
@@ -158,7 +217,7 @@ func isNull(n *yaml.Node) bool {
 }
 
 // describe names what n is, for "want X, got Y" messages.
-func describe(n *yaml.Node) string {
+func describe(n *yaml.Node) phrase {
 	switch n.Kind {
 	case yaml.MappingNode:
 		return "a mapping"
@@ -168,10 +227,14 @@ func describe(n *yaml.Node) string {
 		if isNull(n) {
 			return "nothing"
 		}
-		return strconv.Quote(n.Value)
+		return phrase(strconv.Quote(n.Value))
 	}
 	return "something else"
 }
+
+// phrase is an argument of a problem that is itself words (describe), said
+// in Russian through ruPhrases.
+type phrase string
 
 // fields is the content of a YAML mapping with a fixed set of keys.
 type fields struct {
@@ -301,7 +364,7 @@ type listItem struct {
 
 // stringList reads n as a list of non-empty single values, recording a
 // problem for a value given twice (keeping the first).
-func (p *parser) stringList(n *yaml.Node, path, what string) []listItem {
+func (p *parser) stringList(n *yaml.Node, path string, what phrase) []listItem {
 	items, ok := p.list(n, path)
 	if !ok {
 		return nil

@@ -193,7 +193,11 @@ func (p *parser) rule(n *yaml.Node, path string, refs *managerRefs) (domain.Rule
 		teams := p.stringList(n, path, "team")
 		for _, t := range teams {
 			if refs != nil && !slices.Contains(refs.teams, t.value) {
-				p.errorf(t.node, t.path, "unknown team %q (%s)", t.value, refs.teamList())
+				if len(refs.teams) == 0 {
+					p.errorf(t.node, t.path, "unknown team %q (no manager has a team)", t.value)
+				} else {
+					p.errorf(t.node, t.path, "unknown team %q (known: %s)", t.value, strings.Join(refs.teams, ", "))
+				}
 			}
 		}
 		r.Teams = values(teams)
@@ -231,14 +235,6 @@ func (p *parser) rule(n *yaml.Node, path string, refs *managerRefs) (domain.Rule
 		}
 	}
 	return r, true
-}
-
-// teamList describes the known teams for an "unknown team" message.
-func (r *managerRefs) teamList() string {
-	if len(r.teams) == 0 {
-		return "no manager has a team"
-	}
-	return "known: " + strings.Join(r.teams, ", ")
 }
 
 // indicatorList names every indicator, for an "unknown indicator" message.

@@ -126,9 +126,9 @@ func TestSettingsRefusals(t *testing.T) {
 			status int
 			want   string // in the error shown beside the editor
 		}{
-			{"unknown field", text + "bogus: 1\n", http.StatusBadRequest, fmt.Sprintf("workspace.yaml:%d: unknown field &#34;bogus&#34;", lines+1)},
+			{"unknown field", text + "bogus: 1\n", http.StatusBadRequest, fmt.Sprintf("workspace.yaml:%d: неизвестное поле &#34;bogus&#34;", lines+1)}, // in the page's Russian
 			{"broken YAML", strings.Replace(text, "managers:", "managers: [", 1), http.StatusBadRequest, "workspace.yaml:"},
-			{"empty", "", http.StatusBadRequest, "empty document"},
+			{"empty", "", http.StatusBadRequest, "файл пуст"},
 			{"other workspace", strings.Replace(text, "workspace: acme", "workspace: other", 1), http.StatusBadRequest, "the file is for workspace &#34;other&#34;"},
 			{"final version changed", conflicting, http.StatusConflict, "2026-11-01"},
 			{"crm by a head", text + "crm: {kind: amocrm, base_url: https://evil.example, token_file: /etc/passwd}\n", http.StatusForbidden, "only an administrator"},

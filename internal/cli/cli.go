@@ -171,7 +171,7 @@ func (m *Main) report(env *runEnv, lang i18n.Lang, err error) int {
 		return exitInvalid
 	}
 	if domain.ErrorCode(err) != domain.EINTERNAL {
-		fmt.Fprintf(m.Stderr, "reglament: %s: %s\n", lang.T("error.prefix"), config.Message(err, lang))
+		fmt.Fprintf(m.Stderr, "reglament: %s: %s\n", lang.T("error.prefix"), i18n.ErrorText(err, lang))
 		return exitInvalid
 	}
 	// The operator runs the CLI on their own machine: the full cause helps

@@ -79,7 +79,7 @@ func TestProblemsInRussian(t *testing.T) {
 	if !errors.As(err, &e) || domain.ErrorCode(err) != domain.EINVALID {
 		t.Fatalf("err = %v; want a config *Error that is invalid input", err)
 	}
-	en, ru := Message(err, i18n.EN), Message(err, i18n.RU)
+	en, ru := i18n.ErrorText(err, i18n.EN), i18n.ErrorText(err, i18n.RU)
 	if en != err.Error() || domain.ErrorMessage(err) != en {
 		t.Errorf("English: Message %q, Error %q, domain message %q; want one text", en, err.Error(), domain.ErrorMessage(err))
 	}

@@ -110,16 +110,6 @@ func (e *Error) Text(lang i18n.Lang) string {
 	return b.String()
 }
 
-// Message returns the user-facing message of err in lang: a file's
-// problems (*Error) in lang, anything else as domain.ErrorMessage does.
-func Message(err error, lang i18n.Lang) string {
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Text(lang)
-	}
-	return domain.ErrorMessage(err)
-}
-
 // parser walks a decoded YAML node tree and collects problems instead of
 // stopping at the first one.
 type parser struct {

@@ -23,6 +23,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"reglament/internal/domain"
+	"reglament/internal/i18n"
 )
 
 // Kinds accepted by Parse.
@@ -159,21 +160,21 @@ func Parse(kind, filename string, r io.Reader, loc *time.Location) (*domain.Reco
 		}
 		if err != nil {
 			if perr := (*csv.ParseError)(nil); errors.As(err, &perr) {
-				im.add(perr.Line, "invalid CSV: "+perr.Err.Error())
+				im.add(perr.Line, "invalid CSV: %s", perr.Err.Error())
 				break
 			}
 			return nil, fmt.Errorf("csv import: read %s: %w", filename, err)
 		}
 		line, _ := cr.FieldPos(0)
 		if len(rec) != im.width {
-			im.add(line, fmt.Sprintf("wrong number of fields: got %d, want %d as in the header", len(rec), im.width))
+			im.add(line, "wrong number of fields: got %d, want %d as in the header", len(rec), im.width)
 			continue
 		}
 		im.rec = rec
 		row(line)
 	}
 	if len(im.problems) > 0 {
-		return nil, &domain.Error{Code: domain.EINVALID, Message: strings.Join(im.problems, "\n")}
+		return nil, im.err()
 	}
 	return &domain.RecordBatch{
 		Companies:  im.companies.slice(),
@@ -194,7 +195,7 @@ type importer struct {
 	rec     []string // the current row
 
 	ids      map[string]int // external id → line, to find duplicates
-	problems []string
+	problems []problem
 	stopped  bool
 
 	companies  chunks[domain.Company]
@@ -203,33 +204,85 @@ type importer struct {
 	activities chunks[domain.Activity]
 }
 
+// problem is one error found in a file, at a line (and a column of the
+// layout, or ""), kept as its format and arguments so that it can be said
+// in each language (Error.Text).
+type problem struct {
+	line   int
+	column string
+	format string
+	args   []any
+}
+
+// Error is every problem found in a CSV file, in file order. Error says
+// them in English; Text in a language; errors.As finds the *domain.Error
+// (EINVALID) behind it, as for any invalid input.
+type Error struct {
+	file     string
+	problems []problem
+}
+
+func (e *Error) Error() string { return e.Text(i18n.EN) }
+
+// Unwrap is the domain error of invalid input, with the English text.
+func (e *Error) Unwrap() error { return &domain.Error{Code: domain.EINVALID, Message: e.Error()} }
+
+// Text says every problem in lang, one a line, prefixed with the file and
+// line.
+func (e *Error) Text(lang i18n.Lang) string {
+	lines := make([]string, len(e.problems))
+	for i, pr := range e.problems {
+		format, column := pr.format, "column "
+		if lang == i18n.RU {
+			if ru, ok := ruFormats[format]; ok {
+				format, column = ru, "колонка "
+			}
+		}
+		msg := fmt.Sprintf(format, pr.args...)
+		if pr.column != "" {
+			msg = column + pr.column + ": " + msg
+		}
+		lines[i] = fmt.Sprintf("%s:%d: %s", e.file, pr.line, msg)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// err returns the recorded problems as one *Error.
+func (im *importer) err() error { return &Error{file: im.file, problems: im.problems} }
+
 // add records a problem at a line. Past MaxErrors it stops the import.
-func (im *importer) add(line int, msg string) {
+func (im *importer) add(line int, format string, args ...any) {
+	im.addAt(line, "", format, args...)
+}
+
+func (im *importer) addAt(line int, column, format string, args ...any) {
 	if len(im.problems) >= MaxErrors {
 		if !im.stopped {
-			im.problems = append(im.problems, fmt.Sprintf("%s:%d: too many errors, stopped here", im.file, line))
+			im.problems = append(im.problems, problem{line: line, format: "too many errors, stopped here"})
 			im.stopped = true
 		}
 		return
 	}
-	im.problems = append(im.problems, fmt.Sprintf("%s:%d: %s", im.file, line, msg))
+	im.problems = append(im.problems, problem{line: line, column: column, format: format, args: args})
 }
 
 // fail records a problem in column c of the current row.
 func (im *importer) fail(c int, format string, args ...any) {
 	line, _ := im.cr.FieldPos(im.pos[c])
-	im.add(line, "column "+im.columns[c]+": "+fmt.Sprintf(format, args...))
+	im.addAt(line, im.columns[c], format, args...)
 }
 
 // header reads the header row and maps the layout's columns to fields.
 func (im *importer) header(lay layout) error {
 	rec, err := im.cr.Read()
 	if err == io.EOF {
-		return domain.Errorf(domain.EINVALID, "%s:1: empty file: want a header row (%s)", im.file, strings.Join(lay.columns[:lay.optional], ","))
+		im.add(1, "empty file: want a header row (%s)", strings.Join(lay.columns[:lay.optional], ","))
+		return im.err()
 	}
 	if err != nil {
 		if perr := (*csv.ParseError)(nil); errors.As(err, &perr) {
-			return domain.Errorf(domain.EINVALID, "%s:%d: invalid CSV: %v", im.file, perr.Line, perr.Err)
+			im.add(perr.Line, "invalid CSV: %s", perr.Err.Error())
+			return im.err()
 		}
 		return fmt.Errorf("csv import: read %s: %w", im.file, err)
 	}
@@ -244,20 +297,20 @@ func (im *importer) header(lay layout) error {
 		c := slices.Index(lay.columns, name)
 		switch {
 		case c < 0:
-			im.add(line, fmt.Sprintf("unknown column %q (known: %s)", name, strings.Join(lay.columns, ",")))
+			im.add(line, "unknown column %q (known: %s)", name, strings.Join(lay.columns, ","))
 		case im.pos[c] >= 0:
-			im.add(line, fmt.Sprintf("column %s given twice", name))
+			im.add(line, "column %s given twice", name)
 		default:
 			im.pos[c] = i
 		}
 	}
 	for c, name := range lay.columns[:lay.optional] {
 		if im.pos[c] < 0 {
-			im.add(line, fmt.Sprintf("missing column %s", name))
+			im.add(line, "missing column %s", name)
 		}
 	}
 	if len(im.problems) > 0 {
-		return &domain.Error{Code: domain.EINVALID, Message: strings.Join(im.problems, "\n")}
+		return im.err()
 	}
 	im.ids = make(map[string]int, 1024)
 	return nil

@@ -3,6 +3,7 @@
 package i18n
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -54,6 +55,24 @@ func (l Lang) T(key string, args ...any) string {
 		return fmt.Sprintf(s, args...)
 	}
 	return s
+}
+
+// Localized is an error that can say itself in a language: the problems
+// of a file people wrote (a workspace file, a CSV export).
+type Localized interface {
+	error
+	Text(Lang) string
+}
+
+// ErrorText is the user-facing message of err in l: a Localized error's
+// text in l, anything else as domain.ErrorMessage gives it (an internal
+// error is never shown).
+func ErrorText(err error, l Lang) string {
+	var loc Localized
+	if errors.As(err, &loc) {
+		return loc.Text(l)
+	}
+	return domain.ErrorMessage(err)
 }
 
 // Indicator returns the full name of an indicator.

@@ -854,7 +854,7 @@ func (s *Server) regulationPost(w http.ResponseWriter, r *http.Request) error {
 		if code := domain.ErrorCode(err); code != domain.EINVALID && code != domain.ECONFLICT {
 			return err
 		}
-		data.Error, status = config.Message(err, state(r).lang), http.StatusBadRequest
+		data.Error, status = i18n.ErrorText(err, state(r).lang), http.StatusBadRequest
 	}
 	return s.renderStatus(w, r, status, "regulation", &page{Title: state(r).lang.T("web.nav.regulation"), WS: ws, Nav: "regulation", Data: data})
 }
@@ -1075,7 +1075,7 @@ func (s *Server) settingsPost(w http.ResponseWriter, r *http.Request) error {
 		return derr
 	}
 	if err != nil {
-		data.YAML, data.YAMLError = text, config.Message(err, st.lang) // a file's problems in the page's language
+		data.YAML, data.YAMLError = text, i18n.ErrorText(err, st.lang) // a file's problems in the page's language
 	} else {
 		data.Saved, data.Changes = true, res.Changes
 	}

@@ -39,7 +39,7 @@ const maxAliases = 1000
 
 // problem is one error found in a file, at a line and column: the field
 // path and the message, kept as its format and arguments so that it can be
-// said in each language (Error.Text).
+// said in each language (parser.text).
 type problem struct {
 	line, column int
 	path         string
@@ -72,40 +72,27 @@ func (pr problem) text(lang i18n.Lang) string {
 	return msg
 }
 
-// Error is every problem found in a file, in file order. Error says them
-// in English; Text in a language; errors.As finds the *domain.Error
-// (EINVALID) behind it, as for any invalid input.
-type Error struct {
-	file     string
-	problems []problem
-}
-
-func (e *Error) Error() string { return e.Text(i18n.EN) }
-
-// Unwrap is the domain error of invalid input, with the English text.
-func (e *Error) Unwrap() error { return &domain.Error{Code: domain.EINVALID, Message: e.Error()} }
-
-// Text says every problem in lang, one a line, prefixed with the file and
+// text says every problem in lang, one a line, prefixed with the file and
 // line.
-func (e *Error) Text(lang i18n.Lang) string {
+func (p *parser) text(lang i18n.Lang) string {
 	var b strings.Builder
-	shown := e.problems[:min(len(e.problems), maxProblems)]
+	shown := p.problems[:min(len(p.problems), maxProblems)]
 	for i, pr := range shown {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
 		if pr.line > 0 {
-			fmt.Fprintf(&b, "%s:%d: %s", e.file, pr.line, pr.text(lang))
+			fmt.Fprintf(&b, "%s:%d: %s", p.file, pr.line, pr.text(lang))
 		} else {
-			fmt.Fprintf(&b, "%s: %s", e.file, pr.text(lang))
+			fmt.Fprintf(&b, "%s: %s", p.file, pr.text(lang))
 		}
 	}
-	if more := len(e.problems) - len(shown); more > 0 {
-		more := fmt.Sprintf("and %d more problems", more)
+	if more := len(p.problems) - len(shown); more > 0 {
+		text := fmt.Sprintf("and %d more problems", more)
 		if lang == i18n.RU {
-			more = fmt.Sprintf("и ещё проблем: %d", len(e.problems)-len(shown))
+			text = fmt.Sprintf("и ещё проблем: %d", more)
 		}
-		fmt.Fprintf(&b, "\n%s: %s", e.file, more)
+		fmt.Fprintf(&b, "\n%s: %s", p.file, text)
 	}
 	return b.String()
 }
@@ -127,8 +114,8 @@ func (p *parser) errorf(n *yaml.Node, path, format string, args ...any) {
 	p.problems = append(p.problems, pr)
 }
 
-// err returns every recorded problem as one *Error, in file order, or nil
-// when there is none.
+// err returns every recorded problem as one *i18n.FileError, in file
+// order, or nil when there is none.
 func (p *parser) err() error {
 	if len(p.problems) == 0 {
 		return nil
@@ -136,7 +123,7 @@ func (p *parser) err() error {
 	slices.SortStableFunc(p.problems, func(a, b problem) int {
 		return cmp.Or(cmp.Compare(a.line, b.line), cmp.Compare(a.column, b.column))
 	})
-	return &Error{file: p.file, problems: p.problems}
+	return i18n.NewFileError(p.text)
 }
 
 var syntaxErrorPattern = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)

@@ -206,7 +206,7 @@ type importer struct {
 
 // problem is one error found in a file, at a line (and a column of the
 // layout, or ""), kept as its format and arguments so that it can be said
-// in each language (Error.Text).
+// in each language (importer.text).
 type problem struct {
 	line   int
 	column string
@@ -214,24 +214,11 @@ type problem struct {
 	args   []any
 }
 
-// Error is every problem found in a CSV file, in file order. Error says
-// them in English; Text in a language; errors.As finds the *domain.Error
-// (EINVALID) behind it, as for any invalid input.
-type Error struct {
-	file     string
-	problems []problem
-}
-
-func (e *Error) Error() string { return e.Text(i18n.EN) }
-
-// Unwrap is the domain error of invalid input, with the English text.
-func (e *Error) Unwrap() error { return &domain.Error{Code: domain.EINVALID, Message: e.Error()} }
-
-// Text says every problem in lang, one a line, prefixed with the file and
+// text says every problem in lang, one a line, prefixed with the file and
 // line.
-func (e *Error) Text(lang i18n.Lang) string {
-	lines := make([]string, len(e.problems))
-	for i, pr := range e.problems {
+func (im *importer) text(lang i18n.Lang) string {
+	lines := make([]string, len(im.problems))
+	for i, pr := range im.problems {
 		format, column := pr.format, "column "
 		if lang == i18n.RU {
 			if ru, ok := ruFormats[format]; ok {
@@ -242,13 +229,13 @@ func (e *Error) Text(lang i18n.Lang) string {
 		if pr.column != "" {
 			msg = column + pr.column + ": " + msg
 		}
-		lines[i] = fmt.Sprintf("%s:%d: %s", e.file, pr.line, msg)
+		lines[i] = fmt.Sprintf("%s:%d: %s", im.file, pr.line, msg)
 	}
 	return strings.Join(lines, "\n")
 }
 
-// err returns the recorded problems as one *Error.
-func (im *importer) err() error { return &Error{file: im.file, problems: im.problems} }
+// err returns the recorded problems as one *i18n.FileError.
+func (im *importer) err() error { return i18n.NewFileError(im.text) }
 
 // add records a problem at a line. Past MaxErrors it stops the import.
 func (im *importer) add(line int, format string, args ...any) {

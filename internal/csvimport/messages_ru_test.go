@@ -2,75 +2,20 @@ package csvimport
 
 import (
 	"errors"
-	"go/ast"
-	goparser "go/parser"
-	"go/token"
-	"path/filepath"
-	"regexp"
-	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"reglament/internal/domain"
 	"reglament/internal/i18n"
+	"reglament/internal/i18n/i18ntest"
 )
 
 // Every problem a CSV file can have is said in Russian too: each format
 // this package passes to add or fail has a Russian format with the same
 // verbs in the same order.
 func TestEveryProblemSaysItInRussian(t *testing.T) {
-	files, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	fset := token.NewFileSet()
-	formats := []string{"too many errors, stopped here"}
-	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
-		file, err := goparser.ParseFile(fset, f, nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ast.Inspect(file, func(n ast.Node) bool {
-			call, ok := n.(*ast.CallExpr)
-			if !ok {
-				return true
-			}
-			sel, isSel := call.Fun.(*ast.SelectorExpr)
-			if !isSel || (sel.Sel.Name != "add" && sel.Sel.Name != "fail") || len(call.Args) < 2 {
-				return true
-			}
-			lit, ok := call.Args[1].(*ast.BasicLit)
-			if !ok || lit.Kind != token.STRING {
-				t.Errorf("%s: %s with a format that is not a literal cannot be said in Russian", fset.Position(call.Pos()), sel.Sel.Name)
-				return true
-			}
-			s, err := strconv.Unquote(lit.Value)
-			if err != nil {
-				t.Fatal(err)
-			}
-			formats = append(formats, s)
-			return true
-		})
-	}
-	if len(formats) < 15 {
-		t.Fatalf("found %d formats; the search is broken", len(formats))
-	}
-	verbs := regexp.MustCompile(`%[a-z]`)
-	for _, f := range formats {
-		ru, ok := ruFormats[f]
-		if !ok {
-			t.Errorf("no Russian for %q", f)
-			continue
-		}
-		if en, r := verbs.FindAllString(f, -1), verbs.FindAllString(ru, -1); !slices.Equal(en, r) {
-			t.Errorf("%q: verbs %v, the Russian %q has %v", f, en, ru, r)
-		}
-	}
+	i18ntest.RequireRussian(t, map[string]int{"add": 1, "fail": 1}, ruFormats, "too many errors, stopped here")
 }
 
 // A CSV file's problems are said in the reader's language; the error is
@@ -80,7 +25,7 @@ func TestProblemsInRussian(t *testing.T) {
 		"a1,call,101,yesterday,2026-11-16 10:00,5,held,,\n" +
 		"a1,call,101,2026-11-16 10:00,2026-11-16 10:00,-5,held,,\n"
 	_, err := Parse(Activities, "calls.csv", strings.NewReader(csv), time.UTC)
-	var e *Error
+	var e *i18n.FileError
 	if !errors.As(err, &e) || domain.ErrorCode(err) != domain.EINVALID || domain.ErrorMessage(err) != err.Error() {
 		t.Fatalf("err = %v; want a csvimport *Error that is invalid input", err)
 	}

@@ -64,6 +64,25 @@ type Localized interface {
 	Text(Lang) string
 }
 
+// FileError is the problems of a file people wrote, said in each language
+// by the function it was made with: English by Error, any language by
+// Text. errors.As finds the *domain.Error (EINVALID) behind it, as for any
+// invalid input.
+type FileError struct{ say func(Lang) string }
+
+// NewFileError returns the error that say says.
+func NewFileError(say func(Lang) string) *FileError { return &FileError{say: say} }
+
+func (e *FileError) Error() string { return e.say(EN) }
+
+// Text says the problems in l.
+func (e *FileError) Text(l Lang) string { return e.say(l) }
+
+// Unwrap is the domain error of invalid input, with the English text.
+func (e *FileError) Unwrap() error {
+	return &domain.Error{Code: domain.EINVALID, Message: e.Error()}
+}
+
 // ErrorText is the user-facing message of err in l: a Localized error's
 // text in l, anything else as domain.ErrorMessage gives it (an internal
 // error is never shown).

@@ -350,6 +350,24 @@ func sameManager(a, b *domain.Manager) bool {
 	return a.Name == b.Name && a.Team == b.Team && slices.Equal(a.CRMIDs, b.CRMIDs) && slices.Equal(a.Absences, b.Absences)
 }
 
+// RegulationInUseError refuses a change or removal of a regulation version
+// that a final sheet may have been scored by: one dated on or after its
+// effective day. It is a conflict (domain.ECONFLICT).
+type RegulationInUseError struct {
+	Version   domain.Date
+	LastFinal string // the day of the latest final sheet, YYYY-MM-DD
+}
+
+func (e *RegulationInUseError) Error() string {
+	return fmt.Sprintf("regulation version %s is used by final sheets up to %s; add a version with a later effective date",
+		e.Version, e.LastFinal)
+}
+
+// Unwrap is the domain error of the conflict, with the English text.
+func (e *RegulationInUseError) Unwrap() error {
+	return &domain.Error{Code: domain.ECONFLICT, Message: e.Error()}
+}
+
 // applyRegulation makes the stored regulation equal to want. Changing or
 // removing a version is refused once a final sheet is dated on or after its
 // effective day: that sheet may have been scored by it.
@@ -360,8 +378,7 @@ func applyRegulation(ctx context.Context, tx *sql.Tx, workspace string, have, wa
 	}
 	guard := func(effective domain.Date) error {
 		if lastFinal.Valid && lastFinal.String >= effective.String() {
-			return domain.Errorf(domain.ECONFLICT, "regulation version %s is used by final sheets up to %s; add a version with a later effective date",
-				effective, lastFinal.String)
+			return &RegulationInUseError{Version: effective, LastFinal: lastFinal.String}
 		}
 		return nil
 	}

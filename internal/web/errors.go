@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"reglament/internal/domain"
+	"reglament/internal/i18n"
+	"reglament/internal/store"
 )
 
 // Codes of the web layer beyond the domain's vocabulary.
@@ -48,6 +50,17 @@ func classify(err error) (code, message string) {
 		return eUnavailable, "the request took too long; try again"
 	}
 	return domain.ErrorCode(err), domain.ErrorMessage(err)
+}
+
+// errorText is what an editor page (settings, regulation) says of a
+// refused file in the page's language: the file's problems, or the
+// refusal to change a regulation version final sheets use.
+func errorText(err error, lang i18n.Lang) string {
+	var inUse *store.RegulationInUseError
+	if errors.As(err, &inUse) {
+		return lang.T("web.reg.in_use", inUse.Version, inUse.LastFinal)
+	}
+	return i18n.ErrorText(err, lang)
 }
 
 func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }

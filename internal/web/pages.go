@@ -854,7 +854,7 @@ func (s *Server) regulationPost(w http.ResponseWriter, r *http.Request) error {
 		if code := domain.ErrorCode(err); code != domain.EINVALID && code != domain.ECONFLICT {
 			return err
 		}
-		data.Error, status = i18n.ErrorText(err, state(r).lang), http.StatusBadRequest
+		data.Error, status = errorText(err, state(r).lang), http.StatusBadRequest
 	}
 	return s.renderStatus(w, r, status, "regulation", &page{Title: state(r).lang.T("web.nav.regulation"), WS: ws, Nav: "regulation", Data: data})
 }
@@ -1048,10 +1048,10 @@ func (s *Server) settingsPost(w http.ResponseWriter, r *http.Request) error {
 			return store.ApplyResult{}, err
 		}
 		if edited.ID != ws.ID {
-			return store.ApplyResult{}, invalid("workspace: the file is for workspace %q, this page edits %q", edited.ID, ws.ID)
+			return store.ApplyResult{}, invalid("%s", st.lang.T("web.set.other_workspace", edited.ID, ws.ID))
 		}
 		if st.principal.Role != auth.Admin && !edited.CRM.Equal(ws.CRM) {
-			return store.ApplyResult{}, domain.Errorf(domain.EFORBIDDEN, "crm: only an administrator can change the CRM connection")
+			return store.ApplyResult{}, domain.Errorf(domain.EFORBIDDEN, "%s", st.lang.T("web.set.crm_admin"))
 		}
 		return s.eng.Apply(ctx, edited, st.user.Email)
 	}()
@@ -1075,7 +1075,7 @@ func (s *Server) settingsPost(w http.ResponseWriter, r *http.Request) error {
 		return derr
 	}
 	if err != nil {
-		data.YAML, data.YAMLError = text, i18n.ErrorText(err, st.lang) // a file's problems in the page's language
+		data.YAML, data.YAMLError = text, errorText(err, st.lang)
 	} else {
 		data.Saved, data.Changes = true, res.Changes
 	}

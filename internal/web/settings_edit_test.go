@@ -129,9 +129,9 @@ func TestSettingsRefusals(t *testing.T) {
 			{"unknown field", text + "bogus: 1\n", http.StatusBadRequest, fmt.Sprintf("workspace.yaml:%d: неизвестное поле &#34;bogus&#34;", lines+1)}, // in the page's Russian
 			{"broken YAML", strings.Replace(text, "managers:", "managers: [", 1), http.StatusBadRequest, "workspace.yaml:"},
 			{"empty", "", http.StatusBadRequest, "файл пуст"},
-			{"other workspace", strings.Replace(text, "workspace: acme", "workspace: other", 1), http.StatusBadRequest, "the file is for workspace &#34;other&#34;"},
-			{"final version changed", conflicting, http.StatusConflict, "2026-11-01"},
-			{"crm by a head", text + "crm: {kind: amocrm, base_url: https://evil.example, token_file: /etc/passwd}\n", http.StatusForbidden, "only an administrator"},
+			{"other workspace", strings.Replace(text, "workspace: acme", "workspace: other", 1), http.StatusBadRequest, "файл — для рабочего пространства &#34;other&#34;"},
+			{"final version changed", conflicting, http.StatusConflict, "версию регламента 2026-11-01 уже применяли итоговые листы"},
+			{"crm by a head", text + "crm: {kind: amocrm, base_url: https://evil.example, token_file: /etc/passwd}\n", http.StatusForbidden, "может менять только администратор"},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {

@@ -166,7 +166,7 @@ func (m *Main) report(env *runEnv, lang i18n.Lang, err error) int {
 	}
 	var usage usageError
 	if errors.As(err, &usage) {
-		fmt.Fprintf(m.Stderr, "reglament: %s\n", usage.msg)
+		fmt.Fprintf(m.Stderr, "reglament: %s\n", usage.Text(lang))
 		env.fs.Usage()
 		return exitInvalid
 	}
@@ -180,11 +180,26 @@ func (m *Main) report(env *runEnv, lang i18n.Lang, err error) int {
 	return exitInternal
 }
 
-type usageError struct{ msg string }
+// usageError is a command line that cannot run: a flag missing or wrong,
+// kept as its format and arguments so that it is said in the reader's
+// language (ruUsage).
+type usageError struct {
+	format string
+	args   []any
+}
 
-func (e usageError) Error() string { return e.msg }
+func (e usageError) Error() string { return e.Text(i18n.EN) }
 
-func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+// Text says the problem in lang.
+func (e usageError) Text(lang i18n.Lang) string {
+	format := e.format
+	if ru, ok := ruUsage[format]; ok && lang == i18n.RU {
+		format = ru
+	}
+	return fmt.Sprintf(format, e.args...)
+}
+
+func usagef(format string, args ...any) error { return usageError{format: format, args: args} }
 
 // parse parses flags allowing positional arguments between them
 // (import FILE --workspace W as well as import --workspace W FILE).
@@ -195,7 +210,7 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 			if errors.Is(err, flag.ErrHelp) {
 				return nil, err
 			}
-			return nil, usageError{err.Error()}
+			return nil, usageError{format: "%s", args: []any{err.Error()}} // the flag package's own words
 		}
 		if fs.NArg() == 0 {
 			return positional, nil

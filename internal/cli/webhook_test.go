@@ -32,9 +32,9 @@ func TestWebhookURL(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--workspace", "acme"}, "flag --base-url is required"},
-		{[]string{"--workspace", "acme", "--base-url", "reglament.example.com"}, "flag --base-url: want an absolute http(s) address"},
-		{[]string{"--workspace", "acme", "--base-url", "https://r.example/?a=1"}, "flag --base-url"},
+		{[]string{"--workspace", "acme"}, "нужен флаг --base-url"}, // the tests' LANG is Russian
+		{[]string{"--workspace", "acme", "--base-url", "reglament.example.com"}, "флаг --base-url: нужен полный адрес http(s)"},
+		{[]string{"--workspace", "acme", "--base-url", "https://r.example/?a=1"}, "флаг --base-url"},
 		{[]string{"--workspace", "acme", "--base-url", "https://r.example"}, `workspace "acme" has no crm connection`},
 		{[]string{"--workspace", "nobody", "--base-url", "https://r.example"}, `"nobody"`},
 	} {

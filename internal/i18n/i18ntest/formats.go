@@ -17,7 +17,8 @@ import (
 // RequireRussian fails t unless every format literal of the package in the
 // current directory has a Russian format in ru with the same verbs in the
 // same order. The formats are the string literals passed to the methods
-// named in calls, as the argument at the given index, and also.
+// or functions named in calls, as the argument at the given index, and
+// also.
 func RequireRussian(t *testing.T, calls map[string]int, ru map[string]string, also ...string) {
 	t.Helper()
 	files, err := filepath.Glob("*.go")
@@ -39,17 +40,20 @@ func RequireRussian(t *testing.T, calls map[string]int, ru map[string]string, al
 			if !ok {
 				return true
 			}
-			sel, isSel := call.Fun.(*ast.SelectorExpr)
-			if !isSel {
-				return true
+			var name string
+			switch fn := call.Fun.(type) {
+			case *ast.SelectorExpr: // a method
+				name = fn.Sel.Name
+			case *ast.Ident: // a function
+				name = fn.Name
 			}
-			arg, named := calls[sel.Sel.Name]
+			arg, named := calls[name]
 			if !named || len(call.Args) <= arg {
 				return true
 			}
 			lit, ok := call.Args[arg].(*ast.BasicLit)
 			if !ok || lit.Kind != token.STRING {
-				t.Errorf("%s: %s with a format that is not a literal cannot be said in Russian", fset.Position(call.Pos()), sel.Sel.Name)
+				t.Errorf("%s: %s with a format that is not a literal cannot be said in Russian", fset.Position(call.Pos()), name)
 				return true
 			}
 			s, err := strconv.Unquote(lit.Value)

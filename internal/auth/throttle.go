@@ -56,8 +56,11 @@ func hashKey(key string) string {
 func (t *Throttle) Allowed(ctx context.Context, key string) (bool, time.Duration, error) {
 	now := t.Now()
 	n, first, err := t.Log.LoginFailures(ctx, hashKey(key), now.Add(-t.Window))
-	if err != nil || n < t.Max {
-		return err == nil, 0, err
+	if err != nil {
+		return false, 0, err
+	}
+	if n < t.Max {
+		return true, 0, nil
 	}
 	return false, first.Add(t.Window).Sub(now), nil
 }

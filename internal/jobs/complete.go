@@ -36,7 +36,7 @@ func (m *completeAtOnce) Work(ctx context.Context, job *rivertype.JobRow, doInne
 }
 
 func (m *completeAtOnce) complete(ctx context.Context, job *rivertype.JobRow) error {
-	tx, err := m.r.db.BeginTx(context.WithoutCancel(ctx), nil)
+	tx, err := m.r.store.DB().BeginTx(context.WithoutCancel(ctx), nil)
 	if err != nil {
 		return err
 	}

@@ -116,7 +116,6 @@ type Config struct {
 type Runner struct {
 	cfg    Config
 	client *river.Client[*sql.Tx]
-	db     *sql.DB
 	// store and crmLocks serve lockCRM.
 	store    *store.Store
 	crmLocks crmLocks
@@ -166,7 +165,7 @@ func New(ctx context.Context, s *store.Store, cfg Config) (*Runner, error) {
 	if err := migrateOnce(ctx, s, migrator); err != nil {
 		return nil, err
 	}
-	r := &Runner{cfg: cfg, db: s.DB(), store: s}
+	r := &Runner{cfg: cfg, store: s}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &planWorker{r: r})
 	river.AddWorker(workers, &reminderWorker{r: r})

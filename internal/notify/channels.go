@@ -260,12 +260,12 @@ func buildMIME(from, to string, m Message) []byte {
 	if id == "" {
 		id = strings.TrimPrefix(randomBoundary(), "reglament-")
 	}
-	domain := "reglament.invalid"
+	idHost := "reglament.invalid"
 	if _, host, ok := strings.Cut(from, "@"); ok && host != "" {
-		domain = host
+		idHost = host
 	}
 	fmt.Fprintf(&b, "From: %s\r\nTo: %s\r\nSubject: %s\r\nDate: %s\r\nMessage-ID: <%s@%s>\r\nMIME-Version: 1.0\r\n",
-		from, to, mime.QEncoding.Encode("utf-8", m.Subject), time.Now().Format(time.RFC1123Z), id, domain)
+		from, to, mime.QEncoding.Encode("utf-8", m.Subject), time.Now().Format(time.RFC1123Z), id, idHost)
 	fmt.Fprintf(&b, "Content-Type: multipart/alternative; boundary=%q\r\n\r\n", boundary)
 	for _, part := range []struct{ kind, body string }{{"text/plain", m.Text}, {"text/html", "<html><body><pre style=\"font-family:sans-serif;white-space:pre-wrap\">" + m.HTML + "</pre></body></html>"}} {
 		fmt.Fprintf(&b, "--%s\r\nContent-Type: %s; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n", boundary, part.kind)

@@ -33,5 +33,6 @@ func (s *Store) ReadSnapshot(ctx context.Context, workspace string, conns int, p
 	for i, p := range parts {
 		ps[i] = p
 	}
-	return s.readSnapshot(ctx, workspace, conns, ps)
+	_, err := s.readSnapshot(ctx, workspace, conns, ps)
+	return err
 }

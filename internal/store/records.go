@@ -644,7 +644,7 @@ func activityRanges(win domain.Window, conns int) [][2]time.Time {
 func (s *Store) LoadDay(ctx context.Context, workspace string, win domain.Window) (*domain.DayData, error) {
 	a := newDayArgs(win)
 	data := &domain.DayData{}
-	err := s.readSnapshot(ctx, workspace, 1, []dayPart{
+	_, err := s.readSnapshot(ctx, workspace, 1, []dayPart{
 		func(ctx context.Context, tx *sql.Tx) error {
 			return loadCompanies(ctx, tx, companiesDayQuery+byExternalID, []any{workspace, a.from, a.to}, data)
 		},
@@ -718,7 +718,6 @@ func (s *Store) LoadDaySheet(ctx context.Context, ws *domain.Workspace, win doma
 	// Each part writes only its own results, as parts run at once.
 	tallies := make([][]domain.ActivityTally, len(ranges)+1)
 	var companies, deals domain.DayData
-	var watermark time.Time
 	data := &domain.DayData{}
 	tally := func(ctx context.Context, tx *sql.Tx, i int, query string, args []any) error {
 		err := queryRows(ctx, tx, query, args, func(rows *sql.Rows) error {
@@ -779,14 +778,7 @@ func (s *Store) LoadDaySheet(ctx context.Context, ws *domain.Workspace, win doma
 		func(ctx context.Context, tx *sql.Tx) error {
 			return tally(ctx, tx, len(ranges), lateTallyQuery, []any{workspace, a.from, a.to, a.fromGrace, a.toGrace, a.lateFrom})
 		},
-		func(ctx context.Context, tx *sql.Tx) error {
-			var w sql.NullInt64
-			if err := tx.QueryRowContext(ctx, `SELECT watermark FROM workspaces WHERE id = $1`, workspace).Scan(&w); err != nil {
-				return fmt.Errorf("watermark: %w", err)
-			}
-			watermark = fromMicros(w)
-			return nil
-		},
+
 		func(ctx context.Context, tx *sql.Tx) error {
 			return loadCompanies(ctx, tx, companiesDayQuery, []any{workspace, a.from, a.to}, &companies)
 		},
@@ -794,7 +786,8 @@ func (s *Store) LoadDaySheet(ctx context.Context, ws *domain.Workspace, win doma
 			return loadDeals(ctx, tx, closedDealsDayQuery, []any{workspace, a.from, a.to}, true, &deals)
 		},
 	)
-	if err := s.readSnapshot(ctx, workspace, conns, parts); err != nil {
+	watermark, err := s.readSnapshot(ctx, workspace, conns, parts)
+	if err != nil {
 		return nil, fmt.Errorf("store: load day %s: %w", win.Day, err)
 	}
 	data.Companies, data.Deals, data.Watermark = companies.Companies, deals.Deals, watermark

@@ -271,9 +271,10 @@ func (s *Store) read(ctx context.Context, fn func(tx *sql.Tx) error) error {
 // own results.
 type dayPart func(ctx context.Context, tx *sql.Tx) error
 
-// readSnapshot checks that workspace exists and runs parts on up to conns
-// transactions at once (see readConns), taking the next part as each
-// finishes, all reading one snapshot of the database. The first error
+// readSnapshot checks that workspace exists, reading its data watermark,
+// and runs parts on up to conns transactions at once (see readConns),
+// taking the next part as each finishes, all reading one snapshot of the
+// database: the watermark returned is that snapshot's. The first error
 // cancels the rest.
 //
 // The snapshot is shared as each dialect allows:
@@ -286,27 +287,33 @@ type dayPart func(ctx context.Context, tx *sql.Tx) error
 //     begun after it see the same, latest, state. Writers wait (up to the
 //     busy timeout) for the read: a fraction of a second at a thousand
 //     managers.
-func (s *Store) readSnapshot(ctx context.Context, workspace string, conns int, parts []dayPart) error {
+func (s *Store) readSnapshot(ctx context.Context, workspace string, conns int, parts []dayPart) (watermark time.Time, err error) {
 	conns = max(1, min(conns, len(parts)))
 	txs, err := s.beginSnapshot(ctx, conns)
 	if err != nil {
-		return err
+		return time.Time{}, err
 	}
 	defer func() {
 		for _, tx := range txs {
 			tx.Rollback() // read only: nothing to commit
 		}
 	}()
-	if err := requireWorkspace(ctx, txs[0], workspace); err != nil {
-		return err
+	var w sql.NullInt64
+	err = txs[0].QueryRowContext(ctx, `SELECT watermark FROM workspaces WHERE id = $1`, workspace).Scan(&w)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, domain.Errorf(domain.ENOTFOUND, "workspace %q not found", workspace)
 	}
+	if err != nil {
+		return time.Time{}, err
+	}
+	watermark = fromMicros(w)
 	if len(txs) == 1 {
 		for _, part := range parts {
 			if err := part(ctx, txs[0]); err != nil {
-				return err
+				return time.Time{}, err
 			}
 		}
-		return nil
+		return watermark, nil
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -330,7 +337,10 @@ func (s *Store) readSnapshot(ctx context.Context, workspace string, conns int, p
 		})
 	}
 	wg.Wait()
-	return first
+	if first != nil {
+		return time.Time{}, first
+	}
+	return watermark, nil
 }
 
 // snapshotID is the form of a PostgreSQL snapshot id, checked before it is

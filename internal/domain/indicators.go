@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -45,9 +46,21 @@ func ParseIndicator(s string) (Indicator, bool) {
 
 // Values holds one manager's indicator values for one working day. Counts
 // are integers; WonAmount is an exact decimal in the workspace currency.
+// Own indicators (DESIGN.md section 10) follow the built-ins, in the order
+// of their definition.
 type Values struct {
 	counts    [len(indicatorSlots)]int64
 	WonAmount decimal.Decimal
+	own       []ownValue
+}
+
+// ownValue is the value of one own indicator: a count, or an amount when
+// its base is won_amount.
+type ownValue struct {
+	id       Indicator
+	count    int64
+	amount   decimal.Decimal
+	isAmount bool
 }
 
 // indicatorSlots maps every counted indicator to its slot in Values.counts.
@@ -65,19 +78,80 @@ func slotOf(ind Indicator) int {
 	return -1
 }
 
-// Count returns the value of a counted indicator (0 for won_amount).
+// ownValue returns the own value of ind, or nil.
+func (v *Values) ownValue(ind Indicator) *ownValue {
+	for i := range v.own {
+		if v.own[i].id == ind {
+			return &v.own[i]
+		}
+	}
+	return nil
+}
+
+// addOwn makes room for own indicator ind (an amount when isAmount),
+// keeping an existing value.
+func (v *Values) addOwn(ind Indicator, isAmount bool) *ownValue {
+	if o := v.ownValue(ind); o != nil {
+		return o
+	}
+	v.own = append(v.own, ownValue{id: ind, isAmount: isAmount})
+	return &v.own[len(v.own)-1]
+}
+
+// Has reports whether the values hold ind: every built-in, and the own
+// indicators the sheet was computed with.
+func (v *Values) Has(ind Indicator) bool { return IsBuiltin(ind) || v.ownValue(ind) != nil }
+
+// Own lists the own indicators the values hold, in definition order.
+func (v *Values) Own() []Indicator {
+	out := make([]Indicator, len(v.own))
+	for i, o := range v.own {
+		out[i] = o.id
+	}
+	return out
+}
+
+// isAmount reports whether ind is a sum of money (won_amount, or an own
+// indicator based on it) rather than a count.
+func (v *Values) isAmount(ind Indicator) bool {
+	if ind == WonAmount {
+		return true
+	}
+	o := v.ownValue(ind)
+	return o != nil && o.isAmount
+}
+
+// Count returns the value of a counted indicator (0 for an amount or an
+// indicator the values do not hold).
 func (v *Values) Count(ind Indicator) int64 {
 	if i := slotOf(ind); i >= 0 {
 		return v.counts[i]
 	}
+	if o := v.ownValue(ind); o != nil {
+		return o.count
+	}
 	return 0
 }
 
-// SetCount sets the value of a counted indicator.
+// SetCount sets the value of a counted indicator; an own one is added
+// when the values do not hold it yet.
 func (v *Values) SetCount(ind Indicator, n int64) {
 	if i := slotOf(ind); i >= 0 {
 		v.counts[i] = n
+		return
 	}
+	if ind != WonAmount {
+		v.addOwn(ind, false).count = n
+	}
+}
+
+// SetAmount sets the value of an own indicator that sums money.
+func (v *Values) SetAmount(ind Indicator, d decimal.Decimal) {
+	if ind == WonAmount {
+		v.WonAmount = d
+		return
+	}
+	v.addOwn(ind, true).amount = d
 }
 
 // Get returns the value of any indicator as a decimal, for rule comparison.
@@ -85,20 +159,23 @@ func (v *Values) Get(ind Indicator) decimal.Decimal {
 	if ind == WonAmount {
 		return v.WonAmount
 	}
+	if o := v.ownValue(ind); o != nil && o.isAmount {
+		return o.amount
+	}
 	return decimal.NewFromInt(v.Count(ind))
 }
 
 // Format returns the value as shown to people: an integer, or an amount with
 // two decimals.
 func (v *Values) Format(ind Indicator) string {
-	if ind == WonAmount {
-		return v.WonAmount.StringFixed(2)
+	if v.isAmount(ind) {
+		return v.Get(ind).StringFixed(2)
 	}
 	return strconv.FormatInt(v.Count(ind), 10)
 }
 
-// MarshalJSON writes the values as an object in display order; won_amount is
-// a decimal string.
+// MarshalJSON writes the values as an object in display order, the own
+// indicators after the built-ins; amounts are decimal strings.
 func (v Values) MarshalJSON() ([]byte, error) {
 	b := make([]byte, 0, 256)
 	b = append(b, '{')
@@ -109,48 +186,80 @@ func (v Values) MarshalJSON() ([]byte, error) {
 		b = strconv.AppendQuote(b, string(ind))
 		b = append(b, ':')
 		if ind == WonAmount {
-			if v.WonAmount.IsZero() {
-				b = append(b, `"0.00"`...) // StringFixed(2) of zero, without its allocations
-			} else {
-				b = strconv.AppendQuote(b, v.WonAmount.StringFixed(2))
-			}
+			b = appendAmount(b, v.WonAmount)
 		} else {
 			b = strconv.AppendInt(b, v.Count(ind), 10)
+		}
+	}
+	for _, o := range v.own {
+		b = append(b, ',')
+		b = strconv.AppendQuote(b, string(o.id))
+		b = append(b, ':')
+		if o.isAmount {
+			b = appendAmount(b, o.amount)
+		} else {
+			b = strconv.AppendInt(b, o.count, 10)
 		}
 	}
 	return append(b, '}'), nil
 }
 
-// UnmarshalJSON reads what MarshalJSON writes. Unknown keys are an error so
-// that a stored sheet is never silently misread.
+func appendAmount(b []byte, d decimal.Decimal) []byte {
+	if d.IsZero() {
+		return append(b, `"0.00"`...) // StringFixed(2) of zero, without its allocations
+	}
+	return strconv.AppendQuote(b, d.StringFixed(2))
+}
+
+// UnmarshalJSON reads what MarshalJSON writes, keeping the order of the own
+// indicators. A key that is neither a built-in nor a valid indicator id is
+// an error, so that a stored sheet is never silently misread.
 func (v *Values) UnmarshalJSON(data []byte) error {
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(data, &raw); err != nil {
-		return err
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return fmt.Errorf("indicator values: want an object")
 	}
 	*v = Values{}
-	for k, msg := range raw {
-		ind, ok := ParseIndicator(k)
-		if !ok {
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		k, _ := t.(string)
+		ind := Indicator(k)
+		if !IsBuiltin(ind) && !ValidIndicatorID(k) && !IsBase(ind) {
 			return fmt.Errorf("unknown indicator %q", k)
 		}
-		if ind == WonAmount {
+		var msg json.RawMessage
+		if err := dec.Decode(&msg); err != nil {
+			return fmt.Errorf("%s: %w", k, err)
+		}
+		if len(msg) > 0 && msg[0] == '"' {
+			if ind != WonAmount && IsBuiltin(ind) {
+				return fmt.Errorf("%s: want a number", k)
+			}
 			var s string
 			if err := json.Unmarshal(msg, &s); err != nil {
-				return fmt.Errorf("won_amount: %w", err)
+				return fmt.Errorf("%s: %w", k, err)
 			}
 			d, err := decimal.NewFromString(s)
 			if err != nil {
-				return fmt.Errorf("won_amount: %w", err)
+				return fmt.Errorf("%s: %w", k, err)
 			}
-			v.WonAmount = d
+			v.SetAmount(ind, d)
 			continue
+		}
+		if ind == WonAmount {
+			return fmt.Errorf("won_amount: want a decimal string")
 		}
 		var n int64
 		if err := json.Unmarshal(msg, &n); err != nil {
 			return fmt.Errorf("%s: %w", k, err)
 		}
 		v.SetCount(ind, n)
+	}
+	if _, err := dec.Token(); err != nil {
+		return err
 	}
 	return nil
 }
@@ -177,7 +286,7 @@ type Evidence struct {
 	Manager    string // manager id; empty when the CRM user maps to no manager
 	CRMUser    string
 	Indicator  Indicator
-	Kind       string // company, deal, task, activity
+	Kind       string // company, deal, task, activity, deal_move
 	Source     string
 	ExternalID string
 	Title      string
@@ -186,18 +295,120 @@ type Evidence struct {
 	Amount     decimal.Decimal
 	Counted    bool
 	Reason     string
+
+	// What own indicators' filters looked at: the deal's pipeline and
+	// stage at the moment that counts (Placed when it is known), a call's
+	// direction and duration, a move's stage of departure, a deal's latest
+	// touch before the cutoff.
+	Placed    bool
+	Pipeline  string
+	Stage     string
+	FromStage string
+	Direction string
+	Seconds   int
+	Touched   time.Time
 }
 
 // Evaluate classifies every record of data for working day win.Day and calls
-// emit once per (record, indicator) it takes part in. It is the single
-// definition of the indicators: day sheets count its evidence and the "why"
-// command lists it.
+// emit once per (record, indicator) it takes part in: the built-ins, and
+// the own indicators of the regulation version in force on the day, each
+// a base's evidence narrowed by its filter. It is the single definition of
+// the indicators: day sheets count its evidence and the "why" command lists
+// it.
 func Evaluate(ws *Workspace, win Window, data *DayData, emit func(Evidence)) {
-	managers := ws.ManagerIndex()
-	send := func(e Evidence) {
-		e.Manager = managers[e.CRMUser]
-		emit(e)
+	version, _ := ws.Regulation.At(win.Day)
+	ev := &evaluator{ws: ws, win: win, managers: ws.ManagerIndex(), emit: emit}
+	if version != nil {
+		for _, d := range version.Own() {
+			if ev.own == nil {
+				ev.own = make(map[Indicator][]IndicatorDef)
+			}
+			ev.own[d.Base] = append(ev.own[d.Base], d)
+		}
 	}
+	if ev.own != nil {
+		ev.deals = newDealIndex(data)
+	}
+	ev.run(data)
+}
+
+// evaluator holds what Evaluate needs across records.
+type evaluator struct {
+	ws       *Workspace
+	win      Window
+	managers map[string]string
+	emit     func(Evidence)
+	own      map[Indicator][]IndicatorDef // by base; nil when the version defines none
+	deals    dealIndex                    // set when own is
+}
+
+// narrow applies an own indicator's filter to evidence f, whose base
+// verdict it holds. A record the filter does not match is not counted,
+// with the filter's reason.
+type narrow func(d *IndicatorDef, f *Evidence)
+
+// send emits base evidence e as the built-in base (when it is one) and as
+// each own indicator of base, narrowed by filter.
+func (ev *evaluator) send(e Evidence, base Indicator, filter narrow) {
+	e.Manager = ev.managers[e.CRMUser]
+	if IsBuiltin(base) {
+		e.Indicator = base
+		ev.emit(e)
+	}
+	for i := range ev.own[base] {
+		d := &ev.own[base][i]
+		f := e
+		f.Indicator = d.ID
+		if filter != nil {
+			filter(d, &f)
+		}
+		ev.emit(f)
+	}
+}
+
+// fail marks f as not counted for reason, unless an earlier part of the
+// filter already did.
+func fail(f *Evidence, reason string) {
+	if !isFilterReason(f.Reason) {
+		f.Counted, f.Reason = false, reason
+	}
+}
+
+func isFilterReason(r string) bool {
+	switch r {
+	case ReasonOtherPipeline, ReasonOtherStage, ReasonOtherFromStage, ReasonOtherToStage, ReasonNoDeal,
+		ReasonOtherDirection, ReasonTooLong, ReasonTooShort:
+		return true
+	}
+	return false
+}
+
+// byDeal returns the filter of a record that belongs to deal (source, id)
+// at moment t: its pipeline (and, when stage, its stage) at t must be
+// among the filter's.
+func (ev *evaluator) byDeal(source, id string, t time.Time, stage bool) narrow {
+	return func(d *IndicatorDef, f *Evidence) {
+		place, ok := ev.deals.place(source, id, t)
+		if ok {
+			f.Placed, f.Pipeline, f.Stage = true, place.Pipeline, place.Stage
+		}
+		w := &d.Where
+		if len(w.Pipeline) == 0 && (!stage || len(w.Stage) == 0) {
+			return
+		}
+		switch {
+		case !ok:
+			fail(f, ReasonNoDeal)
+		case len(w.Pipeline) > 0 && !matchName(w.Pipeline, place.Pipeline):
+			fail(f, ReasonOtherPipeline)
+		case stage && len(w.Stage) > 0 && !matchName(w.Stage, place.Stage):
+			fail(f, ReasonOtherStage)
+		}
+	}
+}
+
+func (ev *evaluator) run(data *DayData) {
+	ws, win := ev.ws, ev.win
 	cutoff := win.To
 
 	for i := range data.Companies {
@@ -205,23 +416,24 @@ func Evaluate(ws *Workspace, win Window, data *DayData, emit func(Evidence)) {
 		if !win.Contains(c.CreatedAt) {
 			continue
 		}
-		e := Evidence{CRMUser: c.Owner(), Indicator: CompaniesAdded, Kind: KindCompany, Source: c.Source,
+		e := Evidence{CRMUser: c.Owner(), Kind: KindCompany, Source: c.Source,
 			ExternalID: c.ExternalID, Title: c.Name, Happened: c.CreatedAt, Entered: c.CreatedAt}
 		e.Counted, e.Reason = verdict(c.deletedBy(cutoff), ReasonDeleted)
-		send(e)
+		ev.send(e, CompaniesAdded, nil)
 	}
 
 	for i := range data.Activities {
 		a := &data.Activities[i]
 		e := Evidence{CRMUser: a.Responsible, Kind: KindActivity, Source: a.Source, ExternalID: a.ExternalID,
-			Title: a.Kind, Happened: a.HappenedAt, Entered: a.EnteredAt}
+			Title: a.Kind, Happened: a.HappenedAt, Entered: a.EnteredAt, Direction: a.Direction, Seconds: a.DurationSeconds}
 		switch {
 		case win.Contains(a.HappenedAt):
+			var base Indicator
 			switch a.Kind {
 			case ActivityCall:
-				e.Indicator = CallsHeld
+				base = CallsHeld
 			case ActivityMeeting:
-				e.Indicator = MeetingsHeld
+				base = MeetingsHeld
 			default:
 				continue
 			}
@@ -233,48 +445,103 @@ func Evaluate(ws *Workspace, win Window, data *DayData, emit func(Evidence)) {
 				e.Counted, e.Reason = false, ReasonEnteredLate
 			case a.Outcome != OutcomeHeld:
 				e.Counted, e.Reason = false, ReasonNotHeld
-			case a.Kind == ActivityCall && a.DurationSeconds < ws.MinCallSeconds:
-				e.Counted, e.Reason = false, ReasonTooShort
 			}
-			send(e)
+			if base != CallsHeld {
+				ev.send(e, base, ev.byDeal(a.Source, a.DealID, a.HappenedAt, false))
+				continue
+			}
+			// A call's duration is judged against the workspace's minimum,
+			// or an own indicator's min_seconds and max_seconds.
+			builtin := e
+			if builtin.Counted && a.DurationSeconds < ws.MinCallSeconds {
+				builtin.Counted, builtin.Reason = false, ReasonTooShort
+			}
+			builtin.Manager, builtin.Indicator = ev.managers[e.CRMUser], CallsHeld
+			ev.emit(builtin)
+			if len(ev.own[CallsHeld]) == 0 {
+				continue
+			}
+			place := ev.byDeal(a.Source, a.DealID, a.HappenedAt, false)
+			ev.sendOwnOnly(e, CallsHeld, func(d *IndicatorDef, f *Evidence) {
+				w := &d.Where
+				place(d, f)
+				minimum := ws.MinCallSeconds
+				if w.MinSeconds != nil {
+					minimum = *w.MinSeconds
+				}
+				switch {
+				case w.Direction != "" && a.Direction != w.Direction:
+					fail(f, ReasonOtherDirection)
+				case a.DurationSeconds < minimum:
+					fail(f, ReasonTooShort)
+				case w.MaxSeconds != nil && a.DurationSeconds > *w.MaxSeconds:
+					fail(f, ReasonTooLong)
+				}
+			})
 		case !a.HappenedAt.After(win.From) && a.EnteredAt.After(win.From.Add(win.Grace)) && win.EnteredInTime(a.EnteredAt):
-			e.Indicator = LateEntries
 			e.Counted, e.Reason = verdict(a.deletedBy(cutoff), ReasonDeleted)
 			if e.Counted {
 				e.Reason = ReasonLateEntry
 			}
-			send(e)
+			ev.send(e, LateEntries, ev.byDeal(a.Source, a.DealID, a.HappenedAt, false))
 		}
 	}
 
 	openTasks := make(map[string]bool)
 	for _, t := range data.TaskTallies {
 		if t.DealID != "" && t.Open > 0 {
-			openTasks[t.Source+"\x00"+t.DealID] = true
+			openTasks[dealKey(t.Source, t.DealID)] = true
 		}
 	}
 	for i := range data.Tasks {
 		k := &data.Tasks[i]
+		if ev.own[TasksCompleted] != nil && !k.CompletedAt.IsZero() && win.Contains(k.CompletedAt) {
+			e := Evidence{CRMUser: k.Responsible, Kind: KindTask, Source: k.Source, ExternalID: k.ExternalID,
+				Title: k.Title, Happened: k.CompletedAt, Entered: k.CompletedAt}
+			e.Counted, e.Reason = verdict(k.deletedBy(cutoff), ReasonDeleted)
+			if e.Counted {
+				e.Reason = ReasonCompleted
+			}
+			ev.send(e, TasksCompleted, ev.byDeal(k.Source, k.DealID, k.CompletedAt, false))
+		}
 		if !k.openAt(cutoff) {
 			continue
 		}
 		if k.DealID != "" {
-			openTasks[k.Source+"\x00"+k.DealID] = true
+			openTasks[dealKey(k.Source, k.DealID)] = true
 		}
-		e := Evidence{CRMUser: k.Responsible, Indicator: OverdueTasks, Kind: KindTask, Source: k.Source,
+		e := Evidence{CRMUser: k.Responsible, Kind: KindTask, Source: k.Source,
 			ExternalID: k.ExternalID, Title: k.Title, Happened: k.Deadline, Entered: k.CreatedAt}
 		if !k.Deadline.IsZero() && k.Deadline.Before(cutoff) {
 			e.Counted, e.Reason = true, ReasonOverdue
 		} else {
 			e.Reason = ReasonNotDue
 		}
-		send(e)
+		ev.send(e, OverdueTasks, ev.byDeal(k.Source, k.DealID, cutoff, false))
 	}
 
+	var touched map[string]time.Time
+	if ev.own[DealsIdle] != nil {
+		touched = make(map[string]time.Time, len(data.Touches))
+		for _, t := range data.Touches {
+			if k := dealKey(t.Source, t.DealID); t.At.After(touched[k]) {
+				touched[k] = t.At
+			}
+		}
+	}
 	for i := range data.Deals {
 		d := &data.Deals[i]
 		e := Evidence{CRMUser: d.Responsible, Kind: KindDeal, Source: d.Source, ExternalID: d.ExternalID,
 			Title: d.Title, Entered: d.CreatedAt, Amount: d.Amount}
+		if ev.own[DealsCreated] != nil && win.Contains(d.CreatedAt) {
+			c := e
+			c.Happened = d.CreatedAt
+			c.Counted, c.Reason = verdict(d.deletedBy(cutoff), ReasonDeleted)
+			if c.Counted {
+				c.Reason = ReasonCreated
+			}
+			ev.send(c, DealsCreated, ev.byDeal(d.Source, d.ExternalID, d.CreatedAt, false))
+		}
 		if d.Closed() && win.Contains(d.ClosedAt) {
 			e.Happened = d.ClosedAt
 			e.Counted, e.Reason = verdict(d.deletedBy(cutoff), ReasonDeleted)
@@ -283,28 +550,88 @@ func Evaluate(ws *Workspace, win Window, data *DayData, emit func(Evidence)) {
 				// the deadline came too late to count.
 				e.Counted, e.Reason = false, ReasonEnteredLate
 			}
+			at := ev.byDeal(d.Source, d.ExternalID, d.ClosedAt, false)
 			if d.Status == DealWon {
-				e.Indicator = DealsWon
-				send(e)
-				e.Indicator = WonAmount
-				send(e)
+				ev.send(e, DealsWon, at)
+				ev.send(e, WonAmount, at)
 			} else {
-				e.Indicator = DealsLost
-				send(e)
+				ev.send(e, DealsLost, at)
 			}
 		}
 		if d.openAt(cutoff) {
+			at := ev.byDeal(d.Source, d.ExternalID, cutoff, true)
 			e.Happened = d.CreatedAt
-			e.Indicator, e.Counted, e.Reason = DealsInProgress, true, ReasonOpenAtCutoff
-			send(e)
-			e.Indicator = DealsWithoutTasks
-			if openTasks[d.Source+"\x00"+d.ExternalID] {
+			e.Counted, e.Reason = true, ReasonOpenAtCutoff
+			ev.send(e, DealsInProgress, at)
+			if openTasks[dealKey(d.Source, d.ExternalID)] {
 				e.Counted, e.Reason = false, ReasonHasOpenTask
 			} else {
 				e.Counted, e.Reason = true, ReasonNoOpenTask
 			}
-			send(e)
+			ev.send(e, DealsWithoutTasks, at)
+			if touched != nil {
+				last := d.CreatedAt
+				if t := touched[dealKey(d.Source, d.ExternalID)]; t.After(last) && !t.After(cutoff) {
+					last = t
+				}
+				idle := e
+				idle.Touched = last
+				ev.sendOwnOnly(idle, DealsIdle, func(def *IndicatorDef, f *Evidence) {
+					if last.After(cutoff.Add(-time.Duration(def.idleDays()) * 24 * time.Hour)) {
+						f.Counted, f.Reason = false, ReasonTouched
+					} else {
+						f.Counted, f.Reason = true, ReasonIdle
+					}
+					at(def, f)
+				})
+			}
 		}
+	}
+
+	if ev.own[DealMoves] != nil {
+		seen := make(map[string]bool)
+		for i := range data.Moves {
+			m := &data.Moves[i]
+			k := dealKey(m.Source, m.ExternalID)
+			if !win.Contains(m.MovedAt) || seen[k] {
+				continue
+			}
+			seen[k] = true
+			e := Evidence{CRMUser: m.Responsible, Kind: KindDealMove, Source: m.Source, ExternalID: m.ExternalID,
+				Happened: m.MovedAt, Entered: m.MovedAt, Placed: true, Pipeline: m.Pipeline, Stage: m.Stage, FromStage: m.FromStage}
+			if h := ev.deals[dealKey(m.Source, m.DealID)]; h != nil && h.deal != nil {
+				e.Title = h.deal.Title
+			}
+			e.Counted, e.Reason = verdict(m.deletedBy(cutoff), ReasonDeleted)
+			if e.Counted {
+				e.Reason = ReasonMoved
+			}
+			ev.sendOwnOnly(e, DealMoves, func(d *IndicatorDef, f *Evidence) {
+				w := &d.Where
+				switch {
+				case len(w.Pipeline) > 0 && !matchName(w.Pipeline, m.Pipeline):
+					fail(f, ReasonOtherPipeline)
+				case len(w.FromStage) > 0 && !matchName(w.FromStage, m.FromStage):
+					fail(f, ReasonOtherFromStage)
+				case len(w.ToStage) > 0 && !matchName(w.ToStage, m.Stage):
+					fail(f, ReasonOtherToStage)
+				}
+			})
+		}
+	}
+}
+
+// sendOwnOnly emits base evidence e as each own indicator of base only,
+// narrowed by filter: for bases that are not built-ins, or whose built-in
+// the caller emitted itself.
+func (ev *evaluator) sendOwnOnly(e Evidence, base Indicator, filter narrow) {
+	e.Manager = ev.managers[e.CRMUser]
+	for i := range ev.own[base] {
+		d := &ev.own[base][i]
+		f := e
+		f.Indicator = d.ID
+		filter(d, &f)
+		ev.emit(f)
 	}
 }
 
@@ -321,8 +648,19 @@ func verdict(excluded bool, reason string) (bool, string) {
 // TaskTallies, DealTallies) are added to what Evaluate finds.
 func ComputeValues(ws *Workspace, win Window, data *DayData) (map[string]*Values, []string) {
 	values := make(map[string]*Values, len(ws.Managers))
+	var own []IndicatorDef
+	if version, ok := ws.Regulation.At(win.Day); ok {
+		own = version.Own()
+	}
 	for _, m := range ws.Managers {
-		values[m.ID] = &Values{}
+		v := &Values{}
+		if len(own) > 0 {
+			v.own = make([]ownValue, len(own))
+			for i, d := range own {
+				v.own[i] = ownValue{id: d.ID, isAmount: d.Base == WonAmount}
+			}
+		}
+		values[m.ID] = v
 	}
 	unknown := make(map[string]bool)
 	Evaluate(ws, win, data, func(e Evidence) {
@@ -340,7 +678,17 @@ func ComputeValues(ws *Workspace, win Window, data *DayData) (map[string]*Values
 			v.WonAmount = v.WonAmount.Add(e.Amount)
 			return
 		}
-		v.counts[slotOf(e.Indicator)]++
+		if i := slotOf(e.Indicator); i >= 0 {
+			v.counts[i]++
+			return
+		}
+		if o := v.ownValue(e.Indicator); o != nil {
+			if o.isAmount {
+				o.amount = o.amount.Add(e.Amount)
+			} else {
+				o.count++
+			}
+		}
 	})
 	managers := ws.ManagerIndex()
 	if len(data.ActivityTallies) > 0 {

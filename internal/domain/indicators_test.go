@@ -478,7 +478,8 @@ func TestExplainEvidenceFields(t *testing.T) {
 	data = acts(heldCall("c1", "101", happened, entered))
 	got = Explain(ws, ws.Window(MustDate(dayD)), &data, "anna", CallsHeld)
 	want = []Evidence{{Manager: "anna", CRMUser: "101", Indicator: CallsHeld, Kind: KindActivity, Source: "csv",
-		ExternalID: "c1", Title: ActivityCall, Happened: happened, Entered: entered, Counted: true, Reason: ReasonCounted}}
+		ExternalID: "c1", Title: ActivityCall, Happened: happened, Entered: entered, Counted: true, Reason: ReasonCounted,
+		Seconds: 60}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Explain calls_held mismatch (-want +got):\n%s", diff)
 	}

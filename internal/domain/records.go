@@ -12,6 +12,7 @@ const (
 	KindDeal     = "deal"
 	KindTask     = "task"
 	KindActivity = "activity"
+	KindDealMove = "deal_move"
 )
 
 // Deal statuses. A deal is closed only when its current status is won or lost.
@@ -19,6 +20,12 @@ const (
 	DealOpen = "open"
 	DealWon  = "won"
 	DealLost = "lost"
+)
+
+// Call directions; an empty direction is unknown.
+const (
+	DirectionIn  = "in"
+	DirectionOut = "out"
 )
 
 // Activity kinds and outcomes.
@@ -65,6 +72,11 @@ func (c *Company) Owner() string {
 
 // Deal is a sales opportunity. ClosedAt is meaningful only when Status is won
 // or lost: a reopened deal is open whatever stale closing time the CRM kept.
+//
+// PipelineID and StageID are the CRM's ids of where the deal is now;
+// Pipeline and Stage their names, which the store resolves through the
+// synced catalogue (see Pipeline), so that a renamed stage keeps its deals.
+// A source without ids (CSV) gives the names as ids too.
 type Deal struct {
 	RecordMeta
 	Title       string
@@ -73,6 +85,10 @@ type Deal struct {
 	Status      string
 	CreatedAt   time.Time
 	ClosedAt    time.Time
+	PipelineID  string
+	Pipeline    string
+	StageID     string
+	Stage       string
 }
 
 // Closed reports whether the deal's current status is won or lost.
@@ -110,6 +126,50 @@ type Activity struct {
 	DurationSeconds int
 	Outcome         string
 	DealID          string
+	Direction       string // DirectionIn, DirectionOut or empty (unknown); calls only
+}
+
+// DealMove is a deal changing stage (DESIGN.md section 10). It happens and
+// is entered at MovedAt: the CRM logs a move when it is made. Responsible
+// is who is credited: the CRM user who made the move when that user is a
+// manager, else the deal's responsible (the connector or import decides,
+// knowing both). FromPipeline empty means the move stayed in Pipeline.
+type DealMove struct {
+	RecordMeta
+	DealID         string
+	Responsible    string
+	MovedAt        time.Time
+	PipelineID     string
+	Pipeline       string
+	StageID        string
+	Stage          string // the stage the deal went to
+	FromPipelineID string
+	FromPipeline   string
+	FromStageID    string
+	FromStage      string
+}
+
+// fromPipeline returns the pipeline the deal left: FromPipeline, or
+// Pipeline when the move stayed in it.
+func (m *DealMove) fromPipeline() string {
+	if m.FromPipeline == "" && m.FromPipelineID == "" {
+		return m.Pipeline
+	}
+	return m.FromPipeline
+}
+
+// Pipeline is one pipeline (funnel) of a CRM account with its stages, as
+// the catalogue a sync fetches holds it: the CRM's ids and today's names.
+type Pipeline struct {
+	ID     string
+	Name   string
+	Stages []Stage
+}
+
+// Stage is one stage of a pipeline.
+type Stage struct {
+	ID   string
+	Name string
 }
 
 // RecordBatch is a set of normalized records to upsert together: all of it
@@ -119,11 +179,12 @@ type RecordBatch struct {
 	Deals      []Deal
 	Tasks      []Task
 	Activities []Activity
+	Moves      []DealMove
 }
 
 // Len returns the number of records in the batch.
 func (b *RecordBatch) Len() int {
-	return len(b.Companies) + len(b.Deals) + len(b.Tasks) + len(b.Activities)
+	return len(b.Companies) + len(b.Deals) + len(b.Tasks) + len(b.Activities) + len(b.Moves)
 }
 
 // DayData is every record that can matter for one working day's sheet: the
@@ -131,8 +192,18 @@ func (b *RecordBatch) Len() int {
 type DayData struct {
 	Companies  []Company  // created in the window
 	Deals      []Deal     // created by the cutoff and open at the window's start or later
-	Tasks      []Task     // created by the cutoff and open at it
+	Tasks      []Task     // created by the cutoff and open at it, or completed in the window
 	Activities []Activity // happened in the window, or entered in the late-entry range
+
+	// What own indicators (DESIGN.md section 10) need besides, loaded when
+	// the regulation in force defines any: the moves made in the window,
+	// the deals the day's activities and tasks name (LinkedDeals, those
+	// not in Deals already), every move of all those deals (to know a
+	// deal's pipeline and stage at a moment), and each deal in progress's
+	// latest touch by the cutoff (Touches, for deals_idle).
+	Moves       []DealMove
+	LinkedDeals []Deal
+	Touches     []DealTouch
 
 	// ActivityTallies and TaskTallies, when the store computed them, replace
 	// Activities and Tasks for day sheets: the same counts from aggregate
@@ -151,6 +222,18 @@ type DayData struct {
 	// the workspace's data watermark in the same state of the database:
 	// the moment up to which the records read are known complete.
 	Watermark time.Time
+}
+
+// DealTouch is a deal's latest touch at the cutoff other than its
+// creation: the latest of an activity on the deal (any outcome) that
+// happened and was entered by the cutoff and was not deleted by it, a task
+// of the deal completed by the cutoff and not deleted by it, and a move of
+// the deal by the cutoff not deleted by it. The store computes it by an
+// aggregate, held to LastTouch by a store test.
+type DealTouch struct {
+	Source string
+	DealID string
+	At     time.Time
 }
 
 // DealTally counts the deals of one CRM user that are in progress at the

@@ -76,7 +76,7 @@ func (r *Rule) Holds(value, target decimal.Decimal) bool {
 // whole target is compared as integers, without the decimal allocations
 // (a thousand managers times every rule at each finalization).
 func (r *Rule) holds(values *Values, target decimal.Decimal) bool {
-	if r.Indicator == WonAmount || target.Exponent() != 0 || target.NumDigits() > 18 {
+	if values.isAmount(r.Indicator) || target.Exponent() != 0 || target.NumDigits() > 18 {
 		return r.Holds(values.Get(r.Indicator), target)
 	}
 	c, t := values.Count(r.Indicator), target.CoefficientInt64()
@@ -96,13 +96,21 @@ func (r *Rule) holds(values *Values, target decimal.Decimal) bool {
 type RegulationVersion struct {
 	Effective Date   `json:"effective"`
 	Rules     []Rule `json:"rules"`
+	// Indicators are the version's own indicators (DESIGN.md section 10):
+	// they belong to the version, so changing one is a new version.
+	Indicators []IndicatorDef `json:"indicators,omitempty"`
 }
 
 // Equal reports whether v and w hold the same rules from the same day,
 // comparing targets as numbers (30 equals 30.0).
 func (v *RegulationVersion) Equal(w *RegulationVersion) bool {
-	if v.Effective != w.Effective || len(v.Rules) != len(w.Rules) {
+	if v.Effective != w.Effective || len(v.Rules) != len(w.Rules) || len(v.Indicators) != len(w.Indicators) {
 		return false
+	}
+	for i := range v.Indicators {
+		if !v.Indicators[i].Equal(&w.Indicators[i]) {
+			return false
+		}
 	}
 	for i := range v.Rules {
 		if !v.Rules[i].equal(&w.Rules[i]) {

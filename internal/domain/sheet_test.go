@@ -368,7 +368,8 @@ func TestValuesJSON(t *testing.T) {
 	}
 
 	for _, bad := range []string{
-		`{"calls_made":1}`,
+		`{"Calls-Made":1}`,
+		`{"calls_held":1,"x":1} trailing`,
 		`{"calls_held":"1"}`,
 		`{"calls_held":1.5}`,
 		`{"won_amount":"lots"}`,

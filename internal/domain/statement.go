@@ -76,11 +76,17 @@ type Statement struct {
 	To         Date            `json:"to"`
 	Currency   string          `json:"currency"`
 	PointValue decimal.Decimal `json:"point_value"`
-	Lines      []StatementLine `json:"managers"`
+	// PayMode is how points became money (PayPoints or PayBonus); in
+	// bonus pay, Base is the period's bonus before the points.
+	PayMode string          `json:"pay_mode"`
+	Base    *Money          `json:"base,omitempty"`
+	Lines   []StatementLine `json:"managers"`
 }
 
 // StatementLine is one manager's line of a statement. Money is Total times
-// the point value, after caps: a bonus when positive, a fine when negative.
+// the point value, after caps: a bonus when positive, a fine when negative;
+// in bonus pay, the period's bonus raised or reduced by that amount, never
+// below zero.
 type StatementLine struct {
 	Manager     string `json:"manager"`
 	Name        string `json:"name"`
@@ -161,7 +167,12 @@ func BuildStatement(ws *Workspace, p Period, sheets []DaySheet, adjs []Adjustmen
 // BuildStatementTotals is BuildStatement from the sheets' totals, which a
 // store can sum without loading every line.
 func BuildStatementTotals(ws *Workspace, p Period, t StatementTotals, adjs []Adjustment) Statement {
-	st := Statement{Workspace: ws.ID, Period: p.Label, From: p.From, To: p.To, Currency: ws.Currency, PointValue: ws.PointValue}
+	st := Statement{Workspace: ws.ID, Period: p.Label, From: p.From, To: p.To, Currency: ws.Currency, PointValue: ws.PointValue,
+		PayMode: ws.Pay.ModeName()}
+	if ws.Pay.Mode == PayBonus {
+		base := NewMoney(ws.Pay.BaseFor(p.Kind))
+		st.Base = &base
+	}
 	days := ws.WorkingDays(p.From, p.To)
 	index := make(map[string]int)
 	line := func(id string) *StatementLine {
@@ -214,15 +225,27 @@ func BuildStatementTotals(ws *Workspace, p Period, t StatementTotals, adjs []Adj
 	for i := range st.Lines {
 		l := &st.Lines[i]
 		l.Total = l.Points + l.Adjustments
-		l.Money, l.Capped = ws.Money(l.Total)
+		l.Money, l.Capped = ws.Money(p.Kind, l.Total)
 	}
 	return st
 }
 
 // Money converts points to money at the workspace's point value, applying
 // the bonus cap to a positive amount and the fine cap to a negative one.
-func (w *Workspace) Money(points int) (Money, bool) {
+func (w *Workspace) Money(period string, points int) (Money, bool) {
 	m := w.PointValue.Mul(decimal.NewFromInt(int64(points)))
+	if w.Pay.Mode == PayBonus {
+		// DESIGN.md section 11: the bonus of the period, raised or reduced
+		// by the points, never below zero and never above the bonus cap.
+		m = m.Add(w.Pay.BaseFor(period))
+		if m.IsNegative() {
+			return NewMoney(decimal.Zero), true
+		}
+		if w.BonusCap.Valid && m.GreaterThan(w.BonusCap.Decimal) {
+			return NewMoney(w.BonusCap.Decimal), true
+		}
+		return NewMoney(m), false
+	}
 	if m.IsPositive() && w.BonusCap.Valid && m.GreaterThan(w.BonusCap.Decimal) {
 		return NewMoney(w.BonusCap.Decimal), true
 	}
@@ -247,7 +270,10 @@ type BacktestLine struct {
 // Backtest rescores stored final sheets with regulation reg, using the
 // indicator values the sheets kept, and reports per-manager differences. It
 // changes nothing: it is the what-if a head of sales asks before a change.
-func Backtest(ws *Workspace, reg Regulation, sheets []DaySheet) []BacktestLine {
+//
+// period is the kind of period the days make (PeriodMonth or PeriodWeek):
+// in bonus pay it chooses the base bonus the points raise or reduce.
+func Backtest(ws *Workspace, reg Regulation, period string, sheets []DaySheet) []BacktestLine {
 	index := make(map[string]*BacktestLine)
 	var order []string
 	for _, s := range sheets {
@@ -279,8 +305,8 @@ func Backtest(ws *Workspace, reg Regulation, sheets []DaySheet) []BacktestLine {
 	for _, id := range order {
 		b := index[id]
 		b.Diff = b.NewPoints - b.OldPoints
-		b.OldMoney, _ = ws.Money(b.OldPoints)
-		b.NewMoney, _ = ws.Money(b.NewPoints)
+		b.OldMoney, _ = ws.Money(period, b.OldPoints)
+		b.NewMoney, _ = ws.Money(period, b.NewPoints)
 		out = append(out, *b)
 	}
 	return out

@@ -259,7 +259,7 @@ func TestWorkspaceMoney(t *testing.T) {
 		if tt.fine != "" {
 			ws.FineCap = decimal.NewNullDecimal(mustDec(t, tt.fine))
 		}
-		got, capped := ws.Money(tt.points)
+		got, capped := ws.Money(PeriodMonth, tt.points)
 		if got.String() != tt.want || capped != tt.capped {
 			t.Errorf("%s: Money(%d) = %s, %v; want %s, %v", tt.name, tt.points, got, capped, tt.want, tt.capped)
 		}
@@ -326,7 +326,7 @@ func TestBacktest(t *testing.T) {
 
 	before, _ := json.Marshal(sheets)
 	regBefore, _ := json.Marshal(reg)
-	got := Backtest(ws, reg, sheets)
+	got := Backtest(ws, reg, PeriodMonth, sheets)
 
 	want := []BacktestLine{
 		// anna: old 1-2+1 = 0. New: 16th no version 0; 17th 29 calls +2, 1 overdue -3 = -1; 18th +2 +1 = 3. Total 2.

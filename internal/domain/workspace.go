@@ -29,6 +29,7 @@ type Workspace struct {
 	PointValue     decimal.Decimal
 	BonusCap       decimal.NullDecimal // limits a positive statement amount
 	FineCap        decimal.NullDecimal // limits a negative statement amount (given as a positive number)
+	Pay            Pay                 // how points become money (DESIGN.md section 11)
 
 	Managers   []Manager
 	Regulation Regulation
@@ -40,6 +41,46 @@ type Workspace struct {
 	// Notifications lists the heads and the webhook that receive the
 	// digests and statements.
 	Notifications Notifications
+}
+
+// Pay modes: how points become money.
+const (
+	// PayPoints: money = points × point value after caps, a bonus when
+	// positive, a fine when negative (DESIGN.md section 7).
+	PayPoints = "points"
+	// PayBonus: money = the period's base bonus + points × point value,
+	// never below zero nor above the bonus cap: a bonus raised or reduced,
+	// never a fine (DESIGN.md section 11; in Russia a fine from pay is
+	// unlawful).
+	PayBonus = "bonus"
+)
+
+// Pay says how a workspace turns points into money. The zero Pay is the
+// points mode.
+type Pay struct {
+	Mode      string          // PayPoints (or empty) or PayBonus
+	BaseMonth decimal.Decimal // the bonus of a calendar month before points
+	BaseWeek  decimal.Decimal // the bonus of an ISO week before points
+}
+
+// ModeName returns the mode, PayPoints when none is set.
+func (p Pay) ModeName() string {
+	if p.Mode == "" {
+		return PayPoints
+	}
+	return p.Mode
+}
+
+// BaseFor returns the base bonus of a period kind (PeriodMonth or
+// PeriodWeek); zero in points mode.
+func (p Pay) BaseFor(period string) decimal.Decimal {
+	if p.Mode != PayBonus {
+		return decimal.Zero
+	}
+	if period == PeriodWeek {
+		return p.BaseWeek
+	}
+	return p.BaseMonth
 }
 
 // The CRMs a workspace can connect to.

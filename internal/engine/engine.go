@@ -341,7 +341,7 @@ func (e *Engine) Backtest(ctx context.Context, workspace string, reg domain.Regu
 	if err != nil {
 		return nil, err
 	}
-	return domain.Backtest(ws, reg, sheets), nil
+	return domain.Backtest(ws, reg, p.Kind, sheets), nil
 }
 
 // Explanation is the answer to "why is this number what it is".

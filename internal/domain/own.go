@@ -1,0 +1,324 @@
+package domain
+
+import (
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+)
+
+// The bases of DESIGN.md section 10 beside the built-ins: an own indicator
+// narrows one of them (or a built-in) with a filter, and a rule may also
+// name one of them directly, as it names a built-in.
+const (
+	DealsCreated   Indicator = "deals_created"
+	DealMoves      Indicator = "deal_moves"
+	TasksCompleted Indicator = "tasks_completed"
+	DealsIdle      Indicator = "deals_idle"
+)
+
+// Bases lists every base an indicator can be built from: the built-ins in
+// display order, then the bases of section 10.
+var Bases = append(slices.Clip(Indicators), DealsCreated, DealMoves, TasksCompleted, DealsIdle)
+
+// IsBase reports whether ind names a base.
+func IsBase(ind Indicator) bool { return slices.Contains(Bases, ind) }
+
+// IsBuiltin reports whether ind is one of the ten built-in indicators, which
+// every day sheet carries.
+func IsBuiltin(ind Indicator) bool { return slotOf(ind) >= 0 || ind == WonAmount }
+
+// DefaultIdleDays is how long a deal in progress may go without a touch
+// before deals_idle counts it.
+const DefaultIdleDays = 7
+
+// IndicatorDef is an indicator of a regulation version: a base narrowed by
+// a filter. A built-in is an indicator with no filter; own indicators are
+// defined in the version and rules use them as they use built-ins.
+type IndicatorDef struct {
+	ID       Indicator `json:"id"`
+	Name     string    `json:"name,omitempty"` // what tables show; empty: the id
+	Base     Indicator `json:"from"`
+	Where    Filter    `json:"where,omitzero"`
+	IdleDays int       `json:"idle_days,omitempty"` // deals_idle only; 0: DefaultIdleDays
+}
+
+// Label returns what tables show for the indicator.
+func (d *IndicatorDef) Label() string {
+	if d.Name != "" {
+		return d.Name
+	}
+	return string(d.ID)
+}
+
+// idleDays returns the indicator's idle span in days.
+func (d *IndicatorDef) idleDays() int {
+	if d.IdleDays > 0 {
+		return d.IdleDays
+	}
+	return DefaultIdleDays
+}
+
+// Equal reports whether d and o define the same indicator.
+func (d *IndicatorDef) Equal(o *IndicatorDef) bool {
+	return d.ID == o.ID && d.Name == o.Name && d.Base == o.Base && d.IdleDays == o.IdleDays && d.Where.Equal(&o.Where)
+}
+
+// Filter narrows a base (the `where:` of an indicator). Every part is
+// optional and they combine with AND; a list matches any of its names,
+// exact text with surrounding spaces ignored.
+type Filter struct {
+	Pipeline   []string `json:"pipeline,omitempty"`
+	Stage      []string `json:"stage,omitempty"`
+	FromStage  []string `json:"from_stage,omitempty"`
+	ToStage    []string `json:"to_stage,omitempty"`
+	Direction  string   `json:"direction,omitempty"`
+	MinSeconds *int     `json:"min_seconds,omitempty"`
+	MaxSeconds *int     `json:"max_seconds,omitempty"`
+}
+
+// IsZero reports whether the filter narrows nothing.
+func (f Filter) IsZero() bool {
+	return len(f.Pipeline) == 0 && len(f.Stage) == 0 && len(f.FromStage) == 0 && len(f.ToStage) == 0 &&
+		f.Direction == "" && f.MinSeconds == nil && f.MaxSeconds == nil
+}
+
+// Equal reports whether f and o narrow alike.
+func (f *Filter) Equal(o *Filter) bool {
+	intEq := func(a, b *int) bool { return a == nil && b == nil || a != nil && b != nil && *a == *b }
+	return slices.Equal(f.Pipeline, o.Pipeline) && slices.Equal(f.Stage, o.Stage) &&
+		slices.Equal(f.FromStage, o.FromStage) && slices.Equal(f.ToStage, o.ToStage) &&
+		f.Direction == o.Direction && intEq(f.MinSeconds, o.MinSeconds) && intEq(f.MaxSeconds, o.MaxSeconds)
+}
+
+// FilterKeys are the keys of a `where:`, in the order DESIGN.md lists them.
+var FilterKeys = []string{"pipeline", "stage", "from_stage", "to_stage", "direction", "min_seconds", "max_seconds"}
+
+// FilterApplies reports whether filter key may narrow base: pipeline every
+// base but companies_added; stage the deal states at the cutoff; from_stage
+// and to_stage deal moves; direction and the durations calls.
+func FilterApplies(key string, base Indicator) bool {
+	switch key {
+	case "pipeline":
+		return IsBase(base) && base != CompaniesAdded
+	case "stage":
+		return base == DealsInProgress || base == DealsWithoutTasks || base == DealsIdle
+	case "from_stage", "to_stage":
+		return base == DealMoves
+	case "direction", "min_seconds", "max_seconds":
+		return base == CallsHeld
+	}
+	return false
+}
+
+// FilterBases lists the bases filter key applies to, for messages.
+func FilterBases(key string) []string {
+	var out []string
+	for _, b := range Bases {
+		if FilterApplies(key, b) {
+			out = append(out, string(b))
+		}
+	}
+	return out
+}
+
+var indicatorIDPattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
+
+// ValidIndicatorID reports whether id may name an own indicator: lower-case
+// letters, digits and '_', starting with a letter, and never a base's name.
+func ValidIndicatorID(id string) bool { return indicatorIDPattern.MatchString(id) && !IsBase(Indicator(id)) }
+
+// Own returns the version's indicators beyond the built-ins: those it
+// defines, then one for each base of section 10 a rule names directly (with
+// no filter), in the order of the rules.
+func (v *RegulationVersion) Own() []IndicatorDef {
+	out := v.Indicators
+	for i := range v.Rules {
+		ind := v.Rules[i].Indicator
+		if IsBuiltin(ind) || !IsBase(ind) {
+			continue
+		}
+		if !slices.ContainsFunc(out, func(d IndicatorDef) bool { return d.ID == ind }) {
+			out = append(slices.Clip(out), IndicatorDef{ID: ind, Base: ind})
+		}
+	}
+	return out
+}
+
+// Indicator returns the version's definition of ind: its own definition,
+// or a built-in's (a base with no filter).
+func (v *RegulationVersion) Indicator(ind Indicator) (IndicatorDef, bool) {
+	if v != nil {
+		for _, d := range v.Own() {
+			if d.ID == ind {
+				return d, true
+			}
+		}
+	}
+	if IsBuiltin(ind) {
+		return IndicatorDef{ID: ind, Base: ind}, true
+	}
+	return IndicatorDef{}, false
+}
+
+// NeedsRecords reports whether the version has indicators that only records
+// can give (its own, or the bases of section 10): the store then loads the
+// day's records, moves and deal history, not only its tallies.
+func (v *RegulationVersion) NeedsRecords() bool { return v != nil && len(v.Own()) > 0 }
+
+// Reasons a record does not pass an own indicator's filter.
+const (
+	ReasonOtherPipeline  = "other_pipeline"  // the deal was in another pipeline at the moment that counts
+	ReasonOtherStage     = "other_stage"     // the deal was at another stage at the cutoff
+	ReasonOtherFromStage = "other_from_stage" // the move left another stage
+	ReasonOtherToStage   = "other_to_stage"   // the move went to another stage
+	ReasonNoDeal         = "no_deal"          // a task or activity with no (known) deal, under a pipeline filter
+	ReasonOtherDirection = "other_direction"  // an incoming call under an outgoing filter, or unknown
+	ReasonTooLong        = "too_long"         // a call longer than max_seconds
+	ReasonMoved          = "moved"            // a deal move made in the window
+	ReasonCreated        = "created"          // a deal created in the window
+	ReasonCompleted      = "completed"        // a task completed in the window
+	ReasonIdle           = "idle"             // no touch within idle_days before the cutoff
+	ReasonTouched        = "touched"          // touched within idle_days before the cutoff
+)
+
+// matchName reports whether name is one of names, surrounding spaces
+// ignored.
+func matchName(names []string, name string) bool {
+	name = strings.TrimSpace(name)
+	for _, n := range names {
+		if strings.TrimSpace(n) == name {
+			return true
+		}
+	}
+	return false
+}
+
+// dealHistory is a deal with its moves, to say where it was at a moment.
+type dealHistory struct {
+	deal  *Deal
+	moves []*DealMove // by MovedAt, then external id
+}
+
+// Place is where a deal was at a moment: its pipeline and stage names.
+type Place struct {
+	Pipeline string
+	Stage    string
+}
+
+// at returns the deal's pipeline and stage at t: after its last move at or
+// before t (of the moves not deleted by t); before its first such move,
+// the first move's from-pipeline and from-stage; with no such move, the
+// deal's stored pipeline and stage.
+func (h *dealHistory) at(t time.Time) Place {
+	var first, last *DealMove
+	for _, m := range h.moves {
+		if m.deletedBy(t) {
+			continue
+		}
+		if first == nil {
+			first = m
+		}
+		if !m.MovedAt.After(t) {
+			last = m
+		}
+	}
+	switch {
+	case last != nil:
+		return Place{Pipeline: last.Pipeline, Stage: last.Stage}
+	case first != nil:
+		return Place{Pipeline: first.fromPipeline(), Stage: first.FromStage}
+	case h.deal != nil:
+		return Place{Pipeline: h.deal.Pipeline, Stage: h.deal.Stage}
+	}
+	return Place{}
+}
+
+// dealIndex finds a deal's history by its source and external id.
+type dealIndex map[string]*dealHistory
+
+func dealKey(source, id string) string { return source + "\x00" + id }
+
+// newDealIndex indexes the deals of data (Deals and LinkedDeals) with
+// every move of data, sorted by time.
+func newDealIndex(data *DayData) dealIndex {
+	idx := make(dealIndex, len(data.Deals)+len(data.LinkedDeals))
+	for _, deals := range [][]Deal{data.Deals, data.LinkedDeals} {
+		for i := range deals {
+			d := &deals[i]
+			idx[dealKey(d.Source, d.ExternalID)] = &dealHistory{deal: d}
+		}
+	}
+	seen := make(map[string]bool, len(data.Moves))
+	for i := range data.Moves {
+		m := &data.Moves[i]
+		if k := dealKey(m.Source, m.ExternalID); seen[k] {
+			continue
+		} else {
+			seen[k] = true
+		}
+		k := dealKey(m.Source, m.DealID)
+		h := idx[k]
+		if h == nil {
+			h = &dealHistory{}
+			idx[k] = h
+		}
+		h.moves = append(h.moves, m)
+	}
+	for _, h := range idx {
+		sort.SliceStable(h.moves, func(i, j int) bool {
+			a, b := h.moves[i], h.moves[j]
+			if !a.MovedAt.Equal(b.MovedAt) {
+				return a.MovedAt.Before(b.MovedAt)
+			}
+			return a.ExternalID < b.ExternalID
+		})
+	}
+	return idx
+}
+
+// place returns where deal (source, id) was at t; ok is false when the
+// record names no deal or one the data does not hold.
+func (idx dealIndex) place(source, id string, t time.Time) (Place, bool) {
+	if id == "" {
+		return Place{}, false
+	}
+	h := idx[dealKey(source, id)]
+	if h == nil || h.deal == nil && len(h.moves) == 0 {
+		return Place{}, false
+	}
+	return h.at(t), true
+}
+
+// LastTouch is the definition DealTouch stands for: the latest moment at or
+// before cutoff that touched deal, among its activities, tasks and moves
+// given (any of them; those of other deals are ignored), not counting the
+// deal's creation. The zero time means none.
+func LastTouch(deal *Deal, cutoff time.Time, activities []Activity, tasks []Task, moves []DealMove) time.Time {
+	var last time.Time
+	touch := func(t time.Time) {
+		if !t.After(cutoff) && t.After(last) {
+			last = t
+		}
+	}
+	for i := range activities {
+		a := &activities[i]
+		if a.Source == deal.Source && a.DealID == deal.ExternalID && !a.EnteredAt.After(cutoff) && !a.deletedBy(cutoff) {
+			touch(a.HappenedAt)
+		}
+	}
+	for i := range tasks {
+		k := &tasks[i]
+		if k.Source == deal.Source && k.DealID == deal.ExternalID && !k.CompletedAt.IsZero() && !k.deletedBy(cutoff) {
+			touch(k.CompletedAt)
+		}
+	}
+	for i := range moves {
+		m := &moves[i]
+		if m.Source == deal.Source && m.DealID == deal.ExternalID && !m.deletedBy(cutoff) {
+			touch(m.MovedAt)
+		}
+	}
+	return last
+}

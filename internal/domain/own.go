@@ -127,7 +127,9 @@ var indicatorIDPattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
 
 // ValidIndicatorID reports whether id may name an own indicator: lower-case
 // letters, digits and '_', starting with a letter, and never a base's name.
-func ValidIndicatorID(id string) bool { return indicatorIDPattern.MatchString(id) && !IsBase(Indicator(id)) }
+func ValidIndicatorID(id string) bool {
+	return indicatorIDPattern.MatchString(id) && !IsBase(Indicator(id))
+}
 
 // Own returns the version's indicators beyond the built-ins: those it
 // defines, then one for each base of section 10 a rule names directly (with
@@ -169,8 +171,8 @@ func (v *RegulationVersion) NeedsRecords() bool { return v != nil && len(v.Own()
 
 // Reasons a record does not pass an own indicator's filter.
 const (
-	ReasonOtherPipeline  = "other_pipeline"  // the deal was in another pipeline at the moment that counts
-	ReasonOtherStage     = "other_stage"     // the deal was at another stage at the cutoff
+	ReasonOtherPipeline  = "other_pipeline"   // the deal was in another pipeline at the moment that counts
+	ReasonOtherStage     = "other_stage"      // the deal was at another stage at the cutoff
 	ReasonOtherFromStage = "other_from_stage" // the move left another stage
 	ReasonOtherToStage   = "other_to_stage"   // the move went to another stage
 	ReasonNoDeal         = "no_deal"          // a task or activity with no (known) deal, under a pipeline filter

@@ -24,6 +24,9 @@ const (
 	KindDeal     Kind = "deal"
 	KindTask     Kind = "task"
 	KindActivity Kind = "activity"
+	// KindDealMove is a deal's change of stage (domain.DealMove): amoCRM's
+	// lead_status_changed events, Bitrix24's stage history.
+	KindDealMove Kind = "deal_move"
 )
 
 // Plural names the records of kind in messages: "companies", "deals"…
@@ -33,12 +36,14 @@ func (k Kind) Plural() string {
 		return "companies"
 	case KindActivity:
 		return "activities"
+	case KindDealMove:
+		return "deal moves"
 	}
 	return string(k) + "s"
 }
 
 // Kinds lists every kind, in the order a full sync fetches them.
-var Kinds = []Kind{KindCompany, KindDeal, KindTask, KindActivity}
+var Kinds = []Kind{KindCompany, KindDeal, KindTask, KindActivity, KindDealMove}
 
 // Cursor is where an incremental fetch of one kind resumes: every change made
 // in the CRM before Since has been fetched. The zero Cursor asks for

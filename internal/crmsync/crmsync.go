@@ -25,6 +25,10 @@ type Client interface {
 	// Fetch returns the records of kind changed since the cursor and the
 	// cursor to resume from; on error, an empty batch and the cursor given.
 	Fetch(ctx context.Context, kind crm.Kind, since crm.Cursor) (domain.RecordBatch, crm.Cursor, error)
+	// Pipelines returns the account's catalogue of deal pipelines and their
+	// stages, with the CRM's ids and today's names; the store resolves the
+	// names of deals and moves through it, so a renamed stage keeps them.
+	Pipelines(ctx context.Context) ([]domain.Pipeline, error)
 	// Requests counts the HTTP requests sent so far.
 	Requests() int64
 }

@@ -47,6 +47,8 @@ func (c *Client) Fetch(ctx context.Context, kind crm.Kind, since crm.Cursor) (do
 		b, err = c.fetchTasks(ctx, from, nil)
 	case crm.KindActivity:
 		b, err = c.fetchCalls(ctx, from, nil)
+	case crm.KindDealMove:
+		// PLACEHOLDER: lead_status_changed events, being written
 	default:
 		return domain.RecordBatch{}, since, fmt.Errorf("amocrm: unknown record kind %q", kind)
 	}
@@ -304,3 +306,6 @@ func getPage[T any](c *Client, ctx context.Context, path, key string, q url.Valu
 	}
 	return p.Embedded[key], p.Links.Next != nil && p.Links.Next.Href != "", nil
 }
+
+// Pipelines is a PLACEHOLDER being written: the lead pipelines and statuses.
+func (c *Client) Pipelines(ctx context.Context) ([]domain.Pipeline, error) { return nil, nil }

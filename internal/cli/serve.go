@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/mail"
 	"os"
 	"strings"
 	"time"
@@ -131,6 +132,9 @@ func (m *Main) runUser(ctx context.Context, env *runEnv, args []string) error {
 	if err := requireAll("email", *email, "role", *role); err != nil {
 		return err
 	}
+	if err := checkEmail(*email); err != nil {
+		return err
+	}
 	if !auth.ValidRole(*role) {
 		return usagef("flag --role: want admin, head, manager or viewer, got %q", *role)
 	}
@@ -186,6 +190,18 @@ func (m *Main) runUser(ctx context.Context, env *runEnv, args []string) error {
 		if *role == auth.Viewer {
 			fmt.Fprintln(m.Stdout, lang.T("demo.wall", "/t/"+t))
 		}
+	}
+	return nil
+}
+
+// checkEmail refuses a login e-mail that is not one bare address: a login
+// is typed on the login page as it is stored, so a display name ("Anna
+// <anna@acme.example>"), a list, a missing domain or stray spaces are a
+// mistake to say at once, not an account nobody can log in to.
+func checkEmail(email string) error {
+	a, err := mail.ParseAddress(email)
+	if err != nil || a.Name != "" || a.Address != email {
+		return usagef("flag --email: want one address such as anna@acme.example, got %q", email)
 	}
 	return nil
 }

@@ -22,9 +22,17 @@ func TestEveryKeyHasBothLanguages(t *testing.T) {
 func TestEveryIndicatorAndReasonIsTranslated(t *testing.T) {
 	reasons := []string{domain.ReasonCounted, domain.ReasonEnteredLate, domain.ReasonDeleted, domain.ReasonNotHeld,
 		domain.ReasonTooShort, domain.ReasonLateEntry, domain.ReasonOpenAtCutoff, domain.ReasonHasOpenTask,
-		domain.ReasonNoOpenTask, domain.ReasonOverdue, domain.ReasonNotDue}
+		domain.ReasonNoOpenTask, domain.ReasonOverdue, domain.ReasonNotDue,
+		domain.ReasonOtherPipeline, domain.ReasonOtherStage, domain.ReasonOtherFromStage, domain.ReasonOtherToStage,
+		domain.ReasonNoDeal, domain.ReasonOtherDirection, domain.ReasonTooLong, domain.ReasonMoved, domain.ReasonCreated,
+		domain.ReasonCompleted, domain.ReasonIdle, domain.ReasonTouched}
 	for _, l := range []Lang{RU, EN} {
-		for _, ind := range domain.Indicators {
+		for _, k := range []string{domain.KindCompany, domain.KindDeal, domain.KindTask, domain.KindActivity, domain.KindDealMove} {
+			if got := l.T("kind." + k); got == "kind."+k {
+				t.Errorf("%s: kind %s has no name", l, k)
+			}
+		}
+		for _, ind := range domain.Bases {
 			if got := l.Indicator(ind); got == "ind."+string(ind) {
 				t.Errorf("%s: indicator %s has no name", l, ind)
 			}

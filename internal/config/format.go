@@ -46,6 +46,13 @@ func FormatWorkspace(ws *domain.Workspace) []byte {
 		}
 		root.Content = append(root.Content, stringNode("caps"), caps)
 	}
+	if ws.Pay.Mode == domain.PayBonus {
+		base := &yaml.Node{Kind: yaml.MappingNode, Style: yaml.FlowStyle}
+		base.Content = append(base.Content, stringNode("month"), plainNode(ws.Pay.BaseMonth.String()),
+			stringNode("week"), plainNode(ws.Pay.BaseWeek.String()))
+		root.Content = append(root.Content, stringNode("pay"),
+			mappingNode(yaml.FlowStyle, "mode", stringNode(domain.PayBonus), "base", base))
+	}
 	if c := ws.CRM; c != nil {
 		n := mappingNode(0, "kind", stringNode(c.Kind), "base_url", stringNode(c.BaseURL))
 		if c.TokenFile != "" {

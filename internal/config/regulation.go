@@ -15,7 +15,8 @@ import (
 )
 
 var (
-	versionFields = []string{"effective", "rules"}
+	versionFields   = []string{"effective", "indicators", "rules"}
+	indicatorFields = []string{"id", "name", "from", "where", "idle_days"}
 	ruleFields    = []string{"indicator", "at_least", "at_most", "equals", "pass", "fail", "teams", "managers", "targets"}
 	opList        = "at_least, at_most, equals"
 )
@@ -121,10 +122,13 @@ func (p *parser) regulation(n *yaml.Node, path string, refs *managerRefs) domain
 				v.Effective = d
 			}
 		}
+		if n, path, ok := f.get("indicators"); ok {
+			v.Indicators = p.indicators(n, path)
+		}
 		if n, path, ok := p.required(f, "rules"); ok {
 			if rules, ok := p.list(n, path); ok {
 				for j, rule := range rules {
-					if r, ok := p.rule(rule, index(path, j), refs); ok {
+					if r, ok := p.rule(rule, index(path, j), refs, v.Indicators); ok {
 						v.Rules = append(v.Rules, r)
 					}
 				}
@@ -136,8 +140,10 @@ func (p *parser) regulation(n *yaml.Node, path string, refs *managerRefs) domain
 	return reg
 }
 
-// rule reads one rule, such as {indicator: calls_held, at_least: 30}.
-func (p *parser) rule(n *yaml.Node, path string, refs *managerRefs) (domain.Rule, bool) {
+// rule reads one rule, such as {indicator: calls_held, at_least: 30}. It
+// may name a built-in, a base of DESIGN.md section 10, or one of own, the
+// version's own indicators.
+func (p *parser) rule(n *yaml.Node, path string, refs *managerRefs, own []domain.IndicatorDef) (domain.Rule, bool) {
 	f := p.mapping(n, path, ruleFields)
 	if !f.ok {
 		return domain.Rule{}, false
@@ -145,9 +151,13 @@ func (p *parser) rule(n *yaml.Node, path string, refs *managerRefs) (domain.Rule
 	r := domain.Rule{Pass: domain.DefaultPass, Fail: domain.DefaultFail}
 	if n, path, ok := p.required(f, "indicator"); ok {
 		if s, ok := p.str(n, path); ok {
-			if ind, ok := domain.ParseIndicator(s); ok {
+			ind := domain.Indicator(s)
+			switch {
+			case domain.IsBase(ind) || slices.ContainsFunc(own, func(d domain.IndicatorDef) bool { return d.ID == ind }):
 				r.Indicator = ind
-			} else {
+			case len(own) > 0:
+				p.errorf(n, path, "unknown indicator %q (known: %s; this version's own: %s)", s, indicatorList(), ownList(own))
+			default:
 				p.errorf(n, path, "unknown indicator %q (known: %s)", s, indicatorList())
 			}
 		}
@@ -155,8 +165,10 @@ func (p *parser) rule(n *yaml.Node, path string, refs *managerRefs) (domain.Rule
 
 	// targetOK checks a target: counts are whole numbers, only won_amount
 	// is an amount of money.
+	isAmount := r.Indicator == domain.WonAmount ||
+		slices.ContainsFunc(own, func(d domain.IndicatorDef) bool { return d.ID == r.Indicator && d.Base == domain.WonAmount })
 	targetOK := func(n *yaml.Node, path string, d decimal.Decimal) bool {
-		if r.Indicator != "" && r.Indicator != domain.WonAmount && !d.IsInteger() {
+		if r.Indicator != "" && !isAmount && !d.IsInteger() {
 			p.errorf(n, path, "%s counts records: the target must be a whole number, got %s", r.Indicator, n.Value)
 			return false
 		}
@@ -183,10 +195,10 @@ func (p *parser) rule(n *yaml.Node, path string, refs *managerRefs) (domain.Rule
 	}
 
 	if n, path, ok := f.get("pass"); ok {
-		r.Pass, _ = p.integer(n, path)
+		r.Pass, _ = p.points(n, path)
 	}
 	if n, path, ok := f.get("fail"); ok {
-		r.Fail, _ = p.integer(n, path)
+		r.Fail, _ = p.points(n, path)
 	}
 
 	if n, path, ok := f.get("teams"); ok {
@@ -237,13 +249,186 @@ func (p *parser) rule(n *yaml.Node, path string, refs *managerRefs) (domain.Rule
 	return r, true
 }
 
-// indicatorList names every indicator, for an "unknown indicator" message.
+// points reads a rule's points: a whole number within
+// ±domain.MaxRulePoints, so that no sum of a period can overflow.
+func (p *parser) points(n *yaml.Node, path string) (int, bool) {
+	v, ok := p.integer(n, path)
+	if ok && (v > domain.MaxRulePoints || v < -domain.MaxRulePoints) {
+		p.errorf(n, path, "points must be between -%d and %d, got %d", domain.MaxRulePoints, domain.MaxRulePoints, v)
+		return 0, false
+	}
+	return v, ok
+}
+
+// indicatorList names every base a rule may name, for an "unknown
+// indicator" message.
 func indicatorList() string {
-	names := make([]string, len(domain.Indicators))
-	for i, ind := range domain.Indicators {
+	names := make([]string, len(domain.Bases))
+	for i, ind := range domain.Bases {
 		names[i] = string(ind)
 	}
 	return strings.Join(names, ", ")
+}
+
+// ownList names a version's own indicators.
+func ownList(own []domain.IndicatorDef) string {
+	names := make([]string, len(own))
+	for i, d := range own {
+		names[i] = string(d.ID)
+	}
+	return strings.Join(names, ", ")
+}
+
+// indicators reads a version's own indicators (DESIGN.md section 10), such
+// as {id: proposals_sent, from: deal_moves, where: {to_stage: [КП]}}.
+func (p *parser) indicators(n *yaml.Node, path string) []domain.IndicatorDef {
+	items, ok := p.list(n, path)
+	if !ok {
+		return nil
+	}
+	var out []domain.IndicatorDef
+	seen := make(map[domain.Indicator]int, len(items))
+	for i, item := range items {
+		ip := index(path, i)
+		f := p.mapping(item, ip, indicatorFields)
+		if !f.ok {
+			continue
+		}
+		var d domain.IndicatorDef
+		good := true
+		if n, path, ok := p.required(f, "id"); ok {
+			if id, ok := p.nonEmpty(n, path); ok {
+				switch {
+				case domain.IsBase(domain.Indicator(id)):
+					p.errorf(n, path, "%q is the name of a built-in indicator: choose another id", id)
+					good = false
+				case !domain.ValidIndicatorID(id):
+					p.errorf(n, path, "invalid indicator id %q: use lower-case letters, digits and '_', starting with a letter", id)
+					good = false
+				default:
+					if line, dup := seen[domain.Indicator(id)]; dup {
+						p.errorf(n, path, "indicator %q is defined twice (first at line %d)", id, line)
+						good = false
+					}
+					seen[domain.Indicator(id)] = n.Line
+				}
+				d.ID = domain.Indicator(id)
+			} else {
+				good = false
+			}
+		} else {
+			good = false
+		}
+		if n, path, ok := f.get("name"); ok {
+			if s, ok := p.str(n, path); ok {
+				if utf8.RuneCountInString(s) > maxIndicatorName {
+					p.errorf(n, path, "a name of at most %d characters, got %d", maxIndicatorName, utf8.RuneCountInString(s))
+				}
+				d.Name = strings.TrimSpace(s)
+			}
+		}
+		if n, path, ok := p.required(f, "from"); ok {
+			if s, ok := p.nonEmpty(n, path); ok {
+				if domain.IsBase(domain.Indicator(s)) {
+					d.Base = domain.Indicator(s)
+				} else {
+					p.errorf(n, path, "unknown base %q (known: %s)", s, indicatorList())
+					good = false
+				}
+			}
+		} else {
+			good = false
+		}
+		if n, path, ok := f.get("where"); ok {
+			d.Where = p.filter(n, path, d.Base)
+		}
+		if n, path, ok := f.get("idle_days"); ok {
+			if v, ok := p.integer(n, path); ok {
+				switch {
+				case d.Base != "" && d.Base != domain.DealsIdle:
+					p.errorf(n, path, "idle_days applies only to deals_idle, not to %s", d.Base)
+				case v < 1 || v > 365:
+					p.errorf(n, path, "must be between 1 and 365 days, got %d", v)
+				default:
+					d.IdleDays = v
+				}
+			}
+		}
+		if good {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// maxIndicatorName bounds an indicator's name: a column header.
+const maxIndicatorName = 60
+
+// filter reads an indicator's `where:`; base is the indicator's base, empty
+// when it was not read (then only the filter's own form is checked).
+func (p *parser) filter(n *yaml.Node, path string, base domain.Indicator) domain.Filter {
+	var w domain.Filter
+	f := p.mapping(n, path, domain.FilterKeys)
+	if !f.ok {
+		return w
+	}
+	applies := func(key string, n *yaml.Node, path string) bool {
+		if base == "" || domain.FilterApplies(key, base) {
+			return true
+		}
+		p.errorf(n, path, "filter %s does not apply to %s (it applies to: %s)", key, base, strings.Join(domain.FilterBases(key), ", "))
+		return false
+	}
+	names := func(key string) []string {
+		n, path, ok := f.get(key)
+		if !ok || !applies(key, n, path) {
+			return nil
+		}
+		items := p.stringList(n, path, "name")
+		if len(items) == 0 {
+			p.errorf(n, path, "must list at least one name")
+		}
+		out := values(items)
+		for i := range out {
+			out[i] = strings.TrimSpace(out[i])
+		}
+		return out
+	}
+	w.Pipeline = names("pipeline")
+	w.Stage = names("stage")
+	w.FromStage = names("from_stage")
+	w.ToStage = names("to_stage")
+	if n, path, ok := f.get("direction"); ok && applies("direction", n, path) {
+		if s, ok := p.str(n, path); ok {
+			if s == domain.DirectionIn || s == domain.DirectionOut {
+				w.Direction = s
+			} else {
+				p.errorf(n, path, "invalid direction %q: want in or out", s)
+			}
+		}
+	}
+	seconds := func(key string) *int {
+		n, path, ok := f.get(key)
+		if !ok || !applies(key, n, path) {
+			return nil
+		}
+		v, ok := p.integer(n, path)
+		if !ok {
+			return nil
+		}
+		if v < 0 || v > 86400 {
+			p.errorf(n, path, "must be between 0 and 86400 seconds, got %d", v)
+			return nil
+		}
+		return &v
+	}
+	w.MinSeconds = seconds("min_seconds")
+	w.MaxSeconds = seconds("max_seconds")
+	if w.MinSeconds != nil && w.MaxSeconds != nil && *w.MaxSeconds < *w.MinSeconds {
+		n, path, _ := f.get("max_seconds")
+		p.errorf(n, path, "max_seconds (%d) is less than min_seconds (%d)", *w.MaxSeconds, *w.MinSeconds)
+	}
+	return w
 }
 
 // FormatRegulation writes reg as YAML in the format ParseRegulation and
@@ -262,9 +447,16 @@ func FormatRegulation(reg domain.Regulation) []byte {
 		for i := range v.Rules {
 			rules.Content = append(rules.Content, formatRule(&v.Rules[i]))
 		}
-		versions.Content = append(versions.Content, mappingNode(0,
-			"effective", plainNode(v.Effective.String()),
-			"rules", rules))
+		vn := mappingNode(0, "effective", plainNode(v.Effective.String()))
+		if len(v.Indicators) > 0 {
+			inds := &yaml.Node{Kind: yaml.SequenceNode}
+			for i := range v.Indicators {
+				inds.Content = append(inds.Content, formatIndicator(&v.Indicators[i]))
+			}
+			vn.Content = append(vn.Content, stringNode("indicators"), inds)
+		}
+		vn.Content = append(vn.Content, stringNode("rules"), rules)
+		versions.Content = append(versions.Content, vn)
 	}
 	if len(versions.Content) == 0 {
 		versions.Style = yaml.FlowStyle
@@ -279,6 +471,40 @@ func FormatRegulation(reg domain.Regulation) []byte {
 	}
 	_ = enc.Close()
 	return b.Bytes()
+}
+
+// formatIndicator writes one own indicator as a flow mapping.
+func formatIndicator(d *domain.IndicatorDef) *yaml.Node {
+	n := mappingNode(yaml.FlowStyle, "id", stringNode(string(d.ID)))
+	if d.Name != "" {
+		n.Content = append(n.Content, stringNode("name"), stringNode(d.Name))
+	}
+	n.Content = append(n.Content, stringNode("from"), stringNode(string(d.Base)))
+	if !d.Where.IsZero() {
+		w := &yaml.Node{Kind: yaml.MappingNode, Style: yaml.FlowStyle}
+		for _, kv := range []struct {
+			key   string
+			names []string
+		}{{"pipeline", d.Where.Pipeline}, {"stage", d.Where.Stage}, {"from_stage", d.Where.FromStage}, {"to_stage", d.Where.ToStage}} {
+			if len(kv.names) > 0 {
+				w.Content = append(w.Content, stringNode(kv.key), listNode(kv.names))
+			}
+		}
+		if d.Where.Direction != "" {
+			w.Content = append(w.Content, stringNode("direction"), stringNode(d.Where.Direction))
+		}
+		if d.Where.MinSeconds != nil {
+			w.Content = append(w.Content, stringNode("min_seconds"), plainNode(strconv.Itoa(*d.Where.MinSeconds)))
+		}
+		if d.Where.MaxSeconds != nil {
+			w.Content = append(w.Content, stringNode("max_seconds"), plainNode(strconv.Itoa(*d.Where.MaxSeconds)))
+		}
+		n.Content = append(n.Content, stringNode("where"), w)
+	}
+	if d.IdleDays != 0 {
+		n.Content = append(n.Content, stringNode("idle_days"), plainNode(strconv.Itoa(d.IdleDays)))
+	}
+	return n
 }
 
 // formatRule writes one rule as a flow mapping.

@@ -24,10 +24,12 @@ const (
 
 var (
 	workspaceFields = []string{"workspace", "name", "timezone", "deadline", "grace", "working_days", "holidays",
-		"extra_working_days", "min_call_seconds", "currency", "point_value", "caps", "managers", "regulation", "crm", "notifications"}
+		"extra_working_days", "min_call_seconds", "currency", "point_value", "caps", "pay", "managers", "regulation", "crm", "notifications"}
 	crmFields     = []string{"kind", "base_url", "token_file", "oauth", "application_token_file", "sync_every"}
 	oauthFields   = []string{"client_id", "client_secret_file", "redirect_uri"}
 	capsFields    = []string{"bonus", "fine"}
+	payFields     = []string{"mode", "base"}
+	payBaseFields = []string{"month", "week"}
 	managerFields = []string{"id", "name", "crm_ids", "team", "absences", "contact"}
 	absenceFields = []string{"from", "to", "reason"}
 
@@ -153,20 +155,23 @@ func (p *parser) workspace(root *yaml.Node) *domain.Workspace {
 		}
 	}
 	if n, path, ok := f.get("point_value"); ok {
-		ws.PointValue, _ = p.decimalValue(n, path)
+		ws.PointValue, _ = p.amount(n, path)
 	}
 	if n, path, ok := f.get("caps"); ok {
 		cf := p.mapping(n, path, capsFields)
 		if n, path, ok := cf.get("bonus"); ok {
-			if d, ok := p.decimalValue(n, path); ok {
+			if d, ok := p.amount(n, path); ok {
 				ws.BonusCap = decimal.NewNullDecimal(d)
 			}
 		}
 		if n, path, ok := cf.get("fine"); ok {
-			if d, ok := p.decimalValue(n, path); ok {
+			if d, ok := p.amount(n, path); ok {
 				ws.FineCap = decimal.NewNullDecimal(d)
 			}
 		}
+	}
+	if n, path, ok := f.get("pay"); ok {
+		ws.Pay = p.pay(n, path)
 	}
 
 	if n, path, ok := f.get("crm"); ok {
@@ -186,6 +191,68 @@ func (p *parser) workspace(root *yaml.Node) *domain.Workspace {
 		ws.Regulation = p.regulation(n, path, refs)
 	}
 	return ws
+}
+
+// pay reads `pay: {mode: bonus, base: {month: 15000, week: 3500}}`
+// (DESIGN.md section 11).
+func (p *parser) pay(n *yaml.Node, path string) domain.Pay {
+	var pay domain.Pay
+	f := p.mapping(n, path, payFields)
+	if !f.ok {
+		return pay
+	}
+	if n, path, ok := p.required(f, "mode"); ok {
+		if s, ok := p.str(n, path); ok {
+			switch s {
+			case domain.PayPoints, domain.PayBonus:
+				pay.Mode = s
+			default:
+				p.errorf(n, path, "unknown pay mode %q (known: points, bonus)", s)
+			}
+		}
+	}
+	bn, bpath, hasBase := f.get("base")
+	switch {
+	case hasBase && pay.Mode == domain.PayPoints:
+		p.errorf(bn, bpath, "a base bonus applies only to pay mode bonus")
+	case hasBase:
+		bf := p.mapping(bn, bpath, payBaseFields)
+		month, mpath, hasMonth := bf.get("month")
+		week, wpath, hasWeek := bf.get("week")
+		if hasMonth {
+			pay.BaseMonth, _ = p.amount(month, mpath)
+		}
+		if hasWeek {
+			pay.BaseWeek, _ = p.amount(week, wpath)
+		}
+		if bf.ok && !hasMonth && !hasWeek {
+			p.errorf(bn, bpath, "give the base bonus of a month, a week or both")
+		}
+	case pay.Mode == domain.PayBonus:
+		p.errorf(n, path, "pay mode bonus needs a base: {month: …, week: …}")
+	}
+	if pay.Mode == domain.PayPoints {
+		pay.Mode = "" // the default, stored and compared as the zero Pay
+	}
+	return pay
+}
+
+// maxAmount bounds every amount of money a workspace file gives: what a
+// person writes, with room, and never a 400-digit number.
+var maxAmount = decimal.New(1, 12)
+
+// amount reads a non-negative amount of money: at most 10^12, with at
+// most 4 decimals.
+func (p *parser) amount(n *yaml.Node, path string) (decimal.Decimal, bool) {
+	d, ok := p.decimalValue(n, path)
+	if !ok {
+		return d, false
+	}
+	if d.GreaterThan(maxAmount) || !d.Equal(d.Round(4)) {
+		p.errorf(n, path, "an amount of at most %s with at most 4 decimals, got %s", maxAmount.String(), n.Value)
+		return decimal.Decimal{}, false
+	}
+	return d, true
 }
 
 // location loads an IANA time zone.

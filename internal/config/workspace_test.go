@@ -249,7 +249,7 @@ func TestParseWorkspaceErrors(t *testing.T) {
 			"1: managers: required field is missing",
 		}},
 		{"empty required field", "workspace:\ntimezone: UTC\nmanagers: [{id: anna}]\n", []string{"1: workspace: required field is missing"}},
-		{"unknown field", base + "timezon: UTC\n", []string{`5: unknown field "timezon" (known: workspace, name, timezone, deadline, grace, working_days, holidays, extra_working_days, min_call_seconds, currency, point_value, caps, managers, regulation, crm, notifications)`}},
+		{"unknown field", base + "timezon: UTC\n", []string{`5: unknown field "timezon" (known: workspace, name, timezone, deadline, grace, working_days, holidays, extra_working_days, min_call_seconds, currency, point_value, caps, pay, managers, regulation, crm, notifications)`}},
 		{"field twice", base + "timezone: Europe/Moscow\n", []string{"5: timezone: field given twice (first at line 2)"}},
 		{"invalid workspace id", "workspace: Acme Inc\ntimezone: UTC\nmanagers: [{id: anna}]\n",
 			[]string{`1: workspace: invalid workspace id "Acme Inc": use lower-case letters, digits and dashes`}},
@@ -308,7 +308,7 @@ func TestParseWorkspaceErrors(t *testing.T) {
 		}},
 		{"regulation not a list", base + "regulation: {effective: 2026-11-01}\n", []string{"5: regulation: want a list, got a mapping"}},
 		{"unknown indicator", base + "regulation:\n  - effective: 2026-11-01\n    rules:\n      - {indicator: calls_held, at_least: 30}\n      - {indicator: calls, at_least: 30}\n",
-			[]string{`9: regulation[0].rules[1].indicator: unknown indicator "calls" (known: companies_added, meetings_held, calls_held, deals_won, deals_lost, deals_in_progress, won_amount, overdue_tasks, deals_without_tasks, late_entries)`}},
+			[]string{`9: regulation[0].rules[1].indicator: unknown indicator "calls" (known: companies_added, meetings_held, calls_held, deals_won, deals_lost, deals_in_progress, won_amount, overdue_tasks, deals_without_tasks, late_entries, deals_created, deal_moves, tasks_completed, deals_idle)`}},
 		{"missing indicator", base + "regulation:\n  - effective: 2026-11-01\n    rules:\n      - {at_least: 30}\n",
 			[]string{"8: regulation[0].rules[0].indicator: required field is missing"}},
 		{"missing comparison", base + "regulation:\n  - effective: 2026-11-01\n    rules:\n      - {indicator: calls_held, pass: 1}\n",
@@ -339,7 +339,7 @@ func TestParseWorkspaceErrors(t *testing.T) {
 		{"version fields", base + "regulation:\n  - rules: []\n  - effective: 2026-11-01\n  - {effective: 2026-12-01, rules: [], note: x}\n", []string{
 			"6: regulation[0].effective: required field is missing",
 			"7: regulation[1].rules: required field is missing",
-			`8: regulation[2]: unknown field "note" (known: effective, rules)`,
+			`8: regulation[2]: unknown field "note" (known: effective, indicators, rules)`,
 		}},
 		{"key twice in a flow rule", base + "regulation:\n  - effective: 2026-11-01\n    rules:\n      - {indicator: calls_held, at_least: 1, indicator: deals_won}\n",
 			[]string{"8: regulation[0].rules[0].indicator: field given twice (first at line 8)"}},
@@ -376,7 +376,7 @@ managers:
   - id: anna
 `
 	want := []string{
-		`workspace.yaml:4: regulation[0].rules[0].indicator: unknown indicator "calls" (known: companies_added, meetings_held, calls_held, deals_won, deals_lost, deals_in_progress, won_amount, overdue_tasks, deals_without_tasks, late_entries)`,
+		`workspace.yaml:4: regulation[0].rules[0].indicator: unknown indicator "calls" (known: companies_added, meetings_held, calls_held, deals_won, deals_lost, deals_in_progress, won_amount, overdue_tasks, deals_without_tasks, late_entries, deals_created, deal_moves, tasks_completed, deals_idle)`,
 		`workspace.yaml:6: timezone: unknown time zone "Mars/Olympus"`,
 		"workspace.yaml:7: grace: must be between 0 and 60m, got 2h",
 		`workspace.yaml:10: managers[1].id: duplicate manager "anna" (first at line 9)`,

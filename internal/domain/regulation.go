@@ -29,6 +29,15 @@ const (
 	DefaultFail = -2
 )
 
+// MaxRulePoints bounds a rule's pass and fail points and MaxAdjustmentPoints
+// an adjustment's: far beyond what a regulation means, and small enough that
+// no period's sum can overflow (a thousand rules a day for a century stays
+// within 2^31).
+const (
+	MaxRulePoints       = 1000
+	MaxAdjustmentPoints = 10000
+)
+
 // Rule is one line of the regulation: an indicator compared with a target,
 // and the points given when the comparison holds or not. A rule with Teams
 // or Managers applies only to them; Targets overrides Target per manager.

@@ -125,8 +125,14 @@ func (a *Adjustment) Validate(ws *Workspace) error {
 	if a.Date.IsZero() {
 		return Errorf(EINVALID, "adjustment: date is required")
 	}
+	if a.Date.Year < 2000 {
+		return Errorf(EINVALID, "adjustment: date %s is before 2000", a.Date)
+	}
 	if a.Points == 0 {
 		return Errorf(EINVALID, "adjustment: points must not be zero")
+	}
+	if a.Points > MaxAdjustmentPoints || a.Points < -MaxAdjustmentPoints {
+		return Errorf(EINVALID, "adjustment: points must be between -%d and %d, got %d", MaxAdjustmentPoints, MaxAdjustmentPoints, a.Points)
 	}
 	if a.Reason == "" {
 		return Errorf(EINVALID, "adjustment: a reason is required")

@@ -17,8 +17,8 @@ import (
 var (
 	versionFields   = []string{"effective", "indicators", "rules"}
 	indicatorFields = []string{"id", "name", "from", "where", "idle_days"}
-	ruleFields    = []string{"indicator", "at_least", "at_most", "equals", "pass", "fail", "teams", "managers", "targets"}
-	opList        = "at_least, at_most, equals"
+	ruleFields      = []string{"indicator", "at_least", "at_most", "equals", "pass", "fail", "teams", "managers", "targets"}
+	opList          = "at_least, at_most, equals"
 )
 
 // ParseRegulation reads the regulation of a file whose top level has a

@@ -1,0 +1,99 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"reglament/internal/auth"
+	"reglament/internal/domain"
+)
+
+func (s *Server) dayRedirect(w http.ResponseWriter, r *http.Request) error {
+	ws, err := s.workspace(r, auth.SeeWall, "")
+	if err != nil {
+		return err
+	}
+	date := r.URL.Query().Get("date")
+	if date == "" {
+		date = lastWorkingDay(ws, ws.Today(s.now())).String()
+	}
+	d, err := parseDate(date)
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/w/"+ws.ID+"/day/"+d.String(), http.StatusSeeOther)
+	return nil
+}
+
+type dayData struct {
+	View        sheetView
+	Prev, Next  domain.Date
+	Adjustments []domain.Adjustment
+	Error       string
+	Reason      string
+}
+
+func (s *Server) dayPage(w http.ResponseWriter, r *http.Request) error {
+	level, own := ownLevel(r)
+	ws, err := s.workspace(r, level, own)
+	if err != nil {
+		return err
+	}
+	d, err := parseDate(r.PathValue("date"))
+	if err != nil {
+		return err
+	}
+	sheet, err := s.eng.Table(r.Context(), ws.ID, d)
+	if err != nil {
+		return err
+	}
+	data := dayData{View: s.viewSheet(r, ws, sheet)}
+	data.Prev, _ = ws.PrevWorkingDay(d)
+	if n, ok := ws.NextWorkingDay(d.AddDays(1)); ok && !n.After(ws.Today(s.now())) {
+		data.Next = n
+	}
+	adjs, err := s.store.FindAdjustments(r.Context(), ws.ID, d, d)
+	if err != nil {
+		return err
+	}
+	for _, a := range adjs {
+		if state(r).principal.Can(ws.ID, auth.SeeOwn, a.Manager) == nil {
+			data.Adjustments = append(data.Adjustments, a)
+		}
+	}
+	title := state(r).lang.T("web.day.title", d.String())
+	return s.render(w, r, "day", &page{Title: title, WS: ws, Nav: "day", Data: &data})
+}
+
+// recomputeDay stores a new version of a final day from the records stored
+// now, keeping the old ones, with who asked and why.
+func (s *Server) recomputeDay(w http.ResponseWriter, r *http.Request) error {
+	ws, err := s.workspace(r, auth.Change, "")
+	if err != nil {
+		return err
+	}
+	d, err := parseDate(r.PathValue("date"))
+	if err != nil {
+		return err
+	}
+	reason := strings.TrimSpace(r.PostFormValue("reason"))
+	if reason == "" {
+		err = invalid("recompute: a reason is required")
+	} else {
+		_, err = s.eng.Recompute(r.Context(), ws.ID, d, state(r).user.Email, reason)
+	}
+	if domain.ErrorCode(err) == domain.EINVALID {
+		sheet, terr := s.eng.Table(r.Context(), ws.ID, d)
+		if terr != nil {
+			return terr
+		}
+		data := dayData{View: s.viewSheet(r, ws, sheet), Error: domain.ErrorMessage(err), Reason: reason}
+		data.Prev, _ = ws.PrevWorkingDay(d)
+		return s.renderStatus(w, r, http.StatusBadRequest, "day", &page{Title: state(r).lang.T("web.day.title", d.String()), WS: ws, Nav: "day", Data: &data})
+	}
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/w/"+ws.ID+"/day/"+d.String(), http.StatusSeeOther)
+	return nil
+}

@@ -1,0 +1,57 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/shopspring/decimal"
+
+	"reglament/internal/domain"
+)
+
+type statementData struct {
+	Period     domain.Period
+	Statement  *domain.Statement
+	Sum        domain.Money
+	SumPoints  int
+	Prev, Next string
+}
+
+func (s *Server) statementPage(w http.ResponseWriter, r *http.Request) error {
+	level, own := ownLevel(r)
+	ws, err := s.workspace(r, level, own)
+	if err != nil {
+		return err
+	}
+	p, err := s.periodParam(r, ws, false)
+	if err != nil {
+		return err
+	}
+	st, err := s.eng.Statement(r.Context(), ws.ID, p)
+	if err != nil {
+		return err
+	}
+	ownLines(st, own)
+	l := state(r).lang
+	switch r.URL.Query().Get("format") {
+	case "csv":
+		return writeCSV(w, "statement-"+ws.ID+"-"+p.Label+".csv", statementTable(l, ws, st))
+	case "xlsx":
+		return writeXLSX(w, "statement-"+ws.ID+"-"+p.Label+".xlsx", p.Label, statementTable(l, ws, st))
+	case "":
+	default:
+		return invalid("format: want csv or xlsx")
+	}
+	data := statementData{Period: p, Statement: st}
+	sum := decimal.Zero
+	for _, line := range st.Lines {
+		sum = sum.Add(line.Money.Decimal)
+		data.SumPoints += line.Total
+	}
+	data.Sum = domain.NewMoney(sum)
+	if p.Kind == domain.PeriodMonth {
+		data.Prev, data.Next = p.From.AddDays(-1).String()[:7], p.To.AddDays(1).String()[:7]
+	} else {
+		data.Prev, data.Next = domain.WeekOf(p.From.AddDays(-1)).Label, domain.WeekOf(p.To.AddDays(1)).Label
+	}
+	return s.render(w, r, "statement", &page{Title: l.T("web.statement.title", p.Label), WS: ws, Nav: "statement", Data: &data})
+}

@@ -1,0 +1,84 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+
+	"reglament/internal/auth"
+	"reglament/internal/domain"
+)
+
+type rankLine struct {
+	Place  int
+	Name   string
+	Points int
+	Class  string
+}
+
+type wallData struct {
+	Week, Month []rankLine
+	WeekLabel   string
+	MonthLabel  string
+	Today       []rankLine
+	Day         domain.Date
+	Left        string
+}
+
+func rank(ws *domain.Workspace, st *domain.Statement) []rankLine {
+	lines := slices.Clone(st.Lines)
+	slices.SortStableFunc(lines, func(a, b domain.StatementLine) int { return b.Total - a.Total })
+	out := make([]rankLine, 0, len(lines))
+	for i, l := range lines {
+		name := l.Name
+		if m, ok := ws.Manager(l.Manager); ok {
+			name = m.Name
+		}
+		out = append(out, rankLine{Place: i + 1, Name: name, Points: l.Total, Class: pointsClass(l.Total)})
+	}
+	return out
+}
+
+func pointsClass(n int) string { return funcs["pointsClass"].(func(int) string)(n) }
+
+func (s *Server) wallPage(w http.ResponseWriter, r *http.Request) error {
+	ws, err := s.workspace(r, auth.SeeWall, "")
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	now := s.now()
+	today := ws.Today(now)
+	week, err := s.eng.Statement(ctx, ws.ID, domain.WeekOf(today))
+	if err != nil {
+		return err
+	}
+	month, err := s.eng.Statement(ctx, ws.ID, domain.MonthOf(today))
+	if err != nil {
+		return err
+	}
+	data := wallData{Week: rank(ws, week), Month: rank(ws, month), WeekLabel: week.Period, MonthLabel: month.Period, Day: lastWorkingDay(ws, today)}
+	if !data.Day.IsZero() {
+		sheet, err := s.eng.Table(ctx, ws.ID, data.Day)
+		if err != nil {
+			return err
+		}
+		for _, l := range sheet.Lines {
+			if l.Absent {
+				continue
+			}
+			name := l.Manager
+			if m, ok := ws.Manager(l.Manager); ok {
+				name = m.Name
+			}
+			data.Today = append(data.Today, rankLine{Name: name, Points: l.Total, Class: pointsClass(l.Total)})
+		}
+		slices.SortStableFunc(data.Today, func(a, b rankLine) int { return b.Points - a.Points })
+		for i := range data.Today {
+			data.Today[i].Place = i + 1
+		}
+		if left := ws.Cutoff(data.Day).Sub(now); left > 0 {
+			data.Left = duration(state(r).lang, left)
+		}
+	}
+	return s.render(w, r, "wall", &page{Title: state(r).lang.T("web.nav.wall"), WS: ws, Nav: "wall", Refresh: 60, Wall: true, Data: &data})
+}

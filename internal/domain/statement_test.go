@@ -137,7 +137,7 @@ func TestBuildStatement(t *testing.T) {
 	t.Run("no caps", func(t *testing.T) {
 		got := BuildStatement(ws, p, sheets, adjs)
 		want := Statement{Workspace: "acme", Period: "2026-W47", From: MustDate("2026-11-16"), To: MustDate("2026-11-22"),
-			Currency: "RUB", PointValue: mustDec(t, "123.45"), Lines: []StatementLine{
+			Currency: "RUB", PointValue: mustDec(t, "123.45"), PayMode: PayPoints, Lines: []StatementLine{
 				// 1 - 2 + 3 = 2 points, +2 adjusted = 4; 4 × 123.45 = 493.80.
 				{Manager: "anna", Name: "Анна Петрова", WorkingDays: 5, DaysScored: 3, DaysAbsent: 2, DaysPending: 0,
 					Points: 2, Adjustments: 2, Total: 4, Money: NewMoney(mustDec(t, "493.80"))},

@@ -192,7 +192,7 @@ func (s *Store) CountPendingChanges(ctx context.Context, workspace string) (int,
 // Deletion marks one stored record deleted: the CRM reported it deleted, or
 // no longer returns it.
 type Deletion struct {
-	Kind       string // domain.KindCompany…
+	Kind       string // domain.KindCompany, KindDeal, KindTask, KindActivity or KindDealMove
 	ExternalID string
 	At         time.Time // the deletion time to record
 }
@@ -231,7 +231,7 @@ func (s *Store) StoreRefetch(ctx context.Context, workspace string, r Refetch, a
 		return res, fmt.Errorf("store: refetch of %q: %w", workspace, domain.Errorf(domain.EINVALID, "source is required"))
 	}
 	for i, d := range r.Deletions {
-		if !validKind(d.Kind) || d.ExternalID == "" || d.At.IsZero() {
+		if !validKind(d.Kind) && d.Kind != domain.KindDealMove || d.ExternalID == "" || d.At.IsZero() {
 			return res, fmt.Errorf("store: refetch of %q: %w", workspace, domain.Errorf(domain.EINVALID,
 				"deletion %d (%s %q): kind, external id and time are required", i+1, d.Kind, d.ExternalID))
 		}
@@ -278,9 +278,8 @@ func (s *Store) StoreRefetch(ctx context.Context, workspace string, r Refetch, a
 			return nil
 		}
 		return appendAudit(ctx, tx, AuditEntry{Workspace: workspace, Actor: actor, Action: "webhook", At: at,
-			Detail: fmt.Sprintf("%s re-fetch of %d changes: companies %d, deals %d, tasks %d, activities %d: %d written, %d unchanged, %d marked deleted",
-				r.Source, len(r.Processed), len(batch.Companies), len(batch.Deals), len(batch.Tasks), len(batch.Activities),
-				res.Written, res.Unchanged, res.Deleted)})
+			Detail: fmt.Sprintf("%s re-fetch of %d changes: %s: %d written, %d unchanged, %d marked deleted",
+				r.Source, len(r.Processed), batchCounts(batch), res.Written, res.Unchanged, res.Deleted)})
 	})
 	if err != nil {
 		return RefetchResult{}, fmt.Errorf("store: refetch %s of %q: %w", r.Source, workspace, err)

@@ -41,11 +41,16 @@ func recordTables(dialect string) map[string]*recordTable {
 		domain.KindCompany: {name: "companies", columns: []string{"workspace", "source", "external_id", "name",
 			"responsible", "created_by", "created_at", "updated_at", "deleted_at"}},
 		domain.KindDeal: {name: "deals", columns: []string{"workspace", "source", "external_id", "title",
-			"responsible", "amount", "status", "created_at", "closed_at", "updated_at", "deleted_at"}},
+			"responsible", "amount", "status", "created_at", "closed_at", "updated_at", "deleted_at",
+			"pipeline_id", "pipeline", "stage_id", "stage"}},
 		domain.KindTask: {name: "tasks", columns: []string{"workspace", "source", "external_id", "title",
 			"responsible", "deal_id", "deadline", "created_at", "completed_at", "updated_at", "deleted_at"}},
 		domain.KindActivity: {name: "activities", columns: []string{"workspace", "source", "external_id", "kind",
-			"responsible", "happened_at", "entered_at", "duration_seconds", "outcome", "deal_id", "updated_at", "deleted_at"}},
+			"responsible", "happened_at", "entered_at", "duration_seconds", "outcome", "deal_id", "updated_at", "deleted_at",
+			"direction"}},
+		domain.KindDealMove: {name: "deal_moves", columns: []string{"workspace", "source", "external_id", "deal_id",
+			"responsible", "moved_at", "pipeline_id", "pipeline", "stage_id", "stage",
+			"from_pipeline_id", "from_pipeline", "from_stage_id", "from_stage", "updated_at", "deleted_at"}},
 	}
 	for _, t := range tables {
 		t.dialect = dialect
@@ -331,13 +336,19 @@ func (s *Store) UpsertRecords(ctx context.Context, workspace string, batch *doma
 			return nil
 		}
 		return appendAudit(ctx, tx, AuditEntry{Workspace: workspace, Actor: actor, Action: "import", At: at,
-			Detail: fmt.Sprintf("companies %d, deals %d, tasks %d, activities %d: %d written, %d unchanged",
-				len(batch.Companies), len(batch.Deals), len(batch.Tasks), len(batch.Activities), res.Written, res.Unchanged)})
+			Detail: fmt.Sprintf("%s: %d written, %d unchanged", batchCounts(batch), res.Written, res.Unchanged)})
 	})
 	if err != nil {
 		return UpsertResult{}, fmt.Errorf("store: upsert records of %q: %w", workspace, err)
 	}
 	return res, nil
+}
+
+// batchCounts names how many records of each kind batch holds, for audit
+// entries.
+func batchCounts(batch *domain.RecordBatch) string {
+	return fmt.Sprintf("companies %d, deals %d, tasks %d, activities %d, deal moves %d",
+		len(batch.Companies), len(batch.Deals), len(batch.Tasks), len(batch.Activities), len(batch.Moves))
 }
 
 // upsertBatch writes batch in tx. With conn, the connection tx runs on,
@@ -381,7 +392,8 @@ func (s *Store) upsertBatch(ctx context.Context, tx *sql.Tx, conn *sql.Conn, wor
 			return invalid(domain.KindDeal, i, d.RecordMeta, "source, external id and creation time are required")
 		}
 		return u.add(d.Source, d.ExternalID, d.Title, d.Responsible, d.Amount.String(), d.Status,
-			d.CreatedAt.UnixMicro(), micros(d.ClosedAt), micros(d.UpdatedAt), micros(d.DeletedAt))
+			d.CreatedAt.UnixMicro(), micros(d.ClosedAt), micros(d.UpdatedAt), micros(d.DeletedAt),
+			d.PipelineID, d.Pipeline, d.StageID, d.Stage)
 	})
 	if err != nil {
 		return 0, err
@@ -403,7 +415,19 @@ func (s *Store) upsertBatch(ctx context.Context, tx *sql.Tx, conn *sql.Conn, wor
 			return invalid(domain.KindActivity, i, a.RecordMeta, "source, external id, happened and entered times are required")
 		}
 		return u.add(a.Source, a.ExternalID, a.Kind, a.Responsible, a.HappenedAt.UnixMicro(), a.EnteredAt.UnixMicro(),
-			int64(a.DurationSeconds), a.Outcome, a.DealID, micros(a.UpdatedAt), micros(a.DeletedAt))
+			int64(a.DurationSeconds), a.Outcome, a.DealID, micros(a.UpdatedAt), micros(a.DeletedAt), a.Direction)
+	})
+	if err != nil {
+		return 0, err
+	}
+	err = run(domain.KindDealMove, len(batch.Moves), func(u *upserter, i int) error {
+		m := &batch.Moves[i]
+		if m.Source == "" || m.ExternalID == "" || m.DealID == "" || m.MovedAt.IsZero() {
+			return invalid(domain.KindDealMove, i, m.RecordMeta, "source, external id, deal id and move time are required")
+		}
+		return u.add(m.Source, m.ExternalID, m.DealID, m.Responsible, m.MovedAt.UnixMicro(),
+			m.PipelineID, m.Pipeline, m.StageID, m.Stage, m.FromPipelineID, m.FromPipeline, m.FromStageID, m.FromStage,
+			micros(m.UpdatedAt), micros(m.DeletedAt))
 	})
 	if err != nil {
 		return 0, err

@@ -508,7 +508,7 @@ func TestUpsertRecords(t *testing.T) {
 			t.Fatal(err)
 		}
 		if len(entries) != 1 || entries[0].Action != "import" || entries[0].Actor != "importer" ||
-			entries[0].Detail != "companies 3, deals 0, tasks 0, activities 0: 2 written, 1 unchanged" {
+			entries[0].Detail != "companies 3, deals 0, tasks 0, activities 0, deal moves 0: 2 written, 1 unchanged" {
 			t.Errorf("latest audit = %+v, want the import", entries)
 		}
 

@@ -83,8 +83,7 @@ func (s *Store) StoreSyncBatch(ctx context.Context, workspace string, b SyncBatc
 			return nil
 		}
 		return appendAudit(ctx, tx, AuditEntry{Workspace: workspace, Actor: actor, Action: "sync", At: at,
-			Detail: fmt.Sprintf("%s %s: companies %d, deals %d, tasks %d, activities %d: %d written, %d unchanged",
-				b.Source, b.Kind, len(batch.Companies), len(batch.Deals), len(batch.Tasks), len(batch.Activities),
+			Detail: fmt.Sprintf("%s %s: %s: %d written, %d unchanged", b.Source, b.Kind, batchCounts(batch),
 				res.Written, res.Unchanged)})
 	})
 	if err != nil {

@@ -169,6 +169,7 @@ type workspaceRow struct {
 	minCallSeconds               int
 	currency, pointValue         string
 	bonusCap, fineCap            any
+	payMode, baseMonth, baseWeek string
 }
 
 func newWorkspaceRow(ws *domain.Workspace) (*workspaceRow, error) {
@@ -178,6 +179,9 @@ func newWorkspaceRow(ws *domain.Workspace) (*workspaceRow, error) {
 	}
 	if _, err := time.LoadLocation(tz); err != nil || tz == "" {
 		return nil, domain.Errorf(domain.EINVALID, "workspace %q: unknown timezone %q", ws.ID, tz)
+	}
+	if m := ws.Pay.Mode; m != "" && m != domain.PayPoints && m != domain.PayBonus {
+		return nil, domain.Errorf(domain.EINVALID, "workspace %q: unknown pay mode %q", ws.ID, m)
 	}
 	weekdays := []byte("0000000")
 	for d, working := range ws.WorkingWeekdays {
@@ -191,24 +195,27 @@ func newWorkspaceRow(ws *domain.Workspace) (*workspaceRow, error) {
 		holidays: datesJSON(ws.Holidays), extraDays: datesJSON(ws.ExtraWorkingDays),
 		minCallSeconds: ws.MinCallSeconds, currency: ws.Currency, pointValue: ws.PointValue.String(),
 		bonusCap: nullDecimal(ws.BonusCap), fineCap: nullDecimal(ws.FineCap),
+		payMode: ws.Pay.Mode, baseMonth: ws.Pay.BaseMonth.String(), baseWeek: ws.Pay.BaseWeek.String(),
 	}, nil
 }
 
 func (r *workspaceRow) insert(ctx context.Context, tx *sql.Tx, at time.Time) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO workspaces (id, name, timezone, deadline, grace_seconds,
 		working_weekdays, holidays, extra_working_days, min_call_seconds, currency, point_value, bonus_cap, fine_cap,
-		created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)`,
+		created_at, updated_at, pay_mode, pay_base_month, pay_base_week)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16, $17)`,
 		r.id, r.name, r.timezone, r.deadline, r.graceSeconds, r.weekdays, r.holidays, r.extraDays,
-		r.minCallSeconds, r.currency, r.pointValue, r.bonusCap, r.fineCap, at.UnixMicro())
+		r.minCallSeconds, r.currency, r.pointValue, r.bonusCap, r.fineCap, at.UnixMicro(), r.payMode, r.baseMonth, r.baseWeek)
 	return err
 }
 
 func (r *workspaceRow) update(ctx context.Context, tx *sql.Tx, at time.Time) error {
 	_, err := tx.ExecContext(ctx, `UPDATE workspaces SET name = $2, timezone = $3, deadline = $4, grace_seconds = $5,
 		working_weekdays = $6, holidays = $7, extra_working_days = $8, min_call_seconds = $9, currency = $10,
-		point_value = $11, bonus_cap = $12, fine_cap = $13, updated_at = $14 WHERE id = $1`,
+		point_value = $11, bonus_cap = $12, fine_cap = $13, updated_at = $14,
+		pay_mode = $15, pay_base_month = $16, pay_base_week = $17 WHERE id = $1`,
 		r.id, r.name, r.timezone, r.deadline, r.graceSeconds, r.weekdays, r.holidays, r.extraDays,
-		r.minCallSeconds, r.currency, r.pointValue, r.bonusCap, r.fineCap, at.UnixMicro())
+		r.minCallSeconds, r.currency, r.pointValue, r.bonusCap, r.fineCap, at.UnixMicro(), r.payMode, r.baseMonth, r.baseWeek)
 	return err
 }
 
@@ -236,6 +243,9 @@ func settingsDiff(old, ws *domain.Workspace) []string {
 	check("point value", old.PointValue.Equal(ws.PointValue))
 	check("bonus cap", sameNullDecimal(old.BonusCap, ws.BonusCap))
 	check("fine cap", sameNullDecimal(old.FineCap, ws.FineCap))
+	check("pay mode", old.Pay.ModeName() == ws.Pay.ModeName())
+	check("pay base month", old.Pay.BaseMonth.Equal(ws.Pay.BaseMonth))
+	check("pay base week", old.Pay.BaseWeek.Equal(ws.Pay.BaseWeek))
 	return changed
 }
 
@@ -384,7 +394,7 @@ func applyRegulation(ctx context.Context, tx *sql.Tx, workspace string, have, wa
 	}
 	old := make(map[domain.Date]string, len(have))
 	for _, v := range have {
-		old[v.Effective] = rulesJSON(v.Rules)
+		old[v.Effective] = rulesJSON(v.Rules) + indicatorsJSON(v.Indicators)
 	}
 	want = slices.Clone(want)
 	want.Sort()
@@ -392,21 +402,23 @@ func applyRegulation(ctx context.Context, tx *sql.Tx, workspace string, have, wa
 	keep := make(map[domain.Date]bool, len(want))
 	for _, v := range want {
 		keep[v.Effective] = true
-		rules := rulesJSON(v.Rules)
+		rules, indicators := rulesJSON(v.Rules), indicatorsJSON(v.Indicators)
 		stored, ok := old[v.Effective]
 		switch {
 		case !ok:
-			if _, err := tx.ExecContext(ctx, `INSERT INTO regulation_versions (workspace, effective, rules) VALUES ($1, $2, $3)`,
-				workspace, v.Effective.String(), rules); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO regulation_versions (workspace, effective, rules, indicators) VALUES ($1, $2, $3, $4)`,
+				workspace, v.Effective.String(), rules, indicators); err != nil {
 				return nil, err
 			}
 			changes = append(changes, fmt.Sprintf("regulation %s added", v.Effective))
-		case stored != rules:
+		case stored != rules+indicators:
+			// Indicators belong to the version: changing one changes the
+			// version, under the same guard as its rules.
 			if err := guard(v.Effective); err != nil {
 				return nil, err
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE regulation_versions SET rules = $3 WHERE workspace = $1 AND effective = $2`,
-				workspace, v.Effective.String(), rules); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE regulation_versions SET rules = $3, indicators = $4 WHERE workspace = $1 AND effective = $2`,
+				workspace, v.Effective.String(), rules, indicators); err != nil {
 				return nil, err
 			}
 			changes = append(changes, fmt.Sprintf("regulation %s changed", v.Effective))
@@ -437,6 +449,19 @@ func rulesJSON(rules []domain.Rule) string {
 	b, err := json.Marshal(rules)
 	if err != nil {
 		panic(fmt.Sprintf("store: marshal rules: %v", err)) // rules hold only strings, ints and decimals
+	}
+	return string(b)
+}
+
+// indicatorsJSON is the stored form of a version's own indicators, and how
+// two versions' indicators are compared.
+func indicatorsJSON(defs []domain.IndicatorDef) string {
+	if defs == nil {
+		defs = []domain.IndicatorDef{}
+	}
+	b, err := json.Marshal(defs)
+	if err != nil {
+		panic(fmt.Sprintf("store: marshal indicators: %v", err)) // definitions hold only strings and ints
 	}
 	return string(b)
 }
@@ -500,11 +525,13 @@ func findWorkspace(ctx context.Context, tx *sql.Tx, id string) (*domain.Workspac
 		deadline, weekdays, holidays, extra, pointValue string
 		graceSeconds                                    int64
 		bonusCap, fineCap                               sql.NullString
+		baseMonth, baseWeek                             string
 	)
 	err := tx.QueryRowContext(ctx, `SELECT name, timezone, deadline, grace_seconds, working_weekdays, holidays,
-		extra_working_days, min_call_seconds, currency, point_value, bonus_cap, fine_cap FROM workspaces WHERE id = $1`, id).
+		extra_working_days, min_call_seconds, currency, point_value, bonus_cap, fine_cap,
+		pay_mode, pay_base_month, pay_base_week FROM workspaces WHERE id = $1`, id).
 		Scan(&ws.Name, &ws.Timezone, &deadline, &graceSeconds, &weekdays, &holidays, &extra,
-			&ws.MinCallSeconds, &ws.Currency, &pointValue, &bonusCap, &fineCap)
+			&ws.MinCallSeconds, &ws.Currency, &pointValue, &bonusCap, &fineCap, &ws.Pay.Mode, &baseMonth, &baseWeek)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, domain.Errorf(domain.ENOTFOUND, "workspace %q not found", id)
 	} else if err != nil {
@@ -540,6 +567,12 @@ func findWorkspace(ctx context.Context, tx *sql.Tx, id string) (*domain.Workspac
 	}
 	if ws.FineCap, err = parseNullDecimal(fineCap); err != nil {
 		return nil, fmt.Errorf("fine cap: %w", err)
+	}
+	if ws.Pay.BaseMonth, err = parseAmount(baseMonth); err != nil {
+		return nil, fmt.Errorf("pay base month: %w", err)
+	}
+	if ws.Pay.BaseWeek, err = parseAmount(baseWeek); err != nil {
+		return nil, fmt.Errorf("pay base week: %w", err)
 	}
 	if ws.Managers, err = findManagers(ctx, tx, id); err != nil {
 		return nil, err
@@ -660,6 +693,15 @@ func applyCRM(ctx context.Context, tx *sql.Tx, workspace string, have, want *dom
 	return []string{"crm connection changed: " + strings.Join(changed, ", ")}, nil
 }
 
+// parseAmount reads a stored decimal; "0", what the zero decimal is stored
+// as, reads back as the zero decimal.
+func parseAmount(s string) (decimal.Decimal, error) {
+	if s == "0" {
+		return decimal.Decimal{}, nil
+	}
+	return decimal.NewFromString(s)
+}
+
 func parseNullDecimal(s sql.NullString) (decimal.NullDecimal, error) {
 	if !s.Valid {
 		return decimal.NullDecimal{}, nil
@@ -720,10 +762,10 @@ func findManagers(ctx context.Context, tx *sql.Tx, workspace string) ([]domain.M
 
 func findRegulation(ctx context.Context, tx *sql.Tx, workspace string) (domain.Regulation, error) {
 	var reg domain.Regulation
-	err := queryRows(ctx, tx, `SELECT effective, rules FROM regulation_versions WHERE workspace = $1 ORDER BY effective`,
+	err := queryRows(ctx, tx, `SELECT effective, rules, indicators FROM regulation_versions WHERE workspace = $1 ORDER BY effective`,
 		[]any{workspace}, func(rows *sql.Rows) error {
-			var effective, rules string
-			if err := rows.Scan(&effective, &rules); err != nil {
+			var effective, rules, indicators string
+			if err := rows.Scan(&effective, &rules, &indicators); err != nil {
 				return err
 			}
 			v := domain.RegulationVersion{}
@@ -736,6 +778,12 @@ func findRegulation(ctx context.Context, tx *sql.Tx, workspace string) (domain.R
 			}
 			if len(v.Rules) == 0 {
 				v.Rules = nil
+			}
+			if err := json.Unmarshal([]byte(indicators), &v.Indicators); err != nil {
+				return fmt.Errorf("regulation %s indicators: %w", effective, err)
+			}
+			if len(v.Indicators) == 0 {
+				v.Indicators = nil
 			}
 			reg = append(reg, v)
 			return nil

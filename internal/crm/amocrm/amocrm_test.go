@@ -24,6 +24,16 @@ import (
 
 var t0 = time.Date(2026, 11, 2, 6, 0, 0, 0, time.UTC)
 
+// The fixture's two pipelines; both have the system statuses 142 and 143,
+// under different names.
+const (
+	pSales   = 7155526
+	pService = 7155999
+)
+
+// stagesOf lists the statuses a lead of the fixture can be in, by pipeline.
+var stagesOf = map[int64][]int64{pSales: {7000, 7001, 142, 143}, pService: {8000, 8001, 142, 143}}
+
 // fixture is a fake amoCRM with a client pointed at it, in virtual time.
 type fixture struct {
 	clock  *crmtest.Clock
@@ -44,6 +54,12 @@ func newFixtureTimeout(t *testing.T, timeout time.Duration) *fixture {
 	f := &fixture{clock: crmtest.NewClock(t0), rng: rand.New(rand.NewPCG(1, 2)), nextID: 1000}
 	f.server = amocrmtest.NewServer(f.clock.Now)
 	t.Cleanup(f.server.Close)
+	f.server.Pipelines[pSales] = &amocrmtest.Pipeline{ID: pSales, Name: "Продажи", Sort: 1, IsMain: true, Statuses: []amocrmtest.Status{
+		{ID: 7099, Name: "Неразобранное", Sort: 10, Type: 1}, {ID: 7000, Name: "Новая", Sort: 20}, {ID: 7001, Name: "КП отправлено", Sort: 30},
+		{ID: 142, Name: "Успешно реализовано", Sort: 10000}, {ID: 143, Name: "Закрыто и не реализовано", Sort: 11000}}}
+	f.server.Pipelines[pService] = &amocrmtest.Pipeline{ID: pService, Name: "Сервис", Sort: 2, Statuses: []amocrmtest.Status{
+		{ID: 8000, Name: "Заявка", Sort: 20}, {ID: 8001, Name: "В работе", Sort: 30},
+		{ID: 142, Name: "Выполнено", Sort: 10000}, {ID: 143, Name: "Отказ", Sort: 11000}}}
 	f.client = amocrm.NewClient(amocrm.Config{
 		BaseURL:      f.server.URL,
 		Token:        f.server.AccessToken,
@@ -107,8 +123,9 @@ func (f *fixture) seed(companies, leads, tasks, notes int) {
 }
 
 func (f *fixture) addLead() int64 {
+	pipeline := []int64{pSales, pService}[f.rng.IntN(2)]
 	l := &amocrmtest.Lead{ID: f.id(), Name: "Deal", ResponsibleUserID: 1 + f.rng.Int64N(5), CreatedBy: 1, CreatedAt: f.past(),
-		Price: []string{"0", "15000", "19999.99", "1250000"}[f.rng.IntN(4)], StatusID: []int64{142, 143, 7000, 7001}[f.rng.IntN(4)]}
+		Price: []string{"0", "15000", "19999.99", "1250000"}[f.rng.IntN(4)], PipelineID: pipeline, StatusID: stagesOf[pipeline][f.rng.IntN(4)]}
 	l.UpdatedAt = min(f.clock.Now().Unix(), l.CreatedAt+f.rng.Int64N(4)*3600)
 	if l.StatusID == 142 || l.StatusID == 143 {
 		l.ClosedAt = l.UpdatedAt
@@ -132,6 +149,40 @@ func (f *fixture) addNote(leadIDs []int64) {
 	f.server.Notes[n.Entity+":"+strconv.FormatInt(n.ID, 10)] = n
 }
 
+// seedMoves moves n random leads, most within their pipeline, some into
+// the other one; one move in five is a robot's (created_by 0).
+func (f *fixture) seedMoves(n int) {
+	s := f.server
+	s.Mu.Lock()
+	defer s.Mu.Unlock()
+	var ids []int64
+	for id := range s.Leads {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for range n {
+		f.moveLead(ids[f.rng.IntN(len(ids))], max(s.Leads[ids[0]].CreatedAt, f.past()))
+	}
+}
+
+// moveLead moves a lead to another stage at at; the caller holds the lock.
+func (f *fixture) moveLead(id, at int64) *amocrmtest.Event {
+	l := f.server.Leads[id]
+	pipeline := l.PipelineID
+	if f.rng.IntN(4) == 0 {
+		pipeline = map[int64]int64{pSales: pService, pService: pSales}[pipeline]
+	}
+	status := l.StatusID
+	for status == l.StatusID && pipeline == l.PipelineID {
+		status = stagesOf[pipeline][f.rng.IntN(4)]
+	}
+	by := int64(0)
+	if f.rng.IntN(5) > 0 {
+		by = 1 + f.rng.Int64N(5)
+	}
+	return f.server.MoveLead(id, pipeline, status, by, at)
+}
+
 // want maps the truth to records, independently of the client's mapping.
 func (f *fixture) want() *store {
 	s := f.server
@@ -148,13 +199,28 @@ func (f *fixture) want() *store {
 	meta := func(ext string, upd int64) domain.RecordMeta {
 		return domain.RecordMeta{Source: "amocrm", ExternalID: ext, UpdatedAt: ts(upd)}
 	}
+	// names looks a pipeline and a status up in the fake's catalogue.
+	names := func(pipeline, status int64) (string, string) {
+		p := s.Pipelines[pipeline]
+		if p == nil {
+			return "", ""
+		}
+		for _, st := range p.Statuses {
+			if st.ID == status {
+				return p.Name, st.Name
+			}
+		}
+		return p.Name, ""
+	}
 	for _, c := range s.Companies {
 		w.companies[id(c.ID)] = domain.Company{RecordMeta: meta(id(c.ID), c.UpdatedAt), Name: c.Name,
 			Responsible: id(c.ResponsibleUserID), CreatedBy: id(c.CreatedBy), CreatedAt: ts(c.CreatedAt)}
 	}
 	for _, l := range s.Leads {
 		d := domain.Deal{RecordMeta: meta(id(l.ID), l.UpdatedAt), Title: l.Name, Responsible: id(l.ResponsibleUserID),
-			Amount: decimal.RequireFromString(l.Price), Status: domain.DealOpen, CreatedAt: ts(l.CreatedAt)}
+			Amount: decimal.RequireFromString(l.Price), Status: domain.DealOpen, CreatedAt: ts(l.CreatedAt),
+			PipelineID: id(l.PipelineID), StageID: id(l.StatusID)}
+		d.Pipeline, d.Stage = names(l.PipelineID, l.StatusID)
 		switch l.StatusID {
 		case 142:
 			d.Status, d.ClosedAt = domain.DealWon, ts(l.ClosedAt)
@@ -195,7 +261,25 @@ func (f *fixture) want() *store {
 		if n.Entity == "leads" {
 			a.DealID = id(n.EntityID)
 		}
+		a.Direction = map[string]string{"call_in": domain.DirectionIn, "call_out": domain.DirectionOut}[n.NoteType]
 		w.activities[a.ExternalID] = a
+	}
+	for _, e := range s.Events {
+		if e.Type != "lead_status_changed" {
+			continue
+		}
+		m := domain.DealMove{RecordMeta: meta(e.ID, e.CreatedAt), DealID: id(e.EntityID), Responsible: id(e.CreatedBy),
+			MovedAt: ts(e.CreatedAt), PipelineID: id(e.ToPipeline), StageID: id(e.ToStatus),
+			FromPipelineID: id(e.FromPipeline), FromStageID: id(e.FromStatus)}
+		if e.CreatedBy == 0 {
+			m.Responsible = ""
+			if l := s.Leads[e.EntityID]; l != nil {
+				m.Responsible = id(l.ResponsibleUserID)
+			}
+		}
+		m.Pipeline, m.Stage = names(e.ToPipeline, e.ToStatus)
+		m.FromPipeline, m.FromStage = names(e.FromPipeline, e.FromStatus)
+		w.moves[m.ExternalID] = m
 	}
 	return w
 }
@@ -206,10 +290,12 @@ type store struct {
 	deals      map[string]domain.Deal
 	tasks      map[string]domain.Task
 	activities map[string]domain.Activity
+	moves      map[string]domain.DealMove
 }
 
 func newStore() *store {
-	return &store{map[string]domain.Company{}, map[string]domain.Deal{}, map[string]domain.Task{}, map[string]domain.Activity{}}
+	return &store{map[string]domain.Company{}, map[string]domain.Deal{}, map[string]domain.Task{}, map[string]domain.Activity{},
+		map[string]domain.DealMove{}}
 }
 
 // upsert stores a batch, failing the test on a record twice in one batch.
@@ -244,9 +330,15 @@ func (s *store) upsert(t *testing.T, b domain.RecordBatch) {
 		}
 		s.activities[r.ExternalID] = r
 	}
+	for _, r := range b.Moves {
+		dup("move", r.ExternalID)
+		s.moves[r.ExternalID] = r
+	}
 }
 
-func (s *store) len() int { return len(s.companies) + len(s.deals) + len(s.tasks) + len(s.activities) }
+func (s *store) len() int {
+	return len(s.companies) + len(s.deals) + len(s.tasks) + len(s.activities) + len(s.moves)
+}
 
 // sync fetches every kind from its cursor, as the sync command will.
 func (f *fixture) sync(t *testing.T, st *store, cursors map[crm.Kind]crm.Cursor) {
@@ -378,6 +470,7 @@ func TestRequestCountAndPace(t *testing.T) {
 	}
 	f := newFixtureTimeout(t, 10*time.Second)
 	f.seed(2500, 2500, 2500, 2500)
+	f.seedMoves(2500)
 	start := f.clock.Now()
 	got, cursors := newStore(), map[crm.Kind]crm.Cursor{}
 	f.sync(t, got, cursors)
@@ -394,12 +487,15 @@ func TestRequestCountAndPace(t *testing.T) {
 	incr := f.client.Requests() - full
 	t.Logf("10k source records (%d normalized): full fetch %d requests in %s of virtual time; per path %v; empty incremental %d requests",
 		got.len(), full, elapsed, f.server.PerPath, incr)
-	// Minimum: ceil(n/250) pages per scan, plus one 204 per empty scan.
-	if full > 70 {
-		t.Errorf("full fetch took %d requests, want at most 70", full)
+	// Minimum: ceil(n/250) pages per scan (n/100 for events), the
+	// catalogue, the leads of robot moves at 50 a request.
+	if full > 120 {
+		t.Errorf("full fetch took %d requests, want at most 120", full)
 	}
-	if incr != 7 {
-		t.Errorf("empty incremental fetch took %d requests, want 7 (one 204 per scan)", incr)
+	// One page per scan (the records of the overlap before the cursor fit
+	// in one), and the catalogue for the deals among them.
+	if incr != 9 {
+		t.Errorf("empty incremental fetch took %d requests, want 9 (one page per scan and the catalogue)", incr)
 	}
 }
 

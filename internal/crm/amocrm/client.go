@@ -1,9 +1,11 @@
 // Package amocrm is the amoCRM / Kommo API v4 connector: it fetches
 // companies, leads (deals), tasks and call notes incrementally by
-// modification time and maps them to domain records, within the CRM's rate
-// limit, refreshing the OAuth token when a call answers 401. It knows nothing
-// of storage: the caller stores the records, then the returned cursor.
-// docs/crm-amocrm.md documents the mapping and its approximations.
+// modification time, and deal moves from the events feed, and maps them to
+// domain records, naming pipelines and stages from the pipeline catalogue.
+// It keeps within the CRM's rate limit and refreshes the OAuth token when a
+// call answers 401. It knows nothing of storage: the caller stores the
+// records, then the returned cursor. docs/crm-amocrm.md documents the
+// mapping and its approximations.
 package amocrm
 
 import (
@@ -69,6 +71,8 @@ type Client struct {
 	caller   *crm.Caller
 	mu       sync.Mutex
 	token    crm.Token
+	catMu    sync.Mutex
+	cat      *catalogue // the last pipeline catalogue read
 	overlap  time.Duration
 	pageSize int
 }
@@ -161,7 +165,11 @@ func (c *Client) get(ctx context.Context, path string, query url.Values) ([]byte
 			continue
 		}
 		if err == nil && c.cfg.OnPage != nil {
-			c.cfg.OnPage(ctx, countRecords(body))
+			n := 0
+			if countsProgress(ctx) {
+				n = countRecords(body)
+			}
+			c.cfg.OnPage(ctx, n)
 		}
 		return body, err
 	}

@@ -23,7 +23,9 @@ const maxPages = 40000
 //
 // Deals include deleted leads (with=only_deleted). Tasks bring the meeting
 // activities of completed meeting tasks with them; activities are call notes
-// on leads, contacts and companies.
+// on leads, contacts and companies; deal moves are the lead_status_changed
+// events created since the cursor. Deals and moves are named from the
+// pipeline catalogue (see Pipelines), read when they need it.
 func (c *Client) Fetch(ctx context.Context, kind crm.Kind, since crm.Cursor) (domain.RecordBatch, crm.Cursor, error) {
 	// Everything changed after the fetch starts may be missed by this one and
 	// is caught by the next: the new cursor is the start, less the overlap
@@ -48,7 +50,7 @@ func (c *Client) Fetch(ctx context.Context, kind crm.Kind, since crm.Cursor) (do
 	case crm.KindActivity:
 		b, err = c.fetchCalls(ctx, from, nil)
 	case crm.KindDealMove:
-		// PLACEHOLDER: lead_status_changed events, being written
+		b, err = c.fetchMoves(ctx, from)
 	default:
 		return domain.RecordBatch{}, since, fmt.Errorf("amocrm: unknown record kind %q", kind)
 	}
@@ -99,6 +101,10 @@ func (c *Client) FetchByIDs(ctx context.Context, kind crm.Kind, ids []string) (d
 			b.Activities = append(b.Activities, nb.Activities...)
 		}
 		return b, nil
+	case crm.KindDealMove:
+		// No webhook names an event: a status webhook re-fetches the deal,
+		// and the move comes with the next incremental fetch of moves.
+		return domain.RecordBatch{}, domain.Errorf(domain.EINVALID, "amocrm: deal moves are fetched incrementally, not by id")
 	default:
 		return domain.RecordBatch{}, fmt.Errorf("amocrm: unknown record kind %q", kind)
 	}
@@ -155,8 +161,15 @@ func (c *Client) fetchDeals(ctx context.Context, from int64, ids []string) (doma
 			byID[l.key()] = l
 		}
 	}
+	if len(order) == 0 {
+		return b, nil
+	}
+	cat, err := c.catalogue(ctx)
+	if err != nil {
+		return b, err
+	}
 	for _, id := range order {
-		b.Deals = append(b.Deals, byID[id].record())
+		b.Deals = append(b.Deals, byID[id].record(cat))
 	}
 	return b, nil
 }
@@ -306,6 +319,3 @@ func getPage[T any](c *Client, ctx context.Context, path, key string, q url.Valu
 	}
 	return p.Embedded[key], p.Links.Next != nil && p.Links.Next.Href != "", nil
 }
-
-// Pipelines is a PLACEHOLDER being written: the lead pipelines and statuses.
-func (c *Client) Pipelines(ctx context.Context) ([]domain.Pipeline, error) { return nil, nil }

@@ -54,6 +54,7 @@ type lead struct {
 	Price             crm.Decimal `json:"price"`
 	ResponsibleUserID crm.ID      `json:"responsible_user_id"`
 	StatusID          crm.Int     `json:"status_id"`
+	PipelineID        crm.ID      `json:"pipeline_id"`
 	CreatedAt         crm.Int     `json:"created_at"`
 	UpdatedAt         crm.Int     `json:"updated_at"`
 	ClosedAt          crm.Int     `json:"closed_at"`
@@ -123,7 +124,8 @@ func (c company) record() domain.Company {
 	}
 }
 
-func (l lead) record() domain.Deal {
+// record maps a lead, naming its pipeline and stage from cat.
+func (l lead) record(cat *catalogue) domain.Deal {
 	d := domain.Deal{
 		RecordMeta:  meta(string(l.ID), l.UpdatedAt),
 		Title:       l.Name,
@@ -131,7 +133,12 @@ func (l lead) record() domain.Deal {
 		Amount:      l.Price.Decimal,
 		Status:      domain.DealOpen,
 		CreatedAt:   unix(l.CreatedAt),
+		PipelineID:  optionalID(l.PipelineID),
 	}
+	if l.StatusID > 0 {
+		d.StageID = itoa(int64(l.StatusID))
+	}
+	d.Pipeline, d.Stage = cat.names(d.PipelineID, d.StageID)
 	switch l.StatusID {
 	case StatusWon:
 		d.Status = domain.DealWon
@@ -215,6 +222,12 @@ func (n note) record() domain.Activity {
 	if n.Params.CallStatus == CallStatusHeld {
 		a.Outcome = domain.OutcomeHeld
 	}
+	switch n.NoteType {
+	case NoteCallIn:
+		a.Direction = domain.DirectionIn
+	case NoteCallOut:
+		a.Direction = domain.DirectionOut
+	}
 	if n.entity == "leads" {
 		a.DealID = string(n.EntityID)
 	}
@@ -222,3 +235,12 @@ func (n note) record() domain.Activity {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// optionalID returns an id amoCRM may send as 0 for "none" (a robot's
+// created_by, a lead without a pipeline) as "" in that case.
+func optionalID(id crm.ID) string {
+	if id == "0" {
+		return ""
+	}
+	return string(id)
+}

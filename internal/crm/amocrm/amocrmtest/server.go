@@ -1,6 +1,7 @@
 // Package amocrmtest is a fake amoCRM API v4 for tests: it holds a truth set
-// of companies, leads, tasks and notes and serves them in the documented
-// wire format (HAL envelopes, Unix seconds, 204 for an empty list), enforces
+// of companies, leads, tasks, notes, lead pipelines with their statuses and
+// lead status change events, and serves them in the documented wire format
+// (HAL envelopes, Unix seconds, 204 for an empty list), enforces
 // the 7 requests/s limit the way amoCRM does (429, then an HTML 403 block
 // page) and counts every violation, and injects faults on demand.
 package amocrmtest
@@ -18,12 +19,45 @@ import (
 )
 
 // Lead is a lead (deal) as amoCRM keeps it. Price is a decimal string,
-// served as a JSON number.
+// served as a JSON number. A zero PipelineID is served as
+// DefaultPipelineID.
 type Lead struct {
 	ID, ResponsibleUserID, CreatedBy, StatusID int64
+	PipelineID                                 int64
 	Name, Price                                string
 	CreatedAt, UpdatedAt, ClosedAt             int64
 	IsDeleted                                  bool
+}
+
+// DefaultPipelineID is the pipeline of a Lead that names none.
+const DefaultPipelineID = 7155526
+
+// Pipeline is a lead pipeline with its statuses, served by
+// GET /api/v4/leads/pipelines in Sort order.
+type Pipeline struct {
+	ID, Sort          int64
+	Name              string
+	IsMain, IsArchive bool
+	Statuses          []Status
+}
+
+// Status is a status (stage) of a pipeline. Every pipeline has 142 (won)
+// and 143 (lost); Type 1 is the incoming leads ("unsorted") stage.
+type Status struct {
+	ID, Sort, Type int64
+	Name           string
+}
+
+// Event is an entry of the events feed. The fake serves lead_status_changed
+// events (value_before/value_after hold the lead's status and pipeline) and
+// any other Type with empty values, newest first.
+type Event struct {
+	ID                       string
+	Type                     string
+	EntityID, CreatedBy      int64 // CreatedBy 0: a robot
+	CreatedAt                int64
+	FromPipeline, FromStatus int64
+	ToPipeline, ToStatus     int64
 }
 
 // Company is a company.
@@ -76,6 +110,8 @@ type Server struct {
 	Leads     map[int64]*Lead
 	Tasks     map[int64]*Task
 	Notes     map[string]*Note // by entity + ":" + id
+	Pipelines map[int64]*Pipeline
+	Events    []*Event
 
 	AccessToken, RefreshToken, ClientID, ClientSecret string
 
@@ -92,6 +128,7 @@ type Server struct {
 	hits         []time.Time
 	blockedUntil time.Time
 	tokenSerial  int
+	eventSerial  int
 	hung         chan struct{}
 	closeOnce    sync.Once
 }
@@ -104,6 +141,7 @@ func NewServer(now func() time.Time) *Server {
 		Leads:        map[int64]*Lead{},
 		Tasks:        map[int64]*Task{},
 		Notes:        map[string]*Note{},
+		Pipelines:    map[int64]*Pipeline{},
 		AccessToken:  "access-0",
 		RefreshToken: "refresh-0",
 		ClientID:     "client",
@@ -311,6 +349,12 @@ func (sel *selection) add(r row) {
 func (s *Server) list(r *http.Request) (int, []byte) {
 	q := r.URL.Query()
 	path := r.URL.Path
+	switch path {
+	case "/api/v4/leads/pipelines":
+		return s.pipelines()
+	case "/api/v4/events":
+		return s.events(r)
+	}
 	limit, _ := strconv.Atoi(q.Get("limit"))
 	if limit <= 0 {
 		limit = 50
@@ -354,7 +398,7 @@ func (s *Server) list(r *http.Request) (int, []byte) {
 			}
 			return map[string]any{
 				"id": l.ID, "name": l.Name, "price": json.Number(l.Price), "responsible_user_id": l.ResponsibleUserID,
-				"group_id": 0, "status_id": l.StatusID, "pipeline_id": 7155526, "loss_reason_id": nil,
+				"group_id": 0, "status_id": l.StatusID, "pipeline_id": pipelineOf(l), "loss_reason_id": nil,
 				"created_by": l.CreatedBy, "updated_by": l.CreatedBy, "created_at": l.CreatedAt, "updated_at": l.UpdatedAt,
 				"closed_at": closed, "closest_task_at": nil, "is_deleted": l.IsDeleted, "custom_fields_values": nil,
 				"account_id": 31247590, "_links": map[string]any{"self": map[string]any{"href": fmt.Sprintf("%s/api/v4/leads/%d", s.URL, l.ID)}},

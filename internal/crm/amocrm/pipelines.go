@@ -1,0 +1,136 @@
+package amocrm
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	"reglament/internal/crm"
+	"reglament/internal/domain"
+)
+
+// CatalogueMaxAge is how long the client reuses the pipeline catalogue it
+// read to name the stages of deals and moves: the Fetch calls of one sync
+// share one read, and the next sync (at least a minute later) reads it
+// again, so a renamed stage shows in the records fetched after it.
+const CatalogueMaxAge = time.Minute
+
+// pipelineWire is a pipeline of GET /api/v4/leads/pipelines, with its
+// statuses embedded.
+type pipelineWire struct {
+	ID        crm.ID   `json:"id"`
+	Name      string   `json:"name"`
+	Sort      crm.Int  `json:"sort"`
+	IsArchive crm.Bool `json:"is_archive"`
+	Embedded  struct {
+		Statuses []statusWire `json:"statuses"`
+	} `json:"_embedded"`
+}
+
+// statusWire is a status (stage) of a pipeline. Its id is unique only with
+// the pipeline's: 142 (won) and 143 (lost) are in every pipeline.
+type statusWire struct {
+	ID         crm.ID  `json:"id"`
+	Name       string  `json:"name"`
+	Sort       crm.Int `json:"sort"`
+	PipelineID crm.ID  `json:"pipeline_id"`
+	Type       crm.Int `json:"type"` // 0 regular, 1 incoming leads ("unsorted")
+}
+
+// catalogue names the pipelines and stages by the CRM's ids, as read at
+// one moment.
+type catalogue struct {
+	pipelines []domain.Pipeline
+	pipeline  map[string]string    // pipeline id → name
+	stage     map[[2]string]string // (pipeline id, status id) → name
+	read      time.Time
+}
+
+// names returns the names of a pipeline and of one of its stages; "" for
+// an id the catalogue does not hold (a pipeline or stage deleted since).
+func (c *catalogue) names(pipelineID, stageID string) (pipeline, stage string) {
+	if c == nil {
+		return "", ""
+	}
+	return c.pipeline[pipelineID], c.stage[[2]string{pipelineID, stageID}]
+}
+
+// Pipelines returns the account's lead pipelines with their stages, ordered
+// as amoCRM sorts them, archived pipelines included (their deals still need
+// names). It always reads the catalogue anew (one request) and keeps it for
+// the Fetch calls that follow within CatalogueMaxAge.
+func (c *Client) Pipelines(ctx context.Context) ([]domain.Pipeline, error) {
+	cat, err := c.readCatalogue(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := slices.Clone(cat.pipelines)
+	for i := range out {
+		out[i].Stages = slices.Clone(out[i].Stages)
+	}
+	return out, nil
+}
+
+// catalogue returns the catalogue read within CatalogueMaxAge, or reads it.
+func (c *Client) catalogue(ctx context.Context) (*catalogue, error) {
+	c.catMu.Lock()
+	cat := c.cat
+	c.catMu.Unlock()
+	if cat != nil && c.cfg.Now().Sub(cat.read) < CatalogueMaxAge {
+		return cat, nil
+	}
+	return c.readCatalogue(ctx)
+}
+
+// readCatalogue reads GET /api/v4/leads/pipelines (statuses come embedded;
+// an account has at most 50 pipelines, so the list is one page) and caches
+// it. Its request does not count records for progress reports: pipelines
+// are not records.
+func (c *Client) readCatalogue(ctx context.Context) (*catalogue, error) {
+	const path = "/api/v4/leads/pipelines"
+	read := c.cfg.Now()
+	body, err := c.get(withoutProgress(ctx), path, nil)
+	if err != nil {
+		return nil, fmt.Errorf("amocrm: read pipelines: %w", err)
+	}
+	var p page[pipelineWire]
+	if len(body) > 0 {
+		if err := json.Unmarshal(body, &p); err != nil {
+			return nil, fmt.Errorf("amocrm: read pipelines: %w",
+				&crm.Error{CRM: Source, Method: "GET " + path, Status: 200, Message: "decode: " + err.Error()})
+		}
+	}
+	wire := p.Embedded["pipelines"]
+	slices.SortStableFunc(wire, func(a, b pipelineWire) int { return cmp.Compare(a.Sort, b.Sort) })
+	cat := &catalogue{pipeline: map[string]string{}, stage: map[[2]string]string{}, read: read}
+	for _, pw := range wire {
+		pl := domain.Pipeline{ID: string(pw.ID), Name: pw.Name}
+		statuses := pw.Embedded.Statuses
+		slices.SortStableFunc(statuses, func(a, b statusWire) int { return cmp.Compare(a.Sort, b.Sort) })
+		for _, s := range statuses {
+			pl.Stages = append(pl.Stages, domain.Stage{ID: string(s.ID), Name: s.Name})
+			cat.stage[[2]string{pl.ID, string(s.ID)}] = s.Name
+		}
+		cat.pipeline[pl.ID] = pl.Name
+		cat.pipelines = append(cat.pipelines, pl)
+	}
+	c.catMu.Lock()
+	c.cat = cat
+	c.catMu.Unlock()
+	return cat, nil
+}
+
+// progressKey marks a context whose requests report no records to OnPage:
+// what they read is not a record of the kind being fetched.
+type progressKey struct{}
+
+func withoutProgress(ctx context.Context) context.Context {
+	return context.WithValue(ctx, progressKey{}, true)
+}
+
+// countsProgress reports whether the records a request under ctx reads
+// count for progress.
+func countsProgress(ctx context.Context) bool { return ctx.Value(progressKey{}) == nil }

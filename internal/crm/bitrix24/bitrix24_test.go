@@ -122,7 +122,7 @@ func (f *fixture) addDeal(created time.Time) int64 {
 
 func (f *fixture) addActivity(created time.Time, dealIDs []int64) {
 	a := &bitrix24test.Activity{ID: f.id(), TypeID: []int64{1, 2, 2, 4}[f.rng.IntN(4)], Responsible: 1 + f.rng.Int64N(5),
-		Created: created, Completed: f.rng.IntN(3) > 0, OwnerTypeID: 3, OwnerID: 15}
+		Created: created, Completed: f.rng.IntN(3) > 0, OwnerTypeID: 3, OwnerID: 15, Direction: f.rng.Int64N(3)}
 	a.Start = created.Add(-time.Duration(f.rng.IntN(600)) * time.Second)
 	a.End = a.Start.Add(time.Duration(f.rng.IntN(900)) * time.Second)
 	a.Updated = created
@@ -154,12 +154,26 @@ func (f *fixture) want() *store {
 	}
 	for _, d := range s.Deals {
 		r := domain.Deal{RecordMeta: meta(d.ID, d.Modified), Title: d.Title, Responsible: id(d.AssignedBy),
-			Amount: decimal.RequireFromString(d.Opportunity), Status: domain.DealOpen, CreatedAt: d.Created.UTC()}
+			Amount: decimal.RequireFromString(d.Opportunity), Status: domain.DealOpen, CreatedAt: d.Created.UTC(),
+			PipelineID: id(d.CategoryID), StageID: d.Stage()}
+		for _, c := range s.Categories {
+			for _, st := range c.Stages {
+				if c.ID == d.CategoryID && st.ID == d.Stage() {
+					r.Pipeline, r.Stage = c.Name, st.Name
+				}
+			}
+		}
+		// Closed when the deal entered its final stage (the fake's
+		// MOVED_TIME: Moved, else CloseDate); CLOSEDATE is only a date.
+		closed := d.Moved
+		if closed.IsZero() {
+			closed = d.CloseDate
+		}
 		switch d.Semantic {
 		case "S":
-			r.Status, r.ClosedAt = domain.DealWon, d.CloseDate.UTC()
+			r.Status, r.ClosedAt = domain.DealWon, closed.UTC()
 		case "F":
-			r.Status, r.ClosedAt = domain.DealLost, d.CloseDate.UTC()
+			r.Status, r.ClosedAt = domain.DealLost, closed.UTC()
 		}
 		w.deals[r.ExternalID] = r
 	}
@@ -178,6 +192,7 @@ func (f *fixture) want() *store {
 		switch {
 		case a.TypeID == 2:
 			r.Kind, r.EnteredAt, r.DurationSeconds = domain.ActivityCall, a.Created.UTC(), int(a.End.Sub(a.Start).Seconds())
+			r.Direction = map[int64]string{1: domain.DirectionIn, 2: domain.DirectionOut}[a.Direction]
 		case a.TypeID == 1 && a.Completed:
 			r.Kind, r.EnteredAt = domain.ActivityMeeting, a.Updated.UTC()
 		default:
@@ -379,12 +394,17 @@ func TestRequestCount(t *testing.T) {
 	t.Logf("10k source records (%d normalized): full fetch %d requests (%d list pages); empty incremental %d requests",
 		got.len(), full, 10000/50, incr)
 	// Per kind: batches of 4, 8, 16 and 32 pages (the 51st page, empty,
-	// ends the list), then one look at what changed during the scan.
-	if full != 20 {
-		t.Errorf("full fetch took %d requests, want 20", full)
+	// ends the list), then one look at what changed during the scan; the
+	// deals add the catalogue (2) and the closing rows of the won and lost
+	// deals of the scan and of the look (1 each); the empty stage history
+	// is 1.
+	if full != 25 {
+		t.Errorf("full fetch took %d requests, want 25", full)
 	}
-	if incr != 4 {
-		t.Errorf("empty incremental fetch took %d requests, want 4", incr)
+	// One per kind; the deals in the overlap have closed ones (1) and the
+	// catalogue, 10 minutes old, is read again (2).
+	if incr != 8 {
+		t.Errorf("empty incremental fetch took %d requests, want 8", incr)
 	}
 }
 

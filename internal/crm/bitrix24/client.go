@@ -80,6 +80,13 @@ type Client struct {
 	token   crm.Token
 	overlap time.Duration
 	batch   int
+
+	// memo guards what one sync's fetches share: the catalogue of funnels
+	// and stages, and the responsible user of each deal of the latest deal
+	// fetch (for the moves, which do not say it).
+	memo        sync.Mutex
+	cat         *catalogue
+	responsible map[string]string
 }
 
 // NewClient returns a client for cfg. It panics on an unparsable BaseURL,

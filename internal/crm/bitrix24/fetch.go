@@ -33,12 +33,16 @@ var (
 	companies = spec{method: "crm.company.list", modified: "DATE_MODIFY", idFilter: "filter[@ID][]", ref: "[49][ID]",
 		selects: []string{"ID", "TITLE", "ASSIGNED_BY_ID", "CREATED_BY_ID", "DATE_CREATE", "DATE_MODIFY"}}
 	deals = spec{method: "crm.deal.list", modified: "DATE_MODIFY", idFilter: "filter[@ID][]", ref: "[49][ID]",
-		selects: []string{"ID", "TITLE", "STAGE_SEMANTIC_ID", "OPPORTUNITY", "CURRENCY_ID", "ASSIGNED_BY_ID", "CREATED_BY_ID",
+		selects: []string{"ID", "TITLE", "CATEGORY_ID", "STAGE_ID", "STAGE_SEMANTIC_ID", "OPPORTUNITY", "CURRENCY_ID", "ASSIGNED_BY_ID", "CREATED_BY_ID",
 			"DATE_CREATE", "DATE_MODIFY", "CLOSEDATE", "CLOSED", "MOVED_TIME"}}
 	activities = spec{method: "crm.activity.list", modified: "LAST_UPDATED", idFilter: "filter[@ID][]", ref: "[49][ID]",
 		selects: []string{"ID", "TYPE_ID", "OWNER_TYPE_ID", "OWNER_ID", "START_TIME", "END_TIME", "COMPLETED", "RESPONSIBLE_ID",
 			"CREATED", "LAST_UPDATED", "DIRECTION", "PROVIDER_ID"},
 		extra: url.Values{"filter[@TYPE_ID][]": {strconv.Itoa(TypeMeeting), strconv.Itoa(TypeCall)}}}
+	// history is the deals' stage history; its rows never change, only
+	// new ones are added.
+	history = spec{method: "crm.stagehistory.list", modified: "CREATED_TIME", idFilter: "filter[ID][]", ref: "[items][49][ID]",
+		selects: historySelect, extra: url.Values{"entityTypeId": {"2"}}}
 	tasks = spec{method: "tasks.task.list", modified: "CHANGED_DATE", idFilter: "filter[ID][]", ref: "[tasks][49][id]",
 		selects: []string{"ID", "TITLE", "RESPONSIBLE_ID", "CREATED_DATE", "CHANGED_DATE", "DEADLINE", "CLOSED_DATE", "STATUS", "UF_CRM_TASK"}}
 )
@@ -68,7 +72,9 @@ func (c *Client) Fetch(ctx context.Context, kind crm.Kind, since crm.Cursor) (do
 	// left to the next fetch, which starts from the look's start. An
 	// incremental scan is short and the next one, sync_every later, reads
 	// the change anyway: the look would re-read the whole overlap for it.
-	if since.IsZero() && pages > 1 {
+	// Stage history rows never change and new ones have higher ids, so
+	// the scan of moves reads what is added while it runs.
+	if since.IsZero() && pages > 1 && kind != crm.KindDealMove {
 		again := c.cfg.Now()
 		late, _, err := c.fetch(ctx, kind, started.Add(-c.overlap), nil)
 		if err != nil {
@@ -135,9 +141,10 @@ func (c *Client) fetch(ctx context.Context, kind crm.Kind, from time.Time, ids [
 		return b, pages, err
 	case crm.KindDeal:
 		items, err := list[deal](c, ctx, deals, from, ids, &pages)
-		for _, it := range items {
-			b.Deals = append(b.Deals, it.record())
+		if err != nil {
+			return b, pages, err
 		}
+		b.Deals, err = c.deals(ctx, items)
 		return b, pages, err
 	case crm.KindTask:
 		items, err := list[task](c, ctx, tasks, from, ids, &pages)
@@ -156,7 +163,12 @@ func (c *Client) fetch(ctx context.Context, kind crm.Kind, from time.Time, ids [
 		}
 		return b, pages, err
 	case crm.KindDealMove:
-		return b, 0, nil // PLACEHOLDER: stage history, being written
+		rows, err := list[stageRow](c, ctx, history, from, ids, &pages)
+		if err != nil {
+			return b, pages, err
+		}
+		b.Moves, err = c.moves(ctx, rows, !from.IsZero() || ids != nil)
+		return b, pages, err
 	}
 	return b, 0, fmt.Errorf("unknown record kind %q", kind)
 }
@@ -291,17 +303,25 @@ func cloneValues(v url.Values) url.Values {
 }
 
 // decodeItems reads a list result: an array, or tasks.task.list's
-// {"tasks": [...]}.
+// {"tasks": [...]}, crm.stagehistory.list's {"items": [...]} or
+// crm.category.list's {"categories": [...]}.
 func decodeItems[T any](raw json.RawMessage) ([]T, error) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) > 0 && raw[0] == '{' {
 		var w struct {
-			Tasks json.RawMessage `json:"tasks"`
+			Tasks      json.RawMessage `json:"tasks"`
+			Items      json.RawMessage `json:"items"`
+			Categories json.RawMessage `json:"categories"`
 		}
 		if err := json.Unmarshal(raw, &w); err != nil {
 			return nil, err
 		}
 		raw = w.Tasks
+		for _, r := range []json.RawMessage{w.Items, w.Categories} {
+			if len(raw) == 0 {
+				raw = r
+			}
+		}
 	}
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, nil
@@ -341,5 +361,120 @@ func batchResults(raw json.RawMessage) (map[string]json.RawMessage, map[string]b
 	return out, failures, nil
 }
 
-// Pipelines is a PLACEHOLDER being written: the deal funnels and stages.
-func (c *Client) Pipelines(ctx context.Context) ([]domain.Pipeline, error) { return nil, nil }
+// query is one list command of a multi: its parameters without paging.
+type query struct {
+	params url.Values
+	follow paging
+	start  int64 // byStart: the first start
+}
+
+// paging says how a multi query reads past its first page.
+type paging int
+
+const (
+	onePage paging = iota // start=-1, one page (no count)
+	byID                  // start=-1, ID ascending, ">ID" the last id while pages are full
+	byStart               // start=0, 50, … while the answer says next (short catalogue lists)
+)
+
+// multi runs independent list queries of method, up to BatchSize of them in
+// one batch request, and returns each query's items. A failed command fails
+// the call with the portal's error.
+func multi[T item](c *Client, ctx context.Context, method string, qs []query) ([][]T, error) {
+	out := make([][]T, len(qs))
+	at := make([]int64, len(qs)) // the last id (byID) or the next start (byStart)
+	pending := make([]int, len(qs))
+	for i := range qs {
+		pending[i], at[i] = i, qs[i].start
+	}
+	for range maxRequests {
+		if len(pending) == 0 {
+			return out, nil
+		}
+		n := min(len(pending), c.batch)
+		now, rest := pending[:n], pending[n:]
+		cmds := url.Values{"halt": {"0"}}
+		for j, i := range now {
+			q := cloneValues(qs[i].params)
+			switch qs[i].follow {
+			case onePage:
+				q.Set("start", "-1")
+			case byID:
+				q.Set("start", "-1")
+				q.Set("order[ID]", "ASC")
+				q.Set("filter[>ID]", strconv.FormatInt(at[i], 10))
+			case byStart:
+				q.Set("start", strconv.FormatInt(at[i], 10))
+			}
+			cmds.Set(fmt.Sprintf("cmd[q%02d]", j), method+"?"+q.Encode())
+		}
+		r, err := c.call(ctx, "batch", cmds)
+		if err != nil {
+			var e *crm.Error
+			if errors.As(err, &e) {
+				e.Method = "batch " + method
+			}
+			return nil, err
+		}
+		results, failures, err := batchResults(r.Result)
+		if err != nil {
+			return nil, &crm.Error{CRM: Source, Method: method, Status: 200, Message: "decode: " + err.Error()}
+		}
+		next := batchNext(r.Result)
+		var again []int
+		for j, i := range now {
+			name := fmt.Sprintf("q%02d", j)
+			raw, ok := results[name]
+			if !ok {
+				msg := "batch command returned nothing"
+				if f, ok := failures[name]; ok {
+					msg = strings.TrimSpace(f.Error + " " + f.Description)
+				}
+				return nil, &crm.Error{CRM: Source, Method: "batch " + method, Status: 200, Message: msg}
+			}
+			items, err := decodeItems[T](raw)
+			if err != nil {
+				return nil, &crm.Error{CRM: Source, Method: method, Status: 200, Message: "decode: " + err.Error()}
+			}
+			out[i] = append(out[i], items...)
+			switch qs[i].follow {
+			case byID:
+				last := at[i]
+				for _, it := range items {
+					last = max(last, it.id())
+				}
+				// A portal ignoring ">ID" would loop: a page must advance.
+				if len(items) == PageSize && last > at[i] {
+					at[i] = last
+					again = append(again, i)
+				}
+			case byStart:
+				if nx := next[name]; nx > at[i] && len(items) > 0 {
+					at[i] = nx
+					again = append(again, i)
+				}
+			}
+		}
+		pending = append(again, rest...)
+	}
+	return nil, &crm.Error{CRM: Source, Method: method, Message: fmt.Sprintf("more than %d requests", maxRequests)}
+}
+
+// batchNext reads a batch answer's result_next: the next start of each
+// command that has more.
+func batchNext(raw json.RawMessage) map[string]int64 {
+	var b struct {
+		Next json.RawMessage `json:"result_next"`
+	}
+	out := map[string]int64{}
+	if json.Unmarshal(raw, &b) != nil {
+		return out
+	}
+	var m map[string]crm.Int
+	if n := bytes.TrimSpace(b.Next); len(n) > 0 && n[0] == '{' && json.Unmarshal(n, &m) == nil {
+		for k, v := range m {
+			out[k] = int64(v)
+		}
+	}
+	return out
+}

@@ -80,6 +80,8 @@ func (c company) id() int64 { return parseID(c.ID) }
 type deal struct {
 	ID          crm.ID      `json:"ID"`
 	Title       string      `json:"TITLE"`
+	CategoryID  crm.ID      `json:"CATEGORY_ID"`
+	StageID     string      `json:"STAGE_ID"`
 	Semantic    string      `json:"STAGE_SEMANTIC_ID"`
 	Opportunity crm.Decimal `json:"OPPORTUNITY"`
 	AssignedBy  crm.ID      `json:"ASSIGNED_BY_ID"`
@@ -100,6 +102,7 @@ type activity struct {
 	EndTime     Time     `json:"END_TIME"`
 	Completed   crm.Bool `json:"COMPLETED"`
 	Responsible crm.ID   `json:"RESPONSIBLE_ID"`
+	Direction   crm.Int  `json:"DIRECTION"`
 	Created     Time     `json:"CREATED"`
 	LastUpdated Time     `json:"LAST_UPDATED"`
 }
@@ -134,7 +137,9 @@ func (c company) record() domain.Company {
 	}
 }
 
-func (d deal) record() domain.Deal {
+// record maps a deal. closedAt is when it entered its current stage by the
+// stage history (zero when the history was not read or has no row for it).
+func (d deal) record(closedAt time.Time) domain.Deal {
 	r := domain.Deal{
 		RecordMeta:  meta(d.ID, d.DateModify),
 		Title:       d.Title,
@@ -142,6 +147,8 @@ func (d deal) record() domain.Deal {
 		Amount:      d.Opportunity.Decimal,
 		Status:      domain.DealOpen,
 		CreatedAt:   d.DateCreate.Time,
+		PipelineID:  pipelineID(d.CategoryID),
+		StageID:     d.StageID,
 	}
 	switch d.Semantic {
 	case "S":
@@ -150,15 +157,53 @@ func (d deal) record() domain.Deal {
 		r.Status = domain.DealLost
 	}
 	if r.Closed() {
-		// CLOSEDATE is set to the closing day when a deal closes; a deal
-		// without one falls back to the time it moved to its final stage.
-		r.ClosedAt = d.CloseDate.Time
+		// CLOSEDATE is typed date: midnight, which cannot say on which side
+		// of an 18:00 deadline the deal closed. The moment it entered its
+		// final stage can: the stage history's row, else MOVED_TIME (the
+		// last stage change); CLOSEDATE only when neither is known.
+		r.ClosedAt = closedAt
 		if r.ClosedAt.IsZero() {
 			r.ClosedAt = d.MovedTime.Time
+		}
+		if r.ClosedAt.IsZero() {
+			r.ClosedAt = d.CloseDate.Time
 		}
 	}
 	return r
 }
+
+// pipelineID is a deal's CATEGORY_ID as a pipeline id: "0", the default
+// funnel, when empty.
+func pipelineID(id crm.ID) string {
+	if id == "" {
+		return "0"
+	}
+	return string(id)
+}
+
+// stageRow is one row of crm.stagehistory.list for deals: the deal OwnerID
+// entered StageID of funnel CategoryID at Created. TYPE_ID 1 is the deal's
+// creation, 2 a move to an intermediate stage, 3 to a final one.
+type stageRow struct {
+	ID         crm.ID  `json:"ID"`
+	TypeID     crm.Int `json:"TYPE_ID"`
+	OwnerID    crm.ID  `json:"OWNER_ID"`
+	CategoryID crm.ID  `json:"CATEGORY_ID"`
+	StageID    string  `json:"STAGE_ID"`
+	Semantic   string  `json:"STAGE_SEMANTIC_ID"`
+	Created    Time    `json:"CREATED_TIME"`
+}
+
+func (h stageRow) id() int64 { return parseID(h.ID) }
+
+// HistoryCreated is the TYPE_ID of the stage history row of a deal's creation.
+const HistoryCreated = 1
+
+// Call directions of an activity's DIRECTION.
+const (
+	DirectionIncoming = 1
+	DirectionOutgoing = 2
+)
 
 // record maps a call or meeting activity; ok is false for other types and
 // for meetings not completed (planned, not yet held). A call's entry time is
@@ -183,6 +228,12 @@ func (a activity) record() (domain.Activity, bool) {
 	case TypeCall:
 		r.Kind = domain.ActivityCall
 		r.EnteredAt = a.Created.Time
+		switch a.Direction {
+		case DirectionIncoming:
+			r.Direction = domain.DirectionIn
+		case DirectionOutgoing:
+			r.Direction = domain.DirectionOut
+		}
 		if d := a.EndTime.Sub(a.StartTime.Time); !a.StartTime.IsZero() && d > 0 {
 			r.DurationSeconds = int(d / time.Second)
 		}

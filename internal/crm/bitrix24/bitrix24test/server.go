@@ -32,18 +32,57 @@ type Company struct {
 	Created, Modified         time.Time
 }
 
-// Deal is a deal; Semantic is P, S or F.
+// Deal is a deal; Semantic is P, S or F. StageID empty is NEW, WON or LOSE
+// by Semantic (C<n>: before them in funnel n). CLOSEDATE is served as the
+// date of CloseDate (midnight in Zone: Bitrix24 types it date); MOVED_TIME
+// is Moved, or CloseDate for a closed deal when Moved is zero.
 type Deal struct {
-	ID, AssignedBy, CreatedBy    int64
-	Title, Semantic, Opportunity string
-	Created, Modified, CloseDate time.Time
+	ID, AssignedBy, CreatedBy, CategoryID int64
+	Title, Semantic, Opportunity, StageID string
+	Created, Modified, CloseDate, Moved   time.Time
 }
 
-// Activity is a CRM activity: TypeID 1 meeting, 2 call, 4 e-mail…
+// Stage returns the deal's STAGE_ID.
+func (d *Deal) Stage() string {
+	if d.StageID != "" {
+		return d.StageID
+	}
+	id := map[string]string{"P": "NEW", "S": "WON", "F": "LOSE"}[d.Semantic]
+	if d.CategoryID != 0 {
+		id = fmt.Sprintf("C%d:%s", d.CategoryID, id)
+	}
+	return id
+}
+
+// Category is a deal funnel with its stages; 0 is the default one.
+type Category struct {
+	ID     int64
+	Name   string
+	Sort   int64
+	Stages []Stage
+}
+
+// Stage is a deal stage: ID as STATUS_ID ("NEW", "C1:NEW"); Semantics ""
+// (in progress), S or F.
+type Stage struct {
+	ID, Name, Semantics string
+	Sort                int64
+}
+
+// History is a stage history row: TypeID 1 creation, 2 a move to an
+// intermediate stage, 3 to a final one.
+type History struct {
+	ID, TypeID, OwnerID, CategoryID int64
+	StageID, Semantic               string
+	Created                         time.Time
+}
+
+// Activity is a CRM activity: TypeID 1 meeting, 2 call, 4 e-mail…;
+// Direction 1 incoming, 2 outgoing (0 served as "0": none).
 type Activity struct {
-	ID, TypeID, OwnerTypeID, OwnerID, Responsible int64
-	Start, End, Created, Updated                  time.Time
-	Completed                                     bool
+	ID, TypeID, OwnerTypeID, OwnerID, Responsible, Direction int64
+	Start, End, Created, Updated                             time.Time
+	Completed                                                bool
 }
 
 // Task is a task; Status 5 is completed, Closed zero while open.
@@ -83,6 +122,11 @@ type Server struct {
 	Deals      map[int64]*Deal
 	Activities map[int64]*Activity
 	Tasks      map[int64]*Task
+	// Categories are the deal funnels, the default one (0) first;
+	// ListsDefault makes crm.category.list list it too.
+	Categories   []*Category
+	ListsDefault bool
+	History      map[int64]*History
 
 	// WebhookPath is the secret path of the inbound webhook (/rest/1/secret/);
 	// AccessToken etc. serve OAuth calls at /rest/.
@@ -110,11 +154,16 @@ type Server struct {
 // NewServer starts a fake with an empty truth, reading time from now.
 func NewServer(now func() time.Time) *Server {
 	s := &Server{
-		Now:          now,
-		Companies:    map[int64]*Company{},
-		Deals:        map[int64]*Deal{},
-		Activities:   map[int64]*Activity{},
-		Tasks:        map[int64]*Task{},
+		Now:        now,
+		Companies:  map[int64]*Company{},
+		Deals:      map[int64]*Deal{},
+		Activities: map[int64]*Activity{},
+		Tasks:      map[int64]*Task{},
+		History:    map[int64]*History{},
+		Categories: []*Category{{ID: 0, Name: "Общая", Sort: 100, Stages: []Stage{
+			{ID: "NEW", Name: "Новая", Sort: 10}, {ID: "PREPARATION", Name: "Подготовка документов", Sort: 20},
+			{ID: "WON", Name: "Сделка успешна", Semantics: "S", Sort: 60}, {ID: "LOSE", Name: "Сделка провалена", Semantics: "F", Sort: 70},
+		}}},
 		WebhookPath:  "/rest/1/s3cr3tw3bh00k/",
 		AccessToken:  "access-0",
 		RefreshToken: "refresh-0",
@@ -168,6 +217,56 @@ func (s *Server) Pending() int {
 	s.Mu.Lock()
 	defer s.Mu.Unlock()
 	return len(s.faults)
+}
+
+// StageOf returns the funnel and semantics of a stage id; ok is false for
+// an unknown stage. Hold Mu.
+func (s *Server) StageOf(stageID string) (category int64, semantics string, ok bool) {
+	for _, c := range s.Categories {
+		for _, st := range c.Stages {
+			if st.ID == stageID {
+				return c.ID, st.Semantics, true
+			}
+		}
+	}
+	return 0, "", false
+}
+
+// Create logs deal id's creation in its current stage at at. Hold Mu.
+func (s *Server) Create(id int64, at time.Time) *History {
+	d := s.Deals[id]
+	return s.log(1, id, d.CategoryID, d.Stage(), d.Semantic, at)
+}
+
+// Move moves deal id to stageID at at, as Bitrix24 does: a history row
+// (TYPE_ID 3 into a final stage, else 2), the deal's funnel, stage,
+// semantics, MOVED_TIME and DATE_MODIFY, and CLOSEDATE when it closes.
+// Hold Mu.
+func (s *Server) Move(id int64, stageID string, at time.Time) *History {
+	cat, sem, ok := s.StageOf(stageID)
+	if !ok {
+		panic("bitrix24test: unknown stage " + stageID)
+	}
+	semantic, typeID := "P", int64(2)
+	if sem != "" {
+		semantic, typeID = sem, 3
+	}
+	d := s.Deals[id]
+	d.CategoryID, d.StageID, d.Semantic, d.Moved, d.Modified = cat, stageID, semantic, at, at
+	if semantic != "P" {
+		d.CloseDate = at
+	}
+	return s.log(typeID, id, cat, stageID, semantic, at)
+}
+
+func (s *Server) log(typeID, owner, cat int64, stage, semantic string, at time.Time) *History {
+	h := &History{ID: int64(len(s.History) + 1), TypeID: typeID, OwnerID: owner, CategoryID: cat, StageID: stage,
+		Semantic: semantic, Created: at}
+	for s.History[h.ID] != nil {
+		h.ID++
+	}
+	s.History[h.ID] = h
+	return h
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -402,6 +501,15 @@ func isoTime(t time.Time) string {
 	return t.In(Zone).Format(time.RFC3339)
 }
 
+// isoDate serves a date field: midnight of t's day in the portal's zone.
+func isoDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	y, m, d := t.In(Zone).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, Zone).Format(time.RFC3339)
+}
+
 func yn(b bool) string {
 	if b {
 		return "Y"
@@ -418,6 +526,12 @@ var modFields = map[string]string{"crm.company.list": "DATE_MODIFY", "crm.deal.l
 // its rows by id without sorting the rest, so that a fake holding 100,000
 // records serves a page in milliseconds.
 func (s *Server) run(method string, q url.Values) (result any, next, total int, code string) {
+	switch method {
+	case "crm.category.list", "crm.status.list", "crm.dealcategory.default.get":
+		return s.catalogue(method, q)
+	case "crm.stagehistory.list":
+		return s.history(q)
+	}
 	modField, ok := modFields[method]
 	if !ok {
 		return nil, 0, 0, "ERROR_METHOD_NOT_FOUND"
@@ -494,11 +608,16 @@ func (s *Server) run(method string, q url.Values) (result any, next, total int, 
 		}
 		wire = func(src any) map[string]any {
 			d := src.(*Deal)
+			moved := d.Moved
+			if moved.IsZero() && d.Semantic != "P" {
+				moved = d.CloseDate
+			}
 			return map[string]any{"ID": str(d.ID), "TITLE": d.Title,
-				"CATEGORY_ID": "0", "STAGE_ID": map[string]string{"P": "NEW", "S": "WON", "F": "LOSE"}[d.Semantic],
+				"CATEGORY_ID": str(d.CategoryID), "STAGE_ID": d.Stage(),
 				"STAGE_SEMANTIC_ID": d.Semantic, "OPPORTUNITY": d.Opportunity, "CURRENCY_ID": "RUB",
-				"CLOSED": yn(d.Semantic != "P"), "CLOSEDATE": isoTime(d.CloseDate), "ASSIGNED_BY_ID": str(d.AssignedBy),
-				"CREATED_BY_ID": str(d.CreatedBy), "DATE_CREATE": isoTime(d.Created), "DATE_MODIFY": isoTime(d.Modified)}
+				"CLOSED": yn(d.Semantic != "P"), "CLOSEDATE": isoDate(d.CloseDate), "MOVED_TIME": isoTime(moved),
+				"ASSIGNED_BY_ID": str(d.AssignedBy),
+				"CREATED_BY_ID":  str(d.CreatedBy), "DATE_CREATE": isoTime(d.Created), "DATE_MODIFY": isoTime(d.Modified)}
 		}
 	case "crm.activity.list":
 		for _, a := range s.Activities {
@@ -511,7 +630,7 @@ func (s *Server) run(method string, q url.Values) (result any, next, total int, 
 			return map[string]any{"ID": str(a.ID), "TYPE_ID": str(a.TypeID),
 				"OWNER_TYPE_ID": str(a.OwnerTypeID), "OWNER_ID": str(a.OwnerID), "PROVIDER_ID": "VOXIMPLANT_CALL",
 				"START_TIME": isoTime(a.Start), "END_TIME": isoTime(a.End), "DEADLINE": isoTime(a.Start),
-				"COMPLETED": yn(a.Completed), "RESPONSIBLE_ID": str(a.Responsible), "DIRECTION": "2",
+				"COMPLETED": yn(a.Completed), "RESPONSIBLE_ID": str(a.Responsible), "DIRECTION": str(a.Direction),
 				"CREATED": isoTime(a.Created), "LAST_UPDATED": isoTime(a.Updated)}
 		}
 	case "tasks.task.list":
@@ -566,4 +685,128 @@ func cmpInt(a, b int64) int {
 		return 1
 	}
 	return 0
+}
+
+// catalogue serves the funnels (crm.category.list: {"categories": […]},
+// camelCase, numeric ids; the default funnel only if ListsDefault), the
+// default funnel's name (crm.dealcategory.default.get) and the stages of
+// one funnel (crm.status.list with filter[ENTITY_ID] DEAL_STAGE or
+// DEAL_STAGE_<id>), counted, from start.
+func (s *Server) catalogue(method string, q url.Values) (result any, next, total int, code string) {
+	start, _ := strconv.Atoi(q.Get("start"))
+	page := func(items []map[string]any) ([]map[string]any, int, int) {
+		lo := min(max(start, 0), len(items))
+		hi := min(lo+50, len(items))
+		nx := 0
+		if hi < len(items) {
+			nx = hi
+		}
+		return items[lo:hi], nx, len(items)
+	}
+	switch method {
+	case "crm.dealcategory.default.get":
+		return map[string]any{"ID": 0, "NAME": s.Categories[0].Name}, 0, -1, ""
+	case "crm.category.list":
+		if q.Get("entityTypeId") != "2" {
+			return nil, 0, 0, "INVALID_ARG_VALUE"
+		}
+		var items []map[string]any
+		for _, c := range s.Categories {
+			if c.ID == 0 && !s.ListsDefault {
+				continue
+			}
+			items = append(items, map[string]any{"id": c.ID, "name": c.Name, "sort": c.Sort, "entityTypeId": 2,
+				"isDefault": yn(c.ID == 0)})
+		}
+		items, next, total = page(items)
+		return map[string]any{"categories": items}, next, total, ""
+	}
+	entity := q.Get("filter[ENTITY_ID]")
+	items := []map[string]any{}
+	for _, c := range s.Categories {
+		want := "DEAL_STAGE"
+		if c.ID != 0 {
+			want += "_" + str(c.ID)
+		}
+		if entity != want {
+			continue
+		}
+		for i, st := range c.Stages {
+			items = append(items, map[string]any{"ID": str(c.ID*100 + int64(i) + 1), "ENTITY_ID": want, "STATUS_ID": st.ID,
+				"NAME": st.Name, "NAME_INIT": st.Name, "SORT": str(st.Sort), "SYSTEM": "N", "CATEGORY_ID": str(c.ID),
+				"SEMANTICS": st.Semantics, "EXTRA": map[string]any{"SEMANTICS": map[string]string{"": "process", "S": "success", "F": "failure"}[st.Semantics]}})
+		}
+	}
+	items, next, total = page(items)
+	return items, next, total, ""
+}
+
+// history serves crm.stagehistory.list for deals ({"items": […]}): filters
+// by ID (exact, array, >, <), OWNER_ID (exact or array), STAGE_SEMANTIC_ID
+// (array) and >=CREATED_TIME; order[ID] ASC or DESC; start=-1 or an offset.
+func (s *Server) history(q url.Values) (result any, next, total int, code string) {
+	if q.Get("entityTypeId") != "2" {
+		return nil, 0, 0, "INVALID_ARG_VALUE"
+	}
+	num := func(k string) (int64, bool, bool) {
+		v := q.Get(k)
+		if v == "" {
+			return 0, false, true
+		}
+		n, err := strconv.ParseInt(v, 10, 64)
+		return n, true, err == nil
+	}
+	after, hasAfter, ok1 := num("filter[>ID]")
+	before, hasBefore, ok2 := num("filter[<ID]")
+	if !ok1 || !ok2 {
+		return nil, 0, 0, "INVALID_FILTER"
+	}
+	var from time.Time
+	if v := q.Get("filter[>=CREATED_TIME]"); v != "" {
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			return nil, 0, 0, "INVALID_FILTER"
+		}
+		from = t
+	}
+	owners := append(q["filter[OWNER_ID][]"], q["filter[OWNER_ID]"]...)
+	ids := q["filter[ID][]"]
+	semantics := q["filter[STAGE_SEMANTIC_ID][]"]
+	var rows []*History
+	for _, h := range s.History {
+		if (hasAfter && h.ID <= after) || (hasBefore && h.ID >= before) || h.Created.Before(from) ||
+			(len(owners) > 0 && !slices.Contains(owners, str(h.OwnerID))) || (len(ids) > 0 && !slices.Contains(ids, str(h.ID))) ||
+			(len(semantics) > 0 && !slices.Contains(semantics, h.Semantic)) {
+			continue
+		}
+		rows = append(rows, h)
+	}
+	desc := strings.EqualFold(q.Get("order[ID]"), "DESC")
+	slices.SortFunc(rows, func(a, b *History) int {
+		if desc {
+			return cmpInt(b.ID, a.ID)
+		}
+		return cmpInt(a.ID, b.ID)
+	})
+	start, _ := strconv.Atoi(q.Get("start"))
+	total = len(rows)
+	if start < 0 {
+		start, total = 0, -1
+	}
+	lo := min(start, len(rows))
+	hi := min(lo+50, len(rows))
+	if total >= 0 && hi < len(rows) {
+		next = hi
+	}
+	items := []map[string]any{}
+	for _, h := range rows[lo:hi] {
+		items = append(items, map[string]any{"ID": str(h.ID), "TYPE_ID": str(h.TypeID), "OWNER_ID": str(h.OwnerID),
+			"CREATED_TIME": isoTime(h.Created), "CATEGORY_ID": str(h.CategoryID), "STAGE_SEMANTIC_ID": h.Semantic,
+			"STAGE_ID": h.StageID})
+	}
+	s.pages++
+	if s.AfterPage != nil {
+		s.AfterPage("crm.stagehistory.list", s.pages)
+	}
+	return map[string]any{"items": items}, next, total, ""
 }

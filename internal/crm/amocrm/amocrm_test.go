@@ -374,8 +374,11 @@ func TestFetchFullThenIncrementalWithFaults(t *testing.T) {
 		}
 		first.StatusID, first.ClosedAt, first.UpdatedAt = 142, f.clock.Now().Unix(), f.clock.Now().Unix()
 	}
+	f.seedMoves(300)
 	f.server.Inject(amocrmtest.Fault429, amocrmtest.FaultTruncated)
 	f.server.InjectFor("/api/v4/leads", amocrmtest.FaultTruncated, amocrmtest.Fault500, amocrmtest.FaultTimeout)
+	f.server.InjectFor("/api/v4/leads/pipelines", amocrmtest.Fault503)
+	f.server.InjectFor("/api/v4/events", amocrmtest.FaultTruncated, amocrmtest.Fault429)
 
 	got, cursors := newStore(), map[crm.Kind]crm.Cursor{}
 	f.sync(t, got, cursors)
@@ -423,6 +426,10 @@ func TestFetchFullThenIncrementalWithFaults(t *testing.T) {
 	for range 40 {
 		f.addNote(leadIDs)
 	}
+	slices.Sort(leadIDs)
+	for _, id := range leadIDs[:30] {
+		f.moveLead(id, now-f.rng.Int64N(600)) // robots' among them
+	}
 	for _, n := range f.server.Notes {
 		switch {
 		case n.ID > 3000:
@@ -437,6 +444,7 @@ func TestFetchFullThenIncrementalWithFaults(t *testing.T) {
 	f.server.AfterPage = nil
 	f.server.Inject(amocrmtest.Fault503, amocrmtest.Fault500, amocrmtest.FaultTimeout, amocrmtest.FaultHTML, amocrmtest.FaultExpired)
 	f.server.InjectFor("/api/v4/contacts/notes", amocrmtest.FaultHTML, amocrmtest.FaultTruncated)
+	f.server.InjectFor("/api/v4/events", amocrmtest.Fault500, amocrmtest.FaultTimeout)
 
 	f.sync(t, got, cursors)
 	if diff := cmp.Diff(f.want(), got, cmp.AllowUnexported(store{})); diff != "" {

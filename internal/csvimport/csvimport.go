@@ -2,7 +2,10 @@
 // connector, and the way any CRM's export gets into reglament.
 //
 // A file is UTF-8 (a leading byte order mark is ignored), comma-separated,
-// with a header row naming its columns in any order. Times are RFC 3339 with
+// with a header row naming its columns in any order. Invalid UTF-8 and NUL
+// bytes are refused: stored, they would be broken text on SQLite and an
+// internal error on PostgreSQL, and they mostly mean a file saved as
+// Windows-1251 (the default of a Russian Excel) or UTF-16. Times are RFC 3339 with
 // an offset (2026-11-16T17:45:00+03:00) or local "YYYY-MM-DD HH:MM[:SS]" read
 // in the workspace timezone; an empty cell is null. Every problem names the
 // file, the physical line (the header is line 1) and the column, and a file
@@ -19,6 +22,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 
@@ -32,6 +36,7 @@ const (
 	Deals      = "deals"
 	Tasks      = "tasks"
 	Activities = "activities"
+	DealMoves  = "deal_moves"
 )
 
 // Source is the RecordMeta.Source of every record read from CSV.
@@ -60,6 +65,8 @@ const (
 	dealCreatedAt
 	dealClosedAt
 	dealDeletedAt
+	dealPipeline // optional
+	dealStage    // optional
 )
 
 const (
@@ -83,6 +90,19 @@ const (
 	activityOutcome
 	activityDealID
 	activityDeletedAt
+	activityDirection // optional
+)
+
+const (
+	moveExternalID = iota
+	moveDealID
+	moveResponsible
+	moveMovedAt
+	movePipeline
+	moveFromStage
+	moveToStage
+	moveDeletedAt
+	moveFromPipeline // optional
 )
 
 // layout is the set of columns of one kind of file.
@@ -93,10 +113,14 @@ type layout struct {
 
 var layouts = map[string]layout{
 	Companies: {columns: []string{"external_id", "name", "responsible", "created_by", "created_at", "deleted_at"}},
-	Deals:     {columns: []string{"external_id", "title", "responsible", "amount", "status", "created_at", "closed_at", "deleted_at"}},
+	Deals: {columns: []string{"external_id", "title", "responsible", "amount", "status", "created_at", "closed_at", "deleted_at", "pipeline", "stage"},
+		optional: dealPipeline},
 	Tasks: {columns: []string{"external_id", "responsible", "deal_id", "deadline", "created_at", "completed_at", "deleted_at", "title"},
 		optional: taskTitle},
-	Activities: {columns: []string{"external_id", "kind", "responsible", "happened_at", "entered_at", "duration_seconds", "outcome", "deal_id", "deleted_at"}},
+	Activities: {columns: []string{"external_id", "kind", "responsible", "happened_at", "entered_at", "duration_seconds", "outcome", "deal_id", "deleted_at", "direction"},
+		optional: activityDirection},
+	DealMoves: {columns: []string{"external_id", "deal_id", "responsible", "moved_at", "pipeline", "from_stage", "to_stage", "deleted_at", "from_pipeline"},
+		optional: moveFromPipeline},
 }
 
 func init() {
@@ -110,8 +134,8 @@ func init() {
 
 var bom = []byte{0xEF, 0xBB, 0xBF}
 
-// Parse reads a CSV file of the given kind (Companies, Deals, Tasks or
-// Activities) into a batch of records, every one with Source "csv" and its
+// Parse reads a CSV file of the given kind (Companies, Deals, Tasks,
+// Activities or DealMoves) into a batch of records, every one with Source "csv" and its
 // times in UTC. Local times are read in loc (UTC when nil). filename is used
 // only in messages.
 //
@@ -124,8 +148,8 @@ var bom = []byte{0xEF, 0xBB, 0xBF}
 func Parse(kind, filename string, r io.Reader, loc *time.Location) (*domain.RecordBatch, error) {
 	lay, ok := layouts[kind]
 	if !ok {
-		return nil, domain.Errorf(domain.EINVALID, "csv import: unknown type %q (known: %s, %s, %s, %s)",
-			kind, Companies, Deals, Tasks, Activities)
+		return nil, domain.Errorf(domain.EINVALID, "csv import: unknown type %q (known: %s, %s, %s, %s, %s)",
+			kind, Companies, Deals, Tasks, Activities, DealMoves)
 	}
 	if loc == nil {
 		loc = time.UTC
@@ -152,6 +176,8 @@ func Parse(kind, filename string, r io.Reader, loc *time.Location) (*domain.Reco
 		row = im.task
 	case Activities:
 		row = im.activity
+	case DealMoves:
+		row = im.move
 	}
 	for !im.stopped {
 		rec, err := cr.Read()
@@ -164,6 +190,9 @@ func Parse(kind, filename string, r io.Reader, loc *time.Location) (*domain.Reco
 				break
 			}
 			return nil, fmt.Errorf("csv import: read %s: %w", filename, err)
+		}
+		if !im.textOK(rec, im.names) {
+			break
 		}
 		line, _ := cr.FieldPos(0)
 		if len(rec) != im.width {
@@ -181,6 +210,7 @@ func Parse(kind, filename string, r io.Reader, loc *time.Location) (*domain.Reco
 		Deals:      im.deals.slice(),
 		Tasks:      im.tasks.slice(),
 		Activities: im.activities.slice(),
+		Moves:      im.moves.slice(),
 	}, nil
 }
 
@@ -191,6 +221,7 @@ type importer struct {
 	cr      *csv.Reader
 	columns []string // the layout's column names
 	pos     []int    // layout column → field index in a row; -1 when absent
+	names   []string // field index → layout column name, from the header
 	width   int      // fields per row, from the header
 	rec     []string // the current row
 
@@ -202,6 +233,7 @@ type importer struct {
 	deals      chunks[domain.Deal]
 	tasks      chunks[domain.Task]
 	activities chunks[domain.Activity]
+	moves      chunks[domain.DealMove]
 }
 
 // problem is one error found in a file, at a line (and a column of the
@@ -253,10 +285,64 @@ func (im *importer) addAt(line int, column, format string, args ...any) {
 	im.problems = append(im.problems, problem{line: line, column: column, format: format, args: args})
 }
 
-// fail records a problem in column c of the current row.
+// fail records a problem in column c of the current row. When the file has
+// no such column (an optional one), the problem is on the row's first line.
 func (im *importer) fail(c int, format string, args ...any) {
-	line, _ := im.cr.FieldPos(im.pos[c])
+	line, _ := im.cr.FieldPos(max(im.pos[c], 0))
 	im.addAt(line, im.columns[c], format, args...)
+}
+
+// stopAt records a problem at a line and column (or none) and stops the
+// import there.
+func (im *importer) stopAt(line int, column, format string) {
+	im.addAt(line, column, format)
+	im.stopped = true
+}
+
+// textOK reports whether every field of rec is UTF-8 without NUL bytes.
+// Otherwise it records the first bad field's line and column (names[i],
+// or none when names is nil, as in the header) and stops the import: a
+// file in another encoding is wrong on nearly every line, and one problem
+// says what to do.
+func (im *importer) textOK(rec, names []string) bool {
+	for i, f := range rec {
+		bad := strings.IndexByte(f, 0)
+		nul := bad >= 0
+		if !utf8.ValidString(f) {
+			if inv := invalidUTF8(f); !nul || inv < bad {
+				bad, nul = inv, false
+			}
+		}
+		if bad < 0 {
+			continue
+		}
+		line, _ := im.cr.FieldPos(i)
+		line += strings.Count(f[:bad], "\n") // a quoted field may span lines
+		column := ""
+		if names != nil {
+			column = names[i]
+		}
+		if nul {
+			im.stopAt(line, column, "NUL byte: file is not in UTF-8 (UTF-16?): save it as \"CSV UTF-8\"")
+		} else {
+			im.stopAt(line, column, "file is not in UTF-8: save it as \"CSV UTF-8\" (Excel saves CSV in Windows-1251 by default)")
+		}
+		return false
+	}
+	return true
+}
+
+// invalidUTF8 returns the index of the first byte of s that is not valid
+// UTF-8, or -1.
+func invalidUTF8(s string) int {
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i
+		}
+		i += size
+	}
+	return -1
 }
 
 // header reads the header row and maps the layout's columns to fields.
@@ -273,8 +359,12 @@ func (im *importer) header(lay layout) error {
 		}
 		return fmt.Errorf("csv import: read %s: %w", im.file, err)
 	}
+	if !im.textOK(rec, nil) {
+		return im.err()
+	}
 	line, _ := im.cr.FieldPos(0)
 	im.width = len(rec)
+	im.names = make([]string, len(rec))
 	im.pos = make([]int, len(lay.columns))
 	for i := range im.pos {
 		im.pos[i] = -1
@@ -289,6 +379,7 @@ func (im *importer) header(lay layout) error {
 			im.add(line, "column %s given twice", name)
 		default:
 			im.pos[c] = i
+			im.names[i] = name
 		}
 	}
 	for c, name := range lay.columns[:lay.optional] {
@@ -402,6 +493,14 @@ func (im *importer) enum(c int, values ...string) string {
 	return ""
 }
 
+// optionalEnum is enum for a column that may be empty (or absent): "" then.
+func (im *importer) optionalEnum(c int, values ...string) string {
+	if im.get(c) == "" {
+		return ""
+	}
+	return im.enum(c, values...)
+}
+
 func (im *importer) company(line int) {
 	n := len(im.problems)
 	c := domain.Company{
@@ -431,6 +530,13 @@ func (im *importer) deal(line int) {
 	d.DeletedAt = im.time(dealDeletedAt, false)
 	if d.Closed() && im.get(dealClosedAt) == "" {
 		im.fail(dealClosedAt, "value is required for a deal that is %s", d.Status)
+	}
+	// CSV has no ids of pipelines and stages: their names serve as ids.
+	d.Pipeline, d.Stage = im.get(dealPipeline), im.get(dealStage)
+	d.PipelineID, d.StageID = d.Pipeline, d.Stage
+	if d.Stage != "" && d.Pipeline == "" {
+		// Stages are named within a pipeline ("Новая" is in every one).
+		im.fail(dealPipeline, "value is required when %s is given", "stage")
 	}
 	if len(im.problems) == n {
 		im.deals.add(d)
@@ -465,10 +571,36 @@ func (im *importer) activity(line int) {
 		DurationSeconds: im.seconds(activityDuration),
 		Outcome:         im.enum(activityOutcome, domain.OutcomeHeld, domain.OutcomeMissed, domain.OutcomeCanceled),
 		DealID:          im.get(activityDealID),
+		Direction:       im.optionalEnum(activityDirection, domain.DirectionIn, domain.DirectionOut),
 	}
 	a.DeletedAt = im.time(activityDeletedAt, false)
 	if len(im.problems) == n {
 		im.activities.add(a)
+	}
+}
+
+func (im *importer) move(line int) {
+	n := len(im.problems)
+	m := domain.DealMove{
+		RecordMeta:   domain.RecordMeta{Source: Source, ExternalID: im.externalID(moveExternalID, line)},
+		DealID:       im.required(moveDealID),
+		Responsible:  im.required(moveResponsible),
+		MovedAt:      im.time(moveMovedAt, true),
+		Pipeline:     im.required(movePipeline),
+		FromStage:    im.get(moveFromStage),
+		Stage:        im.required(moveToStage),
+		FromPipeline: im.get(moveFromPipeline),
+	}
+	m.DeletedAt = im.time(moveDeletedAt, false)
+	// CSV has no ids of pipelines and stages: their names serve as ids.
+	m.PipelineID, m.StageID = m.Pipeline, m.Stage
+	m.FromPipelineID, m.FromStageID = m.FromPipeline, m.FromStage
+	if m.Stage != "" && m.Stage == m.FromStage && (m.FromPipeline == "" || m.FromPipeline == m.Pipeline) {
+		// Counted by deal_moves, it would credit a move that moved nothing.
+		im.fail(moveToStage, "same as %s %q: a move changes the stage or the pipeline", "from_stage", m.Stage)
+	}
+	if len(im.problems) == n {
+		im.moves.add(m)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/shopspring/decimal"
@@ -81,6 +82,23 @@ func TestParseValid(t *testing.T) {
 			}},
 		},
 		{
+			kind: Deals,
+			data: "external_id,title,responsible,amount,status,created_at,closed_at,deleted_at,pipeline,stage\n" +
+				"d1,Big,101,5,open,2026-11-01 09:00,,,Продажи,КП отправлено\n" +
+				"d2,Small,101,5,open,2026-11-01 09:00,,, Сервис ,\n" +
+				"d3,None,101,5,open,2026-11-01 09:00,,,,\n",
+			want: domain.RecordBatch{Deals: []domain.Deal{
+				{RecordMeta: meta("d1"), Title: "Big", Responsible: "101", Amount: decimal.RequireFromString("5"),
+					Status: domain.DealOpen, CreatedAt: mustTime(t, "2026-11-01T06:00:00Z"),
+					PipelineID: "Продажи", Pipeline: "Продажи", StageID: "КП отправлено", Stage: "КП отправлено"},
+				{RecordMeta: meta("d2"), Title: "Small", Responsible: "101", Amount: decimal.RequireFromString("5"),
+					Status: domain.DealOpen, CreatedAt: mustTime(t, "2026-11-01T06:00:00Z"),
+					PipelineID: "Сервис", Pipeline: "Сервис"},
+				{RecordMeta: meta("d3"), Title: "None", Responsible: "101", Amount: decimal.RequireFromString("5"),
+					Status: domain.DealOpen, CreatedAt: mustTime(t, "2026-11-01T06:00:00Z")},
+			}},
+		},
+		{
 			kind: Tasks,
 			data: "external_id,responsible,deal_id,deadline,created_at,completed_at,deleted_at\n" +
 				"t1,101,d1,2026-11-16 18:00,2026-11-10 12:00,,\n" +
@@ -113,6 +131,57 @@ func TestParseValid(t *testing.T) {
 					EnteredAt: mustTime(t, "2026-11-17T06:00:00Z"), Outcome: domain.OutcomeCanceled},
 				{RecordMeta: meta("a3"), Kind: domain.ActivityCall, Responsible: "102", HappenedAt: mustTime(t, "2026-11-16T07:00:00.25Z"),
 					EnteredAt: mustTime(t, "2026-11-16T07:01:00Z"), Outcome: domain.OutcomeMissed},
+			}},
+		},
+		{
+			kind: Activities,
+			data: "direction,external_id,kind,responsible,happened_at,entered_at,duration_seconds,outcome,deal_id,deleted_at\n" +
+				"in,a1,call,101,2026-11-16 10:00,2026-11-16 10:00,5,held,,\n" +
+				" OUT ,a2,call,101,2026-11-16 10:00,2026-11-16 10:00,5,held,,\n" +
+				",a3,call,101,2026-11-16 10:00,2026-11-16 10:00,5,held,,\n",
+			want: domain.RecordBatch{Activities: []domain.Activity{
+				{RecordMeta: meta("a1"), Kind: domain.ActivityCall, Responsible: "101", HappenedAt: mustTime(t, "2026-11-16T07:00:00Z"),
+					EnteredAt: mustTime(t, "2026-11-16T07:00:00Z"), DurationSeconds: 5, Outcome: domain.OutcomeHeld, Direction: domain.DirectionIn},
+				{RecordMeta: meta("a2"), Kind: domain.ActivityCall, Responsible: "101", HappenedAt: mustTime(t, "2026-11-16T07:00:00Z"),
+					EnteredAt: mustTime(t, "2026-11-16T07:00:00Z"), DurationSeconds: 5, Outcome: domain.OutcomeHeld, Direction: domain.DirectionOut},
+				{RecordMeta: meta("a3"), Kind: domain.ActivityCall, Responsible: "101", HappenedAt: mustTime(t, "2026-11-16T07:00:00Z"),
+					EnteredAt: mustTime(t, "2026-11-16T07:00:00Z"), DurationSeconds: 5, Outcome: domain.OutcomeHeld},
+			}},
+		},
+		{
+			kind: DealMoves,
+			data: movesHeader +
+				"m1,d1,101,2026-11-16 10:00,Продажи,Новая,КП отправлено,\n" +
+				"m2,d1,102,2026-11-16T10:30:00+03:00,Продажи,КП отправлено,Счёт выставлен,2026-11-17 09:00\n" +
+				"m3,d2,101,2026-11-16 11:00,Продажи,,Новая,\n",
+			want: domain.RecordBatch{Moves: []domain.DealMove{
+				{RecordMeta: meta("m1"), DealID: "d1", Responsible: "101", MovedAt: mustTime(t, "2026-11-16T07:00:00Z"),
+					PipelineID: "Продажи", Pipeline: "Продажи", StageID: "КП отправлено", Stage: "КП отправлено",
+					FromStageID: "Новая", FromStage: "Новая"},
+				{RecordMeta: domain.RecordMeta{Source: Source, ExternalID: "m2", DeletedAt: mustTime(t, "2026-11-17T06:00:00Z")},
+					DealID: "d1", Responsible: "102", MovedAt: mustTime(t, "2026-11-16T07:30:00Z"),
+					PipelineID: "Продажи", Pipeline: "Продажи", StageID: "Счёт выставлен", Stage: "Счёт выставлен",
+					FromStageID: "КП отправлено", FromStage: "КП отправлено"},
+				{RecordMeta: meta("m3"), DealID: "d2", Responsible: "101", MovedAt: mustTime(t, "2026-11-16T08:00:00Z"),
+					PipelineID: "Продажи", Pipeline: "Продажи", StageID: "Новая", Stage: "Новая"},
+			}},
+		},
+		{
+			kind: DealMoves,
+			data: "from_pipeline,pipeline,to_stage,from_stage,external_id,deal_id,responsible,moved_at,deleted_at\n" +
+				"Продажи,Сервис,Новая,Успешно,m1,d1,101,2026-11-16 10:00,\n" +
+				",Сервис,Работа,Новая,m2,d1,101,2026-11-16 10:01,\n" +
+				"Сервис,Сервис,Готово,Работа,m3,d1,101,2026-11-16 10:02,\n",
+			want: domain.RecordBatch{Moves: []domain.DealMove{
+				{RecordMeta: meta("m1"), DealID: "d1", Responsible: "101", MovedAt: mustTime(t, "2026-11-16T07:00:00Z"),
+					PipelineID: "Сервис", Pipeline: "Сервис", StageID: "Новая", Stage: "Новая",
+					FromPipelineID: "Продажи", FromPipeline: "Продажи", FromStageID: "Успешно", FromStage: "Успешно"},
+				{RecordMeta: meta("m2"), DealID: "d1", Responsible: "101", MovedAt: mustTime(t, "2026-11-16T07:01:00Z"),
+					PipelineID: "Сервис", Pipeline: "Сервис", StageID: "Работа", Stage: "Работа",
+					FromStageID: "Новая", FromStage: "Новая"},
+				{RecordMeta: meta("m3"), DealID: "d1", Responsible: "101", MovedAt: mustTime(t, "2026-11-16T07:02:00Z"),
+					PipelineID: "Сервис", Pipeline: "Сервис", StageID: "Готово", Stage: "Готово",
+					FromPipelineID: "Сервис", FromPipeline: "Сервис", FromStageID: "Работа", FromStage: "Работа"},
 			}},
 		},
 	}
@@ -228,6 +297,7 @@ const (
 	dealsHeader      = "external_id,title,responsible,amount,status,created_at,closed_at,deleted_at\n"
 	tasksHeader      = "external_id,responsible,deal_id,deadline,created_at,completed_at,deleted_at\n"
 	activitiesHeader = "external_id,kind,responsible,happened_at,entered_at,duration_seconds,outcome,deal_id,deleted_at\n"
+	movesHeader      = "external_id,deal_id,responsible,moved_at,pipeline,from_stage,to_stage,deleted_at\n"
 )
 
 func TestParseErrors(t *testing.T) {
@@ -246,7 +316,7 @@ func TestParseErrors(t *testing.T) {
 		{"column twice", Companies, "external_id,name,responsible,created_by,created_at,deleted_at,name\n",
 			[]string{"1: column name given twice"}},
 		{"title is only for tasks", Activities, strings.TrimSuffix(activitiesHeader, "\n") + ",title\n",
-			[]string{`1: unknown column "title" (known: external_id,kind,responsible,happened_at,entered_at,duration_seconds,outcome,deal_id,deleted_at)`}},
+			[]string{`1: unknown column "title" (known: external_id,kind,responsible,happened_at,entered_at,duration_seconds,outcome,deal_id,deleted_at,direction)`}},
 		{"wrong field count", Companies, companiesHeader + "c1,Acme,101,,2026-11-16 10:00,,extra\nc2,Acme,101\n",
 			[]string{"2: wrong number of fields: got 7, want 6 as in the header", "3: wrong number of fields: got 3, want 6 as in the header"}},
 		{"bad quote", Companies, companiesHeader + "c1,Ac\"me,101,,2026-11-16 10:00,\n",
@@ -292,6 +362,50 @@ func TestParseErrors(t *testing.T) {
 			"d1,\"Two\nlines\",101,5,open,2026-11-16 10:00,,\n" +
 			"d2,Big,101,x,open,2026-11-16 10:00,,\n",
 			[]string{`4: column amount: invalid decimal "x"`}},
+		{"invalid direction", Activities, strings.TrimSuffix(activitiesHeader, "\n") + ",direction\n" +
+			"a1,call,101,2026-11-16 10:00,2026-11-16 10:00,0,held,,,in\n" +
+			"a2,call,101,2026-11-16 10:00,2026-11-16 10:00,0,held,,,incoming\n",
+			[]string{`3: column direction: invalid value "incoming" (want one of in, out)`}},
+		{"stage without pipeline", Deals, strings.TrimSuffix(dealsHeader, "\n") + ",pipeline,stage\n" +
+			"d1,Big,101,5,open,2026-11-16 10:00,,,,Новая\n",
+			[]string{"2: column pipeline: value is required when stage is given"}},
+		{"stage without a pipeline column", Deals, strings.TrimSuffix(dealsHeader, "\n") + ",stage\n" +
+			"d1,Big,101,5,open,2026-11-16 10:00,,,Новая\n",
+			[]string{"2: column pipeline: value is required when stage is given"}},
+		{"pipeline is not a task column", Tasks, strings.TrimSuffix(tasksHeader, "\n") + ",pipeline\n",
+			[]string{`1: unknown column "pipeline" (known: external_id,responsible,deal_id,deadline,created_at,completed_at,deleted_at,title)`}},
+		{"move missing column", DealMoves, "external_id,deal_id,responsible,moved_at,pipeline,to_stage,deleted_at,from_pipeline\n",
+			[]string{"1: missing column from_stage"}},
+		{"move empty file", DealMoves, "",
+			[]string{"1: empty file: want a header row (external_id,deal_id,responsible,moved_at,pipeline,from_stage,to_stage,deleted_at)"}},
+		{"move unknown column", DealMoves, strings.TrimSuffix(movesHeader, "\n") + ",stage\n",
+			[]string{`1: unknown column "stage" (known: external_id,deal_id,responsible,moved_at,pipeline,from_stage,to_stage,deleted_at,from_pipeline)`}},
+		{"move required values", DealMoves, movesHeader + ",,,,,Новая,,\n",
+			[]string{
+				"2: column external_id: value is required",
+				"2: column deal_id: value is required",
+				"2: column responsible: value is required",
+				"2: column moved_at: value is required",
+				"2: column pipeline: value is required",
+				"2: column to_stage: value is required",
+			}},
+		{"move invalid times", DealMoves, movesHeader + "m1,d1,101,16.11.2026,Продажи,Новая,КП,never\n",
+			[]string{
+				`2: column moved_at: invalid time "16.11.2026": want RFC 3339 with an offset (2026-11-16T17:45:00+03:00) or YYYY-MM-DD HH:MM[:SS]`,
+				`2: column deleted_at: invalid time "never": want RFC 3339 with an offset (2026-11-16T17:45:00+03:00) or YYYY-MM-DD HH:MM[:SS]`,
+			}},
+		{"move to the same stage", DealMoves, "from_pipeline," + movesHeader +
+			",m1,d1,101,2026-11-16 10:00,Продажи,Новая,Новая,\n" +
+			"Продажи,m2,d1,101,2026-11-16 10:00,Продажи,Новая,Новая,\n" +
+			"Сервис,m3,d1,101,2026-11-16 10:00,Продажи,Новая,Новая,\n", // another pipeline: a move
+			[]string{
+				`2: column to_stage: same as from_stage "Новая": a move changes the stage or the pipeline`,
+				`3: column to_stage: same as from_stage "Новая": a move changes the stage or the pipeline`,
+			}},
+		{"move duplicate external id", DealMoves, movesHeader +
+			"m1,d1,101,2026-11-16 10:00,Продажи,Новая,КП,\n" +
+			"m1,d2,101,2026-11-16 10:00,Продажи,Новая,КП,\n",
+			[]string{`3: column external_id: duplicate external id "m1" (first on line 2)`}},
 		{"several errors in one row", Deals, dealsHeader + "d1,Big,,x,won,,,\n",
 			[]string{
 				"2: column responsible: value is required",
@@ -351,9 +465,94 @@ func TestParseStopsAfterMaxErrors(t *testing.T) {
 	}
 }
 
+const (
+	notUTF8 = `file is not in UTF-8: save it as "CSV UTF-8" (Excel saves CSV in Windows-1251 by default)`
+	nulByte = `NUL byte: file is not in UTF-8 (UTF-16?): save it as "CSV UTF-8"`
+)
+
+// cp1251 is "Ромашка" as a Russian Excel saves it by default.
+const cp1251 = "\xd0\xee\xec\xe0\xf8\xea\xe0"
+
+// utf16 returns s in UTF-16LE with a byte order mark, as Excel's
+// "Unicode text" saves it.
+func utf16(s string) string {
+	b := []byte{0xFF, 0xFE}
+	for _, r := range s {
+		b = append(b, byte(r), byte(r>>8))
+	}
+	return string(b)
+}
+
+// TestParseEncoding checks that text that is not UTF-8, or holds a NUL
+// byte, is refused at its line and column, once: a file in another
+// encoding is wrong on every line.
+func TestParseEncoding(t *testing.T) {
+	row := func(id, name string) string { return id + "," + name + ",101,,2026-11-16 10:00,\n" }
+	tests := []struct {
+		name string
+		kind string
+		data string
+		want []string // the error's lines, without the file name
+	}{
+		{"cp1251 in a field", Companies, companiesHeader + row("c1", "Acme") + row("c2", cp1251) + row("c3", cp1251),
+			[]string{"3: column name: " + notUTF8}},
+		{"cp1251 in a shuffled column", Companies, "name,external_id,responsible,created_by,created_at,deleted_at\n" +
+			"Acme,c1,101," + cp1251 + ",2026-11-16 10:00,\n",
+			[]string{"2: column created_by: " + notUTF8}},
+		{"cp1251 in the header", Deals, "external_id,title,responsible,amount,status,created_at,closed_at,deleted_at,\xcf\xee\xeb\xe5\n",
+			[]string{"1: " + notUTF8}},
+		{"cp1251 on the second line of a quoted field", Companies, companiesHeader + "c1,\"Acme\nООО " + cp1251 + "\",101,,2026-11-16 10:00,\n",
+			[]string{"3: column name: " + notUTF8}},
+		{"truncated UTF-8", Companies, companiesHeader + row("c1", "Ром\xd0"),
+			[]string{"2: column name: " + notUTF8}},
+		{"UTF-16", Companies, utf16(companiesHeader + row("c1", "Ромашка")),
+			[]string{"1: " + notUTF8}},
+		{"NUL byte", Companies, companiesHeader + row("c1", "Ac\x00me"),
+			[]string{"2: column name: " + nulByte}},
+		{"NUL byte before invalid UTF-8", Companies, companiesHeader + row("c1", "\x00"+cp1251),
+			[]string{"2: column name: " + nulByte}},
+		{"invalid UTF-8 before a NUL byte", Companies, companiesHeader + row("c1", cp1251+"\x00"),
+			[]string{"2: column name: " + notUTF8}},
+		{"NUL byte in the header", Companies, "external_id\x00,name,responsible,created_by,created_at,deleted_at\n",
+			[]string{"1: " + nulByte}},
+		{"after other problems", Companies, companiesHeader + row("c1", "Acme") + row("c1", "Acme") + row("c2", cp1251),
+			[]string{`3: column external_id: duplicate external id "c1" (first on line 2)`, "4: column name: " + notUTF8}},
+		{"a deal move", DealMoves, movesHeader + "m1,d1,101,2026-11-16 10:00,Продажи,Новая," + cp1251 + ",\n",
+			[]string{"2: column to_stage: " + notUTF8}},
+		{"BOM then cp1251", Companies, "\uFEFF" + companiesHeader + row("c1", cp1251),
+			[]string{"2: column name: " + notUTF8}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			file := tt.kind + ".csv"
+			got, err := Parse(tt.kind, file, strings.NewReader(tt.data), time.UTC)
+			if got != nil {
+				t.Errorf("got a batch of %d records with an error, want nil", got.Len())
+			}
+			want := make([]string, len(tt.want))
+			for i, w := range tt.want {
+				want[i] = file + ":" + w
+			}
+			if diff := cmp.Diff(want, errorLines(t, err)); diff != "" {
+				t.Errorf("error mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestParseUTF8 checks that valid UTF-8 of every width is kept as written.
+func TestParseUTF8(t *testing.T) {
+	for _, name := range []string{"Ромашка", "Café “Ёж” № 5 — €", "東京", "🦔 Ёжик", "\uFFFD"} {
+		got := mustParse(t, Companies, companiesHeader+"c1,\""+name+"\",101,,2026-11-16 10:00,\n", time.UTC)
+		if len(got.Companies) != 1 || got.Companies[0].Name != name {
+			t.Errorf("got %+v; want one company named %q", got.Companies, name)
+		}
+	}
+}
+
 func TestParseUnknownKind(t *testing.T) {
 	_, err := Parse("contacts", "x.csv", strings.NewReader(companiesHeader), time.UTC)
-	want := `csv import: unknown type "contacts" (known: companies, deals, tasks, activities)`
+	want := `csv import: unknown type "contacts" (known: companies, deals, tasks, activities, deal_moves)`
 	if lines := errorLines(t, err); len(lines) != 1 || lines[0] != want {
 		t.Errorf("got %q, want %q", lines, want)
 	}
@@ -385,6 +584,9 @@ func FuzzParse(f *testing.F) {
 	f.Add(Tasks, "title,"+tasksHeader+"Call,t1,101,d1,2026-11-16 18:00,2026-11-10 12:00,,\n")
 	f.Add(Activities, activitiesHeader+"a1,call,101,2026-11-16 10:00:05.5Z,2026-11-16 10:05+0300,95,held,d1,\n")
 	f.Add(Activities, "\uFEFF"+activitiesHeader+"a1,call,101,\"2026-11-16\n10:00\",,x,held,,\na1\n")
+	f.Add(DealMoves, "from_pipeline,"+movesHeader+"Сервис,m1,d1,101,2026-11-16 10:00,Продажи,Новая,КП,\n")
+	f.Add(Deals, "pipeline,stage,"+dealsHeader+"Продажи,КП,d1,Big,101,5,open,2026-11-01 09:00,,\n")
+	f.Add(Companies, companiesHeader+"c1,"+cp1251+",101,,2026-11-16 10:00,\n")
 	f.Add("contacts", "")
 	berlin := mustLoad(f, "Europe/Berlin")
 	f.Fuzz(func(t *testing.T, kind, data string) {
@@ -425,6 +627,15 @@ func FuzzParse(f *testing.F) {
 			if a.DurationSeconds < 0 {
 				t.Fatalf("activity %s: negative duration", a.ExternalID)
 			}
+		}
+		for _, m := range b.Moves {
+			check(m.RecordMeta, m.MovedAt)
+			if m.DealID == "" || m.Responsible == "" || m.Pipeline == "" || m.Stage == "" {
+				t.Fatalf("move %s: empty required field in %+v", m.ExternalID, m)
+			}
+		}
+		if !utf8.ValidString(data) || strings.IndexByte(data, 0) >= 0 {
+			t.Fatalf("got a batch from a file that is not UTF-8 or holds NUL: %q", data)
 		}
 	})
 }

@@ -15,7 +15,7 @@ import (
 // this package passes to add or fail has a Russian format with the same
 // verbs in the same order.
 func TestEveryProblemSaysItInRussian(t *testing.T) {
-	i18ntest.RequireRussian(t, map[string]int{"add": 1, "fail": 1}, ruFormats, "too many errors, stopped here")
+	i18ntest.RequireRussian(t, map[string]int{"add": 1, "fail": 1, "stopAt": 2}, ruFormats, "too many errors, stopped here")
 }
 
 // A CSV file's problems are said in the reader's language; the error is
@@ -41,5 +41,22 @@ func TestProblemsInRussian(t *testing.T) {
 	}
 	if en := i18n.ErrorText(err, i18n.EN); en != err.Error() || !strings.Contains(en, "calls.csv:2: column happened_at: invalid time") {
 		t.Errorf("English problems:\n%s", en)
+	}
+}
+
+// A file a Russian Excel saved in its default Windows-1251 is told, in
+// Russian, how to save it instead.
+func TestEncodingInRussian(t *testing.T) {
+	tests := []struct{ data, want string }{
+		{companiesHeader + "c1," + cp1251 + ",101,,2026-11-16 10:00,\n",
+			"companies.csv:2: колонка name: файл не в UTF-8: сохраните как «CSV UTF-8» (Excel по умолчанию сохраняет CSV в Windows-1251)"},
+		{companiesHeader + "c1,Acme\x00,101,,2026-11-16 10:00,\n",
+			"companies.csv:2: колонка name: нулевой байт (NUL): файл не в UTF-8 (UTF-16?): сохраните как «CSV UTF-8»"},
+	}
+	for _, tt := range tests {
+		_, err := Parse(Companies, "companies.csv", strings.NewReader(tt.data), time.UTC)
+		if got := i18n.ErrorText(err, i18n.RU); got != tt.want {
+			t.Errorf("got %q; want %q", got, tt.want)
+		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"reglament/internal/auth"
 	"reglament/internal/config"
 	"reglament/internal/domain"
+	"reglament/internal/i18n"
 )
 
 func writeJSON(w http.ResponseWriter, status int, v any) error {
@@ -158,7 +159,37 @@ func (s *Server) apiSheet(w http.ResponseWriter, r *http.Request) error {
 		}
 		sheet.Lines = lines
 	}
-	return writeJSON(w, http.StatusOK, sheet)
+	return writeJSON(w, http.StatusOK, sheetJSON(state(r).lang, ws, sheet))
+}
+
+// apiSheetJSON is a day sheet with the indicators it holds named, so that
+// a program can head its own indicators' columns as the regulation does.
+type apiSheetJSON struct {
+	*domain.DaySheet
+	Indicators []apiIndicatorJSON `json:"indicators"`
+}
+
+type apiIndicatorJSON struct {
+	ID         domain.Indicator `json:"id"`
+	Name       string           `json:"name"`
+	Builtin    bool             `json:"builtin"`
+	Definition string           `json:"definition,omitempty"`
+}
+
+func sheetJSON(l i18n.Lang, ws *domain.Workspace, sheet *domain.DaySheet) apiSheetJSON {
+	version, _ := ws.Regulation.At(sheet.Date)
+	out := apiSheetJSON{DaySheet: sheet, Indicators: []apiIndicatorJSON{}}
+	if sheet.Lines == nil {
+		sheet.Lines = []domain.SheetLine{}
+	}
+	for _, ind := range sheetIndicators(sheet.Lines) {
+		j := apiIndicatorJSON{ID: ind, Name: l.Label(version, ind), Builtin: domain.IsBuiltin(ind)}
+		if def, ok := version.Indicator(ind); ok && !j.Builtin {
+			j.Definition = l.Definition(&def)
+		}
+		out.Indicators = append(out.Indicators, j)
+	}
+	return out
 }
 
 func (s *Server) apiStatement(w http.ResponseWriter, r *http.Request) error {

@@ -7,7 +7,9 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
+	"strings"
 
+	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
 
 	"reglament/internal/domain"
@@ -31,20 +33,60 @@ func text(s string) tableCell { return tableCell{Text: s} }
 func num(s string) tableCell  { return tableCell{Text: s, Numeric: true} }
 func integer(n int) tableCell { return num(strconv.Itoa(n)) }
 
+// statementTable is the statement as payroll reads it. In bonus pay
+// (DESIGN.md section 11) it says "bonus": the base bonus, the reduction of
+// it and the bonus paid, never a fine.
 func statementTable(l i18n.Lang, ws *domain.Workspace, st *domain.Statement) table {
 	t := table{Header: []string{l.T("col.manager"), l.T("web.col.name"), l.T("col.working_days"), l.T("col.days_scored"),
-		l.T("col.days_absent"), l.T("col.days_pending"), l.T("col.points"), l.T("col.adjustments"), l.T("col.total"),
-		l.T("col.money", st.Currency), l.T("web.col.capped")}, Money: map[int]bool{9: true}}
+		l.T("col.days_absent"), l.T("col.days_pending"), l.T("col.points"), l.T("col.adjustments"), l.T("col.total")}, Money: map[int]bool{}}
+	bonus := st.PayMode == domain.PayBonus
+	if bonus {
+		t.Header = append(t.Header, l.T("col.base_bonus", st.Currency), l.T("col.reduction", st.Currency))
+		t.Money[len(t.Header)-2], t.Money[len(t.Header)-1] = true, true
+	}
+	t.Header = append(t.Header, l.T(moneyColumn(st), st.Currency), l.T("web.col.capped"))
+	t.Money[len(t.Header)-2] = true
 	for _, line := range st.Lines {
 		capped := ""
 		if line.Capped {
 			capped = "*"
 		}
-		t.Rows = append(t.Rows, []tableCell{text(line.Manager), text(line.Name), integer(line.WorkingDays), integer(line.DaysScored),
-			integer(line.DaysAbsent), integer(line.DaysPending), integer(line.Points), integer(line.Adjustments), integer(line.Total),
-			num(line.Money.String()), text(capped)})
+		row := []tableCell{text(line.Manager), text(line.Name), integer(line.WorkingDays), integer(line.DaysScored),
+			integer(line.DaysAbsent), integer(line.DaysPending), integer(line.Points), integer(line.Adjustments), integer(line.Total)}
+		if bonus {
+			base := baseBonus(st)
+			row = append(row, num(base.String()), num(reduction(st, &line).String()))
+		}
+		t.Rows = append(t.Rows, append(row, num(line.Money.String()), text(capped)))
 	}
 	return t
+}
+
+// moneyColumn is the key of a statement's money column: "bonus" in bonus
+// pay, the neutral "amount" (a bonus or a fine) in points pay.
+func moneyColumn(st *domain.Statement) string {
+	if st.PayMode == domain.PayBonus {
+		return "col.bonus"
+	}
+	return "col.money"
+}
+
+// baseBonus is the period's bonus before points in bonus pay, else zero.
+func baseBonus(st *domain.Statement) domain.Money {
+	if st.Base == nil {
+		return domain.NewMoney(decimal.Zero)
+	}
+	return *st.Base
+}
+
+// reduction is how much a line's bonus falls short of the base bonus
+// (zero when the points raised it).
+func reduction(st *domain.Statement, line *domain.StatementLine) domain.Money {
+	d := baseBonus(st).Sub(line.Money.Decimal)
+	if d.IsNegative() {
+		d = decimal.Zero
+	}
+	return domain.NewMoney(d)
 }
 
 func monthTable(l i18n.Lang, ws *domain.Workspace, data *monthData) table {
@@ -52,7 +94,7 @@ func monthTable(l i18n.Lang, ws *domain.Workspace, data *monthData) table {
 	for _, d := range data.Days {
 		t.Header = append(t.Header, d.String())
 	}
-	t.Header = append(t.Header, l.T("col.total"), l.T("col.money", ws.Currency))
+	t.Header = append(t.Header, l.T("col.total"), l.T(moneyColumn(data.Statement), ws.Currency))
 	t.Money[len(t.Header)-1] = true
 	for _, row := range data.Rows {
 		cells := []tableCell{text(row.Manager.ID), text(row.Manager.Name)}
@@ -71,6 +113,18 @@ func monthTable(l i18n.Lang, ws *domain.Workspace, data *monthData) table {
 	return t
 }
 
+// SafeCSV neutralizes a text cell a spreadsheet would run as a formula
+// (issue 14): one that begins with = + - @, a tab or a carriage return gets
+// a leading apostrophe, so that a manager named =HYPERLINK(…) is shown as
+// text. Numbers the exports write themselves are not text cells and stay
+// numbers. XLSX cells are typed and need none of this.
+func SafeCSV(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
 func attachment(w http.ResponseWriter, contentType, filename string) {
 	w.Header().Set("Content-Type", contentType)
 	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": filename}))
@@ -80,11 +134,18 @@ func attachment(w http.ResponseWriter, contentType, filename string) {
 func writeCSV(w http.ResponseWriter, filename string, t table) error {
 	var buf bytes.Buffer
 	cw := csv.NewWriter(&buf)
-	cw.Write(t.Header)
+	header := make([]string, len(t.Header))
+	for i, h := range t.Header {
+		header[i] = SafeCSV(h)
+	}
+	cw.Write(header)
 	for _, row := range t.Rows {
 		rec := make([]string, len(row))
 		for i, c := range row {
 			rec[i] = c.Text
+			if !c.Numeric {
+				rec[i] = SafeCSV(c.Text)
+			}
 		}
 		cw.Write(rec)
 	}

@@ -21,8 +21,10 @@ type managerData struct {
 
 type indicatorChart struct {
 	Indicator domain.Indicator
+	Name      string // as the regulation of the last day shown names it
 	Chart     chart
 	Last      string
+	URL       string // the records behind the last value
 }
 
 type lateDay struct {
@@ -53,6 +55,8 @@ func (s *Server) managerPage(w http.ResponseWriter, r *http.Request) error {
 	data := managerData{Manager: *m, From: from, To: to}
 	var points []chartPoint
 	perInd := make(map[domain.Indicator][]chartPoint)
+	inds := slices.Clone(domain.Indicators)
+	lastDay := make(map[domain.Indicator]domain.Date)
 	for i := range sheets {
 		sh := &sheets[i]
 		sh.ApplyAdjustments(adjs)
@@ -62,9 +66,18 @@ func (s *Server) managerPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		points = append(points, chartPoint{Day: sh.Date, Value: float64(l.Total), Label: strconv.Itoa(l.Total)})
 		data.Total += l.Total
-		for _, ind := range domain.Indicators {
+		for _, ind := range l.Values.Own() {
+			if !slices.Contains(inds, ind) {
+				inds = append(inds, ind)
+			}
+		}
+		for _, ind := range inds {
+			if !l.Values.Has(ind) {
+				continue
+			}
 			f, _ := l.Values.Get(ind).Float64() // drawing only: pay never passes through here
 			perInd[ind] = append(perInd[ind], chartPoint{Day: sh.Date, Value: f, Label: l.Values.Format(ind)})
+			lastDay[ind] = sh.Date
 		}
 		if n := l.Values.Count(domain.LateEntries); n > 0 {
 			data.Late = append(data.Late, lateDay{Day: sh.Date, Count: strconv.FormatInt(n, 10)})
@@ -75,10 +88,13 @@ func (s *Server) managerPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	slices.Reverse(data.Late)
 	data.Points = barChart(points, from, to, 720, 200)
-	for _, ind := range domain.Indicators {
-		c := indicatorChart{Indicator: ind, Chart: lineChart(perInd[ind], from, to, 240, 60)}
+	lang := state(r).lang
+	for _, ind := range inds {
+		version, _ := ws.Regulation.At(lastDay[ind])
+		c := indicatorChart{Indicator: ind, Name: lang.Label(version, ind), Chart: lineChart(perInd[ind], from, to, 240, 60)}
 		if pts := perInd[ind]; len(pts) > 0 {
 			c.Last = pts[len(pts)-1].Label
+			c.URL = whyURL(ws.ID, id, lastDay[ind], ind)
 		}
 		data.Indicators = append(data.Indicators, c)
 	}

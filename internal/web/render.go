@@ -75,6 +75,15 @@ var funcs = template.FuncMap{
 		}
 		return crmlink.Record(ws.CRM, e)
 	},
+	"moneyColumn": moneyColumn,
+	// label names an indicator as regulation version v does (an own
+	// indicator by its name); own lists v's own indicators; definition
+	// says one in words.
+	"label": func(l i18n.Lang, v domain.RegulationVersion, ind domain.Indicator) string { return l.Label(&v, ind) },
+	"own":   func(v domain.RegulationVersion) []domain.IndicatorDef { return v.Own() },
+	"definition": func(l i18n.Lang, d domain.IndicatorDef) string {
+		return l.Definition(&d)
+	},
 	"weekday": func(l i18n.Lang, d domain.Date) string {
 		return l.T("web.wd." + strings.ToLower(d.Weekday().String()[:3]))
 	},

@@ -3,10 +3,12 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	"reglament/internal/auth"
 	"reglament/internal/domain"
+	"reglament/internal/i18n"
 )
 
 // cell is one number of a sheet as a page shows it: its value, whether the
@@ -28,9 +30,43 @@ type sheetRow struct {
 }
 
 type sheetView struct {
-	Sheet      *domain.DaySheet
-	Indicators []domain.Indicator
-	Rows       []sheetRow
+	Sheet   *domain.DaySheet
+	Columns []column
+	Rows    []sheetRow
+}
+
+// column is an indicator as a table heads it: the built-ins in the reader's
+// language, an own indicator by the name its regulation version gives it.
+type column struct {
+	Indicator domain.Indicator
+	Name      string // the full name, for a header's title
+	Short     string // the header
+	Own       bool   // defined by the regulation, not built in
+}
+
+// sheetIndicators lists the indicators of a sheet in display order: the
+// built-ins, then the own indicators its lines hold (DESIGN.md section
+// 10), in the order of their definition.
+func sheetIndicators(lines []domain.SheetLine) []domain.Indicator {
+	out := slices.Clone(domain.Indicators)
+	for i := range lines {
+		for _, ind := range lines[i].Values.Own() {
+			if !slices.Contains(out, ind) {
+				out = append(out, ind)
+			}
+		}
+	}
+	return out
+}
+
+// columns heads inds as the regulation version in force on day names them.
+func columns(l i18n.Lang, ws *domain.Workspace, day domain.Date, inds []domain.Indicator) []column {
+	version, _ := ws.Regulation.At(day)
+	out := make([]column, len(inds))
+	for i, ind := range inds {
+		out[i] = column{Indicator: ind, Name: l.Label(version, ind), Short: l.LabelShort(version, ind), Own: !domain.IsBuiltin(ind)}
+	}
+	return out
 }
 
 func whyURL(ws, manager string, d domain.Date, ind domain.Indicator) string {
@@ -39,8 +75,9 @@ func whyURL(ws, manager string, d domain.Date, ind domain.Indicator) string {
 
 // viewSheet lays a sheet out for a page, keeping the lines the request may see.
 func (s *Server) viewSheet(r *http.Request, ws *domain.Workspace, sheet *domain.DaySheet) sheetView {
-	v := sheetView{Sheet: sheet, Indicators: domain.Indicators}
 	p, lang := state(r).principal, state(r).lang
+	inds := sheetIndicators(sheet.Lines)
+	v := sheetView{Sheet: sheet, Columns: columns(lang, ws, sheet.Date, inds)}
 	for _, l := range sheet.Lines {
 		if p.Can(ws.ID, auth.SeeOwn, l.Manager) != nil {
 			continue
@@ -61,7 +98,11 @@ func (s *Server) viewSheet(r *http.Request, ws *domain.Workspace, sheet *domain.
 				outcome[o.Indicator] = "pass"
 			}
 		}
-		for _, ind := range domain.Indicators {
+		for _, ind := range inds {
+			if !l.Values.Has(ind) {
+				row.Cells = append(row.Cells, cell{})
+				continue
+			}
 			row.Cells = append(row.Cells, cell{Value: l.Values.Format(ind), Class: outcome[ind], URL: whyURL(ws.ID, l.Manager, sheet.Date, ind),
 				Title: strings.Join(titles[ind], "; ")})
 		}

@@ -14,6 +14,14 @@ type statementData struct {
 	Sum        domain.Money
 	SumPoints  int
 	Prev, Next string
+
+	// In bonus pay (DESIGN.md section 11) the page says "bonus": Bonus is
+	// set, Base is the period's bonus before points, and each line shows
+	// how much its bonus was reduced. MoneyColumn names the money column.
+	Bonus       bool
+	Base        domain.Money
+	Reductions  []domain.Money // by line
+	MoneyColumn string
 }
 
 func (s *Server) statementPage(w http.ResponseWriter, r *http.Request) error {
@@ -41,7 +49,10 @@ func (s *Server) statementPage(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return invalid("format: want csv or xlsx")
 	}
-	data := statementData{Period: p, Statement: st}
+	data := statementData{Period: p, Statement: st, Bonus: st.PayMode == domain.PayBonus, Base: baseBonus(st), MoneyColumn: moneyColumn(st)}
+	for i := range st.Lines {
+		data.Reductions = append(data.Reductions, reduction(st, &st.Lines[i]))
+	}
 	sum := decimal.Zero
 	for _, line := range st.Lines {
 		sum = sum.Add(line.Money.Decimal)

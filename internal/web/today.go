@@ -7,6 +7,7 @@ import (
 
 	"reglament/internal/auth"
 	"reglament/internal/domain"
+	"reglament/internal/i18n"
 )
 
 type todayData struct {
@@ -37,6 +38,8 @@ type checklist struct {
 
 type shortItem struct {
 	Indicator domain.Indicator
+	Name      string // as the regulation in force names it
+	URL       string // the records behind the number
 	Have      string
 	Target    string
 	Missing   string
@@ -92,7 +95,7 @@ func (s *Server) todayPage(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 		if data.ManagerRow != nil && !data.ManagerRow.Line.Absent {
-			if data.Checklist, err = s.checklist(r.Context(), ws, today, data.ManagerRow); err != nil {
+			if data.Checklist, err = s.checklist(r.Context(), st.lang, ws, today, data.ManagerRow); err != nil {
 				return err
 			}
 		}
@@ -102,8 +105,9 @@ func (s *Server) todayPage(w http.ResponseWriter, r *http.Request) error {
 
 // checklist lists, from the evidence of the live draft, the deals with no
 // task, the overdue tasks and the norms still short.
-func (s *Server) checklist(ctx context.Context, ws *domain.Workspace, d domain.Date, row *sheetRow) (*checklist, error) {
+func (s *Server) checklist(ctx context.Context, l i18n.Lang, ws *domain.Workspace, d domain.Date, row *sheetRow) (*checklist, error) {
 	c := &checklist{}
+	version, _ := ws.Regulation.At(d)
 	for _, ind := range []domain.Indicator{domain.DealsWithoutTasks, domain.OverdueTasks} {
 		x, err := s.eng.Why(ctx, ws.ID, row.Manager.ID, d, ind)
 		if err != nil {
@@ -125,7 +129,8 @@ func (s *Server) checklist(ctx context.Context, ws *domain.Workspace, d domain.D
 			continue
 		}
 		have := row.Line.Values.Get(o.Indicator)
-		c.Short = append(c.Short, shortItem{Indicator: o.Indicator, Have: row.Line.Values.Format(o.Indicator),
+		c.Short = append(c.Short, shortItem{Indicator: o.Indicator, Name: l.Label(version, o.Indicator),
+			URL: whyURL(ws.ID, row.Manager.ID, d, o.Indicator), Have: row.Line.Values.Format(o.Indicator),
 			Target: o.Target.String(), Missing: o.Target.Sub(have).String()})
 	}
 	c.Done = len(c.NoTask) == 0 && len(c.Overdue) == 0 && len(c.Short) == 0 && row.Failed == 0

@@ -15,7 +15,35 @@ type whyData struct {
 	Counted  int
 	Day      string
 	Differs  bool
-	Evidence []domain.Evidence
+	Evidence []whyRecord
+
+	// Label is the indicator as the regulation in force on the day names
+	// it; Definition says an own indicator's base and filter in words
+	// (empty for a built-in).
+	Label      string
+	Definition string
+}
+
+// whyRecord is one record behind the number, with why it counts or not in
+// the reader's language: for an own indicator, what its filter saw.
+type whyRecord struct {
+	domain.Evidence
+	Because string
+}
+
+// whyIndicator returns the indicator a why page asks for: a built-in, or
+// one the regulation version in force on d defines (or a base of DESIGN.md
+// section 10 one of its rules names).
+func whyIndicator(ws *domain.Workspace, d domain.Date, name string) (domain.Indicator, *domain.IndicatorDef, bool) {
+	if ind, ok := domain.ParseIndicator(name); ok {
+		return ind, nil, true
+	}
+	version, _ := ws.Regulation.At(d)
+	def, ok := version.Indicator(domain.Indicator(name))
+	if !ok {
+		return "", nil, false
+	}
+	return def.ID, &def, true
 }
 
 func (s *Server) whyPage(w http.ResponseWriter, r *http.Request) error {
@@ -28,7 +56,7 @@ func (s *Server) whyPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ind, ok := domain.ParseIndicator(r.PathValue("indicator"))
+	ind, def, ok := whyIndicator(ws, d, r.PathValue("indicator"))
 	if !ok {
 		return notFound("unknown indicator")
 	}
@@ -36,12 +64,18 @@ func (s *Server) whyPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data := whyData{X: x, Name: manager, Evidence: x.Evidence, Differs: x.Value != "" && x.Value != x.Recomputed}
+	l := state(r).lang
+	version, _ := ws.Regulation.At(d)
+	data := whyData{X: x, Name: manager, Differs: x.Value != "" && x.Value != x.Recomputed, Label: l.Label(version, ind)}
+	if def != nil {
+		data.Definition = l.Definition(def)
+	}
 	if m, ok := ws.Manager(manager); ok {
 		data.Name = m.Name
 	}
+	evidence := slices.Clone(x.Evidence)
 	// Counted records first, then the others, each by time.
-	slices.SortStableFunc(data.Evidence, func(a, b domain.Evidence) int {
+	slices.SortStableFunc(evidence, func(a, b domain.Evidence) int {
 		if a.Counted != b.Counted {
 			if a.Counted {
 				return -1
@@ -50,11 +84,12 @@ func (s *Server) whyPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		return a.Happened.Compare(b.Happened)
 	})
-	for _, e := range x.Evidence {
+	for i := range evidence {
+		e := &evidence[i]
 		if e.Counted {
 			data.Counted++
 		}
+		data.Evidence = append(data.Evidence, whyRecord{Evidence: *e, Because: l.Because(ws, def, e)})
 	}
-	l := state(r).lang
-	return s.render(w, r, "why", &page{Title: l.Indicator(ind) + " · " + data.Name + " · " + d.String(), WS: ws, Nav: "day", Data: &data})
+	return s.render(w, r, "why", &page{Title: data.Label + " · " + data.Name + " · " + d.String(), WS: ws, Nav: "day", Data: &data})
 }

@@ -60,6 +60,36 @@ type Gap struct {
 	Target    decimal.Decimal
 	Value     decimal.Decimal
 	Items     []Item // the records behind the number (deals without a task, overdue tasks)
+
+	// Version is the regulation version in force on the day, which names
+	// the own indicators (DESIGN.md section 10); nil says built-ins only,
+	// and Reminder then looks an own indicator up in the workspace.
+	Version *domain.RegulationVersion
+}
+
+// GapsOn is Gaps for working day day of ws: each gap knows the regulation
+// version in force, so that an own indicator is said by its name ("КП
+// отправлено: 1 из 2").
+func GapsOn(ws *domain.Workspace, day domain.Date, line *domain.SheetLine, evidence map[domain.Indicator][]domain.Evidence, link func(domain.Evidence) string) []Gap {
+	gaps := Gaps(line, evidence, link)
+	if version, ok := ws.Regulation.At(day); ok {
+		for i := range gaps {
+			gaps[i].Version = version
+		}
+	}
+	return gaps
+}
+
+// definingVersion returns the newest version of ws that knows ind, for a
+// gap made without its day.
+func definingVersion(ws *domain.Workspace, ind domain.Indicator) *domain.RegulationVersion {
+	for i := len(ws.Regulation) - 1; i >= 0; i-- {
+		v := &ws.Regulation[i]
+		if _, ok := v.Indicator(ind); ok {
+			return v
+		}
+	}
+	return nil
 }
 
 // Gaps lists the failed rules of a manager's draft line, with the records
@@ -109,6 +139,9 @@ func Reminder(lang i18n.Lang, ws *domain.Workspace, m *domain.Manager, gaps []Ga
 	text.WriteString("\n")
 	htm.WriteString("\n")
 	for _, g := range gaps {
+		if g.Version == nil && !domain.IsBuiltin(g.Indicator) {
+			g.Version = definingVersion(ws, g.Indicator)
+		}
 		line := gapLine(lang, t, g)
 		text.WriteString("\n• " + line)
 		htm.WriteString("\n• " + esc(line))
@@ -139,13 +172,17 @@ func (g Gap) Describe(lang i18n.Lang) string { return gapLine(lang, texts(lang),
 
 // gapLine says in words what is missing for one rule.
 func gapLine(lang i18n.Lang, t *catalog, g Gap) string {
-	name := lang.Indicator(g.Indicator)
+	name := lang.Label(g.Version, g.Indicator)
 	value, target := g.Value.String(), g.Target.String()
-	if g.Indicator == domain.WonAmount {
+	amount := g.Indicator == domain.WonAmount
+	if def, ok := g.Version.Indicator(g.Indicator); ok && def.Base == domain.WonAmount {
+		amount = true
+	}
+	if amount {
 		value, target = g.Value.StringFixed(2), g.Target.StringFixed(2)
 	}
 	switch {
-	case g.Op == domain.AtLeast && g.Indicator != domain.WonAmount:
+	case g.Op == domain.AtLeast && !amount:
 		return fmt.Sprintf(t.short, name, value, target, g.Target.Sub(g.Value).String())
 	case g.Op == domain.AtMost && g.Target.IsZero():
 		return fmt.Sprintf(t.shouldBeZero, name, value)
@@ -162,6 +199,7 @@ func Digest(lang i18n.Lang, ws *domain.Workspace, s *domain.DaySheet) Message {
 	t := texts(lang)
 	lines := append([]domain.SheetLine(nil), s.Lines...)
 	sort.SliceStable(lines, func(i, j int) bool { return lines[i].Total > lines[j].Total })
+	version, _ := ws.Regulation.At(s.Date)
 	var text, htm strings.Builder
 	head := fmt.Sprintf(t.digestHead, s.Date, ws.Name)
 	text.WriteString(head + "\n")
@@ -184,7 +222,7 @@ func Digest(lang i18n.Lang, ws *domain.Workspace, s *domain.DaySheet) Message {
 			var failed []string
 			for _, o := range l.Rules {
 				if !o.Passed {
-					failed = append(failed, fmt.Sprintf("%s %s", lang.Indicator(o.Indicator), l.Values.Format(o.Indicator)))
+					failed = append(failed, fmt.Sprintf("%s %s", lang.Label(version, o.Indicator), l.Values.Format(o.Indicator)))
 				}
 			}
 			row = fmt.Sprintf("%s: %+d", name, l.Total)
@@ -199,7 +237,9 @@ func Digest(lang i18n.Lang, ws *domain.Workspace, s *domain.DaySheet) Message {
 }
 
 // Statement composes the period statement for the head (all lines) or, with
-// manager set, for one manager (their own line only).
+// manager set, for one manager (their own line only). In bonus pay
+// (DESIGN.md section 11) every line is a bonus, with its reduction from the
+// base bonus: never a fine.
 func Statement(lang i18n.Lang, ws *domain.Workspace, st *domain.Statement, manager string) Message {
 	t := texts(lang)
 	head := fmt.Sprintf(t.statementHead, st.Period, ws.Name)
@@ -210,11 +250,21 @@ func Statement(lang i18n.Lang, ws *domain.Workspace, st *domain.Statement, manag
 		if manager != "" && l.Manager != manager {
 			continue
 		}
-		kind := t.bonus
-		if l.Money.IsNegative() {
-			kind = t.fine
+		var row string
+		if st.PayMode == domain.PayBonus {
+			row = fmt.Sprintf(t.statementLine, l.Name, l.Total, l.DaysScored, t.bonus, l.Money.StringFixed(2), st.Currency)
+			if st.Base != nil {
+				if cut := st.Base.Sub(l.Money.Decimal); cut.IsPositive() {
+					row += " " + fmt.Sprintf(t.reduction, cut.StringFixed(2), st.Currency, st.Base.StringFixed(2))
+				}
+			}
+		} else {
+			kind := t.bonus
+			if l.Money.IsNegative() {
+				kind = t.fine
+			}
+			row = fmt.Sprintf(t.statementLine, l.Name, l.Total, l.DaysScored, kind, l.Money.Abs().StringFixed(2), st.Currency)
 		}
-		row := fmt.Sprintf(t.statementLine, l.Name, l.Total, l.DaysScored, kind, l.Money.Abs().StringFixed(2), st.Currency)
 		if l.Capped {
 			row += " " + t.capped
 		}
@@ -243,7 +293,7 @@ type catalog struct {
 	short, tooMany, shouldBeZero, notMet, more  string
 	digestHead, digestAbsent, stale             string
 	statementHead, statementLine                string
-	bonus, fine, capped                         string
+	bonus, fine, capped, reduction              string
 }
 
 var catalogs = map[i18n.Lang]*catalog{
@@ -264,6 +314,7 @@ var catalogs = map[i18n.Lang]*catalog{
 		bonus:           "премия",
 		fine:            "штраф",
 		capped:          "(ограничено лимитом)",
+		reduction:       "(снижение премии %s %s из %s)",
 	},
 	i18n.EN: {
 		reminderSubject: "Deadline %s: what to enter in the CRM",
@@ -282,6 +333,7 @@ var catalogs = map[i18n.Lang]*catalog{
 		bonus:           "bonus",
 		fine:            "fine",
 		capped:          "(capped)",
+		reduction:       "(bonus reduction %s %s of %s)",
 	},
 }
 

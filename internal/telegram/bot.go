@@ -204,7 +204,7 @@ func (b *Bot) today(ctx context.Context, chat string, lang i18n.Lang) (string, e
 	if b.Link != nil {
 		link = func(e domain.Evidence) string { return b.Link(ws.CRM, e) }
 	}
-	msg, ok := notify.Reminder(lang, ws, m, notify.Gaps(line, evidence, link), left)
+	msg, ok := notify.Reminder(lang, ws, m, notify.GapsOn(ws, day, line, evidence, link), left)
 	if !ok {
 		return fmt.Sprintf(t.allDone, esc(m.Name), clock, notify.Minutes(lang, left)), nil
 	}
@@ -222,7 +222,7 @@ func (b *Bot) teamToday(lang i18n.Lang, ws *domain.Workspace, sheet *domain.DayS
 		}
 		present++
 		var failed []string
-		for _, g := range notify.Gaps(&l, nil, nil) {
+		for _, g := range notify.GapsOn(ws, sheet.Date, &l, nil, nil) {
 			failed = append(failed, g.Describe(lang))
 		}
 		if len(failed) == 0 {

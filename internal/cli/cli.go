@@ -296,17 +296,28 @@ func (m *Main) runApply(ctx context.Context, env *runEnv, args []string) error {
 	switch {
 	case res.Created:
 		fmt.Fprintln(m.Stdout, lang.T("apply.created", ws.ID))
-		return nil
 	case len(res.Changes) == 0:
 		fmt.Fprintln(m.Stdout, lang.T("apply.unchanged", ws.ID))
-		return nil
 	default:
 		fmt.Fprintln(m.Stdout, lang.T("apply.updated", ws.ID))
+		for _, c := range res.Changes {
+			fmt.Fprintf(m.Stdout, "  - %s\n", c)
+		}
 	}
-	for _, c := range res.Changes {
-		fmt.Fprintf(m.Stdout, "  - %s\n", c)
+	warnings, err := eng.UnknownPlaces(ctx, ws)
+	if err != nil {
+		return err
 	}
+	printPlaceWarnings(m.Stdout, lang, warnings)
 	return nil
+}
+
+// printPlaceWarnings says which pipeline and stage names of own
+// indicators the CRM does not know: their filters match nothing.
+func printPlaceWarnings(w io.Writer, lang i18n.Lang, warnings []domain.PlaceWarning) {
+	for _, pw := range warnings {
+		fmt.Fprintln(w, lang.T("place.unknown", pw.Effective, pw.Indicator, pw.Field, pw.Name))
+	}
 }
 
 func (m *Main) runImport(ctx context.Context, env *runEnv, args []string) error {
@@ -619,11 +630,11 @@ func (m *Main) runWhy(ctx context.Context, env *runEnv, args []string) error {
 	}
 	ind, ok := domain.ParseIndicator(*indicator)
 	if !ok {
-		names := make([]string, len(domain.Indicators))
-		for i, x := range domain.Indicators {
+		names := make([]string, len(domain.Bases))
+		for i, x := range domain.Bases {
 			names[i] = string(x)
 		}
-		return domain.Errorf(domain.EINVALID, "unknown indicator %q (known: %s)", *indicator, strings.Join(names, ", "))
+		return domain.Errorf(domain.EINVALID, "unknown indicator %q (known: %s, or an own indicator's id)", *indicator, strings.Join(names, ", "))
 	}
 	if *format != "text" && *format != "json" {
 		return usagef("flag --format: want text or json, got %q", *format)

@@ -86,6 +86,7 @@ func (m *Main) runSync(ctx context.Context, env *runEnv, args []string) error {
 	if len(res.UnknownUsers) > 0 {
 		fmt.Fprintln(m.Stdout, lang.T("sync.unknown", strings.Join(res.UnknownUsers, ", ")))
 	}
+	printPlaceWarnings(m.Stdout, lang, res.UnknownPlaces)
 	complete := res.Kinds[0].Cursor
 	for _, k := range res.Kinds {
 		if k.Cursor.Before(complete) {

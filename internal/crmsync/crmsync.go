@@ -86,7 +86,11 @@ type Result struct {
 	// no manager of the workspace, sorted: their records are stored but
 	// count for nobody until the workspace maps them.
 	UnknownUsers []string
-	Requests     int64 // HTTP requests spent, retries included
+	// UnknownPlaces are the pipeline and stage names the regulation's own
+	// indicators give that neither the CRM's catalogue nor the stored
+	// deals know: such a filter matches nothing, so the sync says so.
+	UnknownPlaces []domain.PlaceWarning
+	Requests      int64 // HTTP requests spent, retries included
 }
 
 // Sync fetches the CRM records of workspace changed since the stored
@@ -130,6 +134,17 @@ func (s *Syncer) SyncWith(ctx context.Context, ws *domain.Workspace, client Clie
 			return res, err
 		}
 	}
+	// The catalogue first: the connector names the stages of the deals and
+	// moves it fetches by it, and the store resolves stored ones through it.
+	pipelines, err := client.Pipelines(ctx)
+	if err != nil {
+		return res, fmt.Errorf("crmsync: fetch the pipelines of %q: %w", ws.ID, err)
+	}
+	if len(pipelines) > 0 {
+		if err := s.Store.ReplacePipelines(ctx, ws.ID, source, pipelines); err != nil {
+			return res, err
+		}
+	}
 	managers := ws.ManagerIndex()
 	unknown := map[string]bool{}
 	var watermark time.Time
@@ -166,6 +181,11 @@ func (s *Syncer) SyncWith(ctx context.Context, ws *domain.Workspace, client Clie
 		res.UnknownUsers = append(res.UnknownUsers, user)
 	}
 	slices.Sort(res.UnknownUsers)
+	known, stages, err := s.Store.KnownPlaces(ctx, ws.ID)
+	if err != nil {
+		return res, err
+	}
+	res.UnknownPlaces = domain.UnknownPlaces(ws.Regulation, domain.DateOf(now.In(ws.Location)), known, stages)
 	return res, nil
 }
 

@@ -72,9 +72,11 @@ func Workspace(today domain.Date) *domain.Workspace {
 		MinCallSeconds:   10,
 		Currency:         "RUB",
 		PointValue:       decimal.NewFromInt(200),
-		BonusCap:         decimal.NewNullDecimal(decimal.NewFromInt(20000)),
-		FineCap:          decimal.NewNullDecimal(decimal.NewFromInt(10000)),
-		Regulation:       regulation(today),
+		BonusCap:         decimal.NewNullDecimal(decimal.NewFromInt(25000)),
+		// A bonus raised or reduced by the points, never a fine from pay
+		// (DESIGN.md section 11): the lawful form in Russia.
+		Pay:        domain.Pay{Mode: domain.PayBonus, BaseMonth: decimal.NewFromInt(15000), BaseWeek: decimal.NewFromInt(3500)},
+		Regulation: regulation(today),
 	}
 	for _, s := range roster() {
 		if s.manager.ID == Vacationer {
@@ -183,9 +185,33 @@ func regulation(today domain.Date) domain.Regulation {
 	}
 	raised := today.AddDays(-raiseAgo)
 	raised = raised.AddDays(-((int(raised.Weekday()) + 6) % 7)) // back to Monday
+	// The raised version is also the company's own regulation (DESIGN.md
+	// section 10): deals without a task count in the sales pipeline only,
+	// a proposal sent earns a point, a sales deal with no sign of life for
+	// a week costs one, and long outgoing calls are shown beside the norm.
+	own := rules(25, 20)
+	for i := range own {
+		if own[i].Indicator == domain.DealsWithoutTasks {
+			own[i].Indicator = "sales_without_tasks"
+		}
+	}
+	own = append(own,
+		domain.Rule{Indicator: "proposals_sent", Op: domain.AtLeast, Target: decimal.NewFromInt(1), Pass: 1, Fail: 0},
+		domain.Rule{Indicator: "idle_sales", Op: domain.AtMost, Target: decimal.Zero, Pass: 0, Fail: -1})
+	sixty := 60
+	sales := []string{SalesPipeline}
 	return domain.Regulation{
 		{Effective: today.AddDays(-HistoryDays), Rules: rules(20, 15)},
-		{Effective: raised, Rules: rules(25, 20)},
+		{Effective: raised, Rules: own, Indicators: []domain.IndicatorDef{
+			{ID: "proposals_sent", Name: "КП отправлено", Base: domain.DealMoves,
+				Where: domain.Filter{Pipeline: sales, ToStage: []string{"КП отправлено"}}},
+			{ID: "sales_without_tasks", Name: "Сделки продаж без задач", Base: domain.DealsWithoutTasks,
+				Where: domain.Filter{Pipeline: sales}},
+			{ID: "idle_sales", Name: "Без движения 7 дней", Base: domain.DealsIdle, IdleDays: 7,
+				Where: domain.Filter{Pipeline: sales}},
+			{ID: "long_calls", Name: "Исходящие от 60 с", Base: domain.CallsHeld,
+				Where: domain.Filter{Direction: domain.DirectionOut, MinSeconds: &sixty}},
+		}},
 	}
 }
 

@@ -43,9 +43,11 @@ func TestWorkspace(t *testing.T) {
 		t.Errorf("deadline %v grace %v min call %d; want 18:00, 10m, 10", ws.Deadline, ws.Grace, ws.MinCallSeconds)
 	}
 	if ws.Currency != "RUB" || !ws.PointValue.Equal(decimal.NewFromInt(200)) ||
-		!ws.BonusCap.Valid || !ws.BonusCap.Decimal.Equal(decimal.NewFromInt(20000)) ||
-		!ws.FineCap.Valid || !ws.FineCap.Decimal.Equal(decimal.NewFromInt(10000)) {
-		t.Errorf("money = %s %s caps %v %v; want RUB 200, caps 20000 and 10000", ws.Currency, ws.PointValue, ws.BonusCap, ws.FineCap)
+		!ws.BonusCap.Valid || !ws.BonusCap.Decimal.Equal(decimal.NewFromInt(25000)) || ws.FineCap.Valid {
+		t.Errorf("money = %s %s caps %v %v; want RUB 200, a bonus cap of 25000 and no fine cap", ws.Currency, ws.PointValue, ws.BonusCap, ws.FineCap)
+	}
+	if ws.Pay.Mode != domain.PayBonus || !ws.Pay.BaseMonth.Equal(decimal.NewFromInt(15000)) || !ws.Pay.BaseWeek.Equal(decimal.NewFromInt(3500)) {
+		t.Errorf("pay = %+v; want a bonus of 15000 a month and 3500 a week", ws.Pay)
 	}
 	if diff := cmp.Diff([]domain.Date{domain.MustDate("2026-11-04")}, ws.Holidays); diff != "" {
 		t.Errorf("holidays (-want +got):\n%s", diff)
@@ -99,11 +101,20 @@ func TestWorkspace(t *testing.T) {
 	var raised []string
 	for i := range v1.Rules {
 		if !cmp.Equal(v1.Rules[i], v2.Rules[i]) {
-			raised = append(raised, fmt.Sprintf("%s %s→%s", v1.Rules[i].Indicator, v1.Rules[i].Target, v2.Rules[i].Target))
+			raised = append(raised, fmt.Sprintf("%s %s→%s %s", v1.Rules[i].Indicator, v1.Rules[i].Target, v2.Rules[i].Indicator, v2.Rules[i].Target))
 		}
 	}
-	if diff := cmp.Diff([]string{"calls_held 20→25"}, raised); diff != "" {
+	for _, r := range v2.Rules[len(v1.Rules):] {
+		raised = append(raised, fmt.Sprintf("+%s %s", r.Indicator, r.Target))
+	}
+	want := []string{"calls_held 20→calls_held 25", "deals_without_tasks 0→sales_without_tasks 0", "+proposals_sent 1", "+idle_sales 0"}
+	if diff := cmp.Diff(want, raised); diff != "" {
 		t.Errorf("changed rules (-want +got):\n%s", diff)
+	}
+	// The second version is the company's own regulation: two pipelines,
+	// its own indicators, each of which the sheets show.
+	if own := v2.Own(); len(own) != 4 {
+		t.Errorf("own indicators = %+v; want 4", own)
 	}
 }
 
@@ -383,7 +394,7 @@ func history(t *testing.T, now time.Time) (*domain.Workspace, *domain.RecordBatc
 	today := domain.DateOf(now)
 	ws := Workspace(today)
 	b := Records(ws, now)
-	data := &domain.DayData{Companies: b.Companies, Deals: b.Deals, Tasks: b.Tasks, Activities: b.Activities}
+	data := &domain.DayData{Companies: b.Companies, Deals: b.Deals, Tasks: b.Tasks, Activities: b.Activities, Moves: b.Moves}
 	var sheets []domain.DaySheet
 	for _, d := range ws.WorkingDays(ws.Regulation[0].Effective, today) {
 		if ws.Window(d).Deadline().After(now) {

@@ -127,6 +127,14 @@ type dealPlan struct {
 	status   string    // won or lost, once closed
 	reopened time.Time // zero: not reopened
 	deleted  time.Time // zero: not deleted
+	pipeline string    // Продажи or Сервис
+	moves    []stageMove
+}
+
+// stageMove is one planned change of a deal's stage.
+type stageMove struct {
+	at       time.Time
+	from, to string
 }
 
 // openAt reports whether the deal is in progress at t, for linking calls.
@@ -267,6 +275,12 @@ func (w *worker) calls(d domain.Date, n int64, fromMinute, toMinute int) {
 			continue // made, but never entered into the CRM
 		}
 		a.ExternalID = w.id("call")
+		// Most calls are the manager's own; the direction is drawn from the
+		// call's own generator, so the rest of the history stays the same.
+		a.Direction = domain.DirectionOut
+		if rand.New(rand.NewPCG(seedOf(a.ExternalID), 3)).Float64() < 0.2 {
+			a.Direction = domain.DirectionIn
+		}
 		w.g.addActivity(a)
 	}
 }
@@ -380,6 +394,73 @@ func (w *worker) deal(created time.Time, life span) {
 	chain.run(first, end)
 	if !p.reopened.IsZero() {
 		chain.run(p.reopened.Add(time.Duration(1+chain.r.IntN(5))*time.Minute), time.Time{})
+	}
+	w.planStages(p, id)
+}
+
+// The demo's pipelines and their stages, in order; the last two of each
+// are the won and lost stages.
+var (
+	salesStages   = []string{"Новая", "Квалификация", "КП отправлено", "Счёт выставлен", "Успешно реализовано", "Закрыто и не реализовано"}
+	serviceStages = []string{"Заявка", "В работе", "Выполнено", "Отказ"}
+)
+
+// Pipelines are the demo's pipeline names.
+const (
+	SalesPipeline   = "Продажи"
+	ServicePipeline = "Сервис"
+)
+
+// planStages places the deal in a pipeline and plans its stage moves: a
+// sales deal goes through qualification, a proposal and an invoice as its
+// life allows, a service request into work; a close moves it to the won or
+// lost stage and a reopening back. It draws from the deal's own generator,
+// so the rest of the history is the same whatever it plans.
+func (w *worker) planStages(p *dealPlan, id string) {
+	r := rand.New(rand.NewPCG(seedOf(id), 2))
+	stages := salesStages
+	p.pipeline = SalesPipeline
+	if r.Float64() < 0.25 {
+		stages, p.pipeline = serviceStages, ServicePipeline
+	}
+	open := stages[:len(stages)-2]
+	end := p.closed
+	if end.IsZero() || !p.deleted.IsZero() && p.deleted.Before(end) {
+		end = p.deleted
+	}
+	if end.IsZero() {
+		end = w.g.horizon
+	}
+	// Each open stage after the first is reached at an even share of the
+	// deal's life, or never when the deal stalls on its way (a deal with no
+	// close stalls after its second stage or earlier).
+	at := p.created
+	step := end.Sub(p.created) / time.Duration(len(open)+1)
+	stall := len(open)
+	if p.closed.IsZero() {
+		stall = 1 + r.IntN(len(open)-1)
+	}
+	for i := 1; i < len(open) && i <= stall; i++ {
+		at = at.Add(step/2 + time.Duration(r.Int64N(int64(step/2)+1)))
+		if !at.Before(end) {
+			break
+		}
+		p.moves = append(p.moves, stageMove{at: at, from: open[i-1], to: open[i]})
+	}
+	if p.closed.IsZero() || !p.deleted.IsZero() && p.deleted.Before(p.closed) {
+		return
+	}
+	last := open[0]
+	if n := len(p.moves); n > 0 {
+		last = p.moves[n-1].to
+	}
+	final := stages[len(stages)-1]
+	if p.status == domain.DealWon {
+		final = stages[len(stages)-2]
+	}
+	p.moves = append(p.moves, stageMove{at: p.closed, from: last, to: final})
+	if !p.reopened.IsZero() {
+		p.moves = append(p.moves, stageMove{at: p.reopened, from: final, to: last})
 	}
 }
 
@@ -526,6 +607,28 @@ func (g *generator) addDeal(p *dealPlan) {
 	}
 	d.DeletedAt = g.past(p.deleted)
 	d.UpdatedAt = latest(d.CreatedAt, d.ClosedAt, g.past(p.reopened), d.DeletedAt)
+	stages := salesStages
+	if p.pipeline == ServicePipeline {
+		stages = serviceStages
+	}
+	d.PipelineID, d.Pipeline = p.pipeline, p.pipeline
+	d.StageID, d.Stage = stages[0], stages[0]
+	for i, m := range p.moves {
+		if m.at.After(g.now) {
+			break
+		}
+		d.StageID, d.Stage = m.to, m.to
+		d.UpdatedAt = latest(d.UpdatedAt, m.at)
+		g.batch.Moves = append(g.batch.Moves, domain.DealMove{
+			RecordMeta:  domain.RecordMeta{Source: Source, ExternalID: fmt.Sprintf("%s-move-%d", d.ExternalID, i+1), UpdatedAt: m.at},
+			DealID:      d.ExternalID,
+			Responsible: d.Responsible,
+			MovedAt:     m.at,
+			PipelineID:  p.pipeline, Pipeline: p.pipeline,
+			StageID: m.to, Stage: m.to,
+			FromStageID: m.from, FromStage: m.from,
+		})
+	}
 	g.batch.Deals = append(g.batch.Deals, d)
 }
 
@@ -545,6 +648,7 @@ func (g *generator) sort() {
 	sortByTime(b.Deals, func(d *domain.Deal) (time.Time, string) { return d.CreatedAt, d.ExternalID })
 	sortByTime(b.Tasks, func(k *domain.Task) (time.Time, string) { return k.CreatedAt, k.ExternalID })
 	sortByTime(b.Activities, func(a *domain.Activity) (time.Time, string) { return a.HappenedAt, a.ExternalID })
+	sortByTime(b.Moves, func(m *domain.DealMove) (time.Time, string) { return m.MovedAt, m.ExternalID })
 }
 
 // sortByTime sorts records by the time and id that key returns.

@@ -34,14 +34,34 @@ var Indicators = []Indicator{
 	DealsInProgress, WonAmount, OverdueTasks, DealsWithoutTasks, LateEntries,
 }
 
-// ParseIndicator returns the indicator named s.
+// ParseIndicator returns the indicator named s when s can name one: a
+// base, or a valid own indicator id. Whether a workspace's regulation
+// defines an own one on a given day is for IndicatorAt to say.
 func ParseIndicator(s string) (Indicator, bool) {
-	for _, ind := range Indicators {
-		if string(ind) == s {
-			return ind, true
-		}
+	if IsBase(Indicator(s)) || ValidIndicatorID(s) {
+		return Indicator(s), true
 	}
 	return "", false
+}
+
+// IndicatorAt returns the definition of ind on day d: a built-in, or an
+// indicator of the regulation version in force that day.
+func (w *Workspace) IndicatorAt(d Date, ind Indicator) (IndicatorDef, bool) {
+	version, _ := w.Regulation.At(d)
+	return version.Indicator(ind)
+}
+
+// IndicatorsAt lists the indicators a day sheet of day d shows: the
+// built-ins, then the own indicators of the version in force.
+func (w *Workspace) IndicatorsAt(d Date) []IndicatorDef {
+	out := make([]IndicatorDef, 0, len(Indicators))
+	for _, ind := range Indicators {
+		out = append(out, IndicatorDef{ID: ind, Base: ind})
+	}
+	if version, ok := w.Regulation.At(d); ok {
+		out = append(out, version.Own()...)
+	}
+	return out
 }
 
 // Values holds one manager's indicator values for one working day. Counts

@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
 	"sort"
@@ -323,4 +324,51 @@ func LastTouch(deal *Deal, cutoff time.Time, activities []Activity, tasks []Task
 		}
 	}
 	return last
+}
+
+// PlaceWarning is a name an own indicator's filter gives that the
+// workspace's catalogue and records do not know: the filter would match
+// nothing, a silent zero in people's pay, so applying and syncing say so.
+type PlaceWarning struct {
+	Effective Date
+	Indicator Indicator
+	Field     string // pipeline, stage, from_stage or to_stage
+	Name      string
+}
+
+// UnknownPlaces lists the pipeline and stage names the own indicators of
+// reg's versions in force on or after from give that are neither among
+// pipelines nor among stages (names compared as filters compare them).
+// With no known name at all (no CRM catalogue, no deal with a pipeline)
+// nothing can be checked and it returns nil.
+func UnknownPlaces(reg Regulation, from Date, pipelines, stages []string) []PlaceWarning {
+	if len(pipelines) == 0 && len(stages) == 0 {
+		return nil
+	}
+	var out []PlaceWarning
+	current, _ := reg.At(from)
+	for i := range reg {
+		v := &reg[i]
+		if v.Effective.Before(from) && v != current {
+			continue
+		}
+		for _, d := range v.Indicators {
+			check := func(field string, names, known []string) {
+				for _, n := range names {
+					if !matchName(known, n) {
+						out = append(out, PlaceWarning{Effective: v.Effective, Indicator: d.ID, Field: field, Name: strings.TrimSpace(n)})
+					}
+				}
+			}
+			check("pipeline", d.Where.Pipeline, pipelines)
+			check("stage", d.Where.Stage, stages)
+			check("from_stage", d.Where.FromStage, stages)
+			check("to_stage", d.Where.ToStage, stages)
+		}
+	}
+	return out
+}
+
+func (w PlaceWarning) String() string {
+	return fmt.Sprintf("regulation %s, indicator %s: %s %q is not a name the CRM knows", w.Effective, w.Indicator, w.Field, w.Name)
 }

@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -36,6 +38,17 @@ func New(s *store.Store, now func() time.Time) *Engine {
 // Apply creates or updates a workspace from its parsed definition.
 func (e *Engine) Apply(ctx context.Context, ws *domain.Workspace, actor string) (store.ApplyResult, error) {
 	return e.Store.ApplyWorkspace(ctx, ws, actor, e.Now())
+}
+
+// UnknownPlaces lists the pipeline and stage names that ws's own
+// indicators in force today or later give and that neither the CRM's
+// catalogue nor the stored deals and moves know.
+func (e *Engine) UnknownPlaces(ctx context.Context, ws *domain.Workspace) ([]domain.PlaceWarning, error) {
+	pipelines, stages, err := e.Store.KnownPlaces(ctx, ws.ID)
+	if err != nil {
+		return nil, err
+	}
+	return domain.UnknownPlaces(ws.Regulation, domain.DateOf(e.Now().In(ws.Location)), pipelines, stages), nil
 }
 
 // Workspace loads a workspace by id.
@@ -331,8 +344,30 @@ func (e *Engine) Statement(ctx context.Context, workspace string, p domain.Perio
 }
 
 // Backtest rescores the final sheets of a period with another regulation,
-// changing nothing.
+// changing nothing. It is BacktestReport's lines.
 func (e *Engine) Backtest(ctx context.Context, workspace string, reg domain.Regulation, p domain.Period) ([]domain.BacktestLine, error) {
+	r, err := e.BacktestReport(ctx, workspace, reg, p)
+	if err != nil {
+		return nil, err
+	}
+	return r.Lines, nil
+}
+
+// BacktestReport is what a backtest found: the per-manager lines, and the
+// own indicators that the stored sheets lacked and were computed from the
+// stored records as of each day's cutoff (Computed, on ComputedDays days).
+type BacktestReport struct {
+	Lines        []domain.BacktestLine
+	Computed     []domain.Indicator
+	ComputedDays int
+}
+
+// BacktestReport rescores the final sheets of a period with another
+// regulation, changing nothing. A version of reg that defines an indicator
+// a sheet does not hold (its own indicators, DESIGN.md section 10) has it
+// computed from the records stored now, as of that day's cutoff, and the
+// report says which indicators were so computed.
+func (e *Engine) BacktestReport(ctx context.Context, workspace string, reg domain.Regulation, p domain.Period) (*BacktestReport, error) {
 	ws, err := e.Store.FindWorkspace(ctx, workspace)
 	if err != nil {
 		return nil, err
@@ -341,7 +376,59 @@ func (e *Engine) Backtest(ctx context.Context, workspace string, reg domain.Regu
 	if err != nil {
 		return nil, err
 	}
-	return domain.Backtest(ws, reg, p.Kind, sheets), nil
+	report := &BacktestReport{}
+	what := *ws
+	what.Regulation = reg
+	for i := range sheets {
+		s := &sheets[i]
+		version, ok := reg.At(s.Date)
+		if !ok {
+			continue
+		}
+		var missing []domain.Indicator
+		for _, d := range version.Own() {
+			for _, l := range s.Lines {
+				if !l.Values.Has(d.ID) {
+					missing = append(missing, d.ID)
+					break
+				}
+			}
+		}
+		if len(missing) == 0 {
+			continue
+		}
+		win := ws.Window(s.Date)
+		data, err := e.Store.LoadDay(ctx, ws.ID, win)
+		if err != nil {
+			return nil, err
+		}
+		values, _ := domain.ComputeValues(&what, win, data)
+		for j := range s.Lines {
+			l := &s.Lines[j]
+			v := values[l.Manager]
+			if v == nil {
+				continue
+			}
+			for _, ind := range missing {
+				if l.Values.Has(ind) {
+					continue
+				}
+				if d, _ := version.Indicator(ind); d.Base == domain.WonAmount {
+					l.Values.SetAmount(ind, v.Get(ind))
+				} else {
+					l.Values.SetCount(ind, v.Count(ind))
+				}
+			}
+		}
+		report.ComputedDays++
+		for _, ind := range missing {
+			if !slices.Contains(report.Computed, ind) {
+				report.Computed = append(report.Computed, ind)
+			}
+		}
+	}
+	report.Lines = domain.Backtest(ws, reg, p.Kind, sheets)
+	return report, nil
 }
 
 // Explanation is the answer to "why is this number what it is".
@@ -369,6 +456,14 @@ func (e *Engine) Why(ctx context.Context, workspace, manager string, d domain.Da
 	}
 	if _, ok := ws.Manager(manager); !ok {
 		return nil, domain.Errorf(domain.ENOTFOUND, "manager %q not found in workspace %q", manager, ws.ID)
+	}
+	if _, ok := ws.IndicatorAt(d, ind); !ok {
+		known := ws.IndicatorsAt(d)
+		names := make([]string, len(known))
+		for i, k := range known {
+			names[i] = string(k.ID)
+		}
+		return nil, domain.Errorf(domain.EINVALID, "unknown indicator %q on %s (known: %s)", ind, d, strings.Join(names, ", "))
 	}
 	sheet, err := e.Table(ctx, ws.ID, d)
 	if err != nil {

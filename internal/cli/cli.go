@@ -48,7 +48,7 @@ func (m *Main) commands() []command {
 	return []command{
 		{"demo", "create the demo company, finalize its past days, print today's table and the month's statement; with --addr also serve it", m.runDemo},
 		{"apply", "create or update a workspace from YAML: apply -f workspace.yaml", m.runApply},
-		{"import", "import CSV records: import --workspace W --type companies|deals|tasks|activities FILE.csv", m.runImport},
+		{"import", "import CSV records: import --workspace W --type companies|deals|tasks|activities|deal_moves FILE.csv", m.runImport},
 		{"sync", "fetch the workspace's CRM records into the store: sync --workspace W [--full]", m.runSync},
 		{"connect", "store the CRM OAuth tokens for an authorization code, encrypted: connect --workspace W --code CODE", m.runConnect},
 		{"snapshot", "finalize a day: snapshot --workspace W (--date D | --all-due)", m.runSnapshot},
@@ -322,7 +322,7 @@ func printPlaceWarnings(w io.Writer, lang i18n.Lang, warnings []domain.PlaceWarn
 
 func (m *Main) runImport(ctx context.Context, env *runEnv, args []string) error {
 	workspace := env.fs.String("workspace", "", "workspace id")
-	kind := env.fs.String("type", "", "companies, deals, tasks or activities")
+	kind := env.fs.String("type", "", "companies, deals, tasks, activities or deal_moves")
 	by := env.fs.String("by", "", "who imports (default $USER)")
 	files, err := parse(env.fs, args)
 	if err != nil {

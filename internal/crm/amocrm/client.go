@@ -59,7 +59,8 @@ type Config struct {
 	// Overlap is re-read before a cursor to absorb clock skew and replication
 	// lag; default 2 minutes.
 	Overlap time.Duration
-	// PageSize is the limit of list calls; default and maximum 250.
+	// PageSize is the limit of list calls; default and maximum 250 (100
+	// for the events feed, which allows no more).
 	PageSize int
 }
 

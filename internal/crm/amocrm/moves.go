@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/url"
-	"slices"
 
 	"reglament/internal/crm"
 	"reglament/internal/domain"
@@ -106,8 +105,10 @@ func (c *Client) fetchMoves(ctx context.Context, from int64) (domain.RecordBatch
 	// close) has created_by 0: it is credited to the lead's responsible
 	// user, which only the lead says.
 	var robotLeads []string
+	robot := map[crm.ID]bool{}
 	for _, e := range events {
-		if optionalID(e.CreatedBy) == "" && !slices.Contains(robotLeads, string(e.EntityID)) {
+		if optionalID(e.CreatedBy) == "" && !robot[e.EntityID] {
+			robot[e.EntityID] = true
 			robotLeads = append(robotLeads, string(e.EntityID))
 		}
 	}

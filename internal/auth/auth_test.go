@@ -2,7 +2,10 @@ package auth
 
 import (
 	"context"
+	"errors"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -97,29 +100,93 @@ func TestThrottle(t *testing.T) {
 				}
 				return ok, wait
 			}
-			th.Fail(ctx, "a")
+			// Each attempt Allowed lets through counts as a failure until
+			// a success resets the key.
 			if ok, _ := allowed("a"); !ok {
-				t.Fatal("one failure refused")
+				t.Fatal("the first attempt refused")
 			}
+			th.Fail(ctx, "a")
 			now = now.Add(time.Minute)
+			if ok, _ := allowed("a"); !ok {
+				t.Fatal("the second attempt refused")
+			}
 			th.Fail(ctx, "a")
 			ok, wait := allowed("a")
 			if ok || wait != 9*time.Minute {
 				t.Fatalf("after two failures: allowed %v, wait %v; want refused for 9m", ok, wait)
 			}
+			now = now.Add(4 * time.Minute)
+			// A refused attempt is not counted: the wait still ends 10m
+			// after the first failure.
+			if ok, wait := allowed("a"); ok || wait != 5*time.Minute {
+				t.Fatalf("refused again: allowed %v, wait %v; want refused for 5m", ok, wait)
+			}
 			if ok, _ := allowed("b"); !ok {
 				t.Errorf("another key is refused")
 			}
-			now = now.Add(9 * time.Minute)
+			now = now.Add(5 * time.Minute)
 			if ok, _ := allowed("a"); !ok {
 				t.Errorf("refused after the first failure left the window")
 			}
-			th.Fail(ctx, "a")
 			th.Reset(ctx, "a")
 			if ok, _ := allowed("a"); !ok {
 				t.Errorf("refused after a reset")
 			}
+			if ok, _ := allowed("a"); !ok {
+				t.Errorf("refused on the second attempt after a reset")
+			}
 		})
+	}
+}
+
+// throttleRace checks a password the way the login page does: Allowed,
+// then the ~30 ms argon2 check, then Fail. It returns how many of n
+// parallel wrong attempts got as far as the check; the throttle must let
+// through at most its Max.
+func throttleRace(t *testing.T, th *Throttle, key string, n int) int {
+	t.Helper()
+	hash, err := HashPassword("the right password")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	var checked atomic.Int32
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for range n {
+		wg.Go(func() {
+			ok, _, err := th.Allowed(ctx, key)
+			if err != nil {
+				errs <- err
+				return
+			}
+			if !ok {
+				return
+			}
+			checked.Add(1)
+			if CheckPassword(hash, "a wrong guess") {
+				errs <- errors.New("a wrong password matched")
+				return
+			}
+			errs <- th.Fail(ctx, key)
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return int(checked.Load())
+}
+
+// Parallel wrong passwords are counted before any is checked: 40 at once
+// against a limit of 5 check 5 passwords, not 40.
+func TestThrottleRace(t *testing.T) {
+	th := NewThrottle(5, 10*time.Minute, nil, nil)
+	if checked := throttleRace(t, th, "anna@acme.example|203.0.113.7", 40); checked != 5 {
+		t.Errorf("40 parallel wrong passwords: %d checked, want 5 (the limit)", checked)
 	}
 }
 
@@ -130,15 +197,15 @@ type countingLog struct {
 	keys []string
 }
 
-func (c *countingLog) AddLoginFailure(ctx context.Context, key string, at, forget time.Time) error {
+func (c *countingLog) AddLoginAttempt(ctx context.Context, key string, at, since, forget time.Time, max int) (bool, time.Time, error) {
 	c.keys = append(c.keys, key)
-	return c.MemoryLog.AddLoginFailure(ctx, key, at, forget)
+	return c.MemoryLog.AddLoginAttempt(ctx, key, at, since, forget, max)
 }
 
 func TestThrottleHashesKeys(t *testing.T) {
 	log := &countingLog{}
 	th := NewThrottle(3, time.Minute, nil, log)
-	th.Fail(context.Background(), "anna@acme.example|203.0.113.7")
+	th.Allowed(context.Background(), "anna@acme.example|203.0.113.7")
 	if len(log.keys) != 1 || strings.Contains(log.keys[0], "anna") || strings.Contains(log.keys[0], "203.0.113") || len(log.keys[0]) != 64 {
 		t.Errorf("the log got key %q; want a SHA-256 hash of the account and address", log.keys)
 	}

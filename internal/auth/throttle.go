@@ -8,17 +8,17 @@ import (
 	"time"
 )
 
-// FailureLog keeps the failed logins a Throttle counts. The store keeps
+// FailureLog keeps the login attempts a Throttle counts. The store keeps
 // them in the database, shared by every instance (store.Store); MemoryLog
 // keeps them in the process.
 type FailureLog interface {
-	// LoginFailures counts the failures of key after since and returns
-	// the first of them.
-	LoginFailures(ctx context.Context, key string, since time.Time) (n int, first time.Time, err error)
-	// AddLoginFailure records a failure of key at at and may forget every
-	// failure at or before forget.
-	AddLoginFailure(ctx context.Context, key string, at, forget time.Time) error
-	// ClearLoginFailures forgets the failures of key.
+	// AddLoginAttempt counts an attempt of key at at, atomically with
+	// counting those before it: when max attempts of key after since are
+	// counted already, it counts nothing and returns false. Either way it
+	// returns the first counted attempt after since (at, when it is the
+	// first). It may forget every attempt at or before forget.
+	AddLoginAttempt(ctx context.Context, key string, at, since, forget time.Time, max int) (ok bool, first time.Time, err error)
+	// ClearLoginFailures forgets the attempts of key.
 	ClearLoginFailures(ctx context.Context, key string) error
 }
 
@@ -27,6 +27,13 @@ type FailureLog interface {
 // passed since the first of them. With a log in the database the limit
 // holds across instances and restarts. Keys reach the log hashed, so that
 // it holds no address or e-mail.
+//
+// An attempt is counted before its password is checked, in one step with
+// reading the count (Allowed): were it counted only once the check had
+// failed, every attempt started during the ~30 ms of an argon2 check
+// would read the same count, and 40 parallel guesses were all checked
+// against a limit of 5. A successful login then forgets the key's
+// attempts (Reset), its own included.
 type Throttle struct {
 	Max    int
 	Window time.Duration
@@ -52,26 +59,27 @@ func hashKey(key string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// Allowed reports whether key may try again, and if not, how long to wait.
+// Allowed counts an attempt of key and reports whether it may go on to
+// check the password; if not, how long to wait. The attempt stays counted
+// as a failure unless Reset forgets it after a successful check. A refused
+// attempt is not counted, so that a guesser who keeps trying does not push
+// the end of the wait further away.
 func (t *Throttle) Allowed(ctx context.Context, key string) (bool, time.Duration, error) {
 	now := t.Now()
-	n, first, err := t.Log.LoginFailures(ctx, hashKey(key), now.Add(-t.Window))
-	if err != nil {
-		return false, 0, err
-	}
-	if n < t.Max {
-		return true, 0, nil
+	since := now.Add(-t.Window)
+	ok, first, err := t.Log.AddLoginAttempt(ctx, hashKey(key), now, since, since, t.Max)
+	if err != nil || ok {
+		return ok, 0, err
 	}
 	return false, first.Add(t.Window).Sub(now), nil
 }
 
-// Fail records a failed attempt of key.
-func (t *Throttle) Fail(ctx context.Context, key string) error {
-	now := t.Now()
-	return t.Log.AddLoginFailure(ctx, hashKey(key), now, now.Add(-t.Window))
-}
+// Fail records that an attempt Allowed let through failed. Allowed has
+// counted it already, so there is nothing left to write: Fail is the
+// outcome named at the call site, and stays cheap for a guesser to cause.
+func (t *Throttle) Fail(ctx context.Context, key string) error { return nil }
 
-// Reset forgets the failures of key after a successful login.
+// Reset forgets the attempts of key after a successful login.
 func (t *Throttle) Reset(ctx context.Context, key string) error {
 	return t.Log.ClearLoginFailures(ctx, hashKey(key))
 }
@@ -83,24 +91,8 @@ type MemoryLog struct {
 	failures map[string][]time.Time
 }
 
-// LoginFailures implements FailureLog.
-func (m *MemoryLog) LoginFailures(_ context.Context, key string, since time.Time) (int, time.Time, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	n, first := 0, time.Time{}
-	for _, at := range m.failures[key] {
-		if at.After(since) {
-			if n == 0 {
-				first = at
-			}
-			n++
-		}
-	}
-	return n, first, nil
-}
-
-// AddLoginFailure implements FailureLog.
-func (m *MemoryLog) AddLoginFailure(_ context.Context, key string, at, forget time.Time) error {
+// AddLoginAttempt implements FailureLog.
+func (m *MemoryLog) AddLoginAttempt(_ context.Context, key string, at, since, forget time.Time, max int) (bool, time.Time, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.failures == nil {
@@ -117,8 +109,23 @@ func (m *MemoryLog) AddLoginFailure(_ context.Context, key string, at, forget ti
 			m.failures[k] = fs[i:]
 		}
 	}
+	n, first := 0, time.Time{}
+	for _, a := range m.failures[key] {
+		if a.After(since) {
+			if n == 0 {
+				first = a
+			}
+			n++
+		}
+	}
+	if n >= max {
+		return false, first, nil
+	}
+	if n == 0 {
+		first = at
+	}
 	m.failures[key] = append(m.failures[key], at)
-	return nil
+	return true, first, nil
 }
 
 // ClearLoginFailures implements FailureLog.

@@ -5,14 +5,18 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"reglament/internal/domain"
 	"reglament/internal/engine"
 	"reglament/internal/i18n"
+	"reglament/internal/web"
 )
 
 // renderer writes results for people (aligned text) or programs (CSV, JSON).
@@ -28,7 +32,28 @@ func (r renderer) json(v any) error {
 	return enc.Encode(v)
 }
 
+// csv writes rows as CSV with every cell treated as text: one a
+// spreadsheet would run as a formula is neutralized (issue 14).
 func (r renderer) csv(rows [][]string) error {
+	return r.csvCells(rows, nil)
+}
+
+// csvCells writes rows as CSV, neutralizing the text cells (web.SafeCSV);
+// numeric[i] marks column i as numbers the renderer wrote itself, kept as
+// they are so that a negative number stays a number.
+func (r renderer) csvCells(rows [][]string, numeric map[int]bool) error {
+	safe := make([][]string, len(rows))
+	for i, row := range rows {
+		safe[i] = make([]string, len(row))
+		for j, c := range row {
+			if i > 0 && numeric[j] {
+				safe[i][j] = c
+			} else {
+				safe[i][j] = web.SafeCSV(c)
+			}
+		}
+	}
+	rows = safe
 	cw := csv.NewWriter(r.w)
 	if err := cw.WriteAll(rows); err != nil {
 		return fmt.Errorf("cli: write csv: %w", err)
@@ -72,27 +97,52 @@ func (r renderer) duration(d time.Duration) string {
 	return r.lang.T("duration.m", int(d/time.Minute))
 }
 
+// sheetIndicators lists the indicators of a sheet: the built-ins, then the
+// own indicators its lines hold (DESIGN.md section 10).
+func sheetIndicators(lines []domain.SheetLine) []domain.Indicator {
+	out := slices.Clone(domain.Indicators)
+	for i := range lines {
+		for _, ind := range lines[i].Values.Own() {
+			if !slices.Contains(out, ind) {
+				out = append(out, ind)
+			}
+		}
+	}
+	return out
+}
+
 // sheet renders a day sheet.
 func (r renderer) sheet(format string, ws *domain.Workspace, s *domain.DaySheet) error {
+	inds := sheetIndicators(s.Lines)
+	version, _ := ws.Regulation.At(s.Date)
 	switch format {
 	case "json":
 		return r.json(s)
 	case "csv":
 		header := []string{"date", "status", "version", "manager", "absent"}
-		for _, ind := range domain.Indicators {
+		numeric := map[int]bool{2: true}
+		for _, ind := range inds {
+			numeric[len(header)] = true
 			header = append(header, string(ind))
 		}
-		header = append(header, "points", "adjustments", "total")
+		for _, h := range []string{"points", "adjustments", "total"} {
+			numeric[len(header)] = true
+			header = append(header, h)
+		}
 		rows := [][]string{header}
 		for _, l := range s.Lines {
 			row := []string{s.Date.String(), s.Status, strconv.Itoa(s.Version), l.Manager, strconv.FormatBool(l.Absent)}
-			for _, ind := range domain.Indicators {
-				row = append(row, l.Values.Format(ind))
+			for _, ind := range inds {
+				if l.Values.Has(ind) {
+					row = append(row, l.Values.Format(ind))
+				} else {
+					row = append(row, "")
+				}
 			}
 			row = append(row, strconv.Itoa(l.Points), strconv.Itoa(l.Adjustments), strconv.Itoa(l.Total))
 			rows = append(rows, row)
 		}
-		return r.csv(rows)
+		return r.csvCells(rows, numeric)
 	}
 	l := r.lang
 	status := l.T("status." + s.Status)
@@ -118,16 +168,18 @@ func (r renderer) sheet(format string, ws *domain.Workspace, s *domain.DaySheet)
 	fmt.Fprintln(r.w)
 
 	header := []string{l.T("col.manager")}
-	for _, ind := range domain.Indicators {
-		header = append(header, l.IndicatorShort(ind))
+	for _, ind := range inds {
+		header = append(header, l.LabelShort(version, ind))
 	}
 	header = append(header, l.T("col.points"), l.T("col.adjustments"), l.T("col.total"))
 	rows := [][]string{header}
 	for _, line := range s.Lines {
 		row := []string{managerName(ws, line.Manager)}
-		for _, ind := range domain.Indicators {
+		for _, ind := range inds {
 			cell := line.Values.Format(ind)
-			if line.Absent {
+			if !line.Values.Has(ind) {
+				cell = ""
+			} else if line.Absent {
 				cell = "—"
 			} else if mark := ruleMark(line.Rules, ind); mark != "" {
 				cell += " " + mark
@@ -174,54 +226,105 @@ func signed(n int) string {
 	return strconv.Itoa(n)
 }
 
-// statement renders a period statement.
+// statement renders a period statement. In bonus pay (DESIGN.md section
+// 11) it speaks of the base bonus, its reduction and the bonus paid, never
+// of a fine.
 func (r renderer) statement(format string, ws *domain.Workspace, st *domain.Statement) error {
+	bonus := st.PayMode == domain.PayBonus
+	base := domain.NewMoney(decimal.Zero)
+	if st.Base != nil {
+		base = *st.Base
+	}
+	reduction := func(line *domain.StatementLine) domain.Money {
+		d := base.Sub(line.Money.Decimal)
+		if d.IsNegative() {
+			d = decimal.Zero
+		}
+		return domain.NewMoney(d)
+	}
 	switch format {
 	case "json":
 		return r.json(st)
 	case "csv":
-		rows := [][]string{{"period", "manager", "name", "working_days", "days_scored", "days_absent", "days_pending",
-			"points", "adjustments", "total", "money", "currency", "capped"}}
-		for _, l := range st.Lines {
-			rows = append(rows, []string{st.Period, l.Manager, l.Name, strconv.Itoa(l.WorkingDays), strconv.Itoa(l.DaysScored),
-				strconv.Itoa(l.DaysAbsent), strconv.Itoa(l.DaysPending), strconv.Itoa(l.Points), strconv.Itoa(l.Adjustments),
-				strconv.Itoa(l.Total), l.Money.String(), st.Currency, strconv.FormatBool(l.Capped)})
+		header := []string{"period", "manager", "name", "working_days", "days_scored", "days_absent", "days_pending",
+			"points", "adjustments", "total"}
+		if bonus {
+			header = append(header, "base_bonus", "bonus_reduction", "bonus")
+		} else {
+			header = append(header, "money")
 		}
-		return r.csv(rows)
+		header = append(header, "currency", "capped")
+		numeric := make(map[int]bool)
+		for i := 3; i < len(header)-2; i++ {
+			numeric[i] = true
+		}
+		rows := [][]string{header}
+		for i := range st.Lines {
+			l := &st.Lines[i]
+			row := []string{st.Period, l.Manager, l.Name, strconv.Itoa(l.WorkingDays), strconv.Itoa(l.DaysScored),
+				strconv.Itoa(l.DaysAbsent), strconv.Itoa(l.DaysPending), strconv.Itoa(l.Points), strconv.Itoa(l.Adjustments),
+				strconv.Itoa(l.Total)}
+			if bonus {
+				row = append(row, base.String(), reduction(l).String())
+			}
+			rows = append(rows, append(row, l.Money.String(), st.Currency, strconv.FormatBool(l.Capped)))
+		}
+		return r.csvCells(rows, numeric)
 	}
 	l := r.lang
 	fmt.Fprintln(r.w, l.T("statement.title", st.Period, st.From, st.To, ws.Name, domain.NewMoney(st.PointValue).String(), st.Currency))
-	if ws.BonusCap.Valid || ws.FineCap.Valid {
-		capText := func(c domain.Money, ok bool) string {
-			if !ok {
-				return l.T("statement.none")
-			}
-			return c.String() + " " + st.Currency
+	capText := func(c domain.Money, ok bool) string {
+		if !ok {
+			return l.T("statement.none")
 		}
+		return c.String() + " " + st.Currency
+	}
+	switch {
+	case bonus:
+		fmt.Fprintln(r.w, l.T("statement.base", base.String(), st.Currency, domain.NewMoney(st.PointValue).String(), st.Currency))
+		if ws.BonusCap.Valid {
+			fmt.Fprintln(r.w, l.T("statement.bonus_cap", capText(domain.NewMoney(ws.BonusCap.Decimal), true)))
+		}
+	case ws.BonusCap.Valid || ws.FineCap.Valid:
 		fmt.Fprintln(r.w, l.T("statement.caps", capText(domain.NewMoney(ws.BonusCap.Decimal), ws.BonusCap.Valid),
 			capText(domain.NewMoney(ws.FineCap.Decimal), ws.FineCap.Valid)))
 	}
 	fmt.Fprintln(r.w)
-	rows := [][]string{{l.T("col.manager"), l.T("col.working_days"), l.T("col.days_scored"), l.T("col.days_absent"),
-		l.T("col.days_pending"), l.T("col.points"), l.T("col.adjustments"), l.T("col.total"), l.T("col.money", st.Currency)}}
+	header := []string{l.T("col.manager"), l.T("col.working_days"), l.T("col.days_scored"), l.T("col.days_absent"),
+		l.T("col.days_pending"), l.T("col.points"), l.T("col.adjustments"), l.T("col.total")}
+	if bonus {
+		header = append(header, l.T("col.base_bonus", st.Currency), l.T("col.reduction", st.Currency), l.T("col.bonus", st.Currency))
+	} else {
+		header = append(header, l.T("col.money", st.Currency))
+	}
+	rows := [][]string{header}
 	var sumPoints, sumAdj, sumTotal int
-	sumMoney := domain.NewMoney(st.PointValue.Sub(st.PointValue))
+	sumMoney := domain.NewMoney(decimal.Zero)
 	anyCapped := false
-	for _, line := range st.Lines {
+	for i := range st.Lines {
+		line := &st.Lines[i]
 		money := line.Money.String()
 		if line.Capped {
 			money += " *"
 			anyCapped = true
 		}
-		rows = append(rows, []string{line.Name, strconv.Itoa(line.WorkingDays), strconv.Itoa(line.DaysScored),
+		row := []string{line.Name, strconv.Itoa(line.WorkingDays), strconv.Itoa(line.DaysScored),
 			strconv.Itoa(line.DaysAbsent), strconv.Itoa(line.DaysPending), signed(line.Points), signed(line.Adjustments),
-			signed(line.Total), money})
+			signed(line.Total)}
+		if bonus {
+			row = append(row, base.String(), reduction(line).String())
+		}
+		rows = append(rows, append(row, money))
 		sumPoints += line.Points
 		sumAdj += line.Adjustments
 		sumTotal += line.Total
 		sumMoney = domain.NewMoney(sumMoney.Add(line.Money.Decimal))
 	}
-	rows = append(rows, []string{l.T("statement.sum"), "", "", "", "", signed(sumPoints), signed(sumAdj), signed(sumTotal), sumMoney.String()})
+	sum := []string{l.T("statement.sum"), "", "", "", "", signed(sumPoints), signed(sumAdj), signed(sumTotal)}
+	if bonus {
+		sum = append(sum, "", "")
+	}
+	rows = append(rows, append(sum, sumMoney.String()))
 	if err := r.table(rows); err != nil {
 		return err
 	}
@@ -296,7 +399,15 @@ func (r renderer) why(format string, x *engine.Explanation) error {
 			"records": items})
 	}
 	l := r.lang
-	fmt.Fprintln(r.w, l.T("why.title", l.Indicator(x.Indicator), managerName(ws, x.Manager), x.Date, l.T("status."+x.Status), x.Value))
+	version, _ := ws.Regulation.At(x.Date)
+	var def *domain.IndicatorDef
+	if d, ok := version.Indicator(x.Indicator); ok && !domain.IsBuiltin(x.Indicator) {
+		def = &d
+	}
+	fmt.Fprintln(r.w, l.T("why.title", l.Label(version, x.Indicator), managerName(ws, x.Manager), x.Date, l.T("status."+x.Status), x.Value))
+	if def != nil {
+		fmt.Fprintln(r.w, l.T("why.definition", l.Definition(def)))
+	}
 	fmt.Fprintln(r.w, l.T("sheet.window", localTime(ws, x.Window.From), localTime(ws, x.Window.To), ws.Deadline, ws.Timezone, r.duration(ws.Grace)))
 	if x.Recomputed != x.Value {
 		fmt.Fprintln(r.w, l.T("why.recomputed", x.Recomputed))
@@ -320,10 +431,10 @@ func (r renderer) why(format string, x *engine.Explanation) error {
 		}
 		// Seconds matter here: the edges of a window are one second apart.
 		row := []string{mark, title, l.T("why.happened") + " " + preciseTime(ws, e.Happened), l.T("why.entered") + " " + preciseTime(ws, e.Entered)}
-		if e.Indicator == domain.WonAmount {
+		if e.Indicator == domain.WonAmount || def != nil && def.Base == domain.WonAmount {
 			row = append(row, e.Amount.StringFixed(2))
 		}
-		row = append(row, l.Reason(e.Reason))
+		row = append(row, l.Because(ws, def, &e))
 		rows = append(rows, row)
 	}
 	return r.table(rows)

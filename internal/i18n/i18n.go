@@ -195,7 +195,7 @@ var catalog = map[string][2]string{
 	"filter.idle_days":   {"без касаний %d дн.", "no touch for %d days"},
 	"filter.or":          {" или ", " or "},
 	"filter.none":        {"без фильтра", "no filter"},
-	"web.why.definition": {"Показатель регламента: %s", "Indicator of the regulation: %s"},
+	"why.definition":     {"Показатель регламента: %s", "Indicator of the regulation: %s"},
 
 	"month.1":  {"января", "January"},
 	"month.2":  {"февраля", "February"},

@@ -177,15 +177,18 @@ func TestBitrix24SyncWeekThenFinalize(t *testing.T) {
 				t.Errorf("full sync of %s: fetched %d, written %d; want %d", k.Kind, k.Fetched, k.Written, wantKinds[k.Kind])
 			}
 		}
-		if len(res.Kinds) != 4 {
-			t.Errorf("full sync reported %d kinds, want 4", len(res.Kinds))
+		if len(res.Kinds) != len(crm.Kinds) {
+			t.Errorf("full sync reported %d kinds, want %d", len(res.Kinds), len(crm.Kinds))
 		}
 		if !slices.Equal(res.UnknownUsers, []string{"999"}) {
 			t.Errorf("unknown users = %q, want [999]", res.UnknownUsers)
 		}
 		// One list call a kind: every list fits in one 50-row page.
-		if res.Requests != 4 {
-			t.Errorf("full sync spent %d requests, want 4", res.Requests)
+		// The catalogue (2: the funnels, then their stages), one list a
+		// kind, and the stage history of the closed deals, for their
+		// closing moments.
+		if res.Requests != 8 {
+			t.Errorf("full sync spent %d requests, want 8", res.Requests)
 		}
 		requireStoreEqualsTruth(t, st, "acme", "bitrix24", bitrixTruth(fake, nil))
 		requireCursors(t, st, "acme", "bitrix24", at(21, 10, 0, 0), at(21, 10, 0, 0))
@@ -238,7 +241,7 @@ func TestBitrix24SyncWeekThenFinalize(t *testing.T) {
 			fetched[k.Kind] = k.Fetched
 		}
 		// Only the changed records: company 5, deal 14, task 21, meeting 41.
-		if want := map[crm.Kind]int{crm.KindCompany: 1, crm.KindDeal: 1, crm.KindTask: 1, crm.KindActivity: 1}; !cmp.Equal(fetched, want) {
+		if want := map[crm.Kind]int{crm.KindCompany: 1, crm.KindDeal: 1, crm.KindTask: 1, crm.KindActivity: 1, crm.KindDealMove: 0}; !cmp.Equal(fetched, want) {
 			t.Errorf("incremental sync fetched %v, want %v", fetched, want)
 		}
 		requireStoreEqualsTruth(t, st, "acme", "bitrix24", bitrixTruth(fake, map[int64]time.Time{41: at(16, 14, 30, 0)}))

@@ -154,6 +154,9 @@ func (s *Syncer) SyncWith(ctx context.Context, ws *domain.Workspace, client Clie
 		if err != nil {
 			return res, fmt.Errorf("crmsync: fetch %s of %q: %w", kind.Plural(), ws.ID, err)
 		}
+		if err := s.creditMoves(ctx, ws, source, managers, &batch); err != nil {
+			return res, err
+		}
 		sb := store.SyncBatch{Source: source, Kind: string(kind), Records: &batch, Cursor: next.Since}
 		sb.KeepTask, sb.KeepActivity = keepFirst(source)
 		stored, err := s.Store.StoreSyncBatch(ctx, ws.ID, sb, actor, s.now())
@@ -189,6 +192,41 @@ func (s *Syncer) SyncWith(ctx context.Context, ws *domain.Workspace, client Clie
 	return res, nil
 }
 
+// creditMoves credits each stage move of batch made by a CRM user who is
+// not a manager (a robot, an administrator) to the deal's responsible, as
+// DESIGN.md section 10 says: the connector knows who moved the deal, only
+// the workspace knows who is a manager. The deal is looked up in the
+// batch, else in the store; a deal known to neither keeps the mover.
+func (s *Syncer) creditMoves(ctx context.Context, ws *domain.Workspace, source string, managers map[string]string, batch *domain.RecordBatch) error {
+	var ids []string
+	for _, m := range batch.Moves {
+		if _, ok := managers[m.Responsible]; !ok {
+			ids = append(ids, m.DealID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	slices.Sort(ids)
+	owners, err := s.Store.DealResponsibles(ctx, ws.ID, source, slices.Compact(ids))
+	if err != nil {
+		return err
+	}
+	for _, d := range batch.Deals {
+		owners[d.ExternalID] = d.Responsible
+	}
+	for i := range batch.Moves {
+		m := &batch.Moves[i]
+		if _, ok := managers[m.Responsible]; ok {
+			continue
+		}
+		if owner, ok := owners[m.DealID]; ok && owner != "" {
+			m.Responsible = owner
+		}
+	}
+	return nil
+}
+
 // keepFirst returns the merges the store applies for source: amoCRM keeps
 // no task completion time and its connector stands in the modification time
 // at which it first saw the task completed, so the earliest one stored is
@@ -220,6 +258,9 @@ func users(b *domain.RecordBatch) []string {
 	}
 	for _, a := range b.Activities {
 		ids = append(ids, a.Responsible)
+	}
+	for _, m := range b.Moves {
+		ids = append(ids, m.Responsible)
 	}
 	return slices.DeleteFunc(ids, func(id string) bool { return id == "" })
 }

@@ -203,8 +203,8 @@ func TestApplyPendingAmoCRM(t *testing.T) {
 		fake.Mu.Lock()
 		spent := fake.Requests - requestsBefore
 		fake.Mu.Unlock()
-		if spent > 3 { // leads by id, deleted leads by id, tasks by id
-			t.Errorf("the re-fetch sent %d requests, want at most 3 (only the reported ids)", spent)
+		if spent > 4 { // the pipelines (to name the leads' stages), leads by id, deleted leads by id, tasks by id
+			t.Errorf("the re-fetch sent %d requests, want at most 4 (the catalogue and only the reported ids)", spent)
 		}
 		want := amoTruth(fake)
 		want["tasks"] = append(want["tasks"], deletedLine(t, before, "tasks", "24", deletedAt))

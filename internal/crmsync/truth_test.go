@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/shopspring/decimal"
 
+	"reglament/internal/crm"
 	"reglament/internal/crm/amocrm/amocrmtest"
 	"reglament/internal/crm/bitrix24/bitrix24test"
 	"reglament/internal/store"
@@ -271,7 +272,7 @@ func requireCursors(t testing.TB, st *store.Store, workspace, source string, aft
 			t.Errorf("cursor of %s = %v (stored %v), want within [%v, %v]", kind, c, ok, after, before)
 		}
 	}
-	if len(cursors) != 4 {
-		t.Errorf("cursors = %v, want the 4 kinds", cursors)
+	if len(cursors) != len(crm.Kinds) {
+		t.Errorf("cursors = %v, want the %d kinds", cursors, len(crm.Kinds))
 	}
 }

@@ -35,11 +35,11 @@ type whyRecord struct {
 // one the regulation version in force on d defines (or a base of DESIGN.md
 // section 10 one of its rules names).
 func whyIndicator(ws *domain.Workspace, d domain.Date, name string) (domain.Indicator, *domain.IndicatorDef, bool) {
-	if ind, ok := domain.ParseIndicator(name); ok {
+	ind := domain.Indicator(name)
+	if domain.IsBuiltin(ind) {
 		return ind, nil, true
 	}
-	version, _ := ws.Regulation.At(d)
-	def, ok := version.Indicator(domain.Indicator(name))
+	def, ok := ws.IndicatorAt(d, ind)
 	if !ok {
 		return "", nil, false
 	}

@@ -203,7 +203,8 @@ func jsonOf(t *testing.T, v any) string {
 // days and around both — and the tasks LoadDay returns, and the open and
 // overdue counts of LoadDaySheet, must be those a plain reading of "created
 // by the cutoff, not deleted by it, not completed by it" gives over every
-// task stored.
+// task stored. LoadDay also returns the tasks completed in the window (own
+// indicators count them), read in the same two parts.
 func TestLoadDayTasksOpenAtCutoff(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ws := newWorkspace()
@@ -247,10 +248,14 @@ func TestLoadDayTasksOpenAtCutoff(t *testing.T) {
 			win := ws.Window(d)
 			cutoff := win.To
 			var want []string
-			var wantOverdue int64
+			var wantOverdue, completed int64
 			for _, k := range tasks {
 				open := !k.CreatedAt.After(cutoff) && (k.DeletedAt.IsZero() || k.DeletedAt.After(cutoff)) &&
 					(k.CompletedAt.IsZero() || k.CompletedAt.After(cutoff))
+				if !open && !k.CompletedAt.IsZero() && win.Contains(k.CompletedAt) {
+					want = append(want, k.ExternalID)
+					completed++
+				}
 				if open {
 					want = append(want, k.ExternalID)
 					if !k.Deadline.IsZero() && k.Deadline.Before(cutoff) {
@@ -276,8 +281,8 @@ func TestLoadDayTasksOpenAtCutoff(t *testing.T) {
 				open += tt.Open
 				overdue += tt.Overdue
 			}
-			if open != int64(len(want)) || overdue != wantOverdue {
-				t.Errorf("%s: LoadDaySheet tallied %d open tasks, %d overdue; want %d, %d", d, open, overdue, len(want), wantOverdue)
+			if wantOpen := int64(len(want)) - completed; open != wantOpen || overdue != wantOverdue {
+				t.Errorf("%s: LoadDaySheet tallied %d open tasks, %d overdue; want %d, %d", d, open, overdue, wantOpen, wantOverdue)
 			}
 		}
 	})

@@ -16,7 +16,15 @@ var LoadDayQueries = map[string]struct {
 	"companies":  {companiesDayQuery, 3, ""},
 	"activities": {activitiesDayQuery, 6, ""},
 	"deals":      {dealsDayQuery, 3, ""},
-	"tasks":      {tasksDayQuery, 3, ""},
+	"tasks":      {tasksDayQuery, 4, ""},
+
+	"own activities":       {ownActivitiesQuery, 6, ""},
+	"own deals":            {ownDealsQuery, 3, ""},
+	"own tasks":            {ownTasksQuery, 4, ""},
+	"moves":                {movesDayQuery, 3, ""},
+	"deals' moves":         {dealMovesDayQuery, 3, Postgres},
+	"deals' moves, SQLite": {dealMovesDaySQLiteQuery, 3, SQLite},
+	"touches":              {touchesQuery, 2, ""},
 
 	"activity tallies":     {activityTallyQuery, 6, ""},
 	"late entry tallies":   {lateTallyQuery, 6, ""},

@@ -504,15 +504,6 @@ const (
 const taskSoon = 2 * 24 * time.Hour
 
 var (
-	activitiesDayQuery = `SELECT ` + activityColumns + ` FROM activities
-	WHERE workspace = $1 AND happened_at > $2 AND happened_at <= $3
-	UNION ALL
-	SELECT ` + activityColumns + ` FROM activities` + lateEntriesSlow + `
-	UNION ALL
-	SELECT ` + activityColumns + ` FROM activities` + lateEntriesSoon
-	dealsDayQuery = fmt.Sprintf(`SELECT `+dealColumns+dealsDayWhere, dealColumns)
-	tasksDayQuery = fmt.Sprintf(`SELECT `+taskColumns+tasksDayWhere, taskColumns)
-
 	// closedDealsDayQuery is the part of the deals LoadDay returns that a
 	// day sheet still reads as rows: those closed in (From, To], whose won
 	// amounts are summed as exact decimals. The deals in progress at To
@@ -652,80 +643,18 @@ func activityRanges(win domain.Window, conns int) [][2]time.Time {
 	return append(ranges, [2]time.Time{win.From, hi})
 }
 
-// LoadDay returns every record of workspace that can matter for the sheet
-// of win.Day, a superset the domain narrows down. Each part is a range scan
-// on an index, so its cost follows the day's records, not the history:
-//   - companies created in (From, To];
-//   - activities that happened in (From, To], or earlier but were entered
-//     in (From+Grace, To+Grace] (late entries, read in two parts by the lag
-//     of their entry: see lateEntriesSlow);
-//   - deals created by To, not deleted by From, open or closed after From;
-//   - tasks created by To and neither deleted nor completed by To (the
-//     completed ones in two parts by how soon: see tasksDayWhere).
-//
-// Records are ordered by external id. It is what explanations read; day
-// sheets read LoadDaySheet.
-func (s *Store) LoadDay(ctx context.Context, workspace string, win domain.Window) (*domain.DayData, error) {
-	a := newDayArgs(win)
-	data := &domain.DayData{}
-	_, err := s.readSnapshot(ctx, workspace, 1, []dayPart{
-		func(ctx context.Context, tx *sql.Tx) error {
-			return loadCompanies(ctx, tx, companiesDayQuery+byExternalID, []any{workspace, a.from, a.to}, data)
-		},
-		func(ctx context.Context, tx *sql.Tx) error {
-			err := queryRows(ctx, tx, activitiesDayQuery+byExternalID,
-				[]any{workspace, a.from, a.to, a.fromGrace, a.toGrace, a.lateFrom}, func(rows *sql.Rows) error {
-					var a domain.Activity
-					var happened, entered, updated, deleted sql.NullInt64
-					var duration int64
-					if err := rows.Scan(&a.Source, &a.ExternalID, &a.Kind, &a.Responsible, &happened, &entered, &duration,
-						&a.Outcome, &a.DealID, &updated, &deleted); err != nil {
-						return err
-					}
-					a.DurationSeconds = int(duration)
-					a.HappenedAt, a.EnteredAt = fromMicros(happened), fromMicros(entered)
-					a.UpdatedAt, a.DeletedAt = fromMicros(updated), fromMicros(deleted)
-					data.Activities = append(data.Activities, a)
-					return nil
-				})
-			if err != nil {
-				return fmt.Errorf("activities: %w", err)
-			}
-			return nil
-		},
-		func(ctx context.Context, tx *sql.Tx) error {
-			return loadDeals(ctx, tx, dealsDayQuery+byExternalID, []any{workspace, a.from, a.to}, false, data)
-		},
-		func(ctx context.Context, tx *sql.Tx) error {
-			err := queryRows(ctx, tx, tasksDayQuery+byExternalID, []any{workspace, a.to, a.toSoon}, func(rows *sql.Rows) error {
-				var k domain.Task
-				var deadline, created, completed, updated, deleted sql.NullInt64
-				if err := rows.Scan(&k.Source, &k.ExternalID, &k.Title, &k.Responsible, &k.DealID, &deadline,
-					&created, &completed, &updated, &deleted); err != nil {
-					return err
-				}
-				k.Deadline, k.CreatedAt, k.CompletedAt = fromMicros(deadline), fromMicros(created), fromMicros(completed)
-				k.UpdatedAt, k.DeletedAt = fromMicros(updated), fromMicros(deleted)
-				data.Tasks = append(data.Tasks, k)
-				return nil
-			})
-			if err != nil {
-				return fmt.Errorf("tasks: %w", err)
-			}
-			return nil
-		},
-	})
-	if err != nil {
-		return nil, fmt.Errorf("store: load day %s: %w", win.Day, err)
-	}
-	return data, nil
-}
-
 // LoadDaySheet returns what the sheet of win.Day needs for ws: the same
 // records as LoadDay, except that activities, tasks and the deals in
 // progress at To are counted per CRM user by aggregate queries
 // (DayData.ActivityTallies, TaskTallies, DealTallies) instead of returned
 // as rows; only companies and the deals closed in the window stay rows.
+//
+// When the regulation version in force on win.Day has indicators only
+// records can give (domain.RegulationVersion.NeedsRecords), tallies cannot
+// serve it: LoadDaySheet then returns what LoadDay does, without what only
+// explanations show (titles and update times of deals, tasks and
+// activities, won amounts of deals not won in the window) and in no
+// particular order.
 // Records come in no particular order and without what only explanations
 // show (titles, update times); a user may have several activity tallies,
 // one per part of the window, which add up. The workspace's watermark is
@@ -735,9 +664,16 @@ func (s *Store) LoadDay(ctx context.Context, workspace string, win domain.Window
 // snapshot of the database (see readSnapshot): a day's sheet is one state
 // of the records however many connections read it.
 func (s *Store) LoadDaySheet(ctx context.Context, ws *domain.Workspace, win domain.Window, read DayRead) (*domain.DayData, error) {
+	conns := s.readConns(read)
+	if version, ok := ws.Regulation.At(win.Day); ok && version.NeedsRecords() {
+		data, err := s.loadDayRecords(ctx, ws.ID, win, true, conns)
+		if err != nil {
+			return nil, fmt.Errorf("store: load day %s: %w", win.Day, err)
+		}
+		return data, nil
+	}
 	a := newDayArgs(win)
 	workspace := ws.ID
-	conns := s.readConns(read)
 	ranges := activityRanges(win, conns)
 	// Each part writes only its own results, as parts run at once.
 	tallies := make([][]domain.ActivityTally, len(ranges)+1)

@@ -604,12 +604,22 @@ func (m *Main) runBacktest(ctx context.Context, env *runEnv, args []string) erro
 	if err != nil {
 		return err
 	}
-	lines, err := eng.Backtest(ctx, ws.ID, reg, p)
+	report, err := eng.BacktestReport(ctx, ws.ID, reg, p)
 	if err != nil {
 		return err
 	}
 	r := renderer{w: m.Stdout, lang: env.Lang(), now: m.Now()}
-	return r.backtest(*format, ws, p, lines)
+	if err := r.backtest(*format, ws, p, report.Lines); err != nil {
+		return err
+	}
+	if len(report.Computed) > 0 && *format == "text" {
+		names := make([]string, len(report.Computed))
+		for i, ind := range report.Computed {
+			names[i] = string(ind)
+		}
+		fmt.Fprintln(m.Stdout, env.Lang().T("backtest.computed", strings.Join(names, ", "), report.ComputedDays))
+	}
+	return nil
 }
 
 func (m *Main) runWhy(ctx context.Context, env *runEnv, args []string) error {

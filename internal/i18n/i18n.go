@@ -283,6 +283,7 @@ var catalog = map[string][2]string{
 	"sync.delta":        {"Синхронизация изменений %s с %s", "Incremental sync of %s from %s"},
 	"sync.kind":         {"  %-10s получено %d, записано %d, без изменений %d", "  %-10s %d fetched, %d written, %d unchanged"},
 	"sync.unknown":      {"Пользователи CRM без менеджера (их записи не учитываются): %s", "CRM users mapped to no manager (their records count for nobody): %s"},
+	"backtest.computed": {"Показатели %s в сохранённых листах отсутствуют: посчитаны по сохранённым записям на дедлайн каждого дня (дней: %d)", "Indicators %s are not in the stored sheets: computed from the stored records as of each day's deadline (%d days)"},
 	"place.unknown":     {"Внимание: регламент %s, показатель %s: %s «%s» — такого названия в CRM нет, фильтр ничего не найдёт", "Warning: regulation %s, indicator %s: %s %q is not a name the CRM knows; the filter will match nothing"},
 	"sync.done":         {"Готово: %d запросов к CRM, данные полны до %s", "Done: %d CRM requests, data complete up to %s"},
 	"sync.waiting":      {"CRM %s сейчас занята другой синхронизацией (reglament serve?): ждём её окончания…", "The CRM of %s is busy with another sync (reglament serve?): waiting for it to end…"},

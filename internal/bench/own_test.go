@@ -1,0 +1,71 @@
+package bench
+
+import (
+	"context"
+	"testing"
+
+	"github.com/shopspring/decimal"
+
+	"reglament/internal/domain"
+	"reglament/internal/store"
+)
+
+// ownRegulation is the benchmark's regulation with six own indicators
+// (DESIGN.md section 10) and a rule on each, one per kind of filter: it is
+// what a finalization reads and evaluates beyond the tallies of built-ins.
+func ownRegulation(ws *domain.Workspace) domain.Regulation {
+	sixty := 60
+	sales := []string{"Продажи"}
+	v := ws.Regulation[0]
+	v.Indicators = []domain.IndicatorDef{
+		{ID: "proposals_sent", Base: domain.DealMoves, Where: domain.Filter{Pipeline: sales, ToStage: []string{"КП отправлено"}}},
+		{ID: "sales_without_tasks", Base: domain.DealsWithoutTasks, Where: domain.Filter{Pipeline: sales}},
+		{ID: "idle_sales", Base: domain.DealsIdle, IdleDays: 7, Where: domain.Filter{Pipeline: sales}},
+		{ID: "long_out_calls", Base: domain.CallsHeld, Where: domain.Filter{Direction: domain.DirectionOut, MinSeconds: &sixty}},
+		{ID: "sales_overdue", Base: domain.OverdueTasks, Where: domain.Filter{Pipeline: sales}},
+		{ID: "tasks_done", Base: domain.TasksCompleted},
+	}
+	v.Rules = append([]domain.Rule(nil), v.Rules...)
+	for _, d := range v.Indicators {
+		v.Rules = append(v.Rules, domain.Rule{Indicator: d.ID, Op: domain.AtLeast, Target: decimal.NewFromInt(1), Pass: 1, Fail: -2})
+	}
+	return domain.Regulation{v}
+}
+
+// BenchmarkDayOwn reads and computes the last day's sheet for every
+// manager, as a finalization does before it stores the sheet, under the
+// article's regulation and under the same with six own indicators: the
+// cost of the company's own regulation (issue 12's target: within 1.2×).
+// The stored workspace is not changed, so the data sets stay as other
+// benchmarks expect them.
+func BenchmarkDayOwn(b *testing.B) {
+	sz := benchSize(b)
+	b.Run("size="+sz.Name, func(b *testing.B) {
+		eachStore(b, sz, sz.Days, func(b *testing.B, d *dataset) {
+			for _, reg := range []struct {
+				name string
+				reg  domain.Regulation
+			}{{"builtin", d.ws.Regulation}, {"own6", ownRegulation(d.ws)}} {
+				b.Run("regulation="+reg.name, func(b *testing.B) {
+					ctx := context.Background()
+					ws := *d.ws
+					ws.Regulation = reg.reg
+					day := d.days[len(d.days)-1]
+					read := store.DayRead{Conns: 2, HoldWriters: true}
+					b.ReportAllocs()
+					for b.Loop() {
+						data, err := d.store.LoadDaySheet(ctx, &ws, ws.Window(day), read)
+						if err != nil {
+							b.Fatal(err)
+						}
+						sheet := domain.BuildSheet(&ws, day, data)
+						if len(sheet.Lines) != len(ws.Managers) {
+							b.Fatalf("%d lines, want %d", len(sheet.Lines), len(ws.Managers))
+						}
+					}
+					reportRSS(b)
+				})
+			}
+		})
+	})
+}

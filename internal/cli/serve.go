@@ -2,11 +2,13 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/mail"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -98,7 +100,11 @@ func (m *Main) runServe(ctx context.Context, env *runEnv, args []string) error {
 	addr := env.fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	trustProxy := env.fs.Bool("trust-proxy", false, "behind a TLS-terminating reverse proxy: trust X-Forwarded-Proto for Secure cookies")
 	channels := m.addChannelFlags(env.fs)
+	pool := m.addPoolFlags(env.fs)
 	if _, err := parse(env.fs, args); err != nil {
+		return err
+	}
+	if err := pool.check(); err != nil {
 		return err
 	}
 	// Read and check the channels' secrets before anything else, so that a
@@ -107,12 +113,71 @@ func (m *Main) runServe(ctx context.Context, env *runEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	eng, closeStore, err := env.open(ctx)
+	st, err := store.OpenPool(ctx, *env.dbPath, pool.Pool)
 	if err != nil {
 		return err
 	}
-	defer closeStore()
-	return m.serve(ctx, env, eng, *addr, router, *trustProxy)
+	defer st.Close()
+	return m.serve(ctx, env, engine.New(st, m.Now), *addr, router, *trustProxy)
+}
+
+// poolFlags are serve's bounds of a PostgreSQL pool (store.Pool): each
+// request takes a connection in turn, so many clients queue instead of
+// opening a connection each until PostgreSQL refuses every client.
+type poolFlags struct {
+	store.Pool
+	bad []string // flags whose environment default was not a number
+}
+
+// addPoolFlags defines --db-max-conns, --db-max-waiting and --db-max-wait,
+// with defaults from REGLAMENT_DB_MAX_CONNS, REGLAMENT_DB_MAX_WAITING and
+// REGLAMENT_DB_MAX_WAIT.
+func (m *Main) addPoolFlags(fs *flag.FlagSet) *poolFlags {
+	p := &poolFlags{}
+	envInt := func(name, key string, def int) int {
+		v := m.Getenv(key)
+		if v == "" {
+			return def
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			p.bad = append(p.bad, name)
+		}
+		return n
+	}
+	wait := store.DefaultMaxWait
+	if v := m.Getenv("REGLAMENT_DB_MAX_WAIT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			p.bad = append(p.bad, "db-max-wait")
+		}
+		wait = d
+	}
+	fs.IntVar(&p.MaxConns, "db-max-conns", envInt("db-max-conns", "REGLAMENT_DB_MAX_CONNS", 0),
+		"PostgreSQL: connections open at most, per process (0: the DSN's pool_max_conns, else "+strconv.Itoa(store.DefaultMaxConns)+"); keep processes × this under the server's max_connections (env REGLAMENT_DB_MAX_CONNS)")
+	fs.IntVar(&p.MaxWaiting, "db-max-waiting", envInt("db-max-waiting", "REGLAMENT_DB_MAX_WAITING", store.DefaultMaxWaiting),
+		"PostgreSQL: requests waiting for a connection at most; more are answered 503 with Retry-After (env REGLAMENT_DB_MAX_WAITING)")
+	fs.DurationVar(&p.MaxWait, "db-max-wait", wait,
+		"PostgreSQL: the longest a request waits for a connection before 503 with Retry-After (env REGLAMENT_DB_MAX_WAIT)")
+	return p
+}
+
+// check refuses bounds that are not positive (but --db-max-conns 0, the
+// default), naming the flag.
+func (p *poolFlags) check() error {
+	if p.MaxConns < 0 {
+		p.bad = append(p.bad, "db-max-conns")
+	}
+	if p.MaxWaiting <= 0 {
+		p.bad = append(p.bad, "db-max-waiting")
+	}
+	if p.MaxWait <= 0 {
+		p.bad = append(p.bad, "db-max-wait")
+	}
+	if len(p.bad) > 0 {
+		return usagef("flag --%s: want a positive number (a duration such as 10s for --db-max-wait)", p.bad[0])
+	}
+	return nil
 }
 
 // runUser manages web accounts: user add --workspace W --email E --role R.

@@ -12,6 +12,7 @@ var ruUsage = map[string]string{
 	"flag --%s: %v":                                        "флаг --%s: %v",
 	"flag --base-url: want an absolute http(s) address such as https://reglament.example.com, got %q": "флаг --base-url: нужен полный адрес http(s), например https://reglament.example.com, а указано %q",
 	"flag --email: want one address such as anna@acme.example, got %q":                                "флаг --email: нужен один адрес, например anna@acme.example, а указано %q",
+	"flag --%s: want a positive number (a duration such as 10s for --db-max-wait)":                    "флаг --%s: нужно положительное число (для --db-max-wait — длительность, например 10s)",
 	"flag --format: want text or json, got %q":                                                        "флаг --format: нужно text или json, а указано %q",
 	"flag --format: want text, csv or json, got %q":                                                   "флаг --format: нужно text, csv или json, а указано %q",
 	"flag --manager is only for a manager":                                                            "флаг --manager — только для роли manager",

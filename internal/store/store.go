@@ -12,20 +12,25 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
+	"net/url"
 	"path"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
@@ -45,6 +50,7 @@ type Store struct {
 	dialect string
 	upserts map[string]*recordTable // record tables by kind, with their SQL
 	oneConn bool                    // the pool holds one connection (SQLite :memory:)
+	pg      *pgConnector            // the bounded pool of a PostgreSQL store
 }
 
 //go:embed migrations
@@ -75,8 +81,15 @@ const sqlitePragmas = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pr
 // Open connects to the database named by dsn and brings its schema up to
 // date. A dsn starting with postgres:// or postgresql:// selects PostgreSQL;
 // sqlite://PATH or a bare path selects SQLite. Open refuses a database whose
-// schema is newer than this binary knows.
+// schema is newer than this binary knows. A PostgreSQL store's connections
+// are bounded by the default Pool (see OpenPool).
 func Open(ctx context.Context, dsn string) (*Store, error) {
+	return OpenPool(ctx, dsn, Pool{})
+}
+
+// OpenPool is Open with the bounds of a PostgreSQL store's connections
+// given; SQLite ignores them.
+func OpenPool(ctx context.Context, dsn string, pool Pool) (*Store, error) {
 	s := &Store{}
 	var driver, source string
 	switch {
@@ -94,7 +107,13 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		}
 		source += sep + sqlitePragmas
 	}
-	db, err := sql.Open(driver, source)
+	var db *sql.DB
+	var err error
+	if s.dialect == Postgres {
+		db, s.pg, err = openPostgres(ctx, dsn, pool)
+	} else {
+		db, err = sql.Open(driver, source)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", s.dialect, err)
 	}
@@ -106,18 +125,160 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	s.db = db
 	s.upserts = recordTables(s.dialect)
 	if err := db.PingContext(ctx); err != nil {
-		db.Close()
+		s.Close()
 		return nil, fmt.Errorf("store: open %s: %w", s.dialect, err)
 	}
 	if err := s.migrate(ctx); err != nil {
-		db.Close()
+		s.Close()
 		return nil, err
 	}
 	return s, nil
 }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	err := s.db.Close()
+	if s.pg != nil {
+		s.pg.pool.Close()
+	}
+	return err
+}
+
+// Bounds of a PostgreSQL store's connections when Pool leaves them zero.
+const (
+	// DefaultMaxConns is well under PostgreSQL's default max_connections
+	// (100), so that a few instances, psql and the backups still fit.
+	DefaultMaxConns = 20
+	// DefaultMaxWaiting lets a burst of five times the pool queue.
+	DefaultMaxWaiting = 100
+	// DefaultMaxWait is a third of the web's request timeout (30 s).
+	DefaultMaxWait = 10 * time.Second
+)
+
+// Pool bounds a PostgreSQL store's connections. Without a bound, 250
+// concurrent requests opened connections until PostgreSQL refused them
+// ("sorry, too many clients already"), for every other client of the
+// server too (issue 14). With one, an operation waits its turn for one of
+// MaxConns connections; when MaxWaiting wait already, or it has waited
+// MaxWait (or its context's deadline has come), it is refused with an
+// *OverloadedError, which the web answers with 503 and Retry-After.
+type Pool struct {
+	// MaxConns is the most connections open at once: 0 means the DSN's
+	// pool_max_conns, or else DefaultMaxConns.
+	MaxConns int
+	// MaxWaiting is the most operations waiting for a connection at once
+	// (0: DefaultMaxWaiting).
+	MaxWaiting int
+	// MaxWait is the longest an operation waits for a connection (0:
+	// DefaultMaxWait).
+	MaxWait time.Duration
+}
+
+// OverloadedError is an operation refused because every connection of
+// the pool was in use and too many operations waited already, or this one
+// waited too long, or PostgreSQL itself had no connection left.
+type OverloadedError struct {
+	Waiting    int           // operations waiting for a connection when it was refused
+	Waited     time.Duration // how long it waited
+	RetryAfter time.Duration // when a retry may find a connection
+}
+
+func (e *OverloadedError) Error() string {
+	return fmt.Sprintf("store: database busy: %d operations waiting for a connection, waited %s", e.Waiting, e.Waited.Round(time.Millisecond))
+}
+
+// PoolStats is a snapshot of a PostgreSQL store's connections.
+type PoolStats struct {
+	MaxConns int   // the bound
+	Open     int   // connections open (idle, in use or being opened)
+	InUse    int   // connections in use
+	Waiting  int   // operations waiting for a connection (or being given one)
+	Refused  int64 // operations refused as OverloadedError so far
+}
+
+// PoolStats reports the pool of a PostgreSQL store; zero for SQLite.
+func (s *Store) PoolStats() PoolStats {
+	if s.pg == nil {
+		return PoolStats{}
+	}
+	st := s.pg.pool.Stat()
+	return PoolStats{MaxConns: int(st.MaxConns()), Open: int(st.TotalConns()), InUse: int(st.AcquiredConns()),
+		Waiting: int(s.pg.waiting.Load()), Refused: s.pg.refused.Load()}
+}
+
+// pgConnector gives database/sql the connections of a pgxpool, which holds
+// at most MaxConns. database/sql keeps none idle itself (every connection
+// goes back to pgxpool when released), so each operation asks Connect for
+// one: the one place to count those waiting and refuse the surplus.
+type pgConnector struct {
+	driver.Connector
+	pool       *pgxpool.Pool
+	maxWaiting int64
+	maxWait    time.Duration
+	waiting    atomic.Int64
+	refused    atomic.Int64
+}
+
+// openPostgres opens the bounded pool of a PostgreSQL store.
+func openPostgres(ctx context.Context, dsn string, p Pool) (*sql.DB, *pgConnector, error) {
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, nil, err
+	}
+	switch u, _ := url.Parse(dsn); {
+	case p.MaxConns > 0:
+		cfg.MaxConns = int32(min(p.MaxConns, math.MaxInt32))
+	case u == nil || !u.Query().Has("pool_max_conns"):
+		cfg.MaxConns = DefaultMaxConns
+	}
+	if p.MaxWaiting <= 0 {
+		p.MaxWaiting = DefaultMaxWaiting
+	}
+	if p.MaxWait <= 0 {
+		p.MaxWait = DefaultMaxWait
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	c := &pgConnector{Connector: stdlib.GetPoolConnector(pool), pool: pool, maxWaiting: int64(p.MaxWaiting), maxWait: p.MaxWait}
+	db := sql.OpenDB(c)
+	db.SetMaxIdleConns(0) // idle connections stay in pgxpool, shared by all
+	return db, c, nil
+}
+
+// errWaitedTooLong ends a wait for a connection longer than MaxWait.
+var errWaitedTooLong = errors.New("waited too long for a connection")
+
+// Connect takes a connection from the pool, waiting its turn.
+func (c *pgConnector) Connect(ctx context.Context) (driver.Conn, error) {
+	// Those in Connect are waiting, but for the ones a free connection
+	// is about to be handed to.
+	st := c.pool.Stat()
+	free := max(0, int64(st.MaxConns()-st.AcquiredConns()))
+	n := c.waiting.Add(1)
+	defer c.waiting.Add(-1)
+	if n > c.maxWaiting+free {
+		c.refused.Add(1)
+		return nil, &OverloadedError{Waiting: int(n - 1), RetryAfter: time.Second}
+	}
+	start := time.Now()
+	wctx, cancel := context.WithTimeoutCause(ctx, c.maxWait, errWaitedTooLong)
+	defer cancel()
+	conn, err := c.Connector.Connect(wctx)
+	if err == nil {
+		return conn, nil
+	}
+	var pgErr *pgconn.PgError
+	tooMany := errors.As(err, &pgErr) && pgErr.Code == "53300" // too_many_connections
+	// A wait ended by its own deadline or the request's is an overload; a
+	// cancelled request (the client went away) is not.
+	if tooMany || wctx.Err() != nil && !errors.Is(ctx.Err(), context.Canceled) {
+		c.refused.Add(1)
+		return nil, &OverloadedError{Waiting: int(c.waiting.Load() - 1), Waited: time.Since(start), RetryAfter: 5 * time.Second}
+	}
+	return nil, err
+}
 
 // Dialect returns "sqlite" or "postgres".
 func (s *Store) Dialect() string { return s.dialect }

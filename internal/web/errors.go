@@ -48,6 +48,8 @@ func classify(err error) (code, message string) {
 		return eTooLarge, "request body too large"
 	case errors.Is(err, context.DeadlineExceeded):
 		return eUnavailable, "the request took too long; try again"
+	case overloaded(err):
+		return eUnavailable, "the server is busy; try again in a few seconds"
 	}
 	return domain.ErrorCode(err), domain.ErrorMessage(err)
 }
@@ -73,6 +75,9 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 	status, ok := statusOf[code]
 	if !ok {
 		status = http.StatusInternalServerError
+	}
+	if status == http.StatusServiceUnavailable {
+		setRetryAfter(w, err)
 	}
 	if status >= 500 {
 		s.log.Error("request failed", "method", r.Method, "route", state(r).pattern, "code", code, "err", err.Error())

@@ -320,9 +320,16 @@ func (w *reminderWorker) Work(ctx context.Context, job *river.Job[ReminderArgs])
 		return err
 	}
 	sheet := domain.BuildSheet(ws, day, data)
+	// The records a manager can act on before the deadline: deals without
+	// a task and overdue tasks, and the same narrowed by an own indicator
+	// (sales deals without a task, say).
+	actionable := make(map[domain.Indicator]bool)
+	for _, def := range ws.IndicatorsAt(day) {
+		actionable[def.ID] = def.Base == domain.DealsWithoutTasks || def.Base == domain.OverdueTasks
+	}
 	evidence := make(map[string]map[domain.Indicator][]domain.Evidence)
 	domain.Evaluate(ws, win, data, func(e domain.Evidence) {
-		if e.Manager == "" || !e.Counted || (e.Indicator != domain.DealsWithoutTasks && e.Indicator != domain.OverdueTasks) {
+		if e.Manager == "" || !e.Counted || !actionable[e.Indicator] {
 			return
 		}
 		if evidence[e.Manager] == nil {
@@ -337,7 +344,7 @@ func (w *reminderWorker) Work(ctx context.Context, job *river.Job[ReminderArgs])
 		if !ok || line.Absent {
 			continue
 		}
-		gaps := notify.Gaps(line, evidence[line.Manager], func(e domain.Evidence) string { return crmlink.Record(ws.CRM, e) })
+		gaps := notify.GapsOn(ws, day, line, evidence[line.Manager], func(e domain.Evidence) string { return crmlink.Record(ws.CRM, e) })
 		msgs := make(map[i18n.Lang]notify.Message)
 		for _, lang := range []i18n.Lang{i18n.RU, i18n.EN} {
 			if msg, ok := notify.Reminder(lang, ws, m, gaps, left); ok {

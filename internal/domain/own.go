@@ -170,6 +170,17 @@ func (v *RegulationVersion) Indicator(ind Indicator) (IndicatorDef, bool) {
 // day's records, moves and deal history, not only its tallies.
 func (v *RegulationVersion) NeedsRecords() bool { return v != nil && len(v.Own()) > 0 }
 
+// Uses reports whether one of the version's own indicators is built on
+// base.
+func (v *RegulationVersion) Uses(base Indicator) bool {
+	for _, d := range v.Own() {
+		if d.Base == base {
+			return true
+		}
+	}
+	return false
+}
+
 // Reasons a record does not pass an own indicator's filter.
 const (
 	ReasonOtherPipeline  = "other_pipeline"   // the deal was in another pipeline at the moment that counts

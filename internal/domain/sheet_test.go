@@ -518,8 +518,15 @@ func TestParseIndicator(t *testing.T) {
 			t.Errorf("ParseIndicator(%q) = %q, %v; want %q, true", ind, got, ok, ind)
 		}
 	}
-	if got, ok := ParseIndicator("calls"); ok {
-		t.Errorf("ParseIndicator(calls) = %q, true; want false", got)
+	// Any valid id may name an own indicator (the workspace's regulation
+	// says whether one is defined); what no id can be is refused.
+	if got, ok := ParseIndicator("calls"); !ok || got != "calls" {
+		t.Errorf("ParseIndicator(calls) = %q, %v; want calls, true", got, ok)
+	}
+	for _, bad := range []string{"Calls", "calls-held", "", "9calls"} {
+		if got, ok := ParseIndicator(bad); ok {
+			t.Errorf("ParseIndicator(%q) = %q, true; want false", bad, got)
+		}
 	}
 	want := []string{"companies_added", "meetings_held", "calls_held", "deals_won", "deals_lost",
 		"deals_in_progress", "won_amount", "overdue_tasks", "deals_without_tasks", "late_entries"}

@@ -142,7 +142,7 @@ func prefixColumns(prefix, columns string) string {
 // ReplacePipelines). Records are ordered by external id. It is what
 // explanations and backtests read; day sheets read LoadDaySheet.
 func (s *Store) LoadDay(ctx context.Context, workspace string, win domain.Window) (*domain.DayData, error) {
-	data, err := s.loadDayRecords(ctx, workspace, win, false, 1)
+	data, err := s.loadDayRecords(ctx, workspace, win, false, true, 1)
 	if err != nil {
 		return nil, fmt.Errorf("store: load day %s: %w", win.Day, err)
 	}
@@ -158,7 +158,10 @@ func (s *Store) LoadDay(ctx context.Context, workspace string, win domain.Window
 // and deals read found: the part that reads them comes last and waits for
 // those parts. Parts are taken in order, so when it starts, every part it
 // waits for has started on another connection (or finished on this one).
-func (s *Store) loadDayRecords(ctx context.Context, workspace string, win domain.Window, lean bool, conns int) (*domain.DayData, error) {
+//
+// Touches, the costliest part, are read only when touches is set: a day
+// sheet whose regulation counts no idle deals does without them.
+func (s *Store) loadDayRecords(ctx context.Context, workspace string, win domain.Window, lean, touches bool, conns int) (*domain.DayData, error) {
 	a := newDayArgs(win)
 	order := byExternalID
 	activities, deals, tasks := activitiesDayQuery, dealsDayQuery, tasksDayQuery
@@ -176,7 +179,7 @@ func (s *Store) loadDayRecords(ctx context.Context, workspace string, win domain
 		companies                           domain.DayData
 		windowMoves, dealMoves, linkedMoves []domain.DealMove
 		linkedDeals                         []domain.Deal
-		touches                             []domain.DealTouch
+		dealTouches                         []domain.DealTouch
 		cat                                 catalogue
 		needed                              sync.WaitGroup
 	)
@@ -224,6 +227,9 @@ func (s *Store) loadDayRecords(ctx context.Context, workspace string, win domain
 			return nil
 		}),
 		func(ctx context.Context, tx *sql.Tx) error {
+			if !touches {
+				return nil
+			}
 			err := queryRows(ctx, tx, touchesQuery, []any{workspace, a.to}, func(rows *sql.Rows) error {
 				t := domain.DealTouch{}
 				var activity, task, move sql.NullInt64
@@ -238,7 +244,7 @@ func (s *Store) loadDayRecords(ctx context.Context, workspace string, win domain
 				}
 				if last.Valid {
 					t.At = fromMicros(last)
-					touches = append(touches, t)
+					dealTouches = append(dealTouches, t)
 				}
 				return nil
 			})
@@ -296,7 +302,7 @@ func (s *Store) loadDayRecords(ctx context.Context, workspace string, win domain
 	if err != nil {
 		return nil, err
 	}
-	data.Companies, data.LinkedDeals, data.Touches, data.Watermark = companies.Companies, linkedDeals, touches, watermark
+	data.Companies, data.LinkedDeals, data.Touches, data.Watermark = companies.Companies, linkedDeals, dealTouches, watermark
 	data.Moves = uniqueMoves(windowMoves, dealMoves, linkedMoves)
 	for i := range data.Deals {
 		cat.resolveDeal(&data.Deals[i])

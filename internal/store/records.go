@@ -666,7 +666,7 @@ func activityRanges(win domain.Window, conns int) [][2]time.Time {
 func (s *Store) LoadDaySheet(ctx context.Context, ws *domain.Workspace, win domain.Window, read DayRead) (*domain.DayData, error) {
 	conns := s.readConns(read)
 	if version, ok := ws.Regulation.At(win.Day); ok && version.NeedsRecords() {
-		data, err := s.loadDayRecords(ctx, ws.ID, win, true, conns)
+		data, err := s.loadDayRecords(ctx, ws.ID, win, true, version.Uses(domain.DealsIdle), conns)
 		if err != nil {
 			return nil, fmt.Errorf("store: load day %s: %w", win.Day, err)
 		}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"reglament/internal/domain"
@@ -126,7 +124,7 @@ func keepStored(ctx context.Context, tx *sql.Tx, workspace string, batch *domain
 	out := *batch
 	if keepTask != nil && len(batch.Tasks) > 0 {
 		prev := make(map[[2]string]domain.Task)
-		err := lookupStored(ctx, tx, `SELECT source, external_id, completed_at FROM tasks`, workspace, taskKeys(batch.Tasks),
+		err := lookupKeys(ctx, tx, `SELECT source, external_id, completed_at FROM tasks`, "external_id", workspace, taskKeys(batch.Tasks),
 			func(rows *sql.Rows) error {
 				var k domain.Task
 				var completed sql.NullInt64
@@ -151,7 +149,7 @@ func keepStored(ctx context.Context, tx *sql.Tx, workspace string, batch *domain
 		for i, a := range batch.Activities {
 			keys[i] = [2]string{a.Source, a.ExternalID}
 		}
-		err := lookupStored(ctx, tx, `SELECT source, external_id, kind, outcome, entered_at FROM activities`, workspace, keys,
+		err := lookupKeys(ctx, tx, `SELECT source, external_id, kind, outcome, entered_at FROM activities`, "external_id", workspace, keys,
 			func(rows *sql.Rows) error {
 				var a domain.Activity
 				var entered sql.NullInt64
@@ -179,29 +177,4 @@ func taskKeys(tasks []domain.Task) [][2]string {
 		keys[i] = [2]string{k.Source, k.ExternalID}
 	}
 	return keys
-}
-
-// lookupStored runs query (a SELECT … FROM table) for the stored records of
-// workspace with the given (source, external id) keys, keepChunk at a time,
-// calling scan for each row found.
-func lookupStored(ctx context.Context, tx *sql.Tx, query, workspace string, keys [][2]string, scan func(*sql.Rows) error) error {
-	for lo := 0; lo < len(keys); lo += keepChunk {
-		chunk := keys[lo:min(lo+keepChunk, len(keys))]
-		var b strings.Builder
-		b.WriteString(query + " WHERE workspace = $1 AND (source, external_id) IN (VALUES ")
-		args := make([]any, 0, 1+2*len(chunk))
-		args = append(args, workspace)
-		for i, k := range chunk {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString("($" + strconv.Itoa(len(args)+1) + ", $" + strconv.Itoa(len(args)+2) + ")")
-			args = append(args, k[0], k[1])
-		}
-		b.WriteString(")")
-		if err := queryRows(ctx, tx, b.String(), args, scan); err != nil {
-			return err
-		}
-	}
-	return nil
 }

@@ -644,7 +644,7 @@ func (m *Main) runWhy(ctx context.Context, env *runEnv, args []string) error {
 		for i, x := range domain.Bases {
 			names[i] = string(x)
 		}
-		return domain.Errorf(domain.EINVALID, "unknown indicator %q (known: %s, or an own indicator's id)", *indicator, strings.Join(names, ", "))
+		return i18n.Invalid("error.unknown_indicator", *indicator, strings.Join(names, ", "))
 	}
 	if *format != "text" && *format != "json" {
 		return usagef("flag --format: want text or json, got %q", *format)

@@ -17,6 +17,7 @@ import (
 
 	"reglament/internal/csvimport"
 	"reglament/internal/domain"
+	"reglament/internal/i18n"
 	"reglament/internal/store"
 )
 
@@ -463,7 +464,7 @@ func (e *Engine) Why(ctx context.Context, workspace, manager string, d domain.Da
 		for i, k := range known {
 			names[i] = string(k.ID)
 		}
-		return nil, domain.Errorf(domain.EINVALID, "unknown indicator %q on %s (known: %s)", ind, d, strings.Join(names, ", "))
+		return nil, i18n.Invalid("error.unknown_indicator_on", ind, d, strings.Join(names, ", "))
 	}
 	sheet, err := e.Table(ctx, ws.ID, d)
 	if err != nil {

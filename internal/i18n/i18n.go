@@ -83,6 +83,12 @@ func (e *FileError) Unwrap() error {
 	return &domain.Error{Code: domain.EINVALID, Message: e.Error()}
 }
 
+// Invalid returns an error of invalid input that says the catalog's key
+// with args in each language: English by Error, any language by Text.
+func Invalid(key string, args ...any) *FileError {
+	return NewFileError(func(l Lang) string { return l.T(key, args...) })
+}
+
 // ErrorText is the user-facing message of err in l: a Localized error's
 // text in l, anything else as domain.ErrorMessage gives it (an internal
 // error is never shown).
@@ -279,22 +285,24 @@ var catalog = map[string][2]string{
 	"apply.unchanged":  {"Рабочее пространство %q: изменений нет", "Workspace %q: nothing changed"},
 	"import.done":      {"%s: записано %d, без изменений %d", "%s: %d written, %d unchanged"},
 
-	"sync.full":         {"Полная синхронизация %s с %s", "Full sync of %s from %s"},
-	"sync.delta":        {"Синхронизация изменений %s с %s", "Incremental sync of %s from %s"},
-	"sync.kind":         {"  %-10s получено %d, записано %d, без изменений %d", "  %-10s %d fetched, %d written, %d unchanged"},
-	"sync.unknown":      {"Пользователи CRM без менеджера (их записи не учитываются): %s", "CRM users mapped to no manager (their records count for nobody): %s"},
-	"backtest.computed": {"Показатели %s в сохранённых листах отсутствуют: посчитаны по сохранённым записям на дедлайн каждого дня (дней: %d)", "Indicators %s are not in the stored sheets: computed from the stored records as of each day's deadline (%d days)"},
-	"place.unknown":     {"Внимание: регламент %s, показатель %s: %s «%s» — такого названия в CRM нет, фильтр ничего не найдёт", "Warning: regulation %s, indicator %s: %s %q is not a name the CRM knows; the filter will match nothing"},
-	"sync.done":         {"Готово: %d запросов к CRM, данные полны до %s", "Done: %d CRM requests, data complete up to %s"},
-	"sync.waiting":      {"CRM %s сейчас занята другой синхронизацией (reglament serve?): ждём её окончания…", "The CRM of %s is busy with another sync (reglament serve?): waiting for it to end…"},
-	"adjust.done":       {"Корректировка #%d: %s, %s, %+d (%s)", "Adjustment #%d: %s, %s, %+d (%s)"},
-	"demo.ready":        {"Демо-компания готова: база %s, зафиксировано дней: %d", "Demo company ready: database %s, days finalized: %d"},
-	"demo.next":         {"Дальше: reglament table --workspace demo --date ГГГГ-ММ-ДД, reglament why …", "Next: reglament table --workspace demo --date YYYY-MM-DD, reglament why …"},
-	"duration.hm":       {"%d ч %02d мин", "%d h %02d min"},
-	"duration.m":        {"%d мин", "%d min"},
-	"error.prefix":      {"ошибка", "error"},
-	"error.internal":    {"внутренняя ошибка", "internal error"},
-	"usage.unknown_cmd": {"неизвестная команда %q", "unknown command %q"},
+	"sync.full":                  {"Полная синхронизация %s с %s", "Full sync of %s from %s"},
+	"sync.delta":                 {"Синхронизация изменений %s с %s", "Incremental sync of %s from %s"},
+	"sync.kind":                  {"  %-10s получено %d, записано %d, без изменений %d", "  %-10s %d fetched, %d written, %d unchanged"},
+	"sync.unknown":               {"Пользователи CRM без менеджера (их записи не учитываются): %s", "CRM users mapped to no manager (their records count for nobody): %s"},
+	"backtest.computed":          {"Показатели %s в сохранённых листах отсутствуют: посчитаны по сохранённым записям на дедлайн каждого дня (дней: %d)", "Indicators %s are not in the stored sheets: computed from the stored records as of each day's deadline (%d days)"},
+	"error.unknown_indicator_on": {"неизвестный показатель %q на %s (известны: %s)", "unknown indicator %q on %s (known: %s)"},
+	"error.unknown_indicator":    {"неизвестный показатель %q (известны: %s или id своего показателя)", "unknown indicator %q (known: %s, or an own indicator's id)"},
+	"place.unknown":              {"Внимание: регламент %s, показатель %s: %s «%s» — такого названия в CRM нет, фильтр ничего не найдёт", "Warning: regulation %s, indicator %s: %s %q is not a name the CRM knows; the filter will match nothing"},
+	"sync.done":                  {"Готово: %d запросов к CRM, данные полны до %s", "Done: %d CRM requests, data complete up to %s"},
+	"sync.waiting":               {"CRM %s сейчас занята другой синхронизацией (reglament serve?): ждём её окончания…", "The CRM of %s is busy with another sync (reglament serve?): waiting for it to end…"},
+	"adjust.done":                {"Корректировка #%d: %s, %s, %+d (%s)", "Adjustment #%d: %s, %s, %+d (%s)"},
+	"demo.ready":                 {"Демо-компания готова: база %s, зафиксировано дней: %d", "Demo company ready: database %s, days finalized: %d"},
+	"demo.next":                  {"Дальше: reglament table --workspace demo --date ГГГГ-ММ-ДД, reglament why …", "Next: reglament table --workspace demo --date YYYY-MM-DD, reglament why …"},
+	"duration.hm":                {"%d ч %02d мин", "%d h %02d min"},
+	"duration.m":                 {"%d мин", "%d min"},
+	"error.prefix":               {"ошибка", "error"},
+	"error.internal":             {"внутренняя ошибка", "internal error"},
+	"usage.unknown_cmd":          {"неизвестная команда %q", "unknown command %q"},
 
 	"web.nav.today":       {"Сегодня", "Today"},
 	"web.nav.day":         {"Таблица дня", "Day sheet"},

@@ -30,7 +30,7 @@ const SizeEnv = "REGLAMENT_BENCH_SIZE"
 
 // dataVersion names the generated data in cache keys; change it whenever
 // the generator changes, so that stale cached databases are not reused.
-const dataVersion = "v1"
+const dataVersion = "v2"
 
 func benchSize(b *testing.B) Size {
 	name := os.Getenv(SizeEnv)
@@ -528,5 +528,28 @@ func TestGeneratorIsDeterministic(t *testing.T) {
 	}
 	if got, want := len(a.Tasks), 3*TasksPerDay; got != want {
 		t.Fatalf("got %d tasks, want %d", got, want)
+	}
+	if !slices.Equal(a.Moves, b.Moves) {
+		t.Fatal("two generations of the same day's moves differ")
+	}
+	// Over a month of days, deals move in both pipelines, and a deal is
+	// stored where its last move took it.
+	var month domain.RecordBatch
+	for i, d := range days {
+		AppendDay(&month, ws, d, len(days)-1-i)
+	}
+	last := make(map[string]domain.DealMove)
+	pipelines := make(map[string]bool)
+	for _, m := range month.Moves {
+		last[m.DealID] = m
+		pipelines[m.Pipeline] = true
+	}
+	if len(pipelines) != 2 {
+		t.Fatalf("moves into pipelines %v, want both", pipelines)
+	}
+	for _, d := range month.Deals {
+		if m, ok := last[d.ExternalID]; ok && (d.PipelineID != m.PipelineID || d.StageID != m.StageID) {
+			t.Fatalf("deal %s stored in %s/%s, its last move went to %s/%s", d.ExternalID, d.Pipeline, d.Stage, m.Pipeline, m.Stage)
+		}
 	}
 }

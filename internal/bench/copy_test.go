@@ -54,10 +54,11 @@ func copyBatch(ctx context.Context, s *store.Store, workspace string, b *domain.
 			return err
 		}
 		err = copyRows("deals", []string{"workspace", "source", "external_id", "title", "responsible", "amount", "status",
-			"created_at", "closed_at", "updated_at", "deleted_at"}, len(b.Deals), func(i int) []any {
+			"created_at", "closed_at", "updated_at", "deleted_at", "pipeline_id", "pipeline", "stage_id", "stage"}, len(b.Deals), func(i int) []any {
 			d := &b.Deals[i]
 			return []any{workspace, d.Source, d.ExternalID, d.Title, d.Responsible, d.Amount.String(), d.Status,
-				d.CreatedAt.UnixMicro(), micros(d.ClosedAt), micros(d.UpdatedAt), micros(d.DeletedAt)}
+				d.CreatedAt.UnixMicro(), micros(d.ClosedAt), micros(d.UpdatedAt), micros(d.DeletedAt),
+				d.PipelineID, d.Pipeline, d.StageID, d.Stage}
 		})
 		if err != nil {
 			return err
@@ -72,10 +73,22 @@ func copyBatch(ctx context.Context, s *store.Store, workspace string, b *domain.
 			return err
 		}
 		err = copyRows("activities", []string{"workspace", "source", "external_id", "kind", "responsible", "happened_at",
-			"entered_at", "duration_seconds", "outcome", "deal_id", "updated_at", "deleted_at"}, len(b.Activities), func(i int) []any {
+			"entered_at", "duration_seconds", "outcome", "deal_id", "updated_at", "deleted_at", "direction"}, len(b.Activities), func(i int) []any {
 			a := &b.Activities[i]
 			return []any{workspace, a.Source, a.ExternalID, a.Kind, a.Responsible, a.HappenedAt.UnixMicro(),
-				a.EnteredAt.UnixMicro(), int32(a.DurationSeconds), a.Outcome, a.DealID, micros(a.UpdatedAt), micros(a.DeletedAt)}
+				a.EnteredAt.UnixMicro(), int32(a.DurationSeconds), a.Outcome, a.DealID, micros(a.UpdatedAt), micros(a.DeletedAt),
+				a.Direction}
+		})
+		if err != nil {
+			return err
+		}
+		err = copyRows("deal_moves", []string{"workspace", "source", "external_id", "deal_id", "responsible", "moved_at",
+			"pipeline_id", "pipeline", "stage_id", "stage", "from_pipeline_id", "from_pipeline", "from_stage_id", "from_stage",
+			"updated_at", "deleted_at"}, len(b.Moves), func(i int) []any {
+			m := &b.Moves[i]
+			return []any{workspace, m.Source, m.ExternalID, m.DealID, m.Responsible, m.MovedAt.UnixMicro(),
+				m.PipelineID, m.Pipeline, m.StageID, m.Stage, m.FromPipelineID, m.FromPipeline, m.FromStageID, m.FromStage,
+				micros(m.UpdatedAt), micros(m.DeletedAt)}
 		})
 		if err != nil {
 			return err

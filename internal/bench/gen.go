@@ -145,6 +145,11 @@ func AppendDay(b *domain.RecordBatch, ws *domain.Workspace, d domain.Date, age i
 				deal.Status = domain.DealWon
 			}
 		}
+		// Where the deal goes, from a stream of its own, so that the
+		// records above and below are those of the data sets before deals
+		// had pipelines (data version v1).
+		rm := rand.New(rand.NewPCG(uint64(age), uint64(mi)|1<<40))
+		b.Moves = appendMoves(b.Moves, &deal, rm, meta("mv", -1).ExternalID, now)
 		b.Deals = append(b.Deals, deal)
 
 		for k := range TasksPerDay {
@@ -171,6 +176,11 @@ func AppendDay(b *domain.RecordBatch, ws *domain.Workspace, d domain.Date, age i
 				DurationSeconds: r.IntN(600), Outcome: domain.OutcomeHeld, DealID: deal.ExternalID}
 			if k%10 == 0 {
 				a.Kind = domain.ActivityMeeting
+			} else {
+				a.Direction = domain.DirectionOut
+				if rm.IntN(10) < 3 {
+					a.Direction = domain.DirectionIn
+				}
 			}
 			switch x := r.IntN(100); {
 			case x < 10:
@@ -187,6 +197,82 @@ func AppendDay(b *domain.RecordBatch, ws *domain.Workspace, d domain.Date, age i
 			b.Activities = append(b.Activities, a)
 		}
 	}
+}
+
+// Pipelines is the benchmark CRM's catalogue: a sales pipeline with the
+// stages a proposal and an invoice go through, and a service pipeline.
+var Pipelines = []domain.Pipeline{
+	{ID: "10", Name: "Продажи", Stages: []domain.Stage{{ID: "11", Name: "Новая"}, {ID: "12", Name: "КП отправлено"},
+		{ID: "13", Name: "Счёт выставлен"}, {ID: "142", Name: "Успешно"}, {ID: "143", Name: "Закрыто и не реализовано"}}},
+	{ID: "20", Name: "Сервис", Stages: []domain.Stage{{ID: "21", Name: "Новая"}, {ID: "22", Name: "В работе"},
+		{ID: "142", Name: "Успешно"}, {ID: "143", Name: "Закрыто и не реализовано"}}},
+}
+
+// appendMoves places deal in a pipeline and appends the moves it makes by
+// now: three in four deals are sales, which get a proposal a day to three
+// after creation (four in five of them) and an invoice days later (half
+// of those); one sales deal in twenty goes over to service; service deals
+// go to work the next day; a closed deal moves to its pipeline's won or
+// lost stage when it closes. The deal's stored place is where its last
+// move took it. Move ids are prefix-1, prefix-2, …
+func appendMoves(moves []domain.DealMove, deal *domain.Deal, r *rand.Rand, prefix string, now time.Time) []domain.DealMove {
+	sales, service := &Pipelines[0], &Pipelines[1]
+	p, st := sales, sales.Stages[0]
+	if r.IntN(4) == 0 {
+		p, st = service, service.Stages[0]
+	}
+	deal.PipelineID, deal.Pipeline, deal.StageID, deal.Stage = p.ID, p.Name, st.ID, st.Name
+	end := now
+	if !deal.ClosedAt.IsZero() {
+		end = deal.ClosedAt
+	}
+	at := deal.CreatedAt
+	start := len(moves)
+	// Every move is made by end (a closed deal's last is its closing), so
+	// by now.
+	move := func(to *domain.Pipeline, stage domain.Stage, after time.Duration) {
+		at = at.Add(after)
+		if !at.Before(end) && !(stage.ID == "142" || stage.ID == "143") {
+			return
+		}
+		m := domain.DealMove{RecordMeta: domain.RecordMeta{Source: deal.Source, ExternalID: prefix + "-" + strconv.Itoa(len(moves)-start+1)},
+			DealID: deal.ExternalID, Responsible: deal.Responsible, MovedAt: at,
+			PipelineID: to.ID, Pipeline: to.Name, StageID: stage.ID, Stage: stage.Name,
+			FromStageID: deal.StageID, FromStage: deal.Stage}
+		if to.ID != deal.PipelineID {
+			m.FromPipelineID, m.FromPipeline = deal.PipelineID, deal.Pipeline
+		}
+		moves = append(moves, m)
+		deal.PipelineID, deal.Pipeline, deal.StageID, deal.Stage = to.ID, to.Name, stage.ID, stage.Name
+	}
+	day := func(n int) time.Duration { return time.Duration(n)*24*time.Hour + time.Duration(r.IntN(8*3600))*time.Second }
+	if p == sales {
+		if r.IntN(5) < 4 {
+			move(sales, sales.Stages[1], day(1+r.IntN(3)))
+			if r.IntN(2) == 0 {
+				move(sales, sales.Stages[2], day(1+r.IntN(5)))
+			}
+		}
+		if r.IntN(20) == 0 {
+			move(service, service.Stages[1], day(1))
+		}
+	} else {
+		move(service, service.Stages[1], day(1))
+	}
+	if !deal.ClosedAt.IsZero() {
+		at = deal.ClosedAt
+		final := deal.PipelineID
+		to := sales
+		if final == service.ID {
+			to = service
+		}
+		stage := to.Stages[len(to.Stages)-1]
+		if deal.Status == domain.DealWon {
+			stage = to.Stages[len(to.Stages)-2]
+		}
+		move(to, stage, 0)
+	}
+	return moves
 }
 
 // Populate applies ws and stores the records of days in batches of about
@@ -209,8 +295,11 @@ func PopulateWith(ctx context.Context, s *store.Store, ws *domain.Workspace, day
 	if _, err := s.ApplyWorkspace(ctx, ws, "bench", now); err != nil {
 		return err
 	}
+	if err := s.ReplacePipelines(ctx, ws.ID, "bench", Pipelines); err != nil {
+		return err
+	}
 	const batchRecords = 200_000
-	perDay := len(ws.Managers) * (ActivitiesPerDay + TasksPerDay + 2)
+	perDay := len(ws.Managers) * (ActivitiesPerDay + TasksPerDay + 6)
 	var b domain.RecordBatch
 	for i, d := range days {
 		AppendDay(&b, ws, d, len(days)-1-i)

@@ -12,7 +12,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -64,17 +63,16 @@ type Config struct {
 	PageSize int
 }
 
-// Client is an amoCRM API v4 client. It is safe for concurrent use, but one
-// Client per account should exist so that its limiter sees every request.
+// Client is an amoCRM API v4 client: the wire format of amoCRM on the
+// shared crm.Client, which paces, retries and refreshes. It is safe for
+// concurrent use, but one Client per account should exist so that its
+// limiter sees every request.
 type Client struct {
+	api      *crm.Client
 	base     *url.URL
 	cfg      Config
-	caller   *crm.Caller
-	mu       sync.Mutex
-	token    crm.Token
 	catMu    sync.Mutex
 	cat      *catalogue // the last pipeline catalogue read
-	overlap  time.Duration
 	pageSize int
 }
 
@@ -88,131 +86,133 @@ func NewClient(cfg Config) *Client {
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
 	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	if cfg.Sleep == nil {
-		cfg.Sleep = crm.Sleep
-	}
 	rps := cfg.RequestsPerSecond
 	if rps <= 0 {
 		rps = 6
 	}
-	// Evenly spaced at exactly 7/s, rounding can fit an eighth request in a
-	// one-second window: keep a 5 % margin.
-	rps = min(rps, MaxRequestsPerSecond*0.95)
-	c := &Client{
-		base:     base,
-		cfg:      cfg,
-		token:    crm.Token{AccessToken: cfg.Token, RefreshToken: cfg.RefreshToken, Expiry: cfg.Expiry},
-		overlap:  cfg.Overlap,
-		pageSize: cfg.PageSize,
-		caller: &crm.Caller{
-			CRM:     Source,
-			HTTP:    cfg.HTTPClient,
-			Limiter: crm.NewLimiter(rps, 1, cfg.Now, cfg.Sleep),
-			Backoff: cfg.Backoff.WithDefaults(),
-			Now:     cfg.Now,
-			Sleep:   cfg.Sleep,
-		},
-	}
-	if c.overlap <= 0 {
-		c.overlap = 2 * time.Minute
-	}
+	c := &Client{base: base, cfg: cfg, pageSize: cfg.PageSize}
 	if c.pageSize <= 0 || c.pageSize > 250 {
 		c.pageSize = 250
 	}
+	c.api = crm.NewClient(wire{c}, crm.Options{
+		CRM:          Source,
+		Token:        crm.Token{AccessToken: cfg.Token, RefreshToken: cfg.RefreshToken, Expiry: cfg.Expiry},
+		ClientID:     cfg.ClientID,
+		ClientSecret: cfg.ClientSecret,
+		OnRefresh:    cfg.OnRefresh,
+		OnPage:       cfg.OnPage,
+		HTTPClient:   cfg.HTTPClient,
+		Now:          cfg.Now,
+		Sleep:        cfg.Sleep,
+		Backoff:      cfg.Backoff,
+		// Evenly spaced (a bucket of one) at exactly 7/s, rounding can fit
+		// an eighth request in a one-second window: keep a 5 % margin.
+		Rate:    min(rps, MaxRequestsPerSecond*0.95),
+		Burst:   1,
+		Overlap: cfg.Overlap,
+	})
 	return c
 }
 
 // Requests returns how many HTTP requests the client has sent, retries and
 // token refreshes included.
-func (c *Client) Requests() int64 { return c.caller.Requests.Load() }
+func (c *Client) Requests() int64 { return c.api.Requests() }
 
-func (c *Client) accessToken() string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.token.AccessToken
+// Exchange trades an authorization code (single use, short-lived) for the
+// token pair of the integration whose ClientID, ClientSecret and
+// RedirectURI the client was configured with, and makes the client use it.
+// The caller stores the pair; OnRefresh is not called.
+func (c *Client) Exchange(ctx context.Context, code string) (crm.Token, error) {
+	if code == "" || c.cfg.ClientID == "" || c.cfg.ClientSecret == "" || c.cfg.RedirectURI == "" {
+		return crm.Token{}, fmt.Errorf("amocrm: exchange code: the code, client id, client secret and redirect URI are all required")
+	}
+	return c.api.Exchange(ctx, code, url.Values{"redirect_uri": {c.cfg.RedirectURI}})
 }
 
 // get calls GET path?query and returns the body, or nil for 204 (an empty
-// list). On 401 it refreshes the token once and tries again.
+// list).
 func (c *Client) get(ctx context.Context, path string, query url.Values) ([]byte, error) {
 	u := *c.base
 	u.Path += path
 	u.RawQuery = query.Encode()
 	target := u.String()
-	if used, due := c.refreshDue(); due {
-		if err := c.refresh(ctx, used); err != nil {
+	return c.api.Call(ctx, "GET "+path, func(ctx context.Context, token string) (*http.Request, error) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
+		if err != nil {
 			return nil, err
 		}
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Accept", "application/hal+json, application/json")
+		return req, nil
+	})
+}
+
+// wire is amoCRM's crm.Wire.
+type wire struct{ c *Client }
+
+// Expired: amoCRM answers an expired or revoked token with 401.
+func (wire) Expired(e *crm.Error) bool { return e.Status == http.StatusUnauthorized }
+
+// Records counts the items of a list page's _embedded.
+func (wire) Records(body []byte) int { return countRecords(body) }
+
+// Grant posts the grant as JSON to /oauth2/access_token, with the
+// integration's redirect URI, which amoCRM wants on every grant.
+func (w wire) Grant(grant url.Values) crm.Request {
+	payload := map[string]string{"redirect_uri": w.c.cfg.RedirectURI}
+	for k := range grant {
+		payload[k] = grant.Get(k)
 	}
-	for refreshed := false; ; refreshed = true {
-		used := c.accessToken()
-		body, err := c.caller.Do(ctx, "GET "+path, func(ctx context.Context) (*http.Request, error) {
-			req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
+	body, _ := json.Marshal(payload) // a map of strings always marshals
+	u := *w.c.base
+	u.Path += "/oauth2/access_token"
+	const method = "POST /oauth2/access_token"
+	return crm.Request{Method: method, Judge: func(resp *http.Response, b []byte) error { return w.Judge(method, resp, b) },
+		New: func(ctx context.Context) (*http.Request, error) {
+			req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), bytes.NewReader(body))
 			if err != nil {
 				return nil, err
 			}
-			req.Header.Set("Authorization", "Bearer "+used)
-			req.Header.Set("Accept", "application/hal+json, application/json")
+			req.Header.Set("Content-Type", "application/json")
 			return req, nil
-		}, c.judge("GET "+path))
-		var e *crm.Error
-		if err != nil && errors.As(err, &e) && e.Status == http.StatusUnauthorized && !refreshed && c.canRefresh() {
-			if err := c.refresh(ctx, used); err != nil {
-				return nil, err
-			}
-			continue
-		}
-		if err == nil && c.cfg.OnPage != nil {
-			n := 0
-			if countsProgress(ctx) {
-				n = countRecords(body)
-			}
-			c.cfg.OnPage(ctx, n)
-		}
-		return body, err
-	}
+		}}
 }
 
-// judge classifies an API answer: 2xx JSON is accepted (204 with an empty
+// Judge classifies an API answer: 2xx JSON is accepted (204 with an empty
 // body too), limits, 5xx, HTML block pages and undecodable bodies are
 // retried, anything else fails.
-func (c *Client) judge(method string) crm.Judge {
-	return func(resp *http.Response, body []byte) error {
-		e := &crm.Error{CRM: Source, Method: method, Status: resp.StatusCode}
-		retry := func(msg string) error {
-			e.Message = msg
-			return &crm.Retryable{Err: e, RetryAfter: crm.ParseRetryAfter(resp.Header.Get("Retry-After"), c.cfg.Now())}
+func (w wire) Judge(method string, resp *http.Response, body []byte) error {
+	e := &crm.Error{CRM: Source, Method: method, Status: resp.StatusCode}
+	retry := func(msg string) error {
+		e.Message = msg
+		return &crm.Retryable{Err: e, RetryAfter: crm.ParseRetryAfter(resp.Header.Get("Retry-After"), w.c.api.Now())}
+	}
+	html := isHTML(resp, body)
+	switch s := resp.StatusCode; {
+	case s == http.StatusNoContent:
+		return nil
+	case s >= 200 && s < 300:
+		if html || !json.Valid(body) {
+			return retry("malformed or truncated JSON body")
 		}
-		html := isHTML(resp, body)
-		switch s := resp.StatusCode; {
-		case s == http.StatusNoContent:
-			return nil
-		case s >= 200 && s < 300:
-			if html || !json.Valid(body) {
-				return retry("malformed or truncated JSON body")
-			}
-			return nil
-		case s == http.StatusTooManyRequests:
-			return retry("rate limit exceeded")
-		case s == http.StatusForbidden && html:
-			// The nginx page amoCRM serves to a client blocked for exceeding
-			// the limit: waiting is the only cure, and a short wait only
-			// prolongs the block.
-			err := retry("blocked (HTML error page)").(*crm.Retryable)
-			err.RetryAfter = max(err.RetryAfter, time.Minute)
-			return err
-		case s >= 500 || s == http.StatusRequestTimeout:
-			return retry("server error")
-		case s == http.StatusUnauthorized:
-			e.Message = "unauthorized"
-			return e
-		default:
-			e.Message = problemTitle(body)
-			return e
-		}
+		return nil
+	case s == http.StatusTooManyRequests:
+		return retry("rate limit exceeded")
+	case s == http.StatusForbidden && html:
+		// The nginx page amoCRM serves to a client blocked for exceeding
+		// the limit: waiting is the only cure, and a short wait only
+		// prolongs the block.
+		err := retry("blocked (HTML error page)").(*crm.Retryable)
+		err.RetryAfter = max(err.RetryAfter, time.Minute)
+		return err
+	case s >= 500 || s == http.StatusRequestTimeout:
+		return retry("server error")
+	case s == http.StatusUnauthorized:
+		e.Message = "unauthorized"
+		return e
+	default:
+		e.Message = problemTitle(body)
+		return e
 	}
 }
 
@@ -238,40 +238,4 @@ func problemTitle(body []byte) string {
 		return p.Title + ": " + p.Detail
 	}
 	return p.Title
-}
-
-func (c *Client) canRefresh() bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.token.RefreshToken != "" && c.cfg.ClientID != ""
-}
-
-// refresh exchanges the refresh token for a new pair, unless another call
-// already did since used was read.
-func (c *Client) refresh(ctx context.Context, used string) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.token.AccessToken != used {
-		return nil
-	}
-	t, err := c.tokenRequest(ctx, map[string]string{
-		"client_id":     c.cfg.ClientID,
-		"client_secret": c.cfg.ClientSecret,
-		"grant_type":    "refresh_token",
-		"refresh_token": c.token.RefreshToken,
-		"redirect_uri":  c.cfg.RedirectURI,
-	})
-	if err != nil {
-		return err
-	}
-	nt := c.token.Renewed(t.AccessToken, t.RefreshToken, t.ExpiresIn, c.cfg.Now())
-	// The old refresh token is spent: keep the new pair even if persisting
-	// it fails, and report the failure.
-	c.token = nt
-	if c.cfg.OnRefresh != nil {
-		if err := c.cfg.OnRefresh(ctx, nt); err != nil {
-			return fmt.Errorf("amocrm: persist refreshed token: %w", err)
-		}
-	}
-	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"reglament/internal/crm"
 	"reglament/internal/domain"
@@ -27,37 +28,29 @@ const maxPages = 40000
 // events created since the cursor. Deals and moves are named from the
 // pipeline catalogue (see Pipelines), read when they need it.
 func (c *Client) Fetch(ctx context.Context, kind crm.Kind, since crm.Cursor) (domain.RecordBatch, crm.Cursor, error) {
-	// Everything changed after the fetch starts may be missed by this one and
-	// is caught by the next: the new cursor is the start, less the overlap
-	// re-read next time to absorb a skew between our clock and the CRM's.
-	started := c.cfg.Now()
-	from := int64(0)
-	if !since.IsZero() {
-		from = since.Since.Add(-c.overlap).Unix()
-		if from < 0 {
-			from = 0
+	return c.api.Fetch(ctx, kind, since, func(ctx context.Context, start time.Time) (domain.RecordBatch, bool, error) {
+		from := int64(0)
+		if !start.IsZero() {
+			from = max(0, start.Unix())
 		}
-	}
-	var b domain.RecordBatch
-	var err error
-	switch kind {
-	case crm.KindCompany:
-		b, err = c.fetchCompanies(ctx, from, nil)
-	case crm.KindDeal:
-		b, err = c.fetchDeals(ctx, from, nil)
-	case crm.KindTask:
-		b, err = c.fetchTasks(ctx, from, nil)
-	case crm.KindActivity:
-		b, err = c.fetchCalls(ctx, from, nil)
-	case crm.KindDealMove:
-		b, err = c.fetchMoves(ctx, from)
-	default:
-		return domain.RecordBatch{}, since, fmt.Errorf("amocrm: unknown record kind %q", kind)
-	}
-	if err != nil {
-		return domain.RecordBatch{}, since, fmt.Errorf("amocrm: fetch %s: %w", kind.Plural(), err)
-	}
-	return b, crm.Cursor{Since: started.UTC()}, nil
+		var b domain.RecordBatch
+		var err error
+		switch kind {
+		case crm.KindCompany:
+			b, err = c.fetchCompanies(ctx, from, nil)
+		case crm.KindDeal:
+			b, err = c.fetchDeals(ctx, from, nil)
+		case crm.KindTask:
+			b, err = c.fetchTasks(ctx, from, nil)
+		case crm.KindActivity:
+			b, err = c.fetchCalls(ctx, from, nil)
+		case crm.KindDealMove:
+			b, err = c.fetchMoves(ctx, from)
+		}
+		// Pages are read by modification time (keyset): a record changed
+		// during the scan is read at the end of it.
+		return b, false, err
+	})
 }
 
 // FetchByIDs re-fetches the records of kind with the given external ids, as

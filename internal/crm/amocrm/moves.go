@@ -156,7 +156,7 @@ func (c *Client) leadResponsibles(ctx context.Context, ids []string) (map[string
 	if len(ids) == 0 {
 		return out, nil
 	}
-	ctx = withoutProgress(ctx)
+	ctx = crm.WithoutProgress(ctx)
 	live, err := list[lead](c, ctx, "/api/v4/leads", "leads", nil, 0, ids, nil)
 	if err != nil {
 		return nil, err

@@ -79,7 +79,7 @@ func (c *Client) catalogue(ctx context.Context) (*catalogue, error) {
 	c.catMu.Lock()
 	cat := c.cat
 	c.catMu.Unlock()
-	if cat != nil && c.cfg.Now().Sub(cat.read) < CatalogueMaxAge {
+	if cat != nil && c.api.Now().Sub(cat.read) < CatalogueMaxAge {
 		return cat, nil
 	}
 	return c.readCatalogue(ctx)
@@ -91,8 +91,8 @@ func (c *Client) catalogue(ctx context.Context) (*catalogue, error) {
 // are not records.
 func (c *Client) readCatalogue(ctx context.Context) (*catalogue, error) {
 	const path = "/api/v4/leads/pipelines"
-	read := c.cfg.Now()
-	body, err := c.get(withoutProgress(ctx), path, nil)
+	read := c.api.Now()
+	body, err := c.get(crm.WithoutProgress(ctx), path, nil)
 	if err != nil {
 		return nil, fmt.Errorf("amocrm: read pipelines: %w", err)
 	}
@@ -122,15 +122,3 @@ func (c *Client) readCatalogue(ctx context.Context) (*catalogue, error) {
 	c.catMu.Unlock()
 	return cat, nil
 }
-
-// progressKey marks a context whose requests report no records to OnPage:
-// what they read is not a record of the kind being fetched.
-type progressKey struct{}
-
-func withoutProgress(ctx context.Context) context.Context {
-	return context.WithValue(ctx, progressKey{}, true)
-}
-
-// countsProgress reports whether the records a request under ctx reads
-// count for progress.
-func countsProgress(ctx context.Context) bool { return ctx.Value(progressKey{}) == nil }

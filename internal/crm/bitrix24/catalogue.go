@@ -75,7 +75,7 @@ func (c *Client) catalogue(ctx context.Context, stages []string) (*catalogue, er
 	c.memo.Lock()
 	k := c.cat
 	c.memo.Unlock()
-	if k != nil && c.cfg.Now().Sub(k.at) < catalogueTTL && !slices.ContainsFunc(stages, func(s string) bool { return !k.has(s) }) {
+	if k != nil && c.api.Now().Sub(k.at) < catalogueTTL && !slices.ContainsFunc(stages, func(s string) bool { return !k.has(s) }) {
 		return k, nil
 	}
 	return c.loadCatalogue(ctx)
@@ -85,7 +85,7 @@ func (c *Client) catalogue(ctx context.Context, stages []string) (*catalogue, er
 // default funnel's name and its stages, then one batch with the stages of
 // the other funnels.
 func (c *Client) loadCatalogue(ctx context.Context) (*catalogue, error) {
-	at := c.cfg.Now()
+	at := c.api.Now()
 	// One batch asks for the funnels and the default funnel's name, which
 	// crm.category.list may leave out.
 	r, err := c.call(ctx, "batch", url.Values{"halt": {"0"},

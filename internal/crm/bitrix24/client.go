@@ -12,8 +12,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -70,16 +68,15 @@ type Config struct {
 	BatchSize int
 }
 
-// Client is a Bitrix24 REST client. It is safe for concurrent use; one
-// Client per portal should exist so that its limiter sees every request.
+// Client is a Bitrix24 REST client: the wire format of Bitrix24 on the
+// shared crm.Client, which paces, retries and refreshes. It is safe for
+// concurrent use; one Client per portal should exist so that its limiter
+// sees every request.
 type Client struct {
-	cfg     Config
-	base    string
-	caller  *crm.Caller
-	mu      sync.Mutex
-	token   crm.Token
-	overlap time.Duration
-	batch   int
+	api   *crm.Client
+	cfg   Config
+	base  string
+	batch int
 
 	// memo guards what one sync's fetches share: the catalogue of funnels
 	// and stages, and the responsible user of each deal of the latest deal
@@ -100,12 +97,6 @@ func NewClient(cfg Config) *Client {
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{Timeout: 60 * time.Second}
 	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	if cfg.Sleep == nil {
-		cfg.Sleep = crm.Sleep
-	}
 	if cfg.TokenURL == "" {
 		cfg.TokenURL = DefaultTokenURL
 	}
@@ -116,33 +107,39 @@ func NewClient(cfg Config) *Client {
 	if drain <= 0 {
 		drain = 2
 	}
-	c := &Client{
-		cfg:     cfg,
-		base:    strings.TrimRight(cfg.BaseURL, "/") + "/",
-		token:   crm.Token{AccessToken: cfg.Token, RefreshToken: cfg.RefreshToken, Expiry: cfg.Expiry},
-		overlap: cfg.Overlap,
-		batch:   cfg.BatchSize,
-		caller: &crm.Caller{
-			CRM:     Source,
-			HTTP:    cfg.HTTPClient,
-			Limiter: crm.NewLimiter(drain, burst, cfg.Now, cfg.Sleep),
-			Backoff: cfg.Backoff.WithDefaults(),
-			Now:     cfg.Now,
-			Sleep:   cfg.Sleep,
-		},
-	}
-	if c.overlap <= 0 {
-		c.overlap = 2 * time.Minute
-	}
+	c := &Client{cfg: cfg, base: strings.TrimRight(cfg.BaseURL, "/") + "/", batch: cfg.BatchSize}
 	if c.batch <= 0 || c.batch > MaxBatch {
 		c.batch = MaxBatch
 	}
+	c.api = crm.NewClient(wire{c}, crm.Options{
+		CRM:          Source,
+		Token:        crm.Token{AccessToken: cfg.Token, RefreshToken: cfg.RefreshToken, Expiry: cfg.Expiry},
+		ClientID:     cfg.ClientID,
+		ClientSecret: cfg.ClientSecret,
+		OnRefresh:    cfg.OnRefresh,
+		OnPage:       cfg.OnPage,
+		HTTPClient:   cfg.HTTPClient,
+		Now:          cfg.Now,
+		Sleep:        cfg.Sleep,
+		Backoff:      cfg.Backoff,
+		Rate:         drain,
+		Burst:        burst,
+		Overlap:      cfg.Overlap,
+	})
 	return c
 }
 
 // Requests returns how many HTTP requests the client has sent, retries and
 // token refreshes included; a batch is one.
-func (c *Client) Requests() int64 { return c.caller.Requests.Load() }
+func (c *Client) Requests() int64 { return c.api.Requests() }
+
+// Exchange trades an authorization code (valid 30 seconds, once) for the
+// token pair of the application whose ClientID and ClientSecret the client
+// was configured with, and makes the client use it. The caller stores the
+// pair; OnRefresh is not called.
+func (c *Client) Exchange(ctx context.Context, code string) (crm.Token, error) {
+	return c.api.Exchange(ctx, code, nil)
+}
 
 // response is the envelope of every REST answer.
 type response struct {
@@ -153,66 +150,67 @@ type response struct {
 	ErrorDescription string          `json:"error_description"`
 }
 
-// call runs one REST method with form-encoded params. On expired_token it
-// refreshes the OAuth token once and tries again.
+// call runs one REST method with form-encoded params, the OAuth token in
+// its auth parameter (an inbound webhook URL needs none).
 func (c *Client) call(ctx context.Context, method string, params url.Values) (*response, error) {
 	target := c.base + method + ".json"
-	if used, due := c.refreshDue(); due {
-		if err := c.refresh(ctx, used); err != nil {
-			return nil, err
-		}
-	}
-	for refreshed := false; ; refreshed = true {
-		c.mu.Lock()
-		used := c.token.AccessToken
-		c.mu.Unlock()
+	body, err := c.api.Call(ctx, method, func(ctx context.Context, token string) (*http.Request, error) {
 		form := url.Values{}
 		for k, v := range params {
 			form[k] = v
 		}
-		if used != "" {
-			form.Set("auth", used)
+		if token != "" {
+			form.Set("auth", token)
 		}
-		body := form.Encode()
-		var out *response
-		_, err := c.caller.Do(ctx, method, func(ctx context.Context) (*http.Request, error) {
-			req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, strings.NewReader(body))
-			if err != nil {
-				return nil, err
-			}
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			req.Header.Set("Accept", "application/json")
-			return req, nil
-		}, func(resp *http.Response, b []byte) error {
-			r, err := c.judge(method, resp, b)
-			out = r
-			return err
-		})
-		var e *crm.Error
-		if err != nil && errors.As(err, &e) && e.Code == "expired_token" && !refreshed && c.canRefresh() {
-			if err := c.refresh(ctx, used); err != nil {
-				return nil, err
-			}
-			continue
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, strings.NewReader(form.Encode()))
+		if err != nil {
+			return nil, err
 		}
-		if err == nil && c.cfg.OnPage != nil {
-			c.cfg.OnPage(ctx, countRecords(out.Result))
-		}
-		return out, err
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Accept", "application/json")
+		return req, nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	var r response
+	if err := json.Unmarshal(body, &r); err != nil { // Judge accepted it: it decodes
+		return nil, &crm.Error{CRM: Source, Method: method, Status: http.StatusOK, Message: "decode: " + err.Error()}
+	}
+	return &r, nil
 }
 
-// judge classifies an answer. Bitrix24 reports errors as
+// wire is Bitrix24's crm.Wire.
+type wire struct{ c *Client }
+
+// Expired: Bitrix24 answers an expired OAuth token with 401 expired_token.
+func (wire) Expired(e *crm.Error) bool { return e.Code == "expired_token" }
+
+// Records counts the items of a result: a list, tasks.task.list's
+// {"tasks": […]}, or every page of a batch.
+func (wire) Records(body []byte) int {
+	var r struct {
+		Result json.RawMessage `json:"result"`
+	}
+	if json.Unmarshal(body, &r) != nil {
+		return 0
+	}
+	return countRecords(r.Result)
+}
+
+// Judge classifies an answer. Bitrix24 reports errors as
 // {"error": CODE, "error_description": …} with an HTTP status that matters:
 // 503 QUERY_LIMIT_EXCEEDED (the leaky bucket), 429 OPERATION_TIME_LIMIT
 // (method time budget), 401 expired_token.
-func (c *Client) judge(method string, resp *http.Response, body []byte) (*response, error) {
+func (w wire) Judge(method string, resp *http.Response, body []byte) error {
 	e := &crm.Error{CRM: Source, Method: method, Status: resp.StatusCode}
 	retry := func(msg string) error {
 		e.Message = msg
-		return &crm.Retryable{Err: e, RetryAfter: crm.ParseRetryAfter(resp.Header.Get("Retry-After"), c.cfg.Now())}
+		return &crm.Retryable{Err: e, RetryAfter: crm.ParseRetryAfter(resp.Header.Get("Retry-After"), w.c.api.Now())}
 	}
-	var r response
+	var r struct {
+		Error string `json:"error"`
+	}
 	b := bytes.TrimSpace(body)
 	isJSON := len(b) > 0 && b[0] == '{' && json.Unmarshal(b, &r) == nil
 	if isJSON {
@@ -221,57 +219,24 @@ func (c *Client) judge(method string, resp *http.Response, body []byte) (*respon
 	s := resp.StatusCode
 	switch {
 	case isJSON && s < 300 && r.Error == "":
-		return &r, nil
+		return nil
 	case r.Error == "OPERATION_TIME_LIMIT" || s == http.StatusTooManyRequests:
 		// The method spent its 480 s of execution in 10 minutes: it stays
 		// blocked for a while, so short retries are wasted.
 		err := retry("operation time limit").(*crm.Retryable)
 		err.RetryAfter = max(err.RetryAfter, time.Minute)
-		return nil, err
+		return err
 	case r.Error == "QUERY_LIMIT_EXCEEDED" || r.Error == "OVERLOAD_LIMIT" || s == http.StatusServiceUnavailable:
-		return nil, retry("limit exceeded")
+		return retry("limit exceeded")
 	case s >= 500:
-		return nil, retry("server error")
+		return retry("server error")
 	case !isJSON && s < 300:
-		return nil, retry("malformed or truncated JSON body")
+		return retry("malformed or truncated JSON body")
 	case !isJSON:
-		return nil, retry("non-JSON error page")
+		return retry("non-JSON error page")
 	default:
 		// Codes only: a description may quote the request.
 		e.Message = "request refused"
-		return nil, e
+		return e
 	}
-}
-
-func (c *Client) canRefresh() bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.token.RefreshToken != "" && c.cfg.ClientID != ""
-}
-
-// refresh exchanges the refresh token for a new pair at the OAuth server,
-// unless another call already did since used was read.
-func (c *Client) refresh(ctx context.Context, used string) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.token.AccessToken != used {
-		return nil
-	}
-	t, err := c.tokenRequest(ctx, "oauth refresh_token", url.Values{
-		"grant_type":    {"refresh_token"},
-		"client_id":     {c.cfg.ClientID},
-		"client_secret": {c.cfg.ClientSecret},
-		"refresh_token": {c.token.RefreshToken},
-	})
-	if err != nil {
-		return err
-	}
-	nt := c.token.Renewed(t.AccessToken, t.RefreshToken, t.ExpiresIn, c.cfg.Now())
-	c.token = nt
-	if c.cfg.OnRefresh != nil {
-		if err := c.cfg.OnRefresh(ctx, nt); err != nil {
-			return fmt.Errorf("bitrix24: persist refreshed token: %w", err)
-		}
-	}
-	return nil
 }

@@ -53,61 +53,15 @@ var (
 // deleted records: deletions arrive only as ONCRM*DELETE / ONTASKDELETE
 // events (ParseEvent).
 func (c *Client) Fetch(ctx context.Context, kind crm.Kind, since crm.Cursor) (domain.RecordBatch, crm.Cursor, error) {
-	// The overlap absorbs clock skew.
-	started := c.cfg.Now()
-	var from time.Time
-	if !since.IsZero() {
-		from = since.Since.Add(-c.overlap)
-	}
-	b, pages, err := c.fetch(ctx, kind, from, nil)
-	if err != nil {
-		return domain.RecordBatch{}, since, fmt.Errorf("bitrix24: fetch %s: %w", kind.Plural(), err)
-	}
-	// An ID-ordered scan of more than one page misses a record changed
-	// after the scan passed it (the pages of one batch are read one after
-	// the other too). After a full scan (minutes long,
-	// and often the only sync for a while) one more look at what changed
-	// since it started catches that, the later version winning, so the
-	// batch is as of the end of the scan; what changes during that look is
-	// left to the next fetch, which starts from the look's start. An
-	// incremental scan is short and the next one, sync_every later, reads
-	// the change anyway: the look would re-read the whole overlap for it.
-	// Stage history rows never change and new ones have higher ids, so
-	// the scan of moves reads what is added while it runs.
-	if since.IsZero() && pages > 1 && kind != crm.KindDealMove {
-		again := c.cfg.Now()
-		late, _, err := c.fetch(ctx, kind, started.Add(-c.overlap), nil)
-		if err != nil {
-			return domain.RecordBatch{}, since, fmt.Errorf("bitrix24: fetch %s changed during the scan: %w", kind.Plural(), err)
-		}
-		b.Companies = latest(b.Companies, late.Companies, func(r domain.Company) string { return r.ExternalID })
-		b.Deals = latest(b.Deals, late.Deals, func(r domain.Deal) string { return r.ExternalID })
-		b.Tasks = latest(b.Tasks, late.Tasks, func(r domain.Task) string { return r.ExternalID })
-		b.Activities = latest(b.Activities, late.Activities, func(r domain.Activity) string { return r.ExternalID })
-		started = again
-	}
-	return b, crm.Cursor{Since: started.UTC()}, nil
-}
-
-// latest returns have with each record of late in place of the one with
-// the same id, and the others of late appended.
-func latest[T any](have, late []T, id func(T) string) []T {
-	if len(late) == 0 {
-		return have
-	}
-	at := make(map[string]int, len(have))
-	for i, r := range have {
-		at[id(r)] = i
-	}
-	for _, r := range late {
-		if i, ok := at[id(r)]; ok {
-			have[i] = r
-			continue
-		}
-		at[id(r)] = len(have)
-		have = append(have, r)
-	}
-	return have
+	return c.api.Fetch(ctx, kind, since, func(ctx context.Context, from time.Time) (domain.RecordBatch, bool, error) {
+		b, pages, err := c.fetch(ctx, kind, from, nil)
+		// An ID-ordered scan of more than one page misses a record changed
+		// after the scan passed it (the pages of one batch are read one
+		// after the other too): a full one asks crm.Client.Fetch to look
+		// again. Stage history rows never change and new ones have higher
+		// ids, so the scan of moves reads what is added while it runs.
+		return b, pages > 1 && kind != crm.KindDealMove, err
+	})
 }
 
 // FetchByIDs re-fetches the records of kind with the given ids, as an event

@@ -15,7 +15,10 @@ type regulationData struct {
 	YAML      string
 	Error     string
 	Preview   []domain.BacktestLine
-	From, To  domain.Date
+	// From and To are the past days the preview rescores, PreviewDays of
+	// them up to yesterday; the button and the table name the same days.
+	From, To    domain.Date
+	PreviewDays int
 	Saved     bool
 	Previewed bool
 }
@@ -32,8 +35,13 @@ func (s *Server) draftVersion(ws *domain.Workspace) string {
 	return string(config.FormatRegulation(domain.Regulation{v}))
 }
 
+// previewDays is how many past days the regulation preview rescores.
+const previewDays = 30
+
 func (s *Server) regulationData(ws *domain.Workspace) *regulationData {
-	data := &regulationData{Versions: slices.Clone(ws.Regulation)}
+	today := ws.Today(s.now())
+	data := &regulationData{Versions: slices.Clone(ws.Regulation), PreviewDays: previewDays,
+		From: today.AddDays(-previewDays), To: today.AddDays(-1)}
 	slices.SortFunc(data.Versions, func(a, b domain.RegulationVersion) int { return b.Effective.Compare(a.Effective) })
 	if cur, ok := ws.Regulation.At(ws.Today(s.now())); ok {
 		data.Current = cur.Effective
@@ -93,6 +101,20 @@ func mergeRegulation(ws *domain.Workspace, edited domain.Regulation, today domai
 	return merged, nil
 }
 
+// previewRegulation is what the preview scores the past days by: the
+// newest edited version, as if it had been in force from the first day
+// previewed. The edited versions take effect today or later, so scoring
+// the past by the merged regulation would give each past day its old rules
+// and always show no difference; `reglament backtest` likewise scores the
+// past by the rules it is given.
+func previewRegulation(edited domain.Regulation, from domain.Date) domain.Regulation {
+	edited = slices.Clone(edited)
+	edited.Sort()
+	v := edited[len(edited)-1]
+	v.Effective = from
+	return domain.Regulation{v}
+}
+
 func (s *Server) regulationPost(w http.ResponseWriter, r *http.Request) error {
 	ws, err := s.workspace(r, auth.Change, "")
 	if err != nil {
@@ -103,8 +125,9 @@ func (s *Server) regulationPost(w http.ResponseWriter, r *http.Request) error {
 	data := s.regulationData(ws)
 	data.YAML = text
 	today := ws.Today(s.now())
-	merged, err := func() (domain.Regulation, error) {
-		edited, err := config.ParseRegulation("regulation.yaml", []byte(text))
+	var edited domain.Regulation
+	merged, err := func() (_ domain.Regulation, err error) {
+		edited, err = config.ParseRegulation("regulation.yaml", []byte(text))
 		if err != nil {
 			return nil, err
 		}
@@ -119,9 +142,8 @@ func (s *Server) regulationPost(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if err == nil {
-		data.From, data.To = today.AddDays(-30), today.AddDays(-1)
 		period := domain.Period{Kind: "days", Label: data.From.String() + "…" + data.To.String(), From: data.From, To: data.To}
-		data.Preview, err = s.eng.Backtest(ctx, ws.ID, merged, period)
+		data.Preview, err = s.eng.Backtest(ctx, ws.ID, previewRegulation(edited, data.From), period)
 		data.Previewed = err == nil
 	}
 	status := http.StatusOK

@@ -10,17 +10,17 @@ import (
 )
 
 type regulationData struct {
-	Versions  []domain.RegulationVersion // newest first
-	Current   domain.Date
-	YAML      string
-	Error     string
-	Preview   []domain.BacktestLine
+	Versions []domain.RegulationVersion // newest first
+	Current  domain.Date
+	YAML     string
+	Error    string
+	Preview  []domain.BacktestLine
 	// From and To are the past days the preview rescores, PreviewDays of
 	// them up to yesterday; the button and the table name the same days.
 	From, To    domain.Date
 	PreviewDays int
-	Saved     bool
-	Previewed bool
+	Saved       bool
+	Previewed   bool
 }
 
 // draftVersion proposes the editor's starting text: the rules in force,

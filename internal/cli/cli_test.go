@@ -91,6 +91,7 @@ func TestCommandsGolden(t *testing.T) {
 		{"backtest.txt", []string{"backtest", "--workspace", "acme", "-f", fixtures + "regulation-strict.yaml", "--period", "2026-W47"}, 0},
 		{"why-ru.txt", []string{"why", "--workspace", "acme", "--manager", "anna", "--date", "2026-11-16", "--indicator", "calls_held"}, 0},
 		{"why-en.txt", []string{"why", "--workspace", "acme", "--manager", "boris", "--date", "2026-11-16", "--indicator", "deals_without_tasks", "--lang", "en"}, 0},
+		{"why.json", []string{"why", "--workspace", "acme", "--manager", "anna", "--date", "2026-11-16", "--indicator", "calls_held", "--format", "json"}, 0},
 		{"why-unknown-indicator.txt", []string{"why", "--workspace", "acme", "--manager", "anna", "--date", "2026-11-16", "--indicator", "calls"}, 2},
 		{"recompute.txt", []string{"recompute", "--workspace", "acme", "--date", "2026-11-16", "--by", "head", "--reason", "проверка"}, 0},
 		{"recompute-week.txt", []string{"recompute", "--workspace", "acme", "--period", "2026-W47", "--by", "head", "--reason", "проверка"}, 0},

@@ -365,38 +365,113 @@ func (r renderer) backtest(format string, ws *domain.Workspace, p domain.Period,
 }
 
 // why renders the records behind a number.
+// whyRecord is one record of why --format json. The filter fields are set
+// for an own indicator only: Matched says whether the record passed the
+// indicator's where:, FilterReason the code of the part it failed, and
+// Pipeline, Stage, FromStage, Direction, Seconds and Touched what the
+// filter looked at; Because says the reason in the chosen language.
+type whyRecord struct {
+	Kind         string  `json:"kind"`
+	Source       string  `json:"source"`
+	ExternalID   string  `json:"external_id"`
+	Title        string  `json:"title,omitempty"`
+	Happened     string  `json:"happened,omitempty"`
+	Entered      string  `json:"entered,omitempty"`
+	Amount       string  `json:"amount,omitempty"`
+	Counted      bool    `json:"counted"`
+	Reason       string  `json:"reason"`
+	Because      string  `json:"because"`
+	Matched      *bool   `json:"matched,omitempty"`
+	FilterReason *string `json:"filter_reason,omitempty"`
+	Pipeline     *string `json:"pipeline,omitempty"`
+	Stage        *string `json:"stage,omitempty"`
+	FromStage    *string `json:"from_stage,omitempty"`
+	Direction    *string `json:"direction,omitempty"`
+	Seconds      *int    `json:"seconds,omitempty"`
+	Touched      string  `json:"touched,omitempty"`
+}
+
+// filterReason returns the code of the part of an own indicator's filter
+// that e failed, or "" when e passed it. too_short is the filter's only
+// when the filter sets min_seconds; otherwise it is the workspace's
+// min_call_seconds, which the base applies.
+func filterReason(def *domain.IndicatorDef, e *domain.Evidence) string {
+	switch e.Reason {
+	case domain.ReasonOtherPipeline, domain.ReasonOtherStage, domain.ReasonOtherFromStage, domain.ReasonOtherToStage,
+		domain.ReasonNoDeal, domain.ReasonOtherDirection, domain.ReasonTooLong:
+		return e.Reason
+	case domain.ReasonTooShort:
+		if def.Where.MinSeconds != nil {
+			return e.Reason
+		}
+	}
+	return ""
+}
+
+// whyJSON writes an explanation for programs: the indicator with its label
+// (and, for an own indicator, its definition and filter), and each record
+// with whether it counts and why, and whether it matched the filter.
+func (r renderer) whyJSON(x *engine.Explanation) error {
+	ws := x.Workspace
+	l := r.lang
+	version, _ := ws.Regulation.At(x.Date)
+	var def *domain.IndicatorDef
+	if d, ok := version.Indicator(x.Indicator); ok && !domain.IsBuiltin(x.Indicator) {
+		def = &d
+	}
+	items := make([]whyRecord, 0, len(x.Evidence))
+	for i := range x.Evidence {
+		e := &x.Evidence[i]
+		it := whyRecord{Kind: e.Kind, Source: e.Source, ExternalID: e.ExternalID, Title: e.Title, Counted: e.Counted,
+			Reason: e.Reason, Because: l.Because(ws, def, e)}
+		if !e.Happened.IsZero() {
+			it.Happened = e.Happened.UTC().Format(time.RFC3339)
+		}
+		if !e.Entered.IsZero() {
+			it.Entered = e.Entered.UTC().Format(time.RFC3339)
+		}
+		if e.Indicator == domain.WonAmount || def != nil && def.Base == domain.WonAmount {
+			it.Amount = e.Amount.StringFixed(2)
+		}
+		if def != nil {
+			reason := filterReason(def, e)
+			matched := reason == ""
+			it.Matched, it.FilterReason = &matched, &reason
+			w := &def.Where
+			if e.Placed {
+				it.Pipeline = &e.Pipeline
+				if len(w.Stage) > 0 || e.Kind == domain.KindDealMove {
+					it.Stage = &e.Stage
+				}
+			}
+			if e.Kind == domain.KindDealMove {
+				it.FromStage = &e.FromStage
+			}
+			if e.Kind == domain.KindActivity && (w.Direction != "" || w.MinSeconds != nil || w.MaxSeconds != nil) {
+				it.Direction, it.Seconds = &e.Direction, &e.Seconds
+			}
+			if !e.Touched.IsZero() {
+				it.Touched = e.Touched.UTC().Format(time.RFC3339)
+			}
+		}
+		items = append(items, it)
+	}
+	out := map[string]any{"workspace": ws.ID, "manager": x.Manager, "date": x.Date, "indicator": x.Indicator,
+		"label": l.Label(version, x.Indicator), "status": x.Status, "value": x.Value, "recomputed": x.Recomputed,
+		"window":  map[string]string{"from": x.Window.From.UTC().Format(time.RFC3339), "to": x.Window.To.UTC().Format(time.RFC3339)},
+		"records": items}
+	if def != nil {
+		out["definition"] = l.Definition(def)
+		out["base"] = def.Base
+		out["where"] = def.Where
+	}
+	return r.json(out)
+}
+
 func (r renderer) why(format string, x *engine.Explanation) error {
 	ws := x.Workspace
 	if format == "json" {
-		type item struct {
-			Kind       string `json:"kind"`
-			Source     string `json:"source"`
-			ExternalID string `json:"external_id"`
-			Title      string `json:"title,omitempty"`
-			Happened   string `json:"happened,omitempty"`
-			Entered    string `json:"entered,omitempty"`
-			Amount     string `json:"amount,omitempty"`
-			Counted    bool   `json:"counted"`
-			Reason     string `json:"reason"`
-		}
-		items := make([]item, 0, len(x.Evidence))
-		for _, e := range x.Evidence {
-			it := item{Kind: e.Kind, Source: e.Source, ExternalID: e.ExternalID, Title: e.Title, Counted: e.Counted, Reason: e.Reason}
-			if !e.Happened.IsZero() {
-				it.Happened = e.Happened.UTC().Format(time.RFC3339)
-			}
-			if !e.Entered.IsZero() {
-				it.Entered = e.Entered.UTC().Format(time.RFC3339)
-			}
-			if e.Indicator == domain.WonAmount {
-				it.Amount = e.Amount.StringFixed(2)
-			}
-			items = append(items, it)
-		}
-		return r.json(map[string]any{"workspace": ws.ID, "manager": x.Manager, "date": x.Date, "indicator": x.Indicator,
-			"status": x.Status, "value": x.Value, "recomputed": x.Recomputed,
-			"window":  map[string]string{"from": x.Window.From.UTC().Format(time.RFC3339), "to": x.Window.To.UTC().Format(time.RFC3339)},
-			"records": items})
+		return r.whyJSON(x)
 	}
 	l := r.lang
 	version, _ := ws.Regulation.At(x.Date)

@@ -3,101 +3,57 @@ package amocrmtest
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
+	"net/url"
 	"strings"
 	"time"
+
+	"reglament/internal/crm/crmtest"
 )
 
-// TokenLifetime is how long an amoCRM OAuth access token lasts.
-const TokenLifetime = 24 * time.Hour
-
-// OAuthFront stands in front of a fake and adds what an OAuth integration
-// meets beyond the fake's refresh grant: the authorization_code grant of
-// POST /oauth2/access_token, and access tokens that expire TokenLifetime
-// after they were issued by the fake's clock (401 until refreshed).
-// Everything else goes to the fake. Point clients at the front's URL.
-type OAuthFront struct {
-	*httptest.Server
-	fake  *Server
-	inner http.Handler
-
-	// Under the fake's Mu: the code the next exchange accepts (once) and
-	// the redirect URI it must come with; the grants served.
-	Code, RedirectURI    string
-	Exchanges, Refreshes int
-	issued               time.Time
-}
-
-// NewOAuthFront starts a front for fake accepting code once.
-func NewOAuthFront(fake *Server, code, redirectURI string) *OAuthFront {
-	f := &OAuthFront{fake: fake, inner: fake.Server.Config.Handler, Code: code, RedirectURI: redirectURI}
-	f.Server = httptest.NewServer(http.HandlerFunc(f.serve))
-	return f
-}
-
-func (f *OAuthFront) serve(w http.ResponseWriter, r *http.Request) {
-	s := f.fake
-	switch {
-	case r.URL.Path == "/oauth2/access_token":
+// oauth is amoCRM's OAuth on the wire: grants posted as JSON to
+// /oauth2/access_token, access tokens in the Authorization header of
+// /api/v4/ calls, problem+json refusals.
+var oauth = crmtest.OAuthWire{
+	TokenPath: "/oauth2/access_token",
+	Lifetime:  TokenLifetime,
+	Grant: func(r *http.Request) url.Values {
 		body, _ := io.ReadAll(r.Body)
-		var req map[string]string
-		if json.Unmarshal(body, &req) == nil && req["grant_type"] == "authorization_code" {
-			f.exchange(w, req)
-			return
-		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
-		rec := httptest.NewRecorder()
-		f.inner.ServeHTTP(rec, r)
-		if rec.Code == http.StatusOK {
-			s.Mu.Lock()
-			f.issued = s.Now()
-			f.Refreshes++
-			s.Mu.Unlock()
+		var req map[string]string
+		grant := url.Values{}
+		if r.Method == http.MethodPost && json.Unmarshal(body, &req) == nil {
+			for k, v := range req {
+				grant.Set(k, v)
+			}
 		}
-		for k, v := range rec.Header() {
-			w.Header()[k] = v
+		return grant
+	},
+	Token: func(r *http.Request) (string, bool) {
+		if !strings.HasPrefix(r.URL.Path, "/api/v4/") {
+			return "", false
 		}
-		w.WriteHeader(rec.Code)
-		w.Write(rec.Body.Bytes())
-		return
-	case strings.HasPrefix(r.URL.Path, "/api/v4/"):
-		s.Mu.Lock()
-		expired := !f.issued.IsZero() && r.Header.Get("Authorization") == "Bearer "+s.AccessToken &&
-			!s.Now().Before(f.issued.Add(TokenLifetime))
-		if expired {
-			s.Requests++
-		}
-		s.Mu.Unlock()
-		if expired {
-			problem(w, http.StatusUnauthorized, "Unauthorized")
-			return
-		}
-	}
-	f.inner.ServeHTTP(w, r)
+		token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		return token, true
+	},
+	Issued: func(w http.ResponseWriter, access, refresh string) {
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]any{"token_type": "Bearer", "expires_in": int64(TokenLifetime / time.Second),
+			"access_token": access, "refresh_token": refresh})
+	},
+	Refused: func(w http.ResponseWriter, _ url.Values) { problem(w, http.StatusBadRequest, "Bad Request") },
+	Expired: func(w http.ResponseWriter) { problem(w, http.StatusUnauthorized, "Unauthorized") },
 }
 
-// exchange serves the authorization_code grant: a new pair for the code,
-// which is spent.
-func (f *OAuthFront) exchange(w http.ResponseWriter, req map[string]string) {
-	s := f.fake
-	s.Mu.Lock()
-	defer s.Mu.Unlock()
-	s.Requests++
-	if f.Code == "" || req["code"] != f.Code || req["client_id"] != s.ClientID ||
-		req["client_secret"] != s.ClientSecret || req["redirect_uri"] != f.RedirectURI {
-		problem(w, http.StatusBadRequest, "Bad Request")
-		return
-	}
-	f.Code = ""
-	f.Exchanges++
-	f.issued = s.Now()
-	s.tokenSerial++
-	s.AccessToken = fmt.Sprintf("access-%d", s.tokenSerial)
-	s.RefreshToken = fmt.Sprintf("refresh-%d", s.tokenSerial)
-	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(map[string]any{"token_type": "Bearer", "expires_in": int64(TokenLifetime / time.Second),
-		"access_token": s.AccessToken, "refresh_token": s.RefreshToken})
+// OAuthFront stands in front of a fake and adds the authorization_code
+// grant of POST /oauth2/access_token and access tokens that expire
+// TokenLifetime after they were issued by the fake's clock (401 until
+// refreshed). Point clients at the front's URL.
+type OAuthFront = crmtest.OAuthFront
+
+// NewOAuthFront starts a front for fake accepting code once, with
+// redirectURI.
+func NewOAuthFront(fake *Server, code, redirectURI string) *OAuthFront {
+	return crmtest.NewOAuthFront(&fake.Fake, fake.Server.Config.Handler, oauth, code, url.Values{"redirect_uri": {redirectURI}})
 }

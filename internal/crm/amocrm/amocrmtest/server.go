@@ -10,12 +10,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
+
+	"reglament/internal/crm/crmtest"
 )
 
 // Lead is a lead (deal) as amoCRM keeps it. Price is a decimal string,
@@ -84,28 +84,30 @@ type Note struct {
 }
 
 // Fault is a failure the server answers one API request with.
-type Fault int
+type Fault = crmtest.Fault
 
-// The faults the server can inject.
+// The faults the server can inject, amoCRM's own and the shared ones.
 const (
-	Fault429       Fault = iota + 1 // 429 with Retry-After: 1
-	Fault503                        // 503
-	Fault500                        // 500 with a problem+json body
-	FaultTimeout                    // no answer until the client gives up
-	FaultTruncated                  // a 200 whose JSON body is cut in half
-	FaultHTML                       // an HTML 403 block page
-	FaultExpired                    // the access token expires: 401 until refreshed
+	Fault429  Fault = crmtest.WireFault + iota // 429 with Retry-After: 1
+	Fault503                                   // 503
+	Fault500                                   // 500 with a problem+json body
+	FaultHTML                                  // an HTML 403 block page
+
+	FaultTimeout   = crmtest.FaultTimeout   // no answer until the client gives up
+	FaultTruncated = crmtest.FaultTruncated // a 200 whose JSON body is cut in half
+	FaultExpired   = crmtest.FaultExpired   // the access token expires: 401 until refreshed
 )
 
 // Limit is amoCRM's requests per second.
 const Limit = 7
 
+// TokenLifetime is how long an amoCRM OAuth access token lasts.
+const TokenLifetime = 24 * time.Hour
+
 // Server is the fake. Lock Mu to change the truth while it serves.
 type Server struct {
-	*httptest.Server
-	Mu sync.Mutex
+	crmtest.Fake
 
-	Now       func() time.Time
 	Companies map[int64]*Company
 	Leads     map[int64]*Lead
 	Tasks     map[int64]*Task
@@ -113,87 +115,33 @@ type Server struct {
 	Pipelines map[int64]*Pipeline
 	Events    []*Event
 
-	AccessToken, RefreshToken, ClientID, ClientSecret string
-
 	// AfterPage, if set, runs (under Mu) after a list page is served: tests
 	// change records between pages with it.
 	AfterPage func(path string, query map[string][]string, page int)
 
-	// Violations counts requests beyond the rate limit; Requests all
-	// requests; PerPath API requests by path.
-	Violations, Requests int
-	PerPath              map[string]int
+	// PerPath counts API requests by path.
+	PerPath map[string]int
 
-	faults       []fault
-	hits         []time.Time
+	window       crmtest.Window
 	blockedUntil time.Time
-	tokenSerial  int
 	eventSerial  int
-	hung         chan struct{}
-	closeOnce    sync.Once
 }
 
 // NewServer starts a fake with an empty truth, reading time from now.
 func NewServer(now func() time.Time) *Server {
 	s := &Server{
-		Now:          now,
-		Companies:    map[int64]*Company{},
-		Leads:        map[int64]*Lead{},
-		Tasks:        map[int64]*Task{},
-		Notes:        map[string]*Note{},
-		Pipelines:    map[int64]*Pipeline{},
-		AccessToken:  "access-0",
-		RefreshToken: "refresh-0",
-		ClientID:     "client",
-		ClientSecret: "secret",
-		PerPath:      map[string]int{},
-		hung:         make(chan struct{}),
+		Fake: crmtest.Fake{Now: now, AccessToken: "access-0", RefreshToken: "refresh-0",
+			ClientID: "client", ClientSecret: "secret"},
+		Companies: map[int64]*Company{},
+		Leads:     map[int64]*Lead{},
+		Tasks:     map[int64]*Task{},
+		Notes:     map[string]*Note{},
+		Pipelines: map[int64]*Pipeline{},
+		PerPath:   map[string]int{},
+		window:    crmtest.Window{Max: Limit, Per: time.Second},
 	}
-	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
+	s.Start(http.HandlerFunc(s.serve))
 	return s
-}
-
-// Close releases hung requests and stops the server.
-func (s *Server) Close() {
-	s.closeOnce.Do(func() {
-		close(s.hung)
-		s.Server.Close()
-	})
-}
-
-// Inject queues faults for the next API requests, one each.
-func (s *Server) Inject(f ...Fault) { s.InjectFor("", f...) }
-
-// InjectFor queues faults for the next requests to path (any if ""), one each.
-func (s *Server) InjectFor(path string, f ...Fault) {
-	s.Mu.Lock()
-	for _, f := range f {
-		s.faults = append(s.faults, fault{path, f})
-	}
-	s.Mu.Unlock()
-}
-
-type fault struct {
-	target string
-	fault  Fault
-}
-
-// nextFault pops the first queued fault for target.
-func (s *Server) nextFault(target string) Fault {
-	for i, f := range s.faults {
-		if f.target == "" || f.target == target {
-			s.faults = append(s.faults[:i:i], s.faults[i+1:]...)
-			return f.fault
-		}
-	}
-	return 0
-}
-
-// Pending returns how many injected faults have not fired yet.
-func (s *Server) Pending() int {
-	s.Mu.Lock()
-	defer s.Mu.Unlock()
-	return len(s.faults)
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
@@ -202,18 +150,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.Requests++
 	// Sliding one-second window: more than Limit requests in it is a
 	// violation; three in a row of violations block the client for a minute.
-	s.hits = append(s.hits, now)
-	cut := 0
-	for cut < len(s.hits) && !s.hits[cut].After(now.Add(-time.Second)) {
-		cut++
-	}
-	s.hits = s.hits[cut:]
+	within := s.window.Allow(now)
 	if now.Before(s.blockedUntil) {
 		s.Mu.Unlock()
 		blockPage(w)
 		return
 	}
-	if len(s.hits) > Limit {
+	if !within {
 		s.Violations++
 		if s.Violations%3 == 0 {
 			s.blockedUntil = now.Add(time.Minute)
@@ -222,8 +165,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		problem(w, http.StatusTooManyRequests, "Too Many Requests")
 		return
 	}
-	if r.URL.Path == "/oauth2/access_token" {
-		s.token(w, r)
+	if r.URL.Path == oauth.TokenPath {
+		s.ServeRefresh(w, r, oauth)
 		s.Mu.Unlock()
 		return
 	}
@@ -233,10 +176,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.PerPath[r.URL.Path]++
-	fault := s.nextFault(r.URL.Path)
-	if fault == FaultExpired {
-		s.AccessToken = "expired-" + s.AccessToken
-	}
+	fault := s.NextFault(r.URL.Path)
 	if r.Header.Get("Authorization") != "Bearer "+s.AccessToken {
 		s.Mu.Unlock()
 		problem(w, http.StatusUnauthorized, "Unauthorized")
@@ -262,10 +202,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	case FaultTimeout:
 		s.Mu.Unlock()
-		select {
-		case <-r.Context().Done():
-		case <-s.hung:
-		}
+		s.Hang(r)
 		return
 	}
 	status, body := s.list(r)
@@ -274,12 +211,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(status)
 		return
 	}
-	if fault == FaultTruncated {
-		body = body[:len(body)/2]
-	}
 	w.Header().Set("Content-Type", "application/hal+json")
 	w.WriteHeader(status)
-	w.Write(body)
+	w.Write(crmtest.Truncate(body, fault))
 }
 
 func problem(w http.ResponseWriter, status int, title string) {
@@ -292,23 +226,6 @@ func blockPage(w http.ResponseWriter) {
 	w.Header().Set("Content-Type", "text/html")
 	w.WriteHeader(http.StatusForbidden)
 	fmt.Fprint(w, "<html>\r\n<head><title>403 Forbidden</title></head>\r\n<body>\r\n<center><h1>403 Forbidden</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n")
-}
-
-// token serves the OAuth refresh grant.
-func (s *Server) token(w http.ResponseWriter, r *http.Request) {
-	var req map[string]string
-	if r.Method != http.MethodPost || json.NewDecoder(r.Body).Decode(&req) != nil ||
-		req["grant_type"] != "refresh_token" || req["refresh_token"] != s.RefreshToken ||
-		req["client_id"] != s.ClientID || req["client_secret"] != s.ClientSecret {
-		problem(w, http.StatusBadRequest, "Bad Request")
-		return
-	}
-	s.tokenSerial++
-	s.AccessToken = fmt.Sprintf("access-%d", s.tokenSerial)
-	s.RefreshToken = fmt.Sprintf("refresh-%d", s.tokenSerial)
-	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(map[string]any{"token_type": "Bearer", "expires_in": 86400,
-		"access_token": s.AccessToken, "refresh_token": s.RefreshToken})
 }
 
 // row is one listed record: src is its truth (*Lead, *Company, *Task,

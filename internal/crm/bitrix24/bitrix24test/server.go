@@ -12,14 +12,14 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
+
+	"reglament/internal/crm/crmtest"
 )
 
 // Zone is the portal's time zone: times are served with its offset.
@@ -94,16 +94,17 @@ type Task struct {
 }
 
 // Fault is a failure the server answers one REST request with.
-type Fault int
+type Fault = crmtest.Fault
 
-// The faults the server can inject.
+// The faults the server can inject, Bitrix24's own and the shared ones.
 const (
-	FaultLimit     Fault = iota + 1 // 503 QUERY_LIMIT_EXCEEDED
-	FaultOperating                  // 429 OPERATION_TIME_LIMIT
-	Fault500                        // 500 with an HTML page
-	FaultTimeout                    // no answer until the client gives up
-	FaultTruncated                  // a 200 whose JSON is cut in half
-	FaultExpired                    // the access token expires: 401 expired_token until refreshed
+	FaultLimit     Fault = crmtest.WireFault + iota // 503 QUERY_LIMIT_EXCEEDED
+	FaultOperating                                  // 429 OPERATION_TIME_LIMIT
+	Fault500                                        // 500 with an HTML page
+
+	FaultTimeout   = crmtest.FaultTimeout   // no answer until the client gives up
+	FaultTruncated = crmtest.FaultTruncated // a 200 whose JSON is cut in half
+	FaultExpired   = crmtest.FaultExpired   // the access token expires: 401 expired_token until refreshed
 )
 
 // Bucket is the portal's leaky bucket.
@@ -114,10 +115,8 @@ const (
 
 // Server is the fake. Lock Mu to change the truth while it serves.
 type Server struct {
-	*httptest.Server
-	Mu sync.Mutex
+	crmtest.Fake
 
-	Now        func() time.Time
 	Companies  map[int64]*Company
 	Deals      map[int64]*Deal
 	Activities map[int64]*Activity
@@ -129,32 +128,27 @@ type Server struct {
 	History      map[int64]*History
 
 	// WebhookPath is the secret path of the inbound webhook (/rest/1/secret/);
-	// AccessToken etc. serve OAuth calls at /rest/.
-	WebhookPath                                       string
-	AccessToken, RefreshToken, ClientID, ClientSecret string
+	// the Fake's AccessToken etc. serve OAuth calls at /rest/.
+	WebhookPath string
 
 	// AfterPage, if set, runs (under Mu) after a list page is produced,
 	// within a batch too: tests change records between pages with it.
 	AfterPage func(method string, page int)
 
-	// Violations counts requests over the bucket; Requests all requests;
-	// PerMethod REST calls by method (batch commands are not calls).
-	Violations, Requests int
-	PerMethod            map[string]int
+	// PerMethod counts REST calls by method (batch commands are not
+	// calls).
+	PerMethod map[string]int
 
-	level       float64
-	last        time.Time
-	faults      []fault
-	pages       int
-	tokenSerial int
-	hung        chan struct{}
-	closeOnce   sync.Once
+	level float64
+	last  time.Time
+	pages int
 }
 
 // NewServer starts a fake with an empty truth, reading time from now.
 func NewServer(now func() time.Time) *Server {
 	s := &Server{
-		Now:        now,
+		Fake: crmtest.Fake{Now: now, AccessToken: "access-0", RefreshToken: "refresh-0",
+			ClientID: "app.client", ClientSecret: "app-secret"},
 		Companies:  map[int64]*Company{},
 		Deals:      map[int64]*Deal{},
 		Activities: map[int64]*Activity{},
@@ -164,59 +158,11 @@ func NewServer(now func() time.Time) *Server {
 			{ID: "NEW", Name: "Новая", Sort: 10}, {ID: "PREPARATION", Name: "Подготовка документов", Sort: 20},
 			{ID: "WON", Name: "Сделка успешна", Semantics: "S", Sort: 60}, {ID: "LOSE", Name: "Сделка провалена", Semantics: "F", Sort: 70},
 		}}},
-		WebhookPath:  "/rest/1/s3cr3tw3bh00k/",
-		AccessToken:  "access-0",
-		RefreshToken: "refresh-0",
-		ClientID:     "app.client",
-		ClientSecret: "app-secret",
-		PerMethod:    map[string]int{},
-		hung:         make(chan struct{}),
+		WebhookPath: "/rest/1/s3cr3tw3bh00k/",
+		PerMethod:   map[string]int{},
 	}
-	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
+	s.Start(http.HandlerFunc(s.serve))
 	return s
-}
-
-// Close releases hung requests and stops the server.
-func (s *Server) Close() {
-	s.closeOnce.Do(func() {
-		close(s.hung)
-		s.Server.Close()
-	})
-}
-
-// Inject queues faults for the next REST calls, one each.
-func (s *Server) Inject(f ...Fault) { s.InjectFor("", f...) }
-
-// InjectFor queues faults for the next requests to method (any if ""), one each.
-func (s *Server) InjectFor(method string, f ...Fault) {
-	s.Mu.Lock()
-	for _, f := range f {
-		s.faults = append(s.faults, fault{method, f})
-	}
-	s.Mu.Unlock()
-}
-
-type fault struct {
-	target string
-	fault  Fault
-}
-
-// nextFault pops the first queued fault for target.
-func (s *Server) nextFault(target string) Fault {
-	for i, f := range s.faults {
-		if f.target == "" || f.target == target {
-			s.faults = append(s.faults[:i:i], s.faults[i+1:]...)
-			return f.fault
-		}
-	}
-	return 0
-}
-
-// Pending returns how many injected faults have not fired yet.
-func (s *Server) Pending() int {
-	s.Mu.Lock()
-	defer s.Mu.Unlock()
-	return len(s.faults)
 }
 
 // StageOf returns the funnel and semantics of a stage id; ok is false for
@@ -285,8 +231,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.Mu.Lock()
 	now := s.Now()
 	s.Requests++
-	if r.URL.Path == "/oauth/token/" {
-		s.token(w, r)
+	if r.URL.Path == oauth.TokenPath {
+		s.ServeRefresh(w, r, oauth)
 		s.Mu.Unlock()
 		return
 	}
@@ -327,10 +273,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	method = strings.TrimSuffix(method, ".json")
 	s.PerMethod[method]++
-	fault := s.nextFault(method)
-	if fault == FaultExpired {
-		s.AccessToken = "expired-" + s.AccessToken
-	}
+	fault := s.NextFault(method)
 	if !strings.HasPrefix(r.URL.Path, s.WebhookPath) && form.Get("auth") != s.AccessToken {
 		s.Mu.Unlock()
 		code := "expired_token"
@@ -357,10 +300,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	case FaultTimeout:
 		s.Mu.Unlock()
-		select {
-		case <-r.Context().Done():
-		case <-s.hung:
-		}
+		s.Hang(r)
 		return
 	}
 	var out map[string]any
@@ -384,25 +324,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	out["time"] = s.timing(now)
 	s.Mu.Unlock()
 	b, _ := json.Marshal(out)
-	if fault == FaultTruncated {
-		b = b[:len(b)/2]
-	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Write(b)
-}
-
-func (s *Server) token(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	if q.Get("grant_type") != "refresh_token" || q.Get("refresh_token") != s.RefreshToken ||
-		q.Get("client_id") != s.ClientID || q.Get("client_secret") != s.ClientSecret {
-		writeJSON(w, http.StatusBadRequest, map[string]any{"error": "invalid_grant", "error_description": "Invalid refresh token"})
-		return
-	}
-	s.tokenSerial++
-	s.AccessToken = fmt.Sprintf("access-%d", s.tokenSerial)
-	s.RefreshToken = fmt.Sprintf("refresh-%d", s.tokenSerial)
-	writeJSON(w, http.StatusOK, map[string]any{"access_token": s.AccessToken, "refresh_token": s.RefreshToken,
-		"expires_in": 3600, "scope": "crm,task", "domain": "acme.bitrix24.ru", "member_id": "m1", "status": "L"})
+	w.Write(crmtest.Truncate(b, fault))
 }
 
 var reference = regexp.MustCompile(`\$result\[([^\]]+)\]((?:\[[^\]]*\])*)`)

@@ -144,6 +144,17 @@ func (s *Syncer) applyPending(ctx context.Context, ws *domain.Workspace, fetcher
 			ids = append(ids, id)
 		}
 		slices.Sort(ids)
+		if kind == crm.KindDealMove {
+			// The ids are deals': their moves are fetched, and a deal
+			// whose moves the CRM does not return loses none.
+			got, err := s.fetchMoves(ctx, ws, fetcher, ids)
+			if err != nil {
+				return fmt.Errorf("crmsync: re-fetch the deal moves of %q: %w", ws.ID, err)
+			}
+			res.Fetched += got.Len()
+			batch.Moves = append(batch.Moves, got.Moves...)
+			continue
+		}
 		got, err := fetcher.FetchByIDs(ctx, kind, ids)
 		if domain.ErrorCode(err) == domain.EINVALID {
 			// The connector refuses an id outright (before asking the
@@ -183,6 +194,11 @@ func (s *Syncer) applyPending(ctx context.Context, ws *domain.Workspace, fetcher
 		batch.Tasks = append(batch.Tasks, got.Tasks...)
 		batch.Activities = append(batch.Activities, got.Activities...)
 	}
+	if len(batch.Moves) > 0 {
+		if err := s.creditMoves(ctx, ws, source, ws.ManagerIndex(), &batch); err != nil {
+			return err
+		}
+	}
 	r := store.Refetch{Source: source, Records: &batch, Deletions: deletions, Processed: processed}
 	r.KeepTask, r.KeepActivity = keepFirst(source)
 	stored, err := s.Store.StoreRefetch(ctx, ws.ID, r, actor, s.now())
@@ -193,6 +209,42 @@ func (s *Syncer) applyPending(ctx context.Context, ws *domain.Workspace, fetcher
 	res.Written += stored.Written
 	res.Deleted += stored.Deleted
 	return nil
+}
+
+// DealMovesFetcher is what a connector implements to fetch the stage moves
+// of given deals (amoCRM: the events feed filtered by lead; Bitrix24: the
+// stage history filtered by OWNER_ID). A re-fetch prefers it.
+type DealMovesFetcher interface {
+	FetchDealMoves(ctx context.Context, dealIDs []string) (domain.RecordBatch, error)
+}
+
+// fetchMoves returns the moves of the deals a webhook reported changed.
+// With a connector that cannot fetch them by deal, it fetches the moves
+// made since the workspace's stored cursor of deal moves (where the last
+// sync stopped), which include theirs; the cursor does not move, so the
+// next sync reads them again, as it does after any re-fetch. Before a
+// first sync there is no cursor: nothing is fetched, the first sync brings
+// every move.
+func (s *Syncer) fetchMoves(ctx context.Context, ws *domain.Workspace, fetcher IDFetcher, dealIDs []string) (domain.RecordBatch, error) {
+	if f, ok := fetcher.(DealMovesFetcher); ok {
+		return f.FetchDealMoves(ctx, dealIDs)
+	}
+	f, ok := fetcher.(interface {
+		Fetch(ctx context.Context, kind crm.Kind, since crm.Cursor) (domain.RecordBatch, crm.Cursor, error)
+	})
+	if !ok {
+		return domain.RecordBatch{}, nil
+	}
+	cursors, err := s.Store.SyncCursors(ctx, ws.ID, ws.CRM.Kind)
+	if err != nil {
+		return domain.RecordBatch{}, err
+	}
+	since := cursors[string(crm.KindDealMove)]
+	if since.IsZero() {
+		return domain.RecordBatch{}, nil
+	}
+	b, _, err := f.Fetch(ctx, crm.KindDealMove, crm.Cursor{Since: since})
+	return b, err
 }
 
 // returnedIDs returns the external ids of the records of kind in b.

@@ -12,6 +12,7 @@
 package hooks
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -185,6 +186,7 @@ func (h *Handler) receive(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
+	changes = withMoves(e.kind, body, changes)
 	if len(changes) == 0 {
 		answer(w, http.StatusOK, "ok") // e.g. a contact changed: nothing reglament keeps
 		return
@@ -375,6 +377,25 @@ func (e *entry) parse(body []byte) ([]crm.Change, error) {
 		return []crm.Change{ch}, nil
 	}
 	return nil, domain.Errorf(domain.EFORBIDDEN, "webhooks of CRM %q are not supported", e.kind)
+}
+
+// withMoves adds, for each deal a call reports changed (not deleted), a
+// deal_move change naming the deal: the re-fetch then brings the deal's
+// stage moves, which no webhook carries. amoCRM says which leads changed
+// status (leads[status]): only those calls queue moves. Bitrix24's
+// ONCRMDEALUPDATE does not say what changed, so every deal update and add
+// queues them.
+func withMoves(kind string, body []byte, changes []crm.Change) []crm.Change {
+	if kind == domain.CRMAmoCRM && !bytes.Contains(body, []byte("leads%5Bstatus%5D")) && !bytes.Contains(body, []byte("leads[status]")) {
+		return changes
+	}
+	n := len(changes)
+	for _, ch := range changes[:n] {
+		if ch.Kind == crm.KindDeal && !ch.Deleted {
+			changes = append(changes, crm.Change{Kind: crm.KindDealMove, ID: ch.ID, At: ch.At})
+		}
+	}
+	return changes
 }
 
 // maxCacheEntries bounds the cache, which forged calls naming random

@@ -67,7 +67,7 @@ func (s *Store) FindWebhookSecret(ctx context.Context, workspace string) (*Webho
 type PendingChange struct {
 	ID         int64 // set by the store
 	Workspace  string
-	Kind       string // domain.KindCompany, KindDeal, KindTask or KindActivity
+	Kind       string // domain.KindCompany, KindDeal, KindTask, KindActivity, or KindDealMove (the deal's id: its moves)
 	ExternalID string
 	Deleted    bool
 	At         time.Time // when the CRM says it happened; zero if it does not say
@@ -83,7 +83,7 @@ const pendingChunk = 500
 // together into one call of it.
 func (s *Store) AppendPendingChanges(ctx context.Context, changes []PendingChange) error {
 	for i, c := range changes {
-		if c.Workspace == "" || c.ExternalID == "" || !validKind(c.Kind) || c.ReceivedAt.IsZero() {
+		if c.Workspace == "" || c.ExternalID == "" || !validKind(c.Kind) && c.Kind != domain.KindDealMove || c.ReceivedAt.IsZero() {
 			return fmt.Errorf("store: append pending changes: %w", domain.Errorf(domain.EINVALID,
 				"change %d (%s %s %q): workspace, kind, external id and receipt time are required", i+1, c.Workspace, c.Kind, c.ExternalID))
 		}

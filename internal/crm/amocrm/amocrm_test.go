@@ -184,11 +184,11 @@ func (f *fixture) moveLead(id, at int64) *amocrmtest.Event {
 }
 
 // want maps the truth to records, independently of the client's mapping.
-func (f *fixture) want() *store {
+func (f *fixture) want() *crmtest.Store {
 	s := f.server
 	s.Mu.Lock()
 	defer s.Mu.Unlock()
-	w := newStore()
+	w := crmtest.NewStore()
 	ts := func(s int64) time.Time {
 		if s == 0 {
 			return time.Time{}
@@ -213,7 +213,7 @@ func (f *fixture) want() *store {
 		return p.Name, ""
 	}
 	for _, c := range s.Companies {
-		w.companies[id(c.ID)] = domain.Company{RecordMeta: meta(id(c.ID), c.UpdatedAt), Name: c.Name,
+		w.Companies[id(c.ID)] = domain.Company{RecordMeta: meta(id(c.ID), c.UpdatedAt), Name: c.Name,
 			Responsible: id(c.ResponsibleUserID), CreatedBy: id(c.CreatedBy), CreatedAt: ts(c.CreatedAt)}
 	}
 	for _, l := range s.Leads {
@@ -230,7 +230,7 @@ func (f *fixture) want() *store {
 		if l.IsDeleted {
 			d.DeletedAt = ts(l.UpdatedAt)
 		}
-		w.deals[d.ExternalID] = d
+		w.Deals[d.ExternalID] = d
 	}
 	for _, t := range s.Tasks {
 		k := domain.Task{RecordMeta: meta(id(t.ID), t.UpdatedAt), Title: t.Text, Responsible: id(t.ResponsibleUserID),
@@ -241,12 +241,12 @@ func (f *fixture) want() *store {
 		if t.IsCompleted {
 			k.CompletedAt = ts(t.UpdatedAt)
 			if t.TaskTypeID == 2 {
-				w.activities["task:"+k.ExternalID] = domain.Activity{RecordMeta: meta("task:"+k.ExternalID, t.UpdatedAt),
+				w.Activities["task:"+k.ExternalID] = domain.Activity{RecordMeta: meta("task:"+k.ExternalID, t.UpdatedAt),
 					Kind: domain.ActivityMeeting, Responsible: k.Responsible, HappenedAt: k.Deadline, EnteredAt: ts(t.UpdatedAt),
 					Outcome: domain.OutcomeHeld, DealID: k.DealID}
 			}
 		}
-		w.tasks[k.ExternalID] = k
+		w.Tasks[k.ExternalID] = k
 	}
 	for _, n := range s.Notes {
 		if n.NoteType == "common" {
@@ -262,7 +262,7 @@ func (f *fixture) want() *store {
 			a.DealID = id(n.EntityID)
 		}
 		a.Direction = map[string]string{"call_in": domain.DirectionIn, "call_out": domain.DirectionOut}[n.NoteType]
-		w.activities[a.ExternalID] = a
+		w.Activities[a.ExternalID] = a
 	}
 	for _, e := range s.Events {
 		if e.Type != "lead_status_changed" {
@@ -279,78 +279,19 @@ func (f *fixture) want() *store {
 		}
 		m.Pipeline, m.Stage = names(e.ToPipeline, e.ToStatus)
 		m.FromPipeline, m.FromStage = names(e.FromPipeline, e.FromStatus)
-		w.moves[m.ExternalID] = m
+		w.Moves[m.ExternalID] = m
 	}
 	return w
 }
 
-// store is what a sync would keep: the latest version of every record.
-type store struct {
-	companies  map[string]domain.Company
-	deals      map[string]domain.Deal
-	tasks      map[string]domain.Task
-	activities map[string]domain.Activity
-	moves      map[string]domain.DealMove
-}
-
-func newStore() *store {
-	return &store{map[string]domain.Company{}, map[string]domain.Deal{}, map[string]domain.Task{}, map[string]domain.Activity{},
-		map[string]domain.DealMove{}}
-}
-
-// upsert stores a batch, failing the test on a record twice in one batch.
-func (s *store) upsert(t *testing.T, b domain.RecordBatch) {
-	t.Helper()
-	seen := map[string]bool{}
-	dup := func(kind, id string) {
-		if seen[kind+id] {
-			t.Errorf("%s %s twice in one batch", kind, id)
-		}
-		seen[kind+id] = true
-	}
-	for _, r := range b.Companies {
-		dup("company", r.ExternalID)
-		s.companies[r.ExternalID] = r
-	}
-	for _, r := range b.Deals {
-		dup("deal", r.ExternalID)
-		s.deals[r.ExternalID] = r
-	}
-	for _, r := range b.Tasks {
-		dup("task", r.ExternalID)
-		if prev, ok := s.tasks[r.ExternalID]; ok {
-			r = crm.KeepFirstCompletion(prev, r)
-		}
-		s.tasks[r.ExternalID] = r
-	}
-	for _, r := range b.Activities {
-		dup("activity", r.ExternalID)
-		if prev, ok := s.activities[r.ExternalID]; ok {
-			r = crm.KeepFirstEntry(prev, r)
-		}
-		s.activities[r.ExternalID] = r
-	}
-	for _, r := range b.Moves {
-		dup("move", r.ExternalID)
-		s.moves[r.ExternalID] = r
-	}
-}
-
-func (s *store) len() int {
-	return len(s.companies) + len(s.deals) + len(s.tasks) + len(s.activities) + len(s.moves)
-}
+// keep is how the store merges amoCRM's records: amoCRM keeps no task
+// completion time.
+var keep = crmtest.Keep{Task: crm.KeepFirstCompletion, Activity: crm.KeepFirstEntry}
 
 // sync fetches every kind from its cursor, as the sync command will.
-func (f *fixture) sync(t *testing.T, st *store, cursors map[crm.Kind]crm.Cursor) {
+func (f *fixture) sync(t *testing.T, st *crmtest.Store, cursors map[crm.Kind]crm.Cursor) {
 	t.Helper()
-	for _, k := range crm.Kinds {
-		b, next, err := f.client.Fetch(context.Background(), k, cursors[k])
-		if err != nil {
-			t.Fatalf("Fetch(%s): %v", k, err)
-		}
-		st.upsert(t, b)
-		cursors[k] = next
-	}
+	crmtest.Sync(t, f.client, st, cursors, keep)
 }
 
 func TestFetchFullThenIncrementalWithFaults(t *testing.T) {
@@ -380,12 +321,12 @@ func TestFetchFullThenIncrementalWithFaults(t *testing.T) {
 	f.server.InjectFor("/api/v4/leads/pipelines", amocrmtest.Fault503)
 	f.server.InjectFor("/api/v4/events", amocrmtest.FaultTruncated, amocrmtest.Fault429)
 
-	got, cursors := newStore(), map[crm.Kind]crm.Cursor{}
+	got, cursors := crmtest.NewStore(), map[crm.Kind]crm.Cursor{}
 	f.sync(t, got, cursors)
 	if !changed {
 		t.Fatal("the change between pages did not happen")
 	}
-	if diff := cmp.Diff(f.want(), got, cmp.AllowUnexported(store{})); diff != "" {
+	if diff := cmp.Diff(f.want(), got); diff != "" {
 		t.Fatalf("after the full fetch, records differ from the truth (-want +got):\n%s", diff)
 	}
 	full := f.client.Requests()
@@ -447,7 +388,7 @@ func TestFetchFullThenIncrementalWithFaults(t *testing.T) {
 	f.server.InjectFor("/api/v4/events", amocrmtest.Fault500, amocrmtest.FaultTimeout)
 
 	f.sync(t, got, cursors)
-	if diff := cmp.Diff(f.want(), got, cmp.AllowUnexported(store{})); diff != "" {
+	if diff := cmp.Diff(f.want(), got); diff != "" {
 		t.Fatalf("after the incremental fetch, records differ from the truth (-want +got):\n%s", diff)
 	}
 	if n := f.server.Pending(); n != 0 {
@@ -459,7 +400,7 @@ func TestFetchFullThenIncrementalWithFaults(t *testing.T) {
 	if len(f.tokens) != 1 || f.tokens[0].AccessToken != f.server.AccessToken {
 		t.Errorf("refreshed tokens handed to OnRefresh: %d, want 1 matching the server's", len(f.tokens))
 	}
-	t.Logf("%d records: full fetch %d requests, incremental %d requests", got.len(), full, f.client.Requests()-full)
+	t.Logf("%d records: full fetch %d requests, incremental %d requests", got.Len(), full, f.client.Requests()-full)
 }
 
 func (f *fixture) seedCompaniesNow(n int) {
@@ -480,13 +421,13 @@ func TestRequestCountAndPace(t *testing.T) {
 	f.seed(2500, 2500, 2500, 2500)
 	f.seedMoves(2500)
 	start := f.clock.Now()
-	got, cursors := newStore(), map[crm.Kind]crm.Cursor{}
+	got, cursors := crmtest.NewStore(), map[crm.Kind]crm.Cursor{}
 	f.sync(t, got, cursors)
 	full := f.client.Requests()
 	if f.server.Violations != 0 {
 		t.Errorf("the fake saw %d rate-limit violations, want 0", f.server.Violations)
 	}
-	if diff := cmp.Diff(f.want(), got, cmp.AllowUnexported(store{})); diff != "" {
+	if diff := cmp.Diff(f.want(), got); diff != "" {
 		t.Fatalf("records differ from the truth (-want +got):\n%s", diff)
 	}
 	elapsed := f.clock.Now().Sub(start)
@@ -494,7 +435,7 @@ func TestRequestCountAndPace(t *testing.T) {
 	f.sync(t, got, cursors)
 	incr := f.client.Requests() - full
 	t.Logf("10k source records (%d normalized): full fetch %d requests in %s of virtual time; per path %v; empty incremental %d requests",
-		got.len(), full, elapsed, f.server.PerPath, incr)
+		got.Len(), full, elapsed, f.server.PerPath, incr)
 	// Minimum: ceil(n/250) pages per scan (n/100 for events), the
 	// catalogue, the leads of robot moves at 50 a request.
 	if full > 120 {
@@ -573,7 +514,7 @@ func TestFetchByIDs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]domain.Deal{want.deals[live], want.deals[deleted]}, b.Deals); diff != "" {
+	if diff := cmp.Diff([]domain.Deal{want.Deals[live], want.Deals[deleted]}, b.Deals); diff != "" {
 		t.Errorf("FetchByIDs(deals) (-want +got):\n%s", diff)
 	}
 	ids := append([]string{meeting}, call...)
@@ -583,7 +524,7 @@ func TestFetchByIDs(t *testing.T) {
 	}
 	var wantActs []domain.Activity
 	for _, id := range ids {
-		wantActs = append(wantActs, want.activities[id])
+		wantActs = append(wantActs, want.Activities[id])
 	}
 	sortActs := func(a, b domain.Activity) int { return strings.Compare(a.ExternalID, b.ExternalID) }
 	slices.SortFunc(wantActs, sortActs)

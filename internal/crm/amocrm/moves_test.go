@@ -14,6 +14,7 @@ import (
 	"reglament/internal/crm"
 	"reglament/internal/crm/amocrm"
 	"reglament/internal/crm/amocrm/amocrmtest"
+	"reglament/internal/crm/crmtest"
 	"reglament/internal/domain"
 )
 
@@ -242,12 +243,12 @@ func TestDealMovesPaging(t *testing.T) {
 			f.moveLead(3, f.clock.Now().Unix())
 		}
 	}
-	got := newStore()
+	got := crmtest.NewStore()
 	b, cur, err := c.Fetch(ctx, crm.KindDealMove, crm.Cursor{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	got.upsert(t, b)
+	got.Upsert(t, b, keep)
 	if len(b.Moves) != 35 {
 		t.Errorf("first fetch: %d moves, want the 35 logged before it", len(b.Moves))
 	}
@@ -256,8 +257,8 @@ func TestDealMovesPaging(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got.upsert(t, b)
-	if diff := cmp.Diff(f.want().moves, got.moves); diff != "" {
+	got.Upsert(t, b, keep)
+	if diff := cmp.Diff(f.want().Moves, got.Moves); diff != "" {
 		t.Errorf("moves after two fetches differ from the truth (-want +got):\n%s", diff)
 	}
 	if f.server.PerPath["/api/v4/events"] < 5 {

@@ -139,17 +139,17 @@ func (f *fixture) addActivity(created time.Time, dealIDs []int64) {
 }
 
 // want maps the truth to records, independently of the client's mapping.
-func (f *fixture) want() *store {
+func (f *fixture) want() *crmtest.Store {
 	s := f.server
 	s.Mu.Lock()
 	defer s.Mu.Unlock()
-	w := newStore()
+	w := crmtest.NewStore()
 	id := func(n int64) string { return strconv.FormatInt(n, 10) }
 	meta := func(n int64, upd time.Time) domain.RecordMeta {
 		return domain.RecordMeta{Source: "bitrix24", ExternalID: id(n), UpdatedAt: upd.UTC()}
 	}
 	for _, c := range s.Companies {
-		w.companies[id(c.ID)] = domain.Company{RecordMeta: meta(c.ID, c.Modified), Name: c.Title,
+		w.Companies[id(c.ID)] = domain.Company{RecordMeta: meta(c.ID, c.Modified), Name: c.Title,
 			Responsible: id(c.AssignedBy), CreatedBy: id(c.CreatedBy), CreatedAt: c.Created.UTC()}
 	}
 	for _, d := range s.Deals {
@@ -175,10 +175,10 @@ func (f *fixture) want() *store {
 		case "F":
 			r.Status, r.ClosedAt = domain.DealLost, closed.UTC()
 		}
-		w.deals[r.ExternalID] = r
+		w.Deals[r.ExternalID] = r
 	}
 	for k, d := range f.gone {
-		w.deals[k] = d
+		w.Deals[k] = d
 	}
 	for _, a := range s.Activities {
 		r := domain.Activity{RecordMeta: meta(a.ID, a.Updated), Responsible: id(a.Responsible), HappenedAt: a.Start.UTC(),
@@ -198,7 +198,7 @@ func (f *fixture) want() *store {
 		default:
 			continue
 		}
-		w.activities[r.ExternalID] = r
+		w.Activities[r.ExternalID] = r
 	}
 	for _, k := range s.Tasks {
 		r := domain.Task{RecordMeta: meta(k.ID, k.Changed), Title: k.Title, Responsible: id(k.Responsible),
@@ -211,64 +211,18 @@ func (f *fixture) want() *store {
 				r.DealID = d
 			}
 		}
-		w.tasks[r.ExternalID] = r
+		w.Tasks[r.ExternalID] = r
 	}
 	return w
 }
 
-type store struct {
-	companies  map[string]domain.Company
-	deals      map[string]domain.Deal
-	tasks      map[string]domain.Task
-	activities map[string]domain.Activity
-}
+// keep is how the store merges Bitrix24's records: a meeting's entry is
+// approximated by a modification time.
+var keep = crmtest.Keep{Activity: crm.KeepFirstEntry}
 
-func newStore() *store {
-	return &store{map[string]domain.Company{}, map[string]domain.Deal{}, map[string]domain.Task{}, map[string]domain.Activity{}}
-}
-
-func (s *store) upsert(t *testing.T, b domain.RecordBatch) {
+func (f *fixture) sync(t *testing.T, st *crmtest.Store, cursors map[crm.Kind]crm.Cursor) {
 	t.Helper()
-	seen := map[string]bool{}
-	dup := func(kind, id string) {
-		if seen[kind+id] {
-			t.Errorf("%s %s twice in one batch", kind, id)
-		}
-		seen[kind+id] = true
-	}
-	for _, r := range b.Companies {
-		dup("company", r.ExternalID)
-		s.companies[r.ExternalID] = r
-	}
-	for _, r := range b.Deals {
-		dup("deal", r.ExternalID)
-		s.deals[r.ExternalID] = r
-	}
-	for _, r := range b.Tasks {
-		dup("task", r.ExternalID)
-		s.tasks[r.ExternalID] = r
-	}
-	for _, r := range b.Activities {
-		dup("activity", r.ExternalID)
-		if prev, ok := s.activities[r.ExternalID]; ok {
-			r = crm.KeepFirstEntry(prev, r)
-		}
-		s.activities[r.ExternalID] = r
-	}
-}
-
-func (s *store) len() int { return len(s.companies) + len(s.deals) + len(s.tasks) + len(s.activities) }
-
-func (f *fixture) sync(t *testing.T, st *store, cursors map[crm.Kind]crm.Cursor) {
-	t.Helper()
-	for _, k := range crm.Kinds {
-		b, next, err := f.client.Fetch(context.Background(), k, cursors[k])
-		if err != nil {
-			t.Fatalf("Fetch(%s): %v", k, err)
-		}
-		st.upsert(t, b)
-		cursors[k] = next
-	}
+	crmtest.Sync(t, f.client, st, cursors, keep)
 }
 
 func TestFetchFullThenIncrementalWithFaults(t *testing.T) {
@@ -297,7 +251,7 @@ func TestFetchFullThenIncrementalWithFaults(t *testing.T) {
 	f.server.Inject(bitrix24test.FaultLimit, bitrix24test.FaultTruncated, bitrix24test.FaultOperating)
 	f.server.InjectFor("batch", bitrix24test.FaultTimeout, bitrix24test.Fault500)
 
-	got, cursors := newStore(), map[crm.Kind]crm.Cursor{}
+	got, cursors := crmtest.NewStore(), map[crm.Kind]crm.Cursor{}
 	f.sync(t, got, cursors)
 	if changed == 0 {
 		t.Fatal("the change between pages did not happen")
@@ -306,7 +260,7 @@ func TestFetchFullThenIncrementalWithFaults(t *testing.T) {
 	f.server.AfterPage = nil
 	// The deal the scan had passed when it changed is read again by the
 	// look at what changed during the scan: one sync is enough.
-	if diff := cmp.Diff(f.want(), got, cmp.AllowUnexported(store{})); diff != "" {
+	if diff := cmp.Diff(f.want(), got); diff != "" {
 		t.Fatalf("after the full fetch, records differ from the truth (-want +got):\n%s", diff)
 	}
 
@@ -356,15 +310,15 @@ func TestFetchFullThenIncrementalWithFaults(t *testing.T) {
 		if err != nil || ch.Kind != crm.KindDeal || !ch.Deleted || !ch.At.Equal(now) {
 			t.Fatalf("ParseEvent(delete) = %+v, %v", ch, err)
 		}
-		d := got.deals[ch.ID]
+		d := got.Deals[ch.ID]
 		d.DeletedAt = ch.At
-		got.deals[ch.ID], f.gone[ch.ID] = d, d
+		got.Deals[ch.ID], f.gone[ch.ID] = d, d
 	}
 	f.server.Inject(bitrix24test.Fault500, bitrix24test.FaultTimeout, bitrix24test.FaultExpired, bitrix24test.FaultLimit)
 	f.server.InjectFor("batch", bitrix24test.FaultTruncated, bitrix24test.FaultOperating) // every list request is a batch
 
 	f.sync(t, got, cursors)
-	if diff := cmp.Diff(f.want(), got, cmp.AllowUnexported(store{})); diff != "" {
+	if diff := cmp.Diff(f.want(), got); diff != "" {
 		t.Fatalf("after the incremental fetch, records differ from the truth (-want +got):\n%s", diff)
 	}
 	if n := f.server.Pending(); n != 0 {
@@ -376,23 +330,23 @@ func TestFetchFullThenIncrementalWithFaults(t *testing.T) {
 	if len(f.tokens) != 1 || f.tokens[0].AccessToken != f.server.AccessToken {
 		t.Errorf("refreshed tokens handed to OnRefresh: %d, want 1 matching the server's", len(f.tokens))
 	}
-	t.Logf("%d records: full fetch %d requests, incremental %d requests; per method %v", got.len(), full, f.client.Requests()-full, f.server.PerMethod)
+	t.Logf("%d records: full fetch %d requests, incremental %d requests; per method %v", got.Len(), full, f.client.Requests()-full, f.server.PerMethod)
 }
 
 func TestRequestCount(t *testing.T) {
 	f := newFixtureTimeout(t, 10*time.Second)
 	f.seed(2500, 2500, 2500, 2500)
-	got, cursors := newStore(), map[crm.Kind]crm.Cursor{}
+	got, cursors := crmtest.NewStore(), map[crm.Kind]crm.Cursor{}
 	f.sync(t, got, cursors)
 	full := f.client.Requests()
-	if diff := cmp.Diff(f.want(), got, cmp.AllowUnexported(store{})); diff != "" {
+	if diff := cmp.Diff(f.want(), got); diff != "" {
 		t.Fatalf("records differ from the truth (-want +got):\n%s", diff)
 	}
 	f.clock.Advance(10 * time.Minute)
 	f.sync(t, got, cursors)
 	incr := f.client.Requests() - full
 	t.Logf("10k source records (%d normalized): full fetch %d requests (%d list pages); empty incremental %d requests",
-		got.len(), full, 10000/50, incr)
+		got.Len(), full, 10000/50, incr)
 	// Per kind: batches of 4, 8, 16 and 32 pages (the 51st page, empty,
 	// ends the list), then one look at what changed during the scan; the
 	// deals add the catalogue (2) and the closing rows of the won and lost
@@ -454,10 +408,10 @@ func TestFetchByIDsTasksAndActivities(t *testing.T) {
 	f.seed(0, 5, 30, 10)
 	want := f.want()
 	var taskIDs, actIDs []string
-	for id := range want.tasks {
+	for id := range want.Tasks {
 		taskIDs = append(taskIDs, id)
 	}
-	for id := range want.activities {
+	for id := range want.Activities {
 		actIDs = append(actIDs, id)
 	}
 	b, err := f.client.FetchByIDs(context.Background(), crm.KindTask, taskIDs)
@@ -465,7 +419,7 @@ func TestFetchByIDsTasksAndActivities(t *testing.T) {
 		t.Fatalf("FetchByIDs(tasks): %d tasks, %v; want %d", len(b.Tasks), err, len(taskIDs))
 	}
 	for _, k := range b.Tasks {
-		if diff := cmp.Diff(want.tasks[k.ExternalID], k); diff != "" {
+		if diff := cmp.Diff(want.Tasks[k.ExternalID], k); diff != "" {
 			t.Errorf("task %s (-want +got):\n%s", k.ExternalID, diff)
 		}
 	}

@@ -11,8 +11,12 @@ import (
 )
 
 // ownRegulation is the benchmark's regulation with six own indicators
-// (DESIGN.md section 10) and a rule on each, one per kind of filter: it is
-// what a finalization reads and evaluates beyond the tallies of built-ins.
+// (DESIGN.md section 10) and a rule on each: the examples of DESIGN.md
+// (proposals sent, sales deals without tasks, idle sales deals, long
+// outgoing calls), sales deals created and tasks completed. It is what a
+// finalization reads and evaluates beyond the tallies of built-ins.
+// ownRecordsRegulation adds a seventh that only records serve (overdue
+// tasks of sales deals: each task's deal at the cutoff).
 func ownRegulation(ws *domain.Workspace) domain.Regulation {
 	sixty := 60
 	sales := []string{"Продажи"}
@@ -22,7 +26,7 @@ func ownRegulation(ws *domain.Workspace) domain.Regulation {
 		{ID: "sales_without_tasks", Base: domain.DealsWithoutTasks, Where: domain.Filter{Pipeline: sales}},
 		{ID: "idle_sales", Base: domain.DealsIdle, IdleDays: 7, Where: domain.Filter{Pipeline: sales}},
 		{ID: "long_out_calls", Base: domain.CallsHeld, Where: domain.Filter{Direction: domain.DirectionOut, MinSeconds: &sixty}},
-		{ID: "sales_overdue", Base: domain.OverdueTasks, Where: domain.Filter{Pipeline: sales}},
+		{ID: "sales_created", Base: domain.DealsCreated, Where: domain.Filter{Pipeline: sales}},
 		{ID: "tasks_done", Base: domain.TasksCompleted},
 	}
 	v.Rules = append([]domain.Rule(nil), v.Rules...)
@@ -30,6 +34,15 @@ func ownRegulation(ws *domain.Workspace) domain.Regulation {
 		v.Rules = append(v.Rules, domain.Rule{Indicator: d.ID, Op: domain.AtLeast, Target: decimal.NewFromInt(1), Pass: 1, Fail: -2})
 	}
 	return domain.Regulation{v}
+}
+
+func ownRecordsRegulation(ws *domain.Workspace) domain.Regulation {
+	reg := ownRegulation(ws)
+	v := &reg[0]
+	v.Indicators = append(v.Indicators, domain.IndicatorDef{ID: "sales_overdue", Base: domain.OverdueTasks,
+		Where: domain.Filter{Pipeline: []string{"Продажи"}}})
+	v.Rules = append(v.Rules, domain.Rule{Indicator: "sales_overdue", Op: domain.AtMost, Target: decimal.Zero, Pass: 1, Fail: -2})
+	return reg
 }
 
 // BenchmarkDayOwn reads and computes the last day's sheet for every
@@ -45,7 +58,7 @@ func BenchmarkDayOwn(b *testing.B) {
 			for _, reg := range []struct {
 				name string
 				reg  domain.Regulation
-			}{{"builtin", d.ws.Regulation}, {"own6", ownRegulation(d.ws)}} {
+			}{{"builtin", d.ws.Regulation}, {"own6", ownRegulation(d.ws)}, {"own7records", ownRecordsRegulation(d.ws)}} {
 				b.Run("regulation="+reg.name, func(b *testing.B) {
 					ctx := context.Background()
 					ws := *d.ws

@@ -664,8 +664,9 @@ func verdict(excluded bool, reason string) (bool, string) {
 
 // ComputeValues evaluates data for the window and returns each manager's
 // values, plus the CRM user ids that had records but map to no manager.
-// Activity, task and deal tallies the store counted (DayData.ActivityTallies,
-// TaskTallies, DealTallies) are added to what Evaluate finds.
+// Activity, task, deal and own tallies the store counted
+// (DayData.ActivityTallies, TaskTallies, DealTallies, OwnTallies) are added
+// to what Evaluate finds.
 func ComputeValues(ws *Workspace, win Window, data *DayData) (map[string]*Values, []string) {
 	values := make(map[string]*Values, len(ws.Managers))
 	var own []IndicatorDef
@@ -735,6 +736,18 @@ func ComputeValues(ws *Workspace, win Window, data *DayData) (map[string]*Values
 				continue
 			}
 			v.counts[slotOf(OverdueTasks)] += t.Overdue
+		}
+	}
+	for _, t := range data.OwnTallies {
+		v := values[managers[t.CRMUser]]
+		if v == nil {
+			if t.CRMUser != "" && t.Count > 0 {
+				unknown[t.CRMUser] = true
+			}
+			continue
+		}
+		if o := v.ownValue(t.Indicator); o != nil && !o.isAmount {
+			o.count += t.Count
 		}
 	}
 	for _, t := range data.DealTallies {

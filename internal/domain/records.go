@@ -218,6 +218,12 @@ type DayData struct {
 	// decimals in Go.
 	DealTallies []DealTally
 
+	// OwnTallies, when the store computed them, count own indicators of
+	// activities and tasks per CRM user for day sheets, as ActivityTallies
+	// do the built-ins: the records are then not read, and those
+	// indicators have no evidence.
+	OwnTallies []OwnTally
+
 	// Watermark, when the store read it with the records (day sheets), is
 	// the workspace's data watermark in the same state of the database:
 	// the moment up to which the records read are known complete.
@@ -234,6 +240,15 @@ type DealTouch struct {
 	Source string
 	DealID string
 	At     time.Time
+}
+
+// OwnTally is what one own indicator counts of one CRM user's records of a
+// day, exactly what Evaluate would count. A store test holds the store's
+// aggregates to Evaluate on random data.
+type OwnTally struct {
+	Indicator Indicator
+	CRMUser   string
+	Count     int64
 }
 
 // DealTally counts the deals of one CRM user that are in progress at the

@@ -230,28 +230,7 @@ func (s *Store) loadDayRecords(ctx context.Context, workspace string, win domain
 			if !touches {
 				return nil
 			}
-			err := queryRows(ctx, tx, touchesQuery, []any{workspace, a.to}, func(rows *sql.Rows) error {
-				t := domain.DealTouch{}
-				var activity, task, move sql.NullInt64
-				if err := rows.Scan(&t.Source, &t.DealID, &activity, &task, &move); err != nil {
-					return err
-				}
-				var last sql.NullInt64
-				for _, at := range []sql.NullInt64{activity, task, move} {
-					if at.Valid && (!last.Valid || at.Int64 > last.Int64) {
-						last = at
-					}
-				}
-				if last.Valid {
-					t.At = fromMicros(last)
-					dealTouches = append(dealTouches, t)
-				}
-				return nil
-			})
-			if err != nil {
-				return fmt.Errorf("touches: %w", err)
-			}
-			return nil
+			return loadTouches(ctx, tx, workspace, a.to, &dealTouches)
 		},
 		func(ctx context.Context, tx *sql.Tx) error {
 			return loadMoves(ctx, tx, "deals' moves", dealMovesQuery, []any{workspace, a.from, a.to}, &dealMoves)
@@ -325,6 +304,33 @@ func (s *Store) loadDayRecords(ctx context.Context, workspace string, win domain
 		})
 	}
 	return &data, nil
+}
+
+// loadTouches appends to out the latest touch by To of each deal in
+// progress at To that has one besides its creation (touchesQuery).
+func loadTouches(ctx context.Context, tx *sql.Tx, workspace string, to int64, out *[]domain.DealTouch) error {
+	err := queryRows(ctx, tx, touchesQuery, []any{workspace, to}, func(rows *sql.Rows) error {
+		t := domain.DealTouch{}
+		var activity, task, move sql.NullInt64
+		if err := rows.Scan(&t.Source, &t.DealID, &activity, &task, &move); err != nil {
+			return err
+		}
+		var last sql.NullInt64
+		for _, at := range []sql.NullInt64{activity, task, move} {
+			if at.Valid && (!last.Valid || at.Int64 > last.Int64) {
+				last = at
+			}
+		}
+		if last.Valid {
+			t.At = fromMicros(last)
+			*out = append(*out, t)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("touches: %w", err)
+	}
+	return nil
 }
 
 // linkedKeys returns the (source, deal id) of the deals data's activities

@@ -465,44 +465,60 @@ func TestLoadDaySheetOwnMatchesLoadDay(t *testing.T) {
 		batch := randomDay(r, ws, days, 1500)
 		withPlaces(r, ws, days, batch)
 		mustUpsert(t, s, batch, time.Time{})
-		// The sum of each own indicator over every day and manager: a test
-		// whose indicators never count proves nothing.
-		totals := make(map[domain.Indicator]int64)
-		for _, d := range days {
-			win := ws.Window(d)
-			full := mustLoadDay(t, s, ws.ID, win)
-			if len(full.Moves) == 0 || len(full.Touches) == 0 || len(full.LinkedDeals) == 0 {
-				t.Fatalf("%s: LoadDay gave %d moves, %d touches, %d linked deals; want some of each",
-					d, len(full.Moves), len(full.Touches), len(full.LinkedDeals))
-			}
-			wantValues, wantUnknown := domain.ComputeValues(ws, win, full)
-			for _, v := range wantValues {
-				for _, ind := range v.Own() {
-					totals[ind] += v.Count(ind) + v.Get(ind).IntPart()
+		for _, c := range []struct {
+			name string
+			ws   *domain.Workspace
+			// records: the version has an own indicator of activities or
+			// tasks by pipeline, which only records serve.
+			records bool
+		}{{"records", ws, true}, {"tallies", talliedWorkspace(), false}} {
+			t.Run(c.name, func(t *testing.T) {
+				ws := c.ws
+				// The sum of each own indicator over every day and manager: a
+				// test whose indicators never count proves nothing.
+				totals := make(map[domain.Indicator]int64)
+				for _, d := range days {
+					win := ws.Window(d)
+					full := mustLoadDay(t, s, ws.ID, win)
+					if len(full.Moves) == 0 || len(full.Touches) == 0 || len(full.LinkedDeals) == 0 {
+						t.Fatalf("%s: LoadDay gave %d moves, %d touches, %d linked deals; want some of each",
+							d, len(full.Moves), len(full.Touches), len(full.LinkedDeals))
+					}
+					wantValues, wantUnknown := domain.ComputeValues(ws, win, full)
+					for _, v := range wantValues {
+						for _, ind := range v.Own() {
+							totals[ind] += v.Count(ind) + v.Get(ind).IntPart()
+						}
+					}
+					for _, conns := range []int{1, 3} {
+						lean, err := s.LoadDaySheet(ctx, ws, win, store.DayRead{Conns: conns, HoldWriters: true})
+						if err != nil {
+							t.Fatalf("LoadDaySheet on %d connections: %v", conns, err)
+						}
+						records := len(lean.ActivityTallies)+len(lean.TaskTallies)+len(lean.DealTallies)+len(lean.OwnTallies) == 0 &&
+							len(lean.Activities) > 0
+						tallied := len(lean.ActivityTallies) > 0 && len(lean.OwnTallies) > 0 && len(lean.Activities) == 0 &&
+							len(lean.Tasks) == 0 && len(lean.Deals) > 0
+						if c.records && !records || !c.records && !tallied {
+							t.Fatalf("%s: LoadDaySheet gave %d activity, %d task, %d deal, %d own tallies, %d activities, %d tasks, %d deals; want %s",
+								d, len(lean.ActivityTallies), len(lean.TaskTallies), len(lean.DealTallies), len(lean.OwnTallies),
+								len(lean.Activities), len(lean.Tasks), len(lean.Deals), c.name)
+						}
+						gotValues, gotUnknown := domain.ComputeValues(ws, win, lean)
+						if diff := cmp.Diff(jsonOf(t, wantValues), jsonOf(t, gotValues)); diff != "" {
+							t.Errorf("%s, %d connections: values (-LoadDay +LoadDaySheet):\n%s", d, conns, diff)
+						}
+						if diff := cmp.Diff(wantUnknown, gotUnknown); diff != "" {
+							t.Errorf("%s, %d connections: unknown users (-LoadDay +LoadDaySheet):\n%s", d, conns, diff)
+						}
+					}
 				}
-			}
-			for _, conns := range []int{1, 3} {
-				lean, err := s.LoadDaySheet(ctx, ws, win, store.DayRead{Conns: conns, HoldWriters: true})
-				if err != nil {
-					t.Fatalf("LoadDaySheet on %d connections: %v", conns, err)
+				for _, def := range ws.Regulation[0].Own() {
+					if totals[def.ID] == 0 {
+						t.Errorf("own indicator %s counted nothing on any day: the test proves nothing of it", def.ID)
+					}
 				}
-				if len(lean.ActivityTallies)+len(lean.TaskTallies)+len(lean.DealTallies) != 0 || len(lean.Activities) == 0 {
-					t.Fatalf("%s: LoadDaySheet with own indicators gave tallies (%d activity, %d task, %d deal) or no activities (%d)",
-						d, len(lean.ActivityTallies), len(lean.TaskTallies), len(lean.DealTallies), len(lean.Activities))
-				}
-				gotValues, gotUnknown := domain.ComputeValues(ws, win, lean)
-				if diff := cmp.Diff(jsonOf(t, wantValues), jsonOf(t, gotValues)); diff != "" {
-					t.Errorf("%s, %d connections: values (-LoadDay +LoadDaySheet):\n%s", d, conns, diff)
-				}
-				if diff := cmp.Diff(wantUnknown, gotUnknown); diff != "" {
-					t.Errorf("%s, %d connections: unknown users (-LoadDay +LoadDaySheet):\n%s", d, conns, diff)
-				}
-			}
-		}
-		for _, def := range ws.Regulation[0].Own() {
-			if totals[def.ID] == 0 {
-				t.Errorf("own indicator %s counted nothing on any day: the test proves nothing of it", def.ID)
-			}
+			})
 		}
 
 		// Before the version with own indicators, the sheet keeps its tallies.
@@ -512,11 +528,44 @@ func TestLoadDaySheetOwnMatchesLoadDay(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(lean.ActivityTallies) == 0 || len(lean.Activities) != 0 || len(lean.Moves) != 0 {
-			t.Errorf("no own indicator in force: %d activity tallies, %d activities, %d moves; want tallies only",
-				len(lean.ActivityTallies), len(lean.Activities), len(lean.Moves))
+		if len(lean.ActivityTallies) == 0 || len(lean.DealTallies) == 0 || len(lean.Activities) != 0 || len(lean.Moves) != 0 {
+			t.Errorf("no own indicator in force: %d activity and %d deal tallies, %d activities, %d moves; want tallies only",
+				len(lean.ActivityTallies), len(lean.DealTallies), len(lean.Activities), len(lean.Moves))
 		}
 	})
+}
+
+// talliedWorkspace is ownWorkspace with own indicators a day sheet counts
+// by aggregates or from deal rows only: none of activities or tasks by
+// pipeline.
+func talliedWorkspace() *domain.Workspace {
+	ws := ownWorkspace()
+	ten, ninety := 10, 90
+	v := &ws.Regulation[0]
+	var kept []domain.IndicatorDef
+	for _, d := range v.Indicators {
+		switch d.Base {
+		case domain.TasksCompleted, domain.LateEntries, domain.OverdueTasks, domain.MeetingsHeld:
+			continue
+		case domain.CallsHeld:
+			if len(d.Where.Pipeline) > 0 {
+				continue
+			}
+		}
+		kept = append(kept, d)
+	}
+	v.Indicators = append(kept,
+		domain.IndicatorDef{ID: "in_calls", Base: domain.CallsHeld, Where: domain.Filter{Direction: domain.DirectionIn, MinSeconds: &ten}},
+		domain.IndicatorDef{ID: "short_calls", Base: domain.CallsHeld, Where: domain.Filter{MaxSeconds: &ninety}},
+		domain.IndicatorDef{ID: "all_calls", Base: domain.CallsHeld},
+		domain.IndicatorDef{ID: "meetings", Base: domain.MeetingsHeld},
+		domain.IndicatorDef{ID: "done", Base: domain.TasksCompleted},
+		domain.IndicatorDef{ID: "late", Base: domain.LateEntries},
+		domain.IndicatorDef{ID: "overdue", Base: domain.OverdueTasks},
+		domain.IndicatorDef{ID: "in_progress", Base: domain.DealsInProgress},
+		domain.IndicatorDef{ID: "won_sales", Base: domain.DealsWon, Where: domain.Filter{Pipeline: []string{"Sales"}}},
+	)
+	return ws
 }
 
 // LoadDay returns what own indicators need of the history: every move of

@@ -649,9 +649,11 @@ func activityRanges(win domain.Window, conns int) [][2]time.Time {
 // (DayData.ActivityTallies, TaskTallies, DealTallies) instead of returned
 // as rows; only companies and the deals closed in the window stay rows.
 //
-// When the regulation version in force on win.Day has indicators only
-// records can give (domain.RegulationVersion.NeedsRecords), tallies cannot
-// serve it: LoadDaySheet then returns what LoadDay does, without what only
+// When the regulation version in force on win.Day has own indicators, the
+// sheet reads what ownPlan says: more tallies for those of activities and
+// tasks, and the deals (with their moves, the window's moves and touches
+// as needed) as rows. A version with an own indicator of activities or
+// tasks by pipeline is read as LoadDay reads, without what only
 // explanations show (titles and update times of deals, tasks and
 // activities, won amounts of deals not won in the window) and in no
 // particular order.
@@ -665,27 +667,49 @@ func activityRanges(win domain.Window, conns int) [][2]time.Time {
 // of the records however many connections read it.
 func (s *Store) LoadDaySheet(ctx context.Context, ws *domain.Workspace, win domain.Window, read DayRead) (*domain.DayData, error) {
 	conns := s.readConns(read)
+	var plan ownPlan
 	if version, ok := ws.Regulation.At(win.Day); ok && version.NeedsRecords() {
-		data, err := s.loadDayRecords(ctx, ws.ID, win, true, version.Uses(domain.DealsIdle), conns)
-		if err != nil {
-			return nil, fmt.Errorf("store: load day %s: %w", win.Day, err)
+		plan = planOwn(ws, version)
+		if plan.records {
+			data, err := s.loadDayRecords(ctx, ws.ID, win, true, plan.touches, conns)
+			if err != nil {
+				return nil, fmt.Errorf("store: load day %s: %w", win.Day, err)
+			}
+			return data, nil
 		}
-		return data, nil
 	}
 	a := newDayArgs(win)
 	workspace := ws.ID
 	ranges := activityRanges(win, conns)
 	// Each part writes only its own results, as parts run at once.
 	tallies := make([][]domain.ActivityTally, len(ranges)+1)
-	var companies, deals domain.DayData
+	ownTallies := make([][]domain.OwnTally, len(ranges)+2)
+	var (
+		companies, deals       domain.DayData
+		openTaskDeals          []domain.TaskTally
+		windowMoves, dealMoves []domain.DealMove
+		touches                []domain.DealTouch
+		cat                    catalogue
+	)
 	data := &domain.DayData{}
-	tally := func(ctx context.Context, tx *sql.Tx, i int, query string, args []any) error {
+	tally := func(ctx context.Context, tx *sql.Tx, i int, query string, args []any, own []ownColumn) error {
+		counts := make([]int64, len(own))
+		dest := make([]any, 5, 5+len(own))
+		var t domain.ActivityTally
+		dest[0], dest[1], dest[2], dest[3], dest[4] = &t.CRMUser, &t.Evidence, &t.MeetingsHeld, &t.CallsHeld, &t.LateEntries
+		for k := range counts {
+			dest = append(dest, &counts[k])
+		}
 		err := queryRows(ctx, tx, query, args, func(rows *sql.Rows) error {
-			var t domain.ActivityTally
-			if err := rows.Scan(&t.CRMUser, &t.Evidence, &t.MeetingsHeld, &t.CallsHeld, &t.LateEntries); err != nil {
+			if err := rows.Scan(dest...); err != nil {
 				return err
 			}
 			tallies[i] = append(tallies[i], t)
+			for k, c := range own {
+				if counts[k] > 0 {
+					ownTallies[i] = append(ownTallies[i], domain.OwnTally{Indicator: c.id, CRMUser: t.CRMUser, Count: counts[k]})
+				}
+			}
 			return nil
 		})
 		if err != nil {
@@ -694,8 +718,36 @@ func (s *Store) LoadDaySheet(ctx context.Context, ws *domain.Workspace, win doma
 		return nil
 	}
 	// The largest parts go first, so that the connections finish together.
-	parts := []dayPart{
-		func(ctx context.Context, tx *sql.Tx) error {
+	var parts []dayPart
+	if plan.deals {
+		// The deals are rows (own indicators look at each), so the deals
+		// in progress are counted from them, with the deals that have an
+		// open task.
+		parts = append(parts,
+			func(ctx context.Context, tx *sql.Tx) error {
+				err := queryRows(ctx, tx, ownDealsQuery, []any{workspace, a.from, a.to}, func(rows *sql.Rows) error {
+					d, err := scanDeal(rows, true)
+					deals.Deals = append(deals.Deals, d)
+					return err
+				})
+				if err != nil {
+					return fmt.Errorf("deals: %w", err)
+				}
+				return nil
+			},
+			func(ctx context.Context, tx *sql.Tx) error {
+				err := queryRows(ctx, tx, openTaskDealsQuery, []any{workspace, a.to, a.toSoon}, func(rows *sql.Rows) error {
+					t := domain.TaskTally{Open: 1}
+					openTaskDeals = append(openTaskDeals, t)
+					return rows.Scan(&openTaskDeals[len(openTaskDeals)-1].Source, &openTaskDeals[len(openTaskDeals)-1].DealID)
+				})
+				if err != nil {
+					return fmt.Errorf("deals with an open task: %w", err)
+				}
+				return nil
+			})
+	} else {
+		parts = append(parts, func(ctx context.Context, tx *sql.Tx) error {
 			deals := dealTallyQuery
 			if s.dialect == SQLite {
 				deals = dealTallySQLiteQuery
@@ -712,48 +764,110 @@ func (s *Store) LoadDaySheet(ctx context.Context, ws *domain.Workspace, win doma
 				return fmt.Errorf("deals in progress: %w", err)
 			}
 			return nil
-		},
-		func(ctx context.Context, tx *sql.Tx) error {
-			err := queryRows(ctx, tx, taskTallyQuery, []any{workspace, a.to, a.toSoon}, func(rows *sql.Rows) error {
-				var t domain.TaskTally
-				if err := rows.Scan(&t.CRMUser, &t.Open, &t.Overdue); err != nil {
-					return err
-				}
-				data.TaskTallies = append(data.TaskTallies, t)
-				return nil
-			})
-			if err != nil {
-				return fmt.Errorf("tasks: %w", err)
-			}
-			return nil
-		},
+		})
 	}
+	parts = append(parts, func(ctx context.Context, tx *sql.Tx) error {
+		err := queryRows(ctx, tx, taskTallyQuery, []any{workspace, a.to, a.toSoon}, func(rows *sql.Rows) error {
+			var t domain.TaskTally
+			if err := rows.Scan(&t.CRMUser, &t.Open, &t.Overdue); err != nil {
+				return err
+			}
+			data.TaskTallies = append(data.TaskTallies, t)
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("tasks: %w", err)
+		}
+		return nil
+	})
+	if plan.touches {
+		parts = append(parts, func(ctx context.Context, tx *sql.Tx) error {
+			return loadTouches(ctx, tx, workspace, a.to, &touches)
+		})
+	}
+	activities := plan.activityTallyQuery()
 	for i, r := range ranges {
 		parts = append(parts, func(ctx context.Context, tx *sql.Tx) error {
-			return tally(ctx, tx, i, activityTallyQuery,
-				[]any{workspace, r[0].UnixMicro(), r[1].UnixMicro(), a.to, a.toGrace, int64(ws.MinCallSeconds)})
+			return tally(ctx, tx, i, activities,
+				[]any{workspace, r[0].UnixMicro(), r[1].UnixMicro(), a.to, a.toGrace, int64(ws.MinCallSeconds)}, plan.activityColumns)
 		})
 	}
 	parts = append(parts,
 		func(ctx context.Context, tx *sql.Tx) error {
-			return tally(ctx, tx, len(ranges), lateTallyQuery, []any{workspace, a.from, a.to, a.fromGrace, a.toGrace, a.lateFrom})
+			return tally(ctx, tx, len(ranges), lateTallyQuery, []any{workspace, a.from, a.to, a.fromGrace, a.toGrace, a.lateFrom}, nil)
 		},
-
 		func(ctx context.Context, tx *sql.Tx) error {
 			return loadCompanies(ctx, tx, companiesDayQuery, []any{workspace, a.from, a.to}, &companies)
 		},
-		func(ctx context.Context, tx *sql.Tx) error {
-			return loadDeals(ctx, tx, closedDealsDayQuery, []any{workspace, a.from, a.to}, true, &deals)
-		},
 	)
+	if !plan.deals {
+		parts = append(parts, func(ctx context.Context, tx *sql.Tx) error {
+			return loadDeals(ctx, tx, closedDealsDayQuery, []any{workspace, a.from, a.to}, true, &deals)
+		})
+	}
+	if plan.places {
+		moves := dealMovesDayQuery
+		if s.dialect == SQLite {
+			moves = dealMovesDaySQLiteQuery
+		}
+		parts = append(parts, func(ctx context.Context, tx *sql.Tx) error {
+			return loadMoves(ctx, tx, "deals' moves", moves, []any{workspace, a.from, a.to}, &dealMoves)
+		})
+	}
+	if plan.moves {
+		parts = append(parts, func(ctx context.Context, tx *sql.Tx) error {
+			return loadMoves(ctx, tx, "moves", movesDayQuery, []any{workspace, a.from, a.to}, &windowMoves)
+		})
+	}
+	if plan.deals || plan.moves {
+		parts = append(parts, func(ctx context.Context, tx *sql.Tx) (err error) {
+			cat, err = loadCatalogue(ctx, tx, workspace)
+			return err
+		})
+	}
+	if len(plan.completed) > 0 {
+		parts = append(parts, func(ctx context.Context, tx *sql.Tx) error {
+			i := len(ranges) + 1
+			err := queryRows(ctx, tx, tasksCompletedTallyQuery, []any{workspace, a.from, a.to}, func(rows *sql.Rows) error {
+				var user string
+				var n int64
+				if err := rows.Scan(&user, &n); err != nil {
+					return err
+				}
+				for _, id := range plan.completed {
+					if n > 0 {
+						ownTallies[i] = append(ownTallies[i], domain.OwnTally{Indicator: id, CRMUser: user, Count: n})
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				return fmt.Errorf("tasks completed: %w", err)
+			}
+			return nil
+		})
+	}
 	watermark, err := s.readSnapshot(ctx, workspace, conns, parts)
 	if err != nil {
 		return nil, fmt.Errorf("store: load day %s: %w", win.Day, err)
 	}
 	data.Companies, data.Deals, data.Watermark = companies.Companies, deals.Deals, watermark
+	data.TaskTallies = append(data.TaskTallies, openTaskDeals...)
+	data.Touches = touches
+	data.Moves = uniqueMoves(windowMoves, dealMoves)
+	for i := range data.Deals {
+		cat.resolveDeal(&data.Deals[i])
+	}
+	for i := range data.Moves {
+		cat.resolveMove(&data.Moves[i])
+	}
 	for _, t := range tallies {
 		data.ActivityTallies = append(data.ActivityTallies, t...)
 	}
+	for _, t := range ownTallies {
+		data.OwnTallies = append(data.OwnTallies, t...)
+	}
+	plan.copyTallies(data)
 	return data, nil
 }
 

@@ -78,9 +78,13 @@ type Statement struct {
 	PointValue decimal.Decimal `json:"point_value"`
 	// PayMode is how points became money (PayPoints or PayBonus); in
 	// bonus pay, Base is the period's bonus before the points.
-	PayMode string          `json:"pay_mode"`
-	Base    *Money          `json:"base,omitempty"`
-	Lines   []StatementLine `json:"managers"`
+	PayMode string `json:"pay_mode"`
+	Base    *Money `json:"base,omitempty"`
+	// PaySettings is the effective date of the pay settings version the
+	// statement used (the one in force on its last day); empty for the
+	// version from the start.
+	PaySettings Date            `json:"pay_settings"`
+	Lines       []StatementLine `json:"managers"`
 }
 
 // StatementLine is one manager's line of a statement. Money is Total times
@@ -167,10 +171,11 @@ func BuildStatement(ws *Workspace, p Period, sheets []DaySheet, adjs []Adjustmen
 // BuildStatementTotals is BuildStatement from the sheets' totals, which a
 // store can sum without loading every line.
 func BuildStatementTotals(ws *Workspace, p Period, t StatementTotals, adjs []Adjustment) Statement {
-	st := Statement{Workspace: ws.ID, Period: p.Label, From: p.From, To: p.To, Currency: ws.Currency, PointValue: ws.PointValue,
-		PayMode: ws.Pay.ModeName()}
-	if ws.Pay.Mode == PayBonus {
-		base := NewMoney(ws.Pay.BaseFor(p.Kind))
+	pay := ws.StatementPayVersion(p)
+	st := Statement{Workspace: ws.ID, Period: p.Label, From: p.From, To: p.To, Currency: pay.Currency, PointValue: pay.PointValue,
+		PayMode: pay.Pay.ModeName(), PaySettings: pay.Effective}
+	if pay.Pay.Mode == PayBonus {
+		base := NewMoney(pay.Pay.BaseFor(p.Kind))
 		st.Base = &base
 	}
 	days := ws.WorkingDays(p.From, p.To)
@@ -225,34 +230,16 @@ func BuildStatementTotals(ws *Workspace, p Period, t StatementTotals, adjs []Adj
 	for i := range st.Lines {
 		l := &st.Lines[i]
 		l.Total = l.Points + l.Adjustments
-		l.Money, l.Capped = ws.Money(p.Kind, l.Total)
+		l.Money, l.Capped = pay.Money(p.Kind, l.Total)
 	}
 	return st
 }
 
-// Money converts points to money at the workspace's point value, applying
-// the bonus cap to a positive amount and the fine cap to a negative one.
+// Money converts points to money under the workspace's newest pay
+// settings (PayVersion.Money); a statement uses the version of its period
+// (StatementPayVersion).
 func (w *Workspace) Money(period string, points int) (Money, bool) {
-	m := w.PointValue.Mul(decimal.NewFromInt(int64(points)))
-	if w.Pay.Mode == PayBonus {
-		// DESIGN.md section 11: the bonus of the period, raised or reduced
-		// by the points, never below zero and never above the bonus cap.
-		m = m.Add(w.Pay.BaseFor(period))
-		if m.IsNegative() {
-			return NewMoney(decimal.Zero), true
-		}
-		if w.BonusCap.Valid && m.GreaterThan(w.BonusCap.Decimal) {
-			return NewMoney(w.BonusCap.Decimal), true
-		}
-		return NewMoney(m), false
-	}
-	if m.IsPositive() && w.BonusCap.Valid && m.GreaterThan(w.BonusCap.Decimal) {
-		return NewMoney(w.BonusCap.Decimal), true
-	}
-	if m.IsNegative() && w.FineCap.Valid && m.Neg().GreaterThan(w.FineCap.Decimal) {
-		return NewMoney(w.FineCap.Decimal.Neg()), true
-	}
-	return NewMoney(m), false
+	return w.PayAt(Date{9999, 12, 31}).Money(period, points)
 }
 
 // BacktestLine compares one manager's points under the stored sheets with
@@ -301,12 +288,21 @@ func Backtest(ws *Workspace, reg Regulation, period string, sheets []DaySheet) [
 		}
 	}
 	sort.Strings(order)
+	// The money of both sides is that of the pay settings in force on the
+	// last day rescored, as a statement of those days would give it.
+	var last Date
+	for _, s := range sheets {
+		if s.Date.After(last) {
+			last = s.Date
+		}
+	}
+	pay := ws.PayAt(last)
 	out := make([]BacktestLine, 0, len(order))
 	for _, id := range order {
 		b := index[id]
 		b.Diff = b.NewPoints - b.OldPoints
-		b.OldMoney, _ = ws.Money(period, b.OldPoints)
-		b.NewMoney, _ = ws.Money(period, b.NewPoints)
+		b.OldMoney, _ = pay.Money(period, b.OldPoints)
+		b.NewMoney, _ = pay.Money(period, b.NewPoints)
 		out = append(out, *b)
 	}
 	return out

@@ -30,6 +30,14 @@ type Workspace struct {
 	BonusCap       decimal.NullDecimal // limits a positive statement amount
 	FineCap        decimal.NullDecimal // limits a negative statement amount (given as a positive number)
 	Pay            Pay                 // how points become money (DESIGN.md section 11)
+	// PayVersions are the pay settings by effective date (PayHistory).
+	// Empty means one version from the start, the fields above; when set,
+	// they win, and the fields above mirror the newest (SetPayHistory).
+	PayVersions []PayVersion
+
+	// AdjustmentLimit is the most points a manager's adjustments of one
+	// day may add up to, either way; 0 means DefaultAdjustmentLimit.
+	AdjustmentLimit int
 
 	Managers   []Manager
 	Regulation Regulation

@@ -89,6 +89,9 @@ func TestReleaseDatabaseKeepsItsFigures(t *testing.T) {
 				if back.PayMode != domain.PayPoints || back.Base != nil {
 					t.Errorf("statement %s: pay %q base %v; want the points mode the release had", period, back.PayMode, back.Base)
 				}
+				if !back.PaySettings.IsZero() {
+					t.Errorf("statement %s: pay settings of %s; want the version from the start migration 0015 made", period, back.PaySettings)
+				}
 				back.PayMode = "" // a field the release did not have
 				if diff := cmp.Diff(want, back); diff != "" {
 					t.Errorf("statement %s differs from the release's (-release +now):\n%s", period, diff)

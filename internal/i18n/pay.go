@@ -30,6 +30,9 @@ func (l Lang) DateRange(from, to domain.Date) string {
 }
 
 var payCatalog = map[string][2]string{
+	// Pay settings versions.
+	"pay.in_use":       {"настройки оплаты с %s изменили бы уже выданные ведомости: новая версия может действовать не раньше %s", "pay settings from %s would change statements already issued: a new version may take effect on %s or later"},
+	"pay.in_use_start": {"настройки оплаты с самого начала изменили бы уже выданные ведомости: добавьте версию, действующую с %s или позже", "the pay settings from the start would change statements already issued: add a version effective on %s or later"},
 	// The regulation preview: the button and the table say the same period.
 	"web.reg.preview_days":  {"Проверить на последних %d днях (%s)", "Preview on the last %d days (%s)"},
 	"web.reg.backtest_days": {"Что дали бы новые правила за последние %d дней (%s) — по сравнению с тем, что было начислено", "What the new rules would have given over the last %d days (%s), against what was given"},

@@ -37,6 +37,9 @@ func (s *Store) ApplyWorkspace(ctx context.Context, ws *domain.Workspace, actor 
 	if err == nil {
 		err = validateContacts(ws)
 	}
+	if err == nil {
+		err = validatePay(ws)
+	}
 	if err != nil {
 		return res, fmt.Errorf("store: apply workspace %q: %w", ws.ID, err)
 	}
@@ -55,16 +58,41 @@ func (s *Store) ApplyWorkspace(ctx context.Context, ws *domain.Workspace, actor 
 			return err
 		}
 
+		havePay, wantPay := old.PayHistory(), ws.PayHistory()
 		if res.Created {
 			if err := want.insert(ctx, tx, at); err != nil {
 				return err
 			}
-			res.Changes = append(res.Changes, fmt.Sprintf("workspace %s created", ws.ID))
-		} else if changed := settingsDiff(old, ws); len(changed) > 0 {
-			if err := want.update(ctx, tx, at); err != nil {
+			if err := writePay(ctx, tx, ws.ID, wantPay); err != nil {
 				return err
 			}
-			res.Changes = append(res.Changes, "settings changed: "+strings.Join(changed, ", "))
+			res.Changes = append(res.Changes, fmt.Sprintf("workspace %s created", ws.ID))
+		} else {
+			payChanges, payNames := payDiff(havePay, wantPay)
+			if len(payChanges) > 0 || len(payNames) > 0 {
+				// A change of pay never reaches an issued statement.
+				loc, _ := time.LoadLocation(want.timezone)
+				issuedBefore, err := payIssuedBefore(ctx, tx, ws.ID, domain.DateOf(at.In(loc)))
+				if err != nil {
+					return err
+				}
+				if err := guardPay(havePay, wantPay, issuedBefore); err != nil {
+					return err
+				}
+				if err := writePay(ctx, tx, ws.ID, wantPay); err != nil {
+					return err
+				}
+			}
+			changed := append(settingsDiff(old, ws), payNames...)
+			if len(changed) > 0 || len(payChanges) > 0 {
+				if err := want.update(ctx, tx, at); err != nil {
+					return err
+				}
+			}
+			if len(changed) > 0 {
+				res.Changes = append(res.Changes, "settings changed: "+strings.Join(changed, ", "))
+			}
+			res.Changes = append(res.Changes, payChanges...)
 		}
 
 		changes, err := applyCRM(ctx, tx, ws.ID, old.CRM, ws.CRM)
@@ -170,6 +198,7 @@ type workspaceRow struct {
 	currency, pointValue         string
 	bonusCap, fineCap            any
 	payMode, baseMonth, baseWeek string
+	adjustmentLimit              int
 }
 
 func newWorkspaceRow(ws *domain.Workspace) (*workspaceRow, error) {
@@ -180,7 +209,11 @@ func newWorkspaceRow(ws *domain.Workspace) (*workspaceRow, error) {
 	if _, err := time.LoadLocation(tz); err != nil || tz == "" {
 		return nil, domain.Errorf(domain.EINVALID, "workspace %q: unknown timezone %q", ws.ID, tz)
 	}
-	if m := ws.Pay.Mode; m != "" && m != domain.PayPoints && m != domain.PayBonus {
+	// The row keeps the newest pay settings; all of them are in
+	// pay_versions.
+	h := ws.PayHistory()
+	pay := h[len(h)-1]
+	if m := pay.Pay.Mode; m != "" && m != domain.PayPoints && m != domain.PayBonus {
 		return nil, domain.Errorf(domain.EINVALID, "workspace %q: unknown pay mode %q", ws.ID, m)
 	}
 	weekdays := []byte("0000000")
@@ -193,19 +226,21 @@ func newWorkspaceRow(ws *domain.Workspace) (*workspaceRow, error) {
 		id: ws.ID, name: ws.Name, timezone: tz, deadline: ws.Deadline.String(),
 		graceSeconds: int64(ws.Grace / time.Second), weekdays: string(weekdays),
 		holidays: datesJSON(ws.Holidays), extraDays: datesJSON(ws.ExtraWorkingDays),
-		minCallSeconds: ws.MinCallSeconds, currency: ws.Currency, pointValue: ws.PointValue.String(),
-		bonusCap: nullDecimal(ws.BonusCap), fineCap: nullDecimal(ws.FineCap),
-		payMode: ws.Pay.Mode, baseMonth: ws.Pay.BaseMonth.String(), baseWeek: ws.Pay.BaseWeek.String(),
+		minCallSeconds: ws.MinCallSeconds, currency: pay.Currency, pointValue: pay.PointValue.String(),
+		bonusCap: nullDecimal(pay.BonusCap), fineCap: nullDecimal(pay.FineCap),
+		payMode: pay.Pay.Mode, baseMonth: pay.Pay.BaseMonth.String(), baseWeek: pay.Pay.BaseWeek.String(),
+		adjustmentLimit: ws.AdjustmentLimit,
 	}, nil
 }
 
 func (r *workspaceRow) insert(ctx context.Context, tx *sql.Tx, at time.Time) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO workspaces (id, name, timezone, deadline, grace_seconds,
 		working_weekdays, holidays, extra_working_days, min_call_seconds, currency, point_value, bonus_cap, fine_cap,
-		created_at, updated_at, pay_mode, pay_base_month, pay_base_week)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16, $17)`,
+		created_at, updated_at, pay_mode, pay_base_month, pay_base_week, adjustment_limit)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16, $17, $18)`,
 		r.id, r.name, r.timezone, r.deadline, r.graceSeconds, r.weekdays, r.holidays, r.extraDays,
-		r.minCallSeconds, r.currency, r.pointValue, r.bonusCap, r.fineCap, at.UnixMicro(), r.payMode, r.baseMonth, r.baseWeek)
+		r.minCallSeconds, r.currency, r.pointValue, r.bonusCap, r.fineCap, at.UnixMicro(), r.payMode, r.baseMonth, r.baseWeek,
+		r.adjustmentLimit)
 	return err
 }
 
@@ -213,13 +248,15 @@ func (r *workspaceRow) update(ctx context.Context, tx *sql.Tx, at time.Time) err
 	_, err := tx.ExecContext(ctx, `UPDATE workspaces SET name = $2, timezone = $3, deadline = $4, grace_seconds = $5,
 		working_weekdays = $6, holidays = $7, extra_working_days = $8, min_call_seconds = $9, currency = $10,
 		point_value = $11, bonus_cap = $12, fine_cap = $13, updated_at = $14,
-		pay_mode = $15, pay_base_month = $16, pay_base_week = $17 WHERE id = $1`,
+		pay_mode = $15, pay_base_month = $16, pay_base_week = $17, adjustment_limit = $18 WHERE id = $1`,
 		r.id, r.name, r.timezone, r.deadline, r.graceSeconds, r.weekdays, r.holidays, r.extraDays,
-		r.minCallSeconds, r.currency, r.pointValue, r.bonusCap, r.fineCap, at.UnixMicro(), r.payMode, r.baseMonth, r.baseWeek)
+		r.minCallSeconds, r.currency, r.pointValue, r.bonusCap, r.fineCap, at.UnixMicro(), r.payMode, r.baseMonth, r.baseWeek,
+		r.adjustmentLimit)
 	return err
 }
 
-// settingsDiff names the settings in which ws differs from the stored old.
+// settingsDiff names the settings in which ws differs from the stored old;
+// the pay settings are compared version by version (payDiff).
 func settingsDiff(old, ws *domain.Workspace) []string {
 	tz := ws.Timezone
 	if tz == "" && ws.Location != nil {
@@ -239,13 +276,7 @@ func settingsDiff(old, ws *domain.Workspace) []string {
 	check("holidays", slices.Equal(old.Holidays, ws.Holidays))
 	check("extra working days", slices.Equal(old.ExtraWorkingDays, ws.ExtraWorkingDays))
 	check("min call seconds", old.MinCallSeconds == ws.MinCallSeconds)
-	check("currency", old.Currency == ws.Currency)
-	check("point value", old.PointValue.Equal(ws.PointValue))
-	check("bonus cap", sameNullDecimal(old.BonusCap, ws.BonusCap))
-	check("fine cap", sameNullDecimal(old.FineCap, ws.FineCap))
-	check("pay mode", old.Pay.ModeName() == ws.Pay.ModeName())
-	check("pay base month", old.Pay.BaseMonth.Equal(ws.Pay.BaseMonth))
-	check("pay base week", old.Pay.BaseWeek.Equal(ws.Pay.BaseWeek))
+	check("adjustment limit", old.AdjustmentLimit == ws.AdjustmentLimit)
 	return changed
 }
 
@@ -529,9 +560,10 @@ func findWorkspace(ctx context.Context, tx *sql.Tx, id string) (*domain.Workspac
 	)
 	err := tx.QueryRowContext(ctx, `SELECT name, timezone, deadline, grace_seconds, working_weekdays, holidays,
 		extra_working_days, min_call_seconds, currency, point_value, bonus_cap, fine_cap,
-		pay_mode, pay_base_month, pay_base_week FROM workspaces WHERE id = $1`, id).
+		pay_mode, pay_base_month, pay_base_week, adjustment_limit FROM workspaces WHERE id = $1`, id).
 		Scan(&ws.Name, &ws.Timezone, &deadline, &graceSeconds, &weekdays, &holidays, &extra,
-			&ws.MinCallSeconds, &ws.Currency, &pointValue, &bonusCap, &fineCap, &ws.Pay.Mode, &baseMonth, &baseWeek)
+			&ws.MinCallSeconds, &ws.Currency, &pointValue, &bonusCap, &fineCap, &ws.Pay.Mode, &baseMonth, &baseWeek,
+			&ws.AdjustmentLimit)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, domain.Errorf(domain.ENOTFOUND, "workspace %q not found", id)
 	} else if err != nil {
@@ -573,6 +605,9 @@ func findWorkspace(ctx context.Context, tx *sql.Tx, id string) (*domain.Workspac
 	}
 	if ws.Pay.BaseWeek, err = parseAmount(baseWeek); err != nil {
 		return nil, fmt.Errorf("pay base week: %w", err)
+	}
+	if err := findPayVersions(ctx, tx, ws); err != nil {
+		return nil, fmt.Errorf("pay settings: %w", err)
 	}
 	if ws.Managers, err = findManagers(ctx, tx, id); err != nil {
 		return nil, err

@@ -1,10 +1,18 @@
-// Package crm holds what every CRM connector needs and nothing specific to
-// one CRM: the record kinds a connector fetches, the incremental cursor, a
-// client-side rate limiter, the retry policy, a redacted token type, lenient
-// JSON scalars and the one error type naming the CRM, method and status.
+// Package crm is the skeleton every CRM connector stands on. Client sends a
+// connector's API calls: it paces them under the CRM's rate limit
+// (Limiter), retries transient failures with backoff (Caller, Backoff),
+// keeps the OAuth token pair and refreshes it, reports progress, and keeps
+// the incremental cursor (Client.Fetch). A connector gives it its Wire (how
+// an answer is judged, which failure means the token expired, how an OAuth
+// grant is sent, how many records a page holds) and does the rest in its
+// own wire format: requests, paging, typed payloads, the mapping to domain
+// records. The package also holds the record kinds, the cursor, a redacted
+// token type, lenient JSON scalars and the one error type naming the CRM,
+// method and status. docs/connectors.md says how to add a connector.
 //
-// The connectors themselves live in the subpackages amocrm and bitrix24; they
-// return domain records and know nothing of storage.
+// The connectors live in the subpackages amocrm and bitrix24; they return
+// domain records and know nothing of storage. crmtest is the harness their
+// tests share.
 package crm
 
 import (

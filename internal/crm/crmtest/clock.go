@@ -1,6 +1,10 @@
-// Package crmtest holds test helpers shared by the connector fakes: a virtual
-// clock that both a client and its fake server read, so rate limits and
-// backoff are exercised in virtual time and tests take seconds.
+// Package crmtest is the harness of the connectors' tests. Fake is the core
+// of every fake CRM server (its lock, clock, OAuth credentials, counters,
+// injected faults; Window for a sliding-window limit), OAuthFront adds the
+// code exchange and expiring tokens in front of one, Clock is the virtual
+// clock a client and its fake share (rate limits and backoff run in
+// virtual time, so tests take seconds), and Store, Sync and TestOAuthLife
+// check what a connector fetched against the fake's truth.
 package crmtest
 
 import (

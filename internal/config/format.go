@@ -33,26 +33,8 @@ func FormatWorkspace(ws *domain.Workspace) []byte {
 		"working_days", plainList(days),
 		"holidays", dateList(ws.Holidays),
 		"extra_working_days", dateList(ws.ExtraWorkingDays),
-		"min_call_seconds", plainNode(strconv.Itoa(ws.MinCallSeconds)),
-		"currency", stringNode(ws.Currency),
-		"point_value", plainNode(ws.PointValue.String()))
-	if ws.BonusCap.Valid || ws.FineCap.Valid {
-		caps := &yaml.Node{Kind: yaml.MappingNode, Style: yaml.FlowStyle}
-		if ws.BonusCap.Valid {
-			caps.Content = append(caps.Content, stringNode("bonus"), plainNode(ws.BonusCap.Decimal.String()))
-		}
-		if ws.FineCap.Valid {
-			caps.Content = append(caps.Content, stringNode("fine"), plainNode(ws.FineCap.Decimal.String()))
-		}
-		root.Content = append(root.Content, stringNode("caps"), caps)
-	}
-	if ws.Pay.Mode == domain.PayBonus {
-		base := &yaml.Node{Kind: yaml.MappingNode, Style: yaml.FlowStyle}
-		base.Content = append(base.Content, stringNode("month"), plainNode(ws.Pay.BaseMonth.String()),
-			stringNode("week"), plainNode(ws.Pay.BaseWeek.String()))
-		root.Content = append(root.Content, stringNode("pay"),
-			mappingNode(yaml.FlowStyle, "mode", stringNode(domain.PayBonus), "base", base))
-	}
+		"min_call_seconds", plainNode(strconv.Itoa(ws.MinCallSeconds)))
+	formatPay(root, ws)
 	if c := ws.CRM; c != nil {
 		n := mappingNode(0, "kind", stringNode(c.Kind), "base_url", stringNode(c.BaseURL))
 		if c.TokenFile != "" {

@@ -15,6 +15,7 @@ var ruFormats = map[string]string{
 	"unknown base %q (known: %s)":                                                             "неизвестная основа %q (известны: %s)",
 	"idle_days applies only to deals_idle, not to %s":                                         "idle_days относится только к deals_idle, а не к %s",
 	"must be between 1 and 365 days, got %d":                                                  "должно быть от 1 до 365 дней, а указано %d",
+	"must be between 1 and %d points, got %d":                                                 "должно быть от 1 до %d баллов, а указано %d",
 	"filter %s does not apply to %s (it applies to: %s)":                                      "фильтр %s неприменим к %s (применим к: %s)",
 	"must list at least one name":                                                             "нужно хотя бы одно название",
 	"invalid direction %q: want in or out":                                                    "неверное направление %q: нужно in или out",

@@ -24,7 +24,7 @@ const (
 
 var (
 	workspaceFields = []string{"workspace", "name", "timezone", "deadline", "grace", "working_days", "holidays",
-		"extra_working_days", "min_call_seconds", "currency", "point_value", "caps", "pay", "managers", "regulation", "crm", "notifications"}
+		"extra_working_days", "min_call_seconds", "currency", "point_value", "caps", "pay", "pay_versions", "adjustment_limit", "managers", "regulation", "crm", "notifications"}
 	crmFields     = []string{"kind", "base_url", "token_file", "oauth", "application_token_file", "sync_every"}
 	oauthFields   = []string{"client_id", "client_secret_file", "redirect_uri"}
 	capsFields    = []string{"bonus", "fine"}
@@ -172,6 +172,14 @@ func (p *parser) workspace(root *yaml.Node) *domain.Workspace {
 	}
 	if n, path, ok := f.get("pay"); ok {
 		ws.Pay = p.pay(n, path)
+	}
+	// The settings above are the pay version from the start; pay_versions
+	// add the later ones (docs/formats.md).
+	if n, path, ok := f.get("pay_versions"); ok {
+		ws.SetPayHistory(p.payVersions(n, path, ws.PayHistory()[0]))
+	}
+	if n, path, ok := f.get("adjustment_limit"); ok {
+		ws.AdjustmentLimit = p.adjustmentLimit(n, path)
 	}
 
 	if n, path, ok := f.get("crm"); ok {

@@ -321,12 +321,7 @@ func TestFetchFullThenIncrementalWithFaults(t *testing.T) {
 	if diff := cmp.Diff(f.want(), got); diff != "" {
 		t.Fatalf("after the incremental fetch, records differ from the truth (-want +got):\n%s", diff)
 	}
-	if n := f.server.Pending(); n != 0 {
-		t.Errorf("%d injected faults never fired", n)
-	}
-	if f.server.Violations != 0 {
-		t.Errorf("the fake saw %d leaky-bucket violations, want 0", f.server.Violations)
-	}
+	f.server.CheckClean(t)
 	if len(f.tokens) != 1 || f.tokens[0].AccessToken != f.server.AccessToken {
 		t.Errorf("refreshed tokens handed to OnRefresh: %d, want 1 matching the server's", len(f.tokens))
 	}

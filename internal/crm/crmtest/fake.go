@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"sync"
+	"testing"
 	"time"
 )
 
@@ -153,4 +154,19 @@ func (w *Window) Allow(now time.Time) bool {
 	}
 	w.hits = w.hits[cut:]
 	return len(w.hits) <= w.Max
+}
+
+// CheckClean fails the test unless every injected fault fired and no
+// request broke the rate limit: a sync that passed through faults did so
+// within the CRM's limit.
+func (f *Fake) CheckClean(t testing.TB) {
+	t.Helper()
+	if n := f.Pending(); n != 0 {
+		t.Errorf("%d injected faults never fired", n)
+	}
+	f.Mu.Lock()
+	defer f.Mu.Unlock()
+	if f.Violations != 0 {
+		t.Errorf("the fake saw %d rate-limit violations, want 0", f.Violations)
+	}
 }

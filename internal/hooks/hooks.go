@@ -135,6 +135,11 @@ func answer(w http.ResponseWriter, status int, text string) {
 	io.WriteString(w, text+"\n")
 }
 
+// MaxFields is the most form fields a call may carry: Go's form parser
+// refuses more (its urlmaxqueryparams default). amoCRM sends at most 500
+// changes per call, a few dozen fields each; Bitrix24 one record.
+const MaxFields = 10000
+
 // maxWorkspaceID bounds the workspace part of the URL: longer ones are no
 // workspace and are refused without a lookup.
 const maxWorkspaceID = 128
@@ -172,6 +177,14 @@ func (h *Handler) receive(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		answer(w, http.StatusBadRequest, "bad request: cannot read the body")
+		return
+	}
+	// Go's form parser refuses more than 10,000 fields, which the CRM's
+	// parser would then report as a body that is not form-encoded: say
+	// what is wrong instead.
+	if n := bytes.Count(body, []byte("&")) + 1; n > MaxFields {
+		h.cfg.Log.Warn("webhook refused: too many fields", "workspace", workspace, "fields", n, "remote", r.RemoteAddr)
+		answer(w, http.StatusBadRequest, fmt.Sprintf("bad request: the call has %d fields, more than the %d a webhook may carry; send the changes in several calls", n, MaxFields))
 		return
 	}
 	changes, err := e.parse(body)

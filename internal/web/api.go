@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -22,19 +23,94 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 	return enc.Encode(v)
 }
 
-// readJSON decodes a request body strictly: unknown fields are mistakes.
+// readJSON decodes a request body strictly: unknown fields are mistakes,
+// and so are a key given twice in one object (which of the two would
+// count?) and anything after the object (issue 14). Each is refused 400,
+// naming the problem.
 func readJSON(r *http.Request, v any) error {
-	dec := json.NewDecoder(r.Body)
+	data, err := io.ReadAll(r.Body)
+	if err != nil {
+		return err // a body over the limit: 413
+	}
+	if err := checkJSON(data); err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return err
-		}
 		if errors.Is(err, io.EOF) {
-			return invalid("request body: want a JSON object")
+			return i18n.Invalid("web.json.object")
 		}
-		return invalid("request body: %v", err)
+		return i18n.Invalid("web.json.syntax", err.Error())
+	}
+	return nil
+}
+
+// checkJSON walks data's tokens and refuses a key repeated within one
+// object, naming it and where it is ("$.reason"), and data after the
+// first value. Syntax errors are left to the decoder, which says them.
+func checkJSON(data []byte) error {
+	type frame struct {
+		obj     bool
+		wantKey bool
+		keys    map[string]bool
+		path    string
+		key     string
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var stack []*frame
+	path := func() string {
+		if len(stack) == 0 {
+			return "$"
+		}
+		top := stack[len(stack)-1]
+		if top.obj {
+			return top.path + "." + top.key
+		}
+		return top.path + "[]"
+	}
+	// done marks the value of the innermost object's current key read.
+	done := func() {
+		if n := len(stack); n > 0 && stack[n-1].obj {
+			stack[n-1].wantKey = true
+		}
+	}
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil // io.EOF before any value, or a syntax error: the decoder says it
+		}
+		if n := len(stack); n > 0 && stack[n-1].obj && stack[n-1].wantKey {
+			top := stack[n-1]
+			if d, ok := tok.(json.Delim); ok && d == '}' {
+				stack = stack[:n-1]
+				done()
+			} else if k, ok := tok.(string); ok {
+				if top.keys[k] {
+					return i18n.Invalid("web.json.duplicate", k, top.path)
+				}
+				top.keys[k], top.key, top.wantKey = true, k, false
+			}
+		} else {
+			switch d, _ := tok.(json.Delim); d {
+			case '{':
+				stack = append(stack, &frame{obj: true, wantKey: true, keys: map[string]bool{}, path: path()})
+			case '[':
+				stack = append(stack, &frame{path: path()})
+			case '}', ']':
+				stack = stack[:len(stack)-1]
+				done()
+			default:
+				done()
+			}
+		}
+		if len(stack) == 0 {
+			break
+		}
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return i18n.Invalid("web.json.trailing")
 	}
 	return nil
 }

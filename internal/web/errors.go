@@ -33,6 +33,25 @@ var statusOf = map[string]int{
 	eTooLarge:            http.StatusRequestEntityTooLarge,
 }
 
+// localError is an error of the web layer that says itself in each
+// language: code is one of statusOf's, English is what the API and the
+// log say, and a page says it in the reader's language.
+type localError struct {
+	code string
+	key  string
+	args []any
+}
+
+func (e *localError) Error() string { return i18n.EN.T(e.key, e.args...) }
+
+// Text says the error in l.
+func (e *localError) Text(l i18n.Lang) string { return l.T(e.key, e.args...) }
+
+// tooLargeError is a request body over limit bytes.
+func tooLargeError(limit int64) error {
+	return &localError{code: eTooLarge, key: "web.too_large", args: []any{limit >> 10}}
+}
+
 func notFound(msg string) error { return &domain.Error{Code: domain.ENOTFOUND, Message: msg} }
 
 func invalid(format string, args ...any) error {
@@ -43,9 +62,12 @@ func invalid(format string, args ...any) error {
 // codes people can act on, and everything else through the domain.
 func classify(err error) (code, message string) {
 	var tooLarge *http.MaxBytesError
+	var local *localError
 	switch {
+	case errors.As(err, &local):
+		return local.code, local.Error()
 	case errors.As(err, &tooLarge):
-		return eTooLarge, "request body too large"
+		return eTooLarge, tooLargeError(tooLarge.Limit).Error()
 	case errors.Is(err, context.DeadlineExceeded):
 		return eUnavailable, "the request took too long; try again"
 	case overloaded(err):
@@ -94,6 +116,11 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		return
 	}
 	st := state(r)
+	// A page says an error that can say itself in the reader's language.
+	var loc i18n.Localized
+	if errors.As(err, &loc) && status < 500 {
+		msg = loc.Text(st.lang)
+	}
 	s.renderStatus(w, r, status, "error", &page{Title: st.lang.T("web.error.title"), Data: errorData{Status: status, Code: code, Message: msg}})
 }
 

@@ -153,8 +153,10 @@ func New(cfg Config) (*Server, error) {
 	// anywhere below becomes a 500, headers are set before any handler
 	// writes, and the body and time limits apply before authentication
 	// reads the form. A webhook URL's secret is masked before anything
-	// logs it, and webhooks skip authentication (routeHooks).
-	s.handler = hideHookSecret(s.logRequests(s.recoverPanics(securityHeaders(s.limit(s.routeHooks(s.authenticate(mux)))))))
+	// logs it, and webhooks skip authentication (routeHooks). A form is
+	// read before authentication checks its CSRF token, so that one over
+	// the body limit is answered 413, not "form expired" (readForm).
+	s.handler = hideHookSecret(s.logRequests(s.recoverPanics(securityHeaders(s.limit(s.routeHooks(s.readForm(s.authenticate(mux))))))))
 	return s, nil
 }
 

@@ -1,0 +1,68 @@
+package web
+
+import (
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"reglament/internal/store/storetest"
+)
+
+// Issue 14 item 7: a Settings form over the 1 MiB body limit is answered
+// 413 in the reader's language, not "the form expired" (403), whether it
+// declares its length or is sent in chunks.
+func TestSettingsPostOverLimitIs413(t *testing.T) {
+	s := storetest.MustOpen(t, "sqlite://"+t.TempDir()+"/x.db")
+	env := newTestEnv(t, s)
+	c := env.login("head@acme.example")
+	c.get("/w/acme/settings")
+	big := url.Values{"csrf": {c.csrf}, "yaml": {strings.Repeat("x", 2<<20)}}.Encode()
+	for _, chunked := range []bool{false, true} {
+		var body io.Reader = strings.NewReader(big)
+		if chunked {
+			body = io.MultiReader(strings.NewReader(big)) // no length known: sent in chunks
+		}
+		req, _ := http.NewRequest(http.MethodPost, env.http.URL+"/w/acme/settings", body)
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Accept-Language", "ru")
+		resp, page := c.do(req)
+		if resp.StatusCode != http.StatusRequestEntityTooLarge {
+			t.Errorf("chunked %v: status %d, want 413\n%.300s", chunked, resp.StatusCode, page)
+		}
+		if !strings.Contains(page, "запрос слишком велик") || strings.Contains(page, "expired") {
+			t.Errorf("chunked %v: the page does not say the request is too large, in Russian:\n%.2000s", chunked, page)
+		}
+	}
+	// A form within the limit still needs its token.
+	resp, _ := c.post("/w/acme/settings", url.Values{"csrf": {"wrong"}, "yaml": {"x"}})
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("small form with a wrong token: status %d, want 403", resp.StatusCode)
+	}
+}
+
+// Issue 14 item 7: the API's JSON reader refuses a key given twice and
+// data after the object, 400, naming the problem.
+func TestAPIJSONRefusesDuplicatesAndTrailingData(t *testing.T) {
+	s := storetest.MustOpen(t, "sqlite://"+t.TempDir()+"/x.db")
+	env := newTestEnv(t, s)
+	c := env.api("head@acme.example")
+	const path = "/api/v1/workspaces/acme/adjustments"
+	for _, tc := range []struct{ name, body, want string }{
+		{"duplicate key", `{"manager":"boris","manager":"anna","date":"2026-11-17","points":5,"reason":"x"}`, `duplicate key \"manager\"`},
+		{"nested duplicate", `{"manager":"boris","date":"2026-11-17","points":5,"reason":"x","extra":{"a":1,"a":2}}`, `duplicate key \"a\" ($.extra)`},
+		{"trailing object", `{"manager":"boris","date":"2026-11-17","points":5,"reason":"x"} {"points":500}`, "data after the JSON object"},
+		{"trailing garbage", `{"manager":"boris","date":"2026-11-17","points":5,"reason":"x"}x`, "data after the JSON object"},
+		{"empty", ``, "want a JSON object"},
+	} {
+		resp, body := c.postJSON(path, tc.body)
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, tc.want) {
+			t.Errorf("%s: status %d %s; want 400 saying %s", tc.name, resp.StatusCode, body, tc.want)
+		}
+	}
+	resp, body := c.postJSON(path, `{"manager":"boris","date":"2026-11-17","points":5,"reason":"x"}`+"\n")
+	if resp.StatusCode >= 300 {
+		t.Errorf("a valid body: status %d %s", resp.StatusCode, body)
+	}
+}

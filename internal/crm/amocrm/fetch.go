@@ -220,13 +220,8 @@ type page[T any] struct {
 // every item modified at or after from. It dedupes by id, keeping the newest
 // version, in the order first seen.
 //
-// Modification-time scans page by keyset: each request asks for
-// updated_at ≥ the last modification time seen, sorted ascending, and starts
-// again at page 1. A record changed while the scan runs moves to the end of
-// the order and is read there; none shifts across a page boundary unseen as
-// with plain page numbers. Only a page whose records all share one
-// updated_at goes on by page number. If the server does not sort as asked,
-// the scan falls back to page numbers.
+// Modification-time scans page by keyset (crm.Keyset): updated_at ≥ the
+// last modification time seen, sorted ascending, from page 1 again.
 func list[T item](c *Client, ctx context.Context, path, key string, base url.Values, from int64, ids []string, fix func(*T)) ([]T, error) {
 	var out []T
 	index := map[string]int{}
@@ -271,9 +266,7 @@ func list[T item](c *Client, ctx context.Context, path, key string, base url.Val
 		}
 		return out, nil
 	}
-	keyset := true
-	n := 1
-	for range maxPages {
+	err := crm.Keyset("GET "+path, maxPages, from, T.modified, func(from int64, n int) ([]T, bool, error) {
 		q := query()
 		q.Set("order[updated_at]", "asc")
 		if from > 0 {
@@ -281,22 +274,13 @@ func list[T item](c *Client, ctx context.Context, path, key string, base url.Val
 		}
 		q.Set("page", itoa(int64(n)))
 		items, next, err := getPage[T](c, ctx, path, key, q)
-		if err != nil {
-			return nil, err
-		}
 		add(items)
-		if !next || len(items) == 0 {
-			return out, nil
-		}
-		keyset = keyset && slices.IsSortedFunc(items, func(a, b T) int { return int(a.modified() - b.modified()) }) &&
-			items[0].modified() >= from
-		if last := items[len(items)-1].modified(); keyset && last > from {
-			from, n = last, 1
-			continue
-		}
-		n++
+		return items, next, err
+	})
+	if err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("GET %s: more than %d pages", path, maxPages)
+	return out, nil
 }
 
 // getPage reads one list page: its items under _embedded[key] and whether

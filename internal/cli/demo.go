@@ -81,5 +81,5 @@ func (m *Main) runDemo(ctx context.Context, env *runEnv, args []string) error {
 	if err := m.demoUsers(ctx, env, eng, *addr); err != nil {
 		return err
 	}
-	return m.serve(ctx, env, eng, *addr, nil, false)
+	return m.serve(ctx, env, eng, *addr, nil, false, false)
 }

@@ -26,13 +26,16 @@ import (
 // serve runs the web application on addr over eng until ctx is cancelled.
 // Notifications go through router, or to the log when it is nil (no
 // channel configured). trustProxy honours X-Forwarded-Proto for the
-// cookies' Secure flag (only behind a proxy that sets it).
-func (m *Main) serve(ctx context.Context, env *runEnv, eng *engine.Engine, addr string, router *delivery.Router, trustProxy bool) error {
+// cookies' Secure flag (only behind a proxy that sets it). allowPrivate
+// lets notification webhooks reach loopback, link-local and private
+// addresses, which are refused otherwise (when saved and when sent).
+func (m *Main) serve(ctx context.Context, env *runEnv, eng *engine.Engine, addr string, router *delivery.Router, trustProxy, allowPrivate bool) error {
 	log := slog.New(slog.NewJSONHandler(m.Stderr, nil))
 	var notifier jobs.Notifier = jobs.LogNotifier{Logger: log}
 	var bot *jobs.TelegramConfig
 	if router != nil {
 		router.Logger = log
+		router.AllowPrivateWebhooks = allowPrivate
 		bot = router.LinkBot(eng)
 		notifier = router
 	}
@@ -62,7 +65,8 @@ func (m *Main) serve(ctx context.Context, env *runEnv, eng *engine.Engine, addr 
 		return err
 	}
 	defer hooksHandler.Close()
-	srv, err := web.New(web.Config{Engine: eng, Log: log, TrustProxy: trustProxy, Hooks: hooksHandler})
+	srv, err := web.New(web.Config{Engine: eng, Log: log, TrustProxy: trustProxy, Hooks: hooksHandler,
+		AllowPrivateWebhooks: allowPrivate})
 	if err != nil {
 		return err
 	}
@@ -99,6 +103,7 @@ func (m *Main) serve(ctx context.Context, env *runEnv, eng *engine.Engine, addr 
 func (m *Main) runServe(ctx context.Context, env *runEnv, args []string) error {
 	addr := env.fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	trustProxy := env.fs.Bool("trust-proxy", false, "behind a TLS-terminating reverse proxy: trust X-Forwarded-Proto for Secure cookies")
+	allowPrivate := env.fs.Bool("allow-private-webhooks", false, "let notification webhook_url point at loopback, link-local and private addresses (refused by default)")
 	channels := m.addChannelFlags(env.fs)
 	pool := m.addPoolFlags(env.fs)
 	if _, err := parse(env.fs, args); err != nil {
@@ -118,7 +123,7 @@ func (m *Main) runServe(ctx context.Context, env *runEnv, args []string) error {
 		return err
 	}
 	defer st.Close()
-	return m.serve(ctx, env, engine.New(st, m.Now), *addr, router, *trustProxy)
+	return m.serve(ctx, env, engine.New(st, m.Now), *addr, router, *trustProxy, *allowPrivate)
 }
 
 // poolFlags are serve's bounds of a PostgreSQL pool (store.Pool): each

@@ -363,7 +363,7 @@ func TestServeInstancesExactlyOnce(t *testing.T) {
 		}
 		return n
 	}
-	in := &instances{t: t, bin: bin, env: env, db: db, args: []string{"--telegram-api-url", tg.URL}, logs: map[string]*lockedBuffer{}}
+	in := &instances{t: t, bin: bin, env: env, db: db, args: []string{"--telegram-api-url", tg.URL, "--allow-private-webhooks"}, logs: map[string]*lockedBuffer{}}
 	moveTo := func(local string, what string, cond func() bool) {
 		t.Helper()
 		moved := time.Now()

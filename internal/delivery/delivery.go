@@ -28,6 +28,10 @@ type Router struct {
 	// Webhook returns the sender for a workspace's webhook URL; nil means
 	// a notify.Webhook with the default HTTP client.
 	Webhook func(url string) notify.Sender
+	// AllowPrivateWebhooks lets the default webhook sender post to
+	// loopback, link-local and private addresses (serve
+	// --allow-private-webhooks); without it they are refused.
+	AllowPrivateWebhooks bool
 	// LinkedChat finds the Telegram chat a person linked with the bot
 	// (/start CODE): role is "manager" (person is the manager id) or "head"
 	// (the head's name). It returns "" when none is linked; nil means no
@@ -143,7 +147,7 @@ func (r *Router) webhook(ctx context.Context, ws *domain.Workspace, msgs map[i18
 	if !ok {
 		return nil
 	}
-	var sender notify.Sender = &notify.Webhook{URL: url}
+	var sender notify.Sender = &notify.Webhook{URL: url, PublicOnly: !r.AllowPrivateWebhooks}
 	if r.Webhook != nil {
 		sender = r.Webhook(url)
 	}

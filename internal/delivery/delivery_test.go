@@ -98,6 +98,8 @@ func newFixture(t *testing.T) *fixture {
 		Email: &notify.Email{Addr: f.smtp.Addr, Username: "reglament", Password: smtpPassword,
 			From: "reglament@acme.example", AllowInsecure: true, Timeout: 5 * time.Second},
 		Logger: slog.New(slog.NewJSONHandler(f.log, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		// The test's chat server listens on loopback.
+		AllowPrivateWebhooks: true,
 	}
 	f.ws = &domain.Workspace{
 		ID: "acme",

@@ -12,9 +12,12 @@ func init() {
 }
 
 var hardeningCatalog = map[string][2]string{
-	"web.too_large":      {"запрос слишком велик: не больше %d КиБ", "request body too large: at most %d KiB"},
-	"web.json.duplicate": {"тело запроса: ключ %q повторяется (%s)", "request body: duplicate key %q (%s)"},
-	"web.json.trailing":  {"тело запроса: после JSON-объекта есть ещё данные", "request body: data after the JSON object"},
-	"web.json.object":    {"тело запроса: нужен JSON-объект", "request body: want a JSON object"},
-	"web.json.syntax":    {"тело запроса: %s", "request body: %s"},
+	"web.too_large":             {"запрос слишком велик: не больше %d КиБ", "request body too large: at most %d KiB"},
+	"web.json.duplicate":        {"тело запроса: ключ %q повторяется (%s)", "request body: duplicate key %q (%s)"},
+	"web.json.trailing":         {"тело запроса: после JSON-объекта есть ещё данные", "request body: data after the JSON object"},
+	"web.json.object":           {"тело запроса: нужен JSON-объект", "request body: want a JSON object"},
+	"notify.webhook_private":    {"webhook_url: адрес %s ведёт в локальную или частную сеть (%s); такие адреса разрешает только администратор сервера (serve --allow-private-webhooks)", "webhook_url: host %s is a loopback, link-local or private address (%s); only the server's operator may allow those (serve --allow-private-webhooks)"},
+	"notify.webhook_private_ip": {"webhook_url: адрес %s — локальный или частный; такие адреса разрешает только администратор сервера (serve --allow-private-webhooks)", "webhook_url: %s is a loopback, link-local or private address; only the server's operator may allow those (serve --allow-private-webhooks)"},
+	"sync.rate_limited":         {"%s ограничивает число запросов (HTTP %d, попыток: %d): полученное сохранено, синхронизация не закончена; повторите её после %s (через %d мин.)", "%s is limiting requests (HTTP %d, after %d tries): what was fetched is stored, the sync is not complete; run it again after %s (in %d min)"},
+	"web.json.syntax":           {"тело запроса: %s", "request body: %s"},
 }

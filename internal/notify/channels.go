@@ -138,6 +138,10 @@ func (t *Telegram) Send(ctx context.Context, to string, m Message) error {
 type Webhook struct {
 	URL  string
 	HTTP *http.Client
+	// PublicOnly refuses a URL that resolves to a loopback, link-local or
+	// private address (see CheckWebhookURL): checked before sending, and,
+	// with the default HTTP client, on the address connected to.
+	PublicOnly bool
 }
 
 // Send posts m's plain text; to is ignored (the URL is the address).
@@ -151,8 +155,20 @@ func (w *Webhook) Send(ctx context.Context, _ string, m Message) error {
 	if id := m.DeliveryID(); id != "" {
 		req.Header.Set("Idempotency-Key", id)
 	}
-	resp, err := defaultHTTP(w.HTTP).Do(req)
+	client := defaultHTTP(w.HTTP)
+	if w.PublicOnly {
+		if d := privateRefusal(CheckWebhookURL(ctx, nil, w.URL)); d != nil {
+			return d
+		}
+		if w.HTTP == nil {
+			client = publicHTTP
+		}
+	}
+	resp, err := client.Do(req)
 	if err != nil {
+		if d := privateRefusal(err); d != nil {
+			return d
+		}
 		return transportError("webhook", err)
 	}
 	io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))

@@ -44,8 +44,9 @@ func statementTable(l i18n.Lang, ws *domain.Workspace, st *domain.Statement) tab
 		t.Header = append(t.Header, l.T("col.base_bonus", st.Currency), l.T("col.reduction", st.Currency))
 		t.Money[len(t.Header)-2], t.Money[len(t.Header)-1] = true, true
 	}
-	t.Header = append(t.Header, l.T(moneyColumn(st), st.Currency), l.T("web.col.capped"))
-	t.Money[len(t.Header)-2] = true
+	t.Header = append(t.Header, l.T(moneyColumn(st), st.Currency), l.T("web.col.capped"), l.T("col.pay_settings"))
+	t.Money[len(t.Header)-3] = true
+	version := paySettingsName(l, st.PaySettings)
 	for _, line := range st.Lines {
 		capped := ""
 		if line.Capped {
@@ -57,9 +58,18 @@ func statementTable(l i18n.Lang, ws *domain.Workspace, st *domain.Statement) tab
 			base := baseBonus(st)
 			row = append(row, num(base.String()), num(reduction(st, &line).String()))
 		}
-		t.Rows = append(t.Rows, append(row, num(line.Money.String()), text(capped)))
+		t.Rows = append(t.Rows, append(row, num(line.Money.String()), text(capped), text(version)))
 	}
 	return t
+}
+
+// paySettingsName names the pay settings version that took effect on
+// effective (zero: the version from the start): "с 2026-12-01".
+func paySettingsName(l i18n.Lang, effective domain.Date) string {
+	if effective.IsZero() {
+		return l.T("pay.start")
+	}
+	return l.T("pay.version_from", effective)
 }
 
 // moneyColumn is the key of a statement's money column: "bonus" in bonus

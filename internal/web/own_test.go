@@ -40,7 +40,14 @@ func applyOwnRegulation(t *testing.T, env *testEnv, bonus bool) {
 			{Indicator: "proposals_sent", Op: domain.AtLeast, Target: decimal.NewFromInt(2), Pass: 1, Fail: -2},
 		}})
 	if bonus {
-		updated.Pay = domain.Pay{Mode: domain.PayBonus, BaseMonth: decimal.NewFromInt(15000), BaseWeek: decimal.NewFromInt(3500)}
+		// Pay settings are versioned (issue 13): the bonus applies from 16
+		// November, the first day no issued statement covers on the 20th,
+		// so November and week 47 pay it.
+		h := ws.PayHistory()
+		v := h[len(h)-1]
+		v.Effective = domain.MustDate("2026-11-16")
+		v.Pay = domain.Pay{Mode: domain.PayBonus, BaseMonth: decimal.NewFromInt(15000), BaseWeek: decimal.NewFromInt(3500)}
+		updated.SetPayHistory(append(h, v))
 	}
 	if _, err := env.eng.Apply(ctx, &updated, "test"); err != nil {
 		t.Fatalf("apply own regulation: %v", err)
@@ -174,7 +181,7 @@ func TestBonusPaySaysNoFine(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if h := rows[0]; !slices.Contains(h, "Снижение премии, RUB") || h[len(h)-2] != "Премия, RUB" {
+		if h := rows[0]; !slices.Contains(h, "Снижение премии, RUB") || h[11] != "Премия, RUB" {
 			t.Errorf("bonus statement CSV header = %q", h)
 		}
 		// The reduction is the base less the bonus paid, never below zero.

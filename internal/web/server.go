@@ -20,7 +20,9 @@ import (
 	"time"
 
 	"reglament/internal/auth"
+	"reglament/internal/domain"
 	"reglament/internal/engine"
+	"reglament/internal/notify"
 	"reglament/internal/store"
 )
 
@@ -35,6 +37,13 @@ type Config struct {
 	RequestTimeout time.Duration
 	// MaxBodyBytes bounds a request body (default 1 MiB).
 	MaxBodyBytes int64
+	// AllowPrivateWebhooks lets a head set a notifications webhook_url on
+	// a loopback, link-local or private address (serve
+	// --allow-private-webhooks); otherwise saving one is refused.
+	AllowPrivateWebhooks bool
+	// Resolver resolves a webhook URL's host when it is saved; nil is the
+	// system's.
+	Resolver notify.Resolver
 	// SessionTTL is how long a login lasts (default 14 days).
 	SessionTTL time.Duration
 	// LoginAttempts failed logins per account and address are allowed per
@@ -342,4 +351,16 @@ func (s *Server) cleanSessions(ctx context.Context, every time.Duration) {
 		case <-t.C:
 		}
 	}
+}
+
+// checkWebhookURL refuses a changed notifications webhook_url whose host
+// is, or resolves to, a loopback, link-local or private address, unless
+// the operator allows those (issue 14). An unchanged one is left alone:
+// delivery checks every address it connects to anyway.
+func (s *Server) checkWebhookURL(ctx context.Context, old, edited *domain.Workspace) error {
+	u := edited.Notifications.WebhookURL
+	if s.cfg.AllowPrivateWebhooks || u == "" || u == old.Notifications.WebhookURL {
+		return nil
+	}
+	return notify.CheckWebhookURL(ctx, s.cfg.Resolver, u)
 }

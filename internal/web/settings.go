@@ -18,6 +18,9 @@ type settingsData struct {
 	Saved     bool
 	Changes   []string
 
+	// Pay is the pay settings section: versions by effective date.
+	Pay *payData
+
 	Users     []userLine
 	Self      int64  // the user looking at the page: their own line has no actions
 	UserError string // a refused change of a listed user
@@ -74,7 +77,7 @@ func (s *Server) settingsData(r *http.Request, ws *domain.Workspace) (*settingsD
 		return nil, err
 	}
 	data := &settingsData{YAML: string(config.FormatWorkspace(ws)), Roles: []string{auth.Head, auth.Manager, auth.Viewer}, Form: userForm{Role: auth.Manager},
-		Self: state(r).user.ID}
+		Self: state(r).user.ID, Pay: s.payData(state(r).lang, ws)}
 	for _, u := range users {
 		data.Users = append(data.Users, userLine{ID: u.ID, Email: u.Email, Role: u.Role, Manager: u.Manager})
 	}
@@ -99,6 +102,7 @@ func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	data.Revoked = r.URL.Query().Get("revoked") != ""
+	data.Pay.Saved = r.URL.Query().Get("pay") == "saved"
 	return s.render(w, r, "settings", &page{Title: state(r).lang.T("web.nav.settings"), WS: ws, Nav: "settings", Data: data})
 }
 
@@ -115,6 +119,9 @@ func (s *Server) settingsPost(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if r.PostFormValue("form") == "pay" {
+		return s.settingsPayPost(w, r, ws)
+	}
 	ctx, st := r.Context(), state(r)
 	text := r.PostFormValue("yaml")
 	res, err := func() (store.ApplyResult, error) {
@@ -127,6 +134,9 @@ func (s *Server) settingsPost(w http.ResponseWriter, r *http.Request) error {
 		}
 		if st.principal.Role != auth.Admin && !edited.CRM.Equal(ws.CRM) {
 			return store.ApplyResult{}, domain.Errorf(domain.EFORBIDDEN, "%s", st.lang.T("web.set.crm_admin"))
+		}
+		if err := s.checkWebhookURL(ctx, ws, edited); err != nil {
+			return store.ApplyResult{}, err
 		}
 		return s.eng.Apply(ctx, edited, st.user.Email)
 	}()

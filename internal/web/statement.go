@@ -22,6 +22,12 @@ type statementData struct {
 	Base        domain.Money
 	Reductions  []domain.Money // by line
 	MoneyColumn string
+
+	// Pay is the pay settings version the statement used (the one in
+	// force on the period's last day): its caps are those shown, and
+	// PayName names it.
+	Pay     domain.PayVersion
+	PayName string
 }
 
 func (s *Server) statementPage(w http.ResponseWriter, r *http.Request) error {
@@ -49,7 +55,8 @@ func (s *Server) statementPage(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return invalid("format: want csv or xlsx")
 	}
-	data := statementData{Period: p, Statement: st, Bonus: st.PayMode == domain.PayBonus, Base: baseBonus(st), MoneyColumn: moneyColumn(st)}
+	data := statementData{Period: p, Statement: st, Bonus: st.PayMode == domain.PayBonus, Base: baseBonus(st), MoneyColumn: moneyColumn(st),
+		Pay: ws.StatementPayVersion(p), PayName: paySettingsName(l, st.PaySettings)}
 	for i := range st.Lines {
 		data.Reductions = append(data.Reductions, reduction(st, &st.Lines[i]))
 	}

@@ -124,8 +124,10 @@ func (c *Client) Requests() int64 { return c.caller.Requests.Load() }
 // Call sends the API call method. newRequest builds its request (afresh for
 // every try) carrying token where the CRM wants it; token is "" when there
 // is none (an inbound webhook URL holds its secret itself). The wire judges
-// the answer; the accepted body is returned.
-func (c *Client) Call(ctx context.Context, method string, newRequest func(ctx context.Context, token string) (*http.Request, error)) ([]byte, error) {
+// the answer; the accepted body is returned. Every try waits for limits
+// too, after the client's own limiter: an endpoint with a stricter limit
+// of its own (HubSpot's search) passes it here.
+func (c *Client) Call(ctx context.Context, method string, newRequest func(ctx context.Context, token string) (*http.Request, error), limits ...*Limiter) ([]byte, error) {
 	if used, due := c.refreshDue(); due {
 		if err := c.refresh(ctx, used); err != nil {
 			return nil, err
@@ -134,7 +136,14 @@ func (c *Client) Call(ctx context.Context, method string, newRequest func(ctx co
 	judge := func(resp *http.Response, body []byte) error { return c.wire.Judge(method, resp, body) }
 	for refreshed := false; ; refreshed = true {
 		used := c.accessToken()
-		body, err := c.caller.Do(ctx, method, func(ctx context.Context) (*http.Request, error) { return newRequest(ctx, used) }, judge)
+		body, err := c.caller.Do(ctx, method, func(ctx context.Context) (*http.Request, error) {
+			for _, l := range limits {
+				if err := l.Wait(ctx); err != nil {
+					return nil, err
+				}
+			}
+			return newRequest(ctx, used)
+		}, judge)
 		var e *Error
 		if err != nil && errors.As(err, &e) && c.wire.Expired(e) && !refreshed && c.canRefresh() {
 			if err := c.refresh(ctx, used); err != nil {

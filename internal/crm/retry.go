@@ -162,6 +162,9 @@ func (c *Caller) Do(ctx context.Context, method string, newRequest func(context.
 		}
 		req, err := newRequest(ctx)
 		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
 			return nil, &Error{CRM: c.CRM, Method: method, Message: "build request", Err: err}
 		}
 		c.Requests.Add(1)

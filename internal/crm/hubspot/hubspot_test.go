@@ -1,0 +1,448 @@
+package hubspot_test
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/shopspring/decimal"
+
+	"reglament/internal/crm"
+	"reglament/internal/crm/crmtest"
+	"reglament/internal/crm/hubspot"
+	"reglament/internal/crm/hubspot/hubspottest"
+	"reglament/internal/domain"
+)
+
+var t0 = time.Date(2026, 11, 2, 6, 0, 0, 0, time.UTC)
+
+// keep is how the store merges HubSpot's records: a task completed without
+// hs_task_completion_date, and a meeting's outcome, are dated by the
+// modification time they are first seen with.
+var keep = crmtest.Keep{Task: crm.KeepFirstCompletion, Activity: crm.KeepFirstEntry}
+
+type fixture struct {
+	clock  *crmtest.Clock
+	server *hubspottest.Server
+	client *hubspot.Client
+	tokens []crm.Token
+	rng    *rand.Rand
+	nextID int64
+}
+
+// newFixture starts a fake and a client in virtual time; the HTTP timeout
+// is real time, so short.
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	f := &fixture{clock: crmtest.NewClock(t0), rng: rand.New(rand.NewPCG(5, 6)), nextID: 1000}
+	f.server = hubspottest.NewServer(f.clock.Now)
+	t.Cleanup(f.server.Close)
+	f.client = hubspot.NewClient(hubspot.Config{
+		BaseURL: f.server.URL, Token: f.server.AccessToken, RefreshToken: f.server.RefreshToken,
+		ClientID: f.server.ClientID, ClientSecret: f.server.ClientSecret,
+		OnRefresh: func(_ context.Context, tok crm.Token) error {
+			f.tokens = append(f.tokens, tok)
+			return nil
+		},
+		HTTPClient: &http.Client{Timeout: 500 * time.Millisecond},
+		Now:        f.clock.Now, Sleep: f.clock.Sleep,
+		Backoff: crm.Backoff{Rand: crmtest.Rand()},
+	})
+	return f
+}
+
+func (f *fixture) id() int64 { f.nextID++; return f.nextID }
+
+// past returns a time within the last 30 days, on a whole second: bulk
+// edits give many records one modification time.
+func (f *fixture) past() time.Time {
+	return f.clock.Now().Add(-time.Duration(f.rng.Int64N(30*24*3600)) * time.Second).Truncate(time.Second)
+}
+
+func pick[T any](f *fixture, xs ...T) T { return xs[f.rng.IntN(len(xs))] }
+
+// add puts an object of obj in the truth, created at created and last
+// modified up to three hours later (never after now). Hold Mu.
+func (f *fixture) add(obj string, created time.Time, props map[string]string) *hubspottest.Object {
+	modified := created.Add(time.Duration(f.rng.IntN(4)) * time.Hour)
+	if now := f.clock.Now().Truncate(time.Second); modified.After(now) {
+		modified = now
+	}
+	props["hs_lastmodifieddate"] = hubspottest.Time(modified)
+	if obj == hubspot.ObjectCompanies || obj == hubspot.ObjectDeals {
+		props["createdate"] = hubspottest.Time(created)
+	} else {
+		props["hs_createdate"] = hubspottest.Time(created)
+	}
+	props["hubspot_owner_id"] = strconv.Itoa(100 + f.rng.IntN(5))
+	o := &hubspottest.Object{ID: f.id(), Properties: props}
+	f.server.Objects[obj][o.ID] = o
+	return o
+}
+
+func (f *fixture) seed(companies, deals, tasks, calls, meetings int) {
+	s := f.server
+	s.Mu.Lock()
+	defer s.Mu.Unlock()
+	for range companies {
+		f.add(hubspot.ObjectCompanies, f.past(), map[string]string{"name": "Company"})
+	}
+	var dealIDs []int64
+	for range deals {
+		dealIDs = append(dealIDs, f.addDeal(f.past()).ID)
+	}
+	for range tasks {
+		f.addTask(f.past(), dealIDs)
+	}
+	for range calls {
+		o := f.add(hubspot.ObjectCalls, f.past(), map[string]string{
+			"hs_call_duration":  strconv.Itoa(f.rng.IntN(600_000)),
+			"hs_call_status":    pick(f, "COMPLETED", "NO_ANSWER", "BUSY", "CANCELED"),
+			"hs_call_direction": pick(f, "INBOUND", "OUTBOUND", "")})
+		o.Properties["hs_timestamp"] = o.Properties["hs_createdate"]
+		o.Deal = pick(f, 0, dealIDs[f.rng.IntN(len(dealIDs))])
+	}
+	for range meetings {
+		start := f.past()
+		o := f.add(hubspot.ObjectMeetings, start.Add(-24*time.Hour), map[string]string{
+			"hs_timestamp": hubspottest.Time(start), "hs_meeting_start_time": hubspottest.Time(start),
+			"hs_meeting_end_time": hubspottest.Time(start.Add(time.Duration(f.rng.IntN(90)) * time.Minute)),
+			"hs_meeting_outcome":  pick(f, "COMPLETED", "NO_SHOW", "CANCELED", "SCHEDULED", "")})
+		o.Deal = pick(f, 0, dealIDs[f.rng.IntN(len(dealIDs))])
+	}
+}
+
+// addDeal adds a deal in a random stage. Hold Mu.
+func (f *fixture) addDeal(created time.Time) *hubspottest.Object {
+	stage := pick(f, "appointmentscheduled", "contractsent", "closedwon", "closedlost")
+	o := f.add(hubspot.ObjectDeals, created, map[string]string{"dealname": "Deal", "pipeline": "default", "dealstage": stage,
+		"amount": pick(f, "", "0", "15000", "19999.99")})
+	if stage == "closedwon" || stage == "closedlost" {
+		o.Properties["closedate"] = o.Properties["hs_lastmodifieddate"]
+	}
+	return o
+}
+
+// addTask adds a task, completed or not; a completed task has
+// hs_task_completion_date. Hold Mu.
+func (f *fixture) addTask(created time.Time, dealIDs []int64) *hubspottest.Object {
+	o := f.add(hubspot.ObjectTasks, created, map[string]string{"hs_task_subject": "Call back", "hs_task_status": "NOT_STARTED",
+		"hs_timestamp": hubspottest.Time(created.Add(24 * time.Hour))})
+	if f.rng.IntN(2) == 0 {
+		o.Properties["hs_task_status"] = "COMPLETED"
+		o.Properties["hs_task_completion_date"] = o.Properties["hs_lastmodifieddate"]
+	}
+	if len(dealIDs) > 0 && f.rng.IntN(3) > 0 {
+		o.Deal = dealIDs[f.rng.IntN(len(dealIDs))]
+	}
+	return o
+}
+
+// want maps the truth to records, independently of the client's mapping.
+func (f *fixture) want() *crmtest.Store {
+	s := f.server
+	s.Mu.Lock()
+	defer s.Mu.Unlock()
+	w := crmtest.NewStore()
+	ts := func(v string) time.Time { return hubspottest.ParseTime(v).UTC() }
+	meta := func(ext string, o *hubspottest.Object) domain.RecordMeta {
+		m := domain.RecordMeta{Source: "hubspot", ExternalID: ext, UpdatedAt: o.Modified().UTC()}
+		if o.Archived {
+			m.DeletedAt = o.ArchivedAt.UTC()
+		}
+		return m
+	}
+	id := func(n int64) string {
+		if n == 0 {
+			return ""
+		}
+		return strconv.FormatInt(n, 10)
+	}
+	for _, o := range s.Objects[hubspot.ObjectCompanies] {
+		p := o.Properties
+		w.Companies[id(o.ID)] = domain.Company{RecordMeta: meta(id(o.ID), o), Name: p["name"], Responsible: p["hubspot_owner_id"],
+			CreatedAt: ts(p["createdate"])}
+	}
+	stages := map[string]hubspottest.Stage{}
+	for _, st := range s.Pipelines[0].Stages {
+		stages[st.ID] = st
+	}
+	for _, o := range s.Objects[hubspot.ObjectDeals] {
+		p := o.Properties
+		d := domain.Deal{RecordMeta: meta(id(o.ID), o), Title: p["dealname"], Responsible: p["hubspot_owner_id"],
+			Status: domain.DealOpen, CreatedAt: ts(p["createdate"]), PipelineID: "default", Pipeline: "Sales Pipeline",
+			StageID: p["dealstage"], Stage: stages[p["dealstage"]].Label}
+		d.Amount, _ = decimal.NewFromString(p["amount"])
+		switch p["dealstage"] {
+		case "closedwon":
+			d.Status, d.ClosedAt = domain.DealWon, ts(p["closedate"])
+		case "closedlost":
+			d.Status, d.ClosedAt = domain.DealLost, ts(p["closedate"])
+		}
+		w.Deals[d.ExternalID] = d
+	}
+	for _, o := range s.Objects[hubspot.ObjectTasks] {
+		p := o.Properties
+		k := domain.Task{RecordMeta: meta(id(o.ID), o), Title: p["hs_task_subject"], Responsible: p["hubspot_owner_id"],
+			Deadline: ts(p["hs_timestamp"]), CreatedAt: ts(p["hs_createdate"]), CompletedAt: ts(p["hs_task_completion_date"])}
+		if !o.Archived {
+			k.DealID = id(o.Deal)
+		}
+		w.Tasks[k.ExternalID] = k
+	}
+	for _, o := range s.Objects[hubspot.ObjectCalls] {
+		p := o.Properties
+		a := domain.Activity{RecordMeta: meta("call:"+id(o.ID), o), Kind: domain.ActivityCall, Responsible: p["hubspot_owner_id"],
+			HappenedAt: ts(p["hs_timestamp"]), EnteredAt: ts(p["hs_createdate"]), Outcome: domain.OutcomeMissed, DealID: id(o.Deal)}
+		ms, _ := strconv.Atoi(p["hs_call_duration"])
+		a.DurationSeconds = ms / 1000
+		switch p["hs_call_status"] {
+		case "COMPLETED":
+			a.Outcome = domain.OutcomeHeld
+		case "CANCELED":
+			a.Outcome = domain.OutcomeCanceled
+		}
+		a.Direction = map[string]string{"INBOUND": domain.DirectionIn, "OUTBOUND": domain.DirectionOut}[p["hs_call_direction"]]
+		w.Activities[a.ExternalID] = a
+	}
+	for _, o := range s.Objects[hubspot.ObjectMeetings] {
+		p := o.Properties
+		outcome := map[string]string{"COMPLETED": domain.OutcomeHeld, "NO_SHOW": domain.OutcomeMissed, "CANCELED": domain.OutcomeCanceled}[p["hs_meeting_outcome"]]
+		if outcome == "" {
+			continue
+		}
+		start := ts(p["hs_meeting_start_time"])
+		w.Activities["meeting:"+id(o.ID)] = domain.Activity{RecordMeta: meta("meeting:"+id(o.ID), o), Kind: domain.ActivityMeeting,
+			Responsible: p["hubspot_owner_id"], HappenedAt: start, EnteredAt: o.Modified().UTC(), Outcome: outcome, DealID: id(o.Deal),
+			DurationSeconds: int(ts(p["hs_meeting_end_time"]).Sub(start) / time.Second)}
+	}
+	return w
+}
+
+func (f *fixture) sync(t *testing.T, st *crmtest.Store, cursors map[crm.Kind]crm.Cursor) {
+	t.Helper()
+	crmtest.Sync(t, f.client, st, cursors, keep)
+}
+
+func TestFetchFullThenIncrementalWithFaults(t *testing.T) {
+	f := newFixture(t)
+	f.seed(300, 700, 500, 400, 200)
+
+	// A deal of the first page changes while the scan is on the second:
+	// it moves to the end of the order, where the keyset scan reads it.
+	changed := false
+	f.server.AfterPage = func(obj string, after int) {
+		if changed || obj != hubspot.ObjectDeals {
+			return
+		}
+		changed = true
+		var first *hubspottest.Object
+		for _, o := range f.server.Objects[obj] {
+			if first == nil || o.Modified().Before(first.Modified()) || o.Modified().Equal(first.Modified()) && o.ID < first.ID {
+				first = o
+			}
+		}
+		now := hubspottest.Time(f.clock.Now())
+		first.Properties["dealstage"], first.Properties["closedate"], first.Properties["hs_lastmodifieddate"] = "closedwon", now, now
+	}
+	f.server.Inject(hubspottest.Fault429, hubspottest.FaultTruncated)
+	f.server.InjectFor("/crm/v3/objects/deals/search", hubspottest.FaultTruncated, hubspottest.Fault502, hubspottest.FaultTimeout)
+	f.server.InjectFor("/crm/v3/pipelines/deals", hubspottest.Fault429)
+	f.server.InjectFor("/crm/v4/associations/tasks/deals/batch/read", hubspottest.Fault502)
+
+	got, cursors := crmtest.NewStore(), map[crm.Kind]crm.Cursor{}
+	f.sync(t, got, cursors)
+	if !changed {
+		t.Fatal("the change between pages did not happen")
+	}
+	if diff := cmp.Diff(f.want(), got); diff != "" {
+		t.Fatalf("after the full fetch, records differ from the truth (-want +got):\n%s", diff)
+	}
+	full := f.client.Requests()
+	f.server.AfterPage = nil
+
+	// An hour later: edits, archived (deleted) objects, new records,
+	// completed tasks, meetings held.
+	f.clock.Advance(time.Hour)
+	f.server.Mu.Lock()
+	now := f.clock.Now().Truncate(time.Second)
+	stamp := hubspottest.Time(now)
+	var dealIDs []int64
+	i := 0
+	for _, o := range f.server.Objects[hubspot.ObjectDeals] {
+		dealIDs = append(dealIDs, o.ID)
+		switch i++; {
+		case i <= 40:
+			o.Properties["dealstage"], o.Properties["closedate"], o.Properties["amount"] = "closedlost", stamp, "777.77"
+			o.Properties["hs_lastmodifieddate"] = stamp
+		case i <= 55:
+			o.Archived, o.ArchivedAt = true, now
+		case i <= 60:
+			o.Properties["dealstage"], o.Properties["hs_lastmodifieddate"] = "contractsent", stamp // reopened
+			delete(o.Properties, "closedate")
+		}
+	}
+	for range 30 {
+		f.addDeal(now)
+	}
+	i = 0
+	for _, o := range f.server.Objects[hubspot.ObjectTasks] {
+		switch i++; {
+		case i <= 5:
+			o.Archived, o.ArchivedAt = true, now.Add(-time.Minute)
+		case o.Properties["hs_task_status"] != "COMPLETED" && i < 60:
+			o.Properties["hs_task_status"], o.Properties["hs_task_completion_date"] = "COMPLETED", stamp
+			o.Properties["hs_lastmodifieddate"] = stamp
+		}
+	}
+	for range 20 {
+		f.addTask(now, dealIDs)
+	}
+	for _, o := range f.server.Objects[hubspot.ObjectMeetings] {
+		if o.Properties["hs_meeting_outcome"] == "SCHEDULED" {
+			o.Properties["hs_meeting_outcome"], o.Properties["hs_lastmodifieddate"] = "COMPLETED", stamp
+		}
+	}
+	i = 0
+	for _, o := range f.server.Objects[hubspot.ObjectCompanies] {
+		if i++; i <= 10 {
+			o.Archived, o.ArchivedAt = true, now
+		} else if i <= 30 {
+			o.Properties["hubspot_owner_id"], o.Properties["hs_lastmodifieddate"] = "109", stamp // a bulk reassignment
+		}
+	}
+	f.server.Mu.Unlock()
+	f.server.Inject(hubspottest.Fault502, hubspottest.FaultTimeout, hubspottest.FaultExpired, hubspottest.Fault429)
+	f.server.InjectFor("/crm/v3/objects/meetings/search", hubspottest.FaultTruncated, hubspottest.Fault502)
+	f.server.InjectFor("/crm/v3/objects/deals", hubspottest.FaultTruncated) // the archived listing
+
+	f.sync(t, got, cursors)
+	if diff := cmp.Diff(f.want(), got); diff != "" {
+		t.Fatalf("after the incremental fetch, records differ from the truth (-want +got):\n%s", diff)
+	}
+	f.server.CheckClean(t)
+	if len(f.tokens) != 1 || f.tokens[0].AccessToken != f.server.AccessToken {
+		t.Errorf("refreshed tokens handed to OnRefresh: %d, want 1 matching the server's", len(f.tokens))
+	}
+	t.Logf("%d records: full fetch %d requests, incremental %d requests; per path %v", got.Len(), full, f.client.Requests()-full, f.server.PerPath)
+}
+
+// TestSearchPastTheCeiling syncs more deals than one search query may
+// return: the keyset scan never pages past 10,000, and the requests stay
+// within both limits.
+func TestSearchPastTheCeiling(t *testing.T) {
+	if testing.Short() {
+		t.Skip("10,500 deals")
+	}
+	f := newFixture(t)
+	f.seed(0, 10500, 0, 0, 0)
+	got, cursors := crmtest.NewStore(), map[crm.Kind]crm.Cursor{}
+	f.sync(t, got, cursors)
+	if diff := cmp.Diff(f.want(), got); diff != "" {
+		t.Fatalf("records differ from the truth (-want +got):\n%s", diff)
+	}
+	f.server.CheckClean(t)
+	full := f.client.Requests()
+	// 53 pages of 200 and a few pages re-read at restarts, the catalogue,
+	// one archived page a kind but the moves, and a search each for the
+	// kinds without records.
+	if full > 75 {
+		t.Errorf("full fetch of 10,500 deals took %d requests (per path %v), want at most 75", full, f.server.PerPath)
+	}
+	f.clock.Advance(10 * time.Minute)
+	f.server.Mu.Lock()
+	f.server.PerPath = map[string]int{}
+	f.server.Mu.Unlock()
+	f.sync(t, got, cursors)
+	t.Logf("10,500 deals: full fetch %d requests; incremental per path %v", full, f.server.PerPath)
+	// One search and one archived page per object read (5 objects), and
+	// the catalogue for the deals modified within the overlap, read again.
+	if incr := f.client.Requests() - full; incr != 11 {
+		t.Errorf("empty incremental fetch took %d requests, want 11", incr)
+	}
+}
+
+func TestDailyLimitGivesUpAtOnce(t *testing.T) {
+	f := newFixture(t)
+	f.seed(5, 0, 0, 0, 0)
+	f.server.Inject(hubspottest.FaultDaily)
+	_, cur, err := f.client.Fetch(context.Background(), crm.KindCompany, crm.Cursor{Since: t0})
+	var e *crm.Error
+	if !errors.As(err, &e) || e.Status != 429 || e.Code != "DAILY" || f.client.Requests() != 1 {
+		t.Fatalf("Fetch after a daily-limit 429: err = %v after %d requests, want a 429 DAILY *crm.Error after 1", err, f.client.Requests())
+	}
+	for _, want := range []string{"hubspot", "POST /crm/v3/objects/companies/search", "429"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not name %q", err, want)
+		}
+	}
+	if strings.Contains(err.Error(), f.server.AccessToken) {
+		t.Errorf("error %q contains the token", err)
+	}
+	if !cur.Since.Equal(t0) {
+		t.Errorf("cursor after a failed fetch = %v, want it unchanged at %v", cur.Since, t0)
+	}
+}
+
+func TestExchangeAndRefreshByExpiry(t *testing.T) {
+	const redirectURI = "https://reglament.example/oauth"
+	clock := crmtest.NewClock(t0)
+	server := hubspottest.NewServer(clock.Now)
+	t.Cleanup(server.Close)
+	front := hubspottest.NewOAuthFront(server, "auth-code-1", redirectURI)
+	t.Cleanup(front.Close)
+	server.Mu.Lock()
+	for id := int64(1); id <= 3; id++ {
+		server.Objects[hubspot.ObjectCompanies][id] = &hubspottest.Object{ID: id, Properties: map[string]string{"name": "C",
+			"createdate": hubspottest.Time(t0.Add(-time.Hour)), "hs_lastmodifieddate": hubspottest.Time(t0.Add(-time.Hour))}}
+	}
+	server.Mu.Unlock()
+	crmtest.TestOAuthLife(t, crmtest.OAuthLife{Clock: clock, Fake: &server.Fake, Front: front, Code: "auth-code-1",
+		Companies: 3, Fetch: 2, // one search page, one archived page
+		NewClient: func(token crm.Token, onRefresh crm.TokenFunc, onPage func(context.Context, int)) crmtest.OAuthClient {
+			return hubspot.NewClient(hubspot.Config{BaseURL: front.URL,
+				Token: token.AccessToken, RefreshToken: token.RefreshToken, Expiry: token.Expiry,
+				ClientID: server.ClientID, ClientSecret: server.ClientSecret, RedirectURI: redirectURI,
+				OnRefresh: onRefresh, OnPage: onPage,
+				HTTPClient: &http.Client{Timeout: 5 * time.Second},
+				Now:        clock.Now, Sleep: clock.Sleep, Backoff: crm.Backoff{Rand: crmtest.Rand()}})
+		}})
+}
+
+// TestFakeEnforcesTheLimits shows the fake catches a client too fast for
+// either limit.
+func TestFakeEnforcesTheLimits(t *testing.T) {
+	f := newFixture(t)
+	call := func(method, path string) int {
+		req, _ := http.NewRequest(method, f.server.URL+path, strings.NewReader(`{"limit":1}`))
+		req.Header.Set("Authorization", "Bearer "+f.server.AccessToken)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for i := range 4 {
+		if s := call(http.MethodPost, "/crm/v3/objects/deals/search"); s != http.StatusOK {
+			t.Fatalf("search %d: status %d, want 200", i+1, s)
+		}
+	}
+	if s := call(http.MethodPost, "/crm/v3/objects/deals/search"); s != http.StatusTooManyRequests {
+		t.Errorf("5th search in a second: status %d, want 429", s)
+	}
+	for i := 6; i <= 100; i++ {
+		if s := call(http.MethodGet, "/crm/v3/pipelines/deals"); s != http.StatusOK {
+			t.Fatalf("request %d: status %d, want 200", i, s)
+		}
+	}
+	if s := call(http.MethodGet, "/crm/v3/pipelines/deals"); s != http.StatusTooManyRequests || f.server.Violations != 2 {
+		t.Errorf("101st request in 10 seconds: status %d, %d violations; want 429 and 2", s, f.server.Violations)
+	}
+}

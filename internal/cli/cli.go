@@ -153,7 +153,8 @@ func (m *Main) usage(w io.Writer) {
 }
 
 // report prints err and maps it to an exit code: the user's mistakes exit 2
-// with their message; anything else exits 1.
+// with their message; a failure that passes by itself (a CRM limiting
+// requests) exits 75 saying when to try again; anything else exits 1.
 func (m *Main) report(env *runEnv, lang i18n.Lang, err error) int {
 	if err == nil {
 		return exitOK
@@ -163,6 +164,11 @@ func (m *Main) report(env *runEnv, lang i18n.Lang, err error) int {
 	}
 	if errors.Is(err, flag.ErrHelp) {
 		return exitOK
+	}
+	var temp *temporaryError
+	if errors.As(err, &temp) {
+		fmt.Fprintf(m.Stderr, "reglament: %s\n", temp.Text(lang))
+		return exitTemporary
 	}
 	var usage usageError
 	if errors.As(err, &usage) {

@@ -81,6 +81,9 @@ func (m *Main) runSync(ctx context.Context, env *runEnv, args []string) error {
 		}
 	}
 	if err != nil {
+		if limited := rateLimited(ws, m.Now(), err); limited != nil {
+			return limited
+		}
 		return err
 	}
 	if len(res.UnknownUsers) > 0 {

@@ -1,0 +1,58 @@
+package cli
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	"reglament/internal/crm"
+	"reglament/internal/domain"
+	"reglament/internal/i18n"
+)
+
+// exitTemporary is the exit code of a failure that passes by itself, such
+// as a CRM limiting requests: sysexits' EX_TEMPFAIL, which cron wrappers
+// and systemd can tell from a mistake (2) and a fault (1).
+const exitTemporary = 75
+
+// temporaryError is a command that failed for a while, said in each
+// language; report exits exitTemporary with it.
+type temporaryError struct {
+	key  string
+	args []any
+	err  error
+}
+
+func (e *temporaryError) Error() string           { return i18n.EN.T(e.key, e.args...) }
+func (e *temporaryError) Text(l i18n.Lang) string { return l.T(e.key, e.args...) }
+func (e *temporaryError) Unwrap() error           { return e.err }
+
+// rateLimitWait is how long to wait before syncing again after a CRM kept
+// limiting requests through every retry: amoCRM blocks a client that
+// keeps exceeding its limit for about a minute; Bitrix24 blocks a method
+// that used too much time (OPERATION_TIME_LIMIT) for ten.
+func rateLimitWait(e *crm.Error) time.Duration {
+	if e.Code == "OPERATION_TIME_LIMIT" {
+		return 10 * time.Minute
+	}
+	return 2 * time.Minute
+}
+
+// rateLimited returns, for a sync that failed because the CRM limited its
+// requests through every retry (429, or Bitrix24's QUERY_LIMIT_EXCEEDED and
+// OPERATION_TIME_LIMIT), an error that says so and when to try again, and
+// nil for any other error (issue 14).
+func rateLimited(ws *domain.Workspace, now time.Time, err error) error {
+	var e *crm.Error
+	if !errors.As(err, &e) {
+		return nil
+	}
+	limited := e.Status == http.StatusTooManyRequests || e.Code == "QUERY_LIMIT_EXCEEDED" ||
+		e.Code == "OPERATION_TIME_LIMIT" || e.Code == "OVERLOAD_LIMIT"
+	if !limited {
+		return nil
+	}
+	wait := rateLimitWait(e)
+	at := now.Add(wait).In(ws.Location).Format("15:04")
+	return &temporaryError{key: "sync.rate_limited", args: []any{ws.CRM.Kind, e.Status, max(e.Tries, 1), at, int(wait / time.Minute)}, err: err}
+}

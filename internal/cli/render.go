@@ -253,9 +253,9 @@ func (r renderer) statement(format string, ws *domain.Workspace, st *domain.Stat
 		} else {
 			header = append(header, "money")
 		}
-		header = append(header, "currency", "capped")
+		header = append(header, "currency", "capped", "pay_settings")
 		numeric := make(map[int]bool)
-		for i := 3; i < len(header)-2; i++ {
+		for i := 3; i < len(header)-3; i++ {
 			numeric[i] = true
 		}
 		rows := [][]string{header}
@@ -267,7 +267,7 @@ func (r renderer) statement(format string, ws *domain.Workspace, st *domain.Stat
 			if bonus {
 				row = append(row, base.String(), reduction(l).String())
 			}
-			rows = append(rows, append(row, l.Money.String(), st.Currency, strconv.FormatBool(l.Capped)))
+			rows = append(rows, append(row, l.Money.String(), st.Currency, strconv.FormatBool(l.Capped), st.PaySettings.String()))
 		}
 		return r.csvCells(rows, numeric)
 	}
@@ -279,16 +279,24 @@ func (r renderer) statement(format string, ws *domain.Workspace, st *domain.Stat
 		}
 		return c.String() + " " + st.Currency
 	}
+	// The caps are those of the pay settings version the statement used,
+	// which it names (issue 13).
+	pay := ws.PayAt(st.To)
 	switch {
 	case bonus:
 		fmt.Fprintln(r.w, l.T("statement.base", base.String(), st.Currency, domain.NewMoney(st.PointValue).String(), st.Currency))
-		if ws.BonusCap.Valid {
-			fmt.Fprintln(r.w, l.T("statement.bonus_cap", capText(domain.NewMoney(ws.BonusCap.Decimal), true)))
+		if pay.BonusCap.Valid {
+			fmt.Fprintln(r.w, l.T("statement.bonus_cap", capText(domain.NewMoney(pay.BonusCap.Decimal), true)))
 		}
-	case ws.BonusCap.Valid || ws.FineCap.Valid:
-		fmt.Fprintln(r.w, l.T("statement.caps", capText(domain.NewMoney(ws.BonusCap.Decimal), ws.BonusCap.Valid),
-			capText(domain.NewMoney(ws.FineCap.Decimal), ws.FineCap.Valid)))
+	case pay.BonusCap.Valid || pay.FineCap.Valid:
+		fmt.Fprintln(r.w, l.T("statement.caps", capText(domain.NewMoney(pay.BonusCap.Decimal), pay.BonusCap.Valid),
+			capText(domain.NewMoney(pay.FineCap.Decimal), pay.FineCap.Valid)))
 	}
+	version := l.T("pay.start")
+	if !st.PaySettings.IsZero() {
+		version = l.T("pay.version_from", st.PaySettings)
+	}
+	fmt.Fprintln(r.w, l.T("statement.pay_settings", version))
 	fmt.Fprintln(r.w)
 	header := []string{l.T("col.manager"), l.T("col.working_days"), l.T("col.days_scored"), l.T("col.days_absent"),
 		l.T("col.days_pending"), l.T("col.points"), l.T("col.adjustments"), l.T("col.total")}

@@ -19,5 +19,7 @@ var hardeningCatalog = map[string][2]string{
 	"notify.webhook_private":    {"webhook_url: адрес %s ведёт в локальную или частную сеть (%s); такие адреса разрешает только администратор сервера (serve --allow-private-webhooks)", "webhook_url: host %s is a loopback, link-local or private address (%s); only the server's operator may allow those (serve --allow-private-webhooks)"},
 	"notify.webhook_private_ip": {"webhook_url: адрес %s — локальный или частный; такие адреса разрешает только администратор сервера (serve --allow-private-webhooks)", "webhook_url: %s is a loopback, link-local or private address; only the server's operator may allow those (serve --allow-private-webhooks)"},
 	"sync.rate_limited":         {"%s ограничивает число запросов (HTTP %d, попыток: %d): полученное сохранено, синхронизация не закончена; повторите её после %s (через %d мин.)", "%s is limiting requests (HTTP %d, after %d tries): what was fetched is stored, the sync is not complete; run it again after %s (in %d min)"},
+	"web.why.page":              {"записи %d–%d из %d · страница %d из %d", "records %d–%d of %d · page %d of %d"},
+	"web.why.bad_page":          {"страница %q: нужно число от 1 до %d", "page %q: want a number from 1 to %d"},
 	"web.json.syntax":           {"тело запроса: %s", "request body: %s"},
 }

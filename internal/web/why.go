@@ -2,11 +2,14 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
+	"strconv"
 
 	"reglament/internal/auth"
 	"reglament/internal/domain"
 	"reglament/internal/engine"
+	"reglament/internal/i18n"
 )
 
 type whyData struct {
@@ -22,7 +25,17 @@ type whyData struct {
 	// (empty for a built-in).
 	Label      string
 	Definition string
+
+	// A long list is shown a page at a time (issue 14: 200,000 records
+	// made a 20 MB page): Total records in all, Page of Pages, with the
+	// links to the neighbours ("" at the ends).
+	Total, Page, Pages int
+	From, To           int // the 1-based positions of the page's first and last records
+	PrevURL, NextURL   string
 }
+
+// whyPageSize is how many records a why page lists.
+const whyPageSize = 200
 
 // whyRecord is one record behind the number, with why it counts or not in
 // the reader's language: for an own indicator, what its filter saw.
@@ -85,10 +98,35 @@ func (s *Server) whyPage(w http.ResponseWriter, r *http.Request) error {
 		return a.Happened.Compare(b.Happened)
 	})
 	for i := range evidence {
-		e := &evidence[i]
-		if e.Counted {
+		if evidence[i].Counted {
 			data.Counted++
 		}
+	}
+	data.Total = len(evidence)
+	data.Pages = max(1, (data.Total+whyPageSize-1)/whyPageSize)
+	data.Page = 1
+	if v := r.URL.Query().Get("page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > data.Pages {
+			return i18n.Invalid("web.why.bad_page", v, data.Pages)
+		}
+		data.Page = n
+	}
+	lo, hi := (data.Page-1)*whyPageSize, min(data.Page*whyPageSize, data.Total)
+	data.From, data.To = lo+1, hi
+	link := func(page int) string {
+		q := url.Values{"page": {strconv.Itoa(page)}}
+		return r.URL.Path + "?" + q.Encode()
+	}
+	if data.Page > 1 {
+		data.PrevURL = link(data.Page - 1)
+	}
+	if data.Page < data.Pages {
+		data.NextURL = link(data.Page + 1)
+	}
+	data.Evidence = make([]whyRecord, 0, hi-lo)
+	for i := lo; i < hi; i++ {
+		e := &evidence[i]
 		data.Evidence = append(data.Evidence, whyRecord{Evidence: *e, Because: l.Because(ws, def, e)})
 	}
 	return s.render(w, r, "why", &page{Title: data.Label + " · " + data.Name + " · " + d.String(), WS: ws, Nav: "day", Data: &data})

@@ -27,7 +27,9 @@ func TestWhyPagesLongLists(t *testing.T) {
 	}
 	c := env.login("head@acme.example")
 	const path = "/w/acme/why/anna/2026-11-20/calls_held"
-	rows := func(body string) int { return strings.Count(body, `<tr class="pass">`) + strings.Count(body, `<tr class="dim">`) }
+	rows := func(body string) int {
+		return strings.Count(body, `<tr class="pass">`) + strings.Count(body, `<tr class="dim">`)
+	}
 	resp, first := c.get(path)
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("status %d", resp.StatusCode)

@@ -70,10 +70,10 @@ type Config struct {
 // Client is a HubSpot CRM v3 client. It is safe for concurrent use; one
 // Client per account should exist so that its limiters see every request.
 type Client struct {
-	api    *crm.Client
-	cfg    Config
-	base   string
-	search *crm.Limiter // the search endpoints' own limit, besides the burst one
+	api      *crm.Client
+	cfg      Config
+	base     string
+	searches *crm.Limiter // the search endpoints' own limit, besides the burst one
 
 	catMu sync.Mutex
 	cat   *catalogue
@@ -106,7 +106,7 @@ func NewClient(cfg Config) *Client {
 	}
 	c := &Client{cfg: cfg, base: strings.TrimRight(cfg.BaseURL, "/"),
 		// Evenly spaced under 4 a second: no one-second window sees a fifth.
-		search: crm.NewLimiter(SearchPerSecond*0.85, 1, cfg.Now, cfg.Sleep)}
+		searches: crm.NewLimiter(SearchPerSecond*0.85, 1, cfg.Now, cfg.Sleep)}
 	// A bucket of burst b refilled at r a second lets b + 10r requests
 	// into any 10 seconds.
 	burst := per / 10

@@ -32,7 +32,8 @@ const maxPages = 50000
 // Fetch returns every record of kind changed since the cursor (all of them
 // for the zero cursor), and the cursor to store once the records are
 // stored. Objects archived since the cursor are records deleted at their
-// archivedAt. Deal moves are not read yet: their batch is empty.
+// archivedAt. Deal moves come from the stage history of the deals
+// modified since the cursor.
 func (c *Client) Fetch(ctx context.Context, kind crm.Kind, since crm.Cursor) (domain.RecordBatch, crm.Cursor, error) {
 	return c.api.Fetch(ctx, kind, since, func(ctx context.Context, from time.Time) (domain.RecordBatch, bool, error) {
 		var b domain.RecordBatch
@@ -78,7 +79,8 @@ func (c *Client) Fetch(ctx context.Context, kind crm.Kind, since crm.Cursor) (do
 			}
 			return b, false, err
 		}
-		return b, false, nil // deal moves: not read yet (docs/crm-hubspot.md)
+		b, err := c.fetchMoves(ctx, from) // crm.KindDealMove
+		return b, false, err
 	})
 }
 
@@ -115,12 +117,23 @@ func (c *Client) changed(ctx context.Context, obj string, from time.Time) ([]obj
 		index[o.ID] = len(out)
 		out = append(out, o)
 	}
+	if err := c.search(ctx, obj, from, add); err != nil {
+		return nil, err
+	}
+	err := c.archived(ctx, obj, from, add)
+	return out, err
+}
+
+// search passes on the live objects of obj modified at or after from
+// (every one for the zero time), in modification order, some twice (the
+// overlap of the keyset restarts).
+func (c *Client) search(ctx context.Context, obj string, from time.Time, add func(object)) error {
 	start := int64(0)
 	if !from.IsZero() {
 		start = max(0, from.UnixMilli())
 	}
 	path := "/crm/v3/objects/" + obj + "/search"
-	err := crm.Keyset("POST "+path, maxPages, start, object.modified, func(from int64, n int) ([]object, bool, error) {
+	return crm.Keyset("POST "+path, maxPages, start, object.modified, func(from int64, n int) ([]object, bool, error) {
 		after := (n - 1) * SearchPageSize
 		if after+SearchPageSize > SearchCeiling {
 			return nil, false, fmt.Errorf("POST %s: more than %d %s modified at %s", path, SearchCeiling, obj, time.UnixMilli(from).UTC().Format(time.RFC3339Nano))
@@ -133,7 +146,7 @@ func (c *Client) changed(ctx context.Context, obj string, from time.Time) ([]obj
 		if after > 0 {
 			q.After = strconv.Itoa(after)
 		}
-		body, err := c.post(ctx, path, q, c.search)
+		body, err := c.post(ctx, path, q, c.searches)
 		if err != nil {
 			return nil, false, err
 		}
@@ -146,11 +159,6 @@ func (c *Client) changed(ctx context.Context, obj string, from time.Time) ([]obj
 		}
 		return p.Results, p.Paging.Next.After != "", nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	err = c.archived(ctx, obj, from, add)
-	return out, err
 }
 
 // archived passes on the objects of obj archived at or after from. The

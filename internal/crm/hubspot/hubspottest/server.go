@@ -26,14 +26,29 @@ import (
 )
 
 // Object is a CRM object as HubSpot keeps it: its properties are strings;
-// Deal is the deal a task, call or meeting is associated with (0: none).
+// Deal is the deal a task, call or meeting is associated with (0: none);
+// History holds, oldest first, the values a property had (a deal's
+// dealstage and pipeline: MoveDeal writes them).
 type Object struct {
 	ID         int64
 	Properties map[string]string
 	Archived   bool
 	ArchivedAt time.Time
 	Deal       int64
+	History    map[string][]Change
 }
+
+// Change is an entry of a property's history: the value set at At by the
+// user UserID (0: an automation).
+type Change struct {
+	Value  string
+	At     time.Time
+	UserID int64
+}
+
+// Owner is an owner: the id records name, and its user's id, which
+// histories name.
+type Owner struct{ ID, UserID int64 }
 
 // Modified returns the object's hs_lastmodifieddate.
 func (o *Object) Modified() time.Time { return ParseTime(o.Properties["hs_lastmodifieddate"]) }
@@ -84,6 +99,7 @@ type Server struct {
 
 	Objects   map[string]map[int64]*Object // by object type ("deals") and id
 	Pipelines []*Pipeline
+	Owners    []Owner
 
 	// AfterPage, if set, runs (under Mu) after a search page is served:
 	// tests change records between pages with it.
@@ -219,6 +235,10 @@ func (s *Server) route(r *http.Request) (int, []byte) {
 	switch {
 	case r.Method == http.MethodGet && r.URL.Path == "/crm/v3/pipelines/deals":
 		return s.pipelines()
+	case r.Method == http.MethodGet && r.URL.Path == "/crm/v3/owners":
+		return s.owners(r.URL.Query())
+	case r.Method == http.MethodPost && r.URL.Path == "/crm/v3/objects/deals/batch/read":
+		return s.batchRead(r.Body)
 	case r.Method == http.MethodPost && len(parts) == 5 && parts[1] == "v3" && parts[2] == "objects" && parts[4] == "search":
 		return s.searchObjects(parts[3], r.Body)
 	case r.Method == http.MethodGet && len(parts) == 4 && parts[1] == "v3" && parts[2] == "objects":
@@ -398,4 +418,83 @@ func (s *Server) associations(obj string, body io.Reader) (int, []byte) {
 		status = http.StatusMultiStatus
 	}
 	return marshal(status, out)
+}
+
+// MoveDeal moves deal id to stage at at, made by the user userID (0: an
+// automation), as HubSpot does: dealstage, hs_lastmodifieddate (and
+// closedate into a closed stage) change, and the history records it,
+// starting with the deal's creation in its first stage. Hold Mu.
+func (s *Server) MoveDeal(id int64, stage string, at time.Time, userID int64) {
+	o := s.Objects["deals"][id]
+	if o.History == nil {
+		created := ParseTime(o.Properties["createdate"])
+		o.History = map[string][]Change{"dealstage": {{Value: o.Properties["dealstage"], At: created}},
+			"pipeline": {{Value: o.Properties["pipeline"], At: created}}}
+	}
+	o.History["dealstage"] = append(o.History["dealstage"], Change{Value: stage, At: at, UserID: userID})
+	o.Properties["dealstage"], o.Properties["hs_lastmodifieddate"] = stage, Time(at)
+	for _, st := range s.Pipelines[0].Stages {
+		if st.ID == stage && st.Closed {
+			o.Properties["closedate"] = Time(at)
+		}
+	}
+}
+
+// owners serves GET /crm/v3/owners, all on one page.
+func (s *Server) owners(q url.Values) (int, []byte) {
+	if limit, _ := strconv.Atoi(q.Get("limit")); limit > 500 {
+		return refused(http.StatusBadRequest, "VALIDATION_ERROR", "limit")
+	}
+	results := []map[string]any{}
+	for _, o := range s.Owners {
+		results = append(results, map[string]any{"id": strconv.FormatInt(o.ID, 10), "userId": o.UserID,
+			"email": fmt.Sprintf("owner%d@example.com", o.ID), "archived": false, "teams": []any{}})
+	}
+	return marshal(http.StatusOK, map[string]any{"results": results})
+}
+
+// batchRead serves POST /crm/v3/objects/deals/batch/read, with the
+// histories asked for, newest first as HubSpot lists them. At most 50
+// inputs (with histories; UNCONFIRMED).
+func (s *Server) batchRead(body io.Reader) (int, []byte) {
+	var in struct {
+		Inputs []struct {
+			ID string `json:"id"`
+		} `json:"inputs"`
+		Properties            []string `json:"properties"`
+		PropertiesWithHistory []string `json:"propertiesWithHistory"`
+	}
+	if json.NewDecoder(body).Decode(&in) != nil || len(in.Inputs) > 50 && len(in.PropertiesWithHistory) > 0 || len(in.Inputs) > 100 {
+		return refused(http.StatusBadRequest, "VALIDATION_ERROR", "bad batch")
+	}
+	results := []map[string]any{}
+	for _, input := range in.Inputs {
+		id, _ := strconv.ParseInt(input.ID, 10, 64)
+		o := s.Objects["deals"][id]
+		if o == nil || o.Archived {
+			continue
+		}
+		r := wire(o, in.Properties)
+		history := map[string]any{}
+		for _, name := range in.PropertiesWithHistory {
+			entries := []map[string]any{}
+			h := o.History[name]
+			if h == nil && o.Properties[name] != "" {
+				h = []Change{{Value: o.Properties[name], At: ParseTime(o.Properties["createdate"])}}
+			}
+			for i := len(h) - 1; i >= 0; i-- {
+				e := map[string]any{"value": h[i].Value, "timestamp": Time(h[i].At), "sourceType": "CRM_UI", "sourceId": "userId:" + strconv.FormatInt(h[i].UserID, 10)}
+				if h[i].UserID == 0 {
+					e["sourceType"], e["sourceId"] = "AUTOMATION_PLATFORM", "enrollmentId:1"
+				} else {
+					e["updatedByUserId"] = h[i].UserID
+				}
+				entries = append(entries, e)
+			}
+			history[name] = entries
+		}
+		r["propertiesWithHistory"] = history
+		results = append(results, r)
+	}
+	return marshal(http.StatusOK, map[string]any{"status": "COMPLETE", "results": results, "startedAt": Time(s.Now()), "completedAt": Time(s.Now())})
 }

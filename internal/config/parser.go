@@ -131,6 +131,9 @@ var syntaxErrorPattern = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 // document decodes data and returns its top-level mapping, or nil after
 // recording a problem.
 func (p *parser) document(data []byte) *yaml.Node {
+	if !p.fileSize(data) {
+		return nil
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {

@@ -46,6 +46,7 @@ func ParseRegulation(filename string, data []byte) (domain.Regulation, error) {
 			reg = p.regulation(n, path, nil)
 		}
 	}
+	p.limits(root)
 	if err := p.err(); err != nil {
 		return nil, err
 	}

@@ -57,6 +57,7 @@ func ParseWorkspace(filename string, data []byte) (*domain.Workspace, error) {
 		return nil, p.err()
 	}
 	ws := p.workspace(root)
+	p.limits(root)
 	if err := p.err(); err != nil {
 		return nil, err
 	}

@@ -533,3 +533,39 @@ func TestDealMoves(t *testing.T) {
 	}
 	f.server.CheckClean(t)
 }
+
+func TestFetchByIDs(t *testing.T) {
+	f := newFixture(t)
+	f.seed(3, 5, 2, 0, 0)
+	f.server.Mu.Lock()
+	var live, archived, company string
+	for id, o := range f.server.Objects[hubspot.ObjectDeals] {
+		if live == "" {
+			live = strconv.FormatInt(id, 10)
+		} else if archived == "" {
+			o.Archived, o.ArchivedAt, archived = true, t0, strconv.FormatInt(id, 10)
+		}
+	}
+	for id := range f.server.Objects[hubspot.ObjectCompanies] {
+		company = strconv.FormatInt(id, 10)
+	}
+	f.server.Mu.Unlock()
+	want := f.want()
+	ctx := context.Background()
+	b, err := f.client.FetchByIDs(ctx, crm.KindDeal, []string{live, archived, "999999"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]domain.Deal{want.Deals[live]}, b.Deals); diff != "" {
+		t.Errorf("FetchByIDs(deals) (-want +got):\n%s", diff)
+	}
+	b, err = f.client.FetchByIDs(ctx, crm.KindCompany, []string{company})
+	if err != nil || len(b.Companies) != 1 || !cmp.Equal(b.Companies[0], want.Companies[company]) {
+		t.Errorf("FetchByIDs(companies) = %v, %v; want the company", b.Companies, err)
+	}
+	for kind, ids := range map[crm.Kind][]string{crm.KindTask: {"1"}, crm.KindDeal: {"x"}} {
+		if _, err := f.client.FetchByIDs(ctx, kind, ids); domain.ErrorCode(err) != domain.EINVALID {
+			t.Errorf("FetchByIDs(%s, %v): err = %v, want invalid", kind, ids, err)
+		}
+	}
+}

@@ -237,8 +237,8 @@ func (s *Server) route(r *http.Request) (int, []byte) {
 		return s.pipelines()
 	case r.Method == http.MethodGet && r.URL.Path == "/crm/v3/owners":
 		return s.owners(r.URL.Query())
-	case r.Method == http.MethodPost && r.URL.Path == "/crm/v3/objects/deals/batch/read":
-		return s.batchRead(r.Body)
+	case r.Method == http.MethodPost && len(parts) == 6 && parts[1] == "v3" && parts[2] == "objects" && parts[4] == "batch" && parts[5] == "read":
+		return s.batchRead(parts[3], r.Body)
 	case r.Method == http.MethodPost && len(parts) == 5 && parts[1] == "v3" && parts[2] == "objects" && parts[4] == "search":
 		return s.searchObjects(parts[3], r.Body)
 	case r.Method == http.MethodGet && len(parts) == 4 && parts[1] == "v3" && parts[2] == "objects":
@@ -453,10 +453,11 @@ func (s *Server) owners(q url.Values) (int, []byte) {
 	return marshal(http.StatusOK, map[string]any{"results": results})
 }
 
-// batchRead serves POST /crm/v3/objects/deals/batch/read, with the
-// histories asked for, newest first as HubSpot lists them. At most 50
-// inputs (with histories; UNCONFIRMED).
-func (s *Server) batchRead(body io.Reader) (int, []byte) {
+// batchRead serves POST /crm/v3/objects/{obj}/batch/read: the live
+// objects asked for (others left out), with the histories asked for,
+// newest first as HubSpot lists them. At most 100 inputs, 50 with
+// histories (UNCONFIRMED).
+func (s *Server) batchRead(obj string, body io.Reader) (int, []byte) {
 	var in struct {
 		Inputs []struct {
 			ID string `json:"id"`
@@ -470,7 +471,7 @@ func (s *Server) batchRead(body io.Reader) (int, []byte) {
 	results := []map[string]any{}
 	for _, input := range in.Inputs {
 		id, _ := strconv.ParseInt(input.ID, 10, 64)
-		o := s.Objects["deals"][id]
+		o := s.Objects[obj][id]
 		if o == nil || o.Archived {
 			continue
 		}

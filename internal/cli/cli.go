@@ -426,6 +426,9 @@ func (m *Main) runRecompute(ctx context.Context, env *runEnv, args []string) err
 	if err := requireAll("workspace", *workspace, "by", *by, "reason", *reason); err != nil {
 		return err
 	}
+	if err := textLimits(textFlag{"--by", *by, domain.MaxNameRunes}, textFlag{"--reason", *reason, domain.MaxTextRunes}); err != nil {
+		return err
+	}
 	var sheets []*domain.DaySheet
 	var recompute func(eng *engine.Engine) error
 	if *date != "" {

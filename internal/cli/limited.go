@@ -56,3 +56,20 @@ func rateLimited(ws *domain.Workspace, now time.Time, err error) error {
 	at := now.Add(wait).In(ws.Location).Format("15:04")
 	return &temporaryError{key: "sync.rate_limited", args: []any{ws.CRM.Kind, e.Status, max(e.Tries, 1), at, int(wait / time.Minute)}, err: err}
 }
+
+// textFlag is a text flag's name, value and limit in characters.
+type textFlag struct {
+	name, value string
+	max         int
+}
+
+// textLimits refuses a text flag longer than what a person writes (issue
+// 14), in the reader's language.
+func textLimits(flags ...textFlag) error {
+	for _, f := range flags {
+		if n := domain.Runes(f.value); n > f.max {
+			return i18n.Invalid("limit.text", f.name, f.max, n)
+		}
+	}
+	return nil
+}

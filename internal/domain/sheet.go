@@ -137,6 +137,9 @@ func (a *Adjustment) Validate(ws *Workspace) error {
 	if a.Reason == "" {
 		return Errorf(EINVALID, "adjustment: a reason is required")
 	}
+	if n := Runes(a.Reason); n > MaxTextRunes {
+		return Errorf(EINVALID, "adjustment: a reason of at most %d characters, got %d", MaxTextRunes, n)
+	}
 	if a.Author == "" {
 		return Errorf(EINVALID, "adjustment: the author is required")
 	}

@@ -282,6 +282,8 @@ func TestAdjustmentValidate(t *testing.T) {
 		{"zero points", func(a *Adjustment) { a.Points = 0 }, "points must not be zero"},
 		{"no reason", func(a *Adjustment) { a.Reason = "" }, "reason is required"},
 		{"no author", func(a *Adjustment) { a.Author = "" }, "author is required"},
+		{"reason at the limit", func(a *Adjustment) { a.Reason = strings.Repeat("я", MaxTextRunes) }, ""},
+		{"reason too long", func(a *Adjustment) { a.Reason = strings.Repeat("я", MaxTextRunes+1) }, "a reason of at most 1000 characters, got 1001"},
 	}
 	for _, tt := range tests {
 		a := valid

@@ -6,6 +6,7 @@ import (
 
 	"reglament/internal/auth"
 	"reglament/internal/domain"
+	"reglament/internal/i18n"
 )
 
 func (s *Server) dayRedirect(w http.ResponseWriter, r *http.Request) error {
@@ -79,6 +80,9 @@ func (s *Server) recomputeDay(w http.ResponseWriter, r *http.Request) error {
 	reason := strings.TrimSpace(r.PostFormValue("reason"))
 	if reason == "" {
 		err = invalid("recompute: a reason is required")
+	} else if n := domain.Runes(reason); n > domain.MaxTextRunes {
+		err = i18n.Invalid("limit.text", "reason", domain.MaxTextRunes, n)
+		reason = ""
 	} else {
 		_, err = s.eng.Recompute(r.Context(), ws.ID, d, state(r).user.Email, reason)
 	}
@@ -87,7 +91,7 @@ func (s *Server) recomputeDay(w http.ResponseWriter, r *http.Request) error {
 		if terr != nil {
 			return terr
 		}
-		data := dayData{View: s.viewSheet(r, ws, sheet), Error: domain.ErrorMessage(err), Reason: reason}
+		data := dayData{View: s.viewSheet(r, ws, sheet), Error: errorText(err, state(r).lang), Reason: reason}
 		data.Prev, _ = ws.PrevWorkingDay(d)
 		return s.renderStatus(w, r, http.StatusBadRequest, "day", &page{Title: state(r).lang.T("web.day.title", d.String()), WS: ws, Nav: "day", Data: &data})
 	}

@@ -66,3 +66,32 @@ func TestAPIJSONRefusesDuplicatesAndTrailingData(t *testing.T) {
 		t.Errorf("a valid body: status %d %s", resp.StatusCode, body)
 	}
 }
+
+// Issue 14 item 6: a reason is at most 1000 characters: a recompute's on
+// the day page (said in the reader's language, the text not echoed back)
+// and an adjustment's through the API.
+func TestReasonsAreBounded(t *testing.T) {
+	s := storetest.MustOpen(t, "sqlite://"+t.TempDir()+"/x.db")
+	env := newTestEnv(t, s)
+	c := env.login("head@acme.example")
+	c.get("/w/acme/day/2026-11-16")
+	long := strings.Repeat("щ", 1001)
+	resp, body := c.post("/w/acme/day/2026-11-16/recompute", url.Values{"reason": {long}})
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "не длиннее 1000 символов, а указано 1001") {
+		t.Errorf("recompute with a 1001-character reason: status %d; want 400 saying the limit in Russian", resp.StatusCode)
+	}
+	if strings.Contains(body, long) {
+		t.Errorf("the refused reason is shown back")
+	}
+	api := env.api("head@acme.example")
+	resp, body = api.postJSON("/api/v1/workspaces/acme/adjustments",
+		`{"manager":"boris","date":"2026-11-17","points":5,"reason":"`+long+`"}`)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "at most 1000 characters, got 1001") {
+		t.Errorf("adjustment with a 1001-character reason: %d %.300s; want 400 naming the limit", resp.StatusCode, body)
+	}
+	resp, body = api.postJSON("/api/v1/workspaces/acme/adjustments",
+		`{"manager":"boris","date":"2026-11-17","points":1e400,"reason":"x"}`)
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("adjustment of 1e400 points: %d %.300s; want 400", resp.StatusCode, body)
+	}
+}

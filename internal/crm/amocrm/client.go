@@ -16,7 +16,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"reglament/internal/crm"
@@ -71,8 +70,7 @@ type Client struct {
 	api      *crm.Client
 	base     *url.URL
 	cfg      Config
-	catMu    sync.Mutex
-	cat      *catalogue // the last pipeline catalogue read
+	cat      crm.Cache[*crm.Catalogue] // the last pipeline catalogue read
 	pageSize int
 }
 
@@ -90,7 +88,7 @@ func NewClient(cfg Config) *Client {
 	if rps <= 0 {
 		rps = 6
 	}
-	c := &Client{base: base, cfg: cfg, pageSize: cfg.PageSize}
+	c := &Client{base: base, cfg: cfg, pageSize: cfg.PageSize, cat: crm.Cache[*crm.Catalogue]{MaxAge: CatalogueMaxAge}}
 	if c.pageSize <= 0 || c.pageSize > 250 {
 		c.pageSize = 250
 	}

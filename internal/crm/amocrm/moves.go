@@ -133,7 +133,7 @@ func (c *Client) fetchMoves(ctx context.Context, from int64) (domain.RecordBatch
 
 // record maps a status change event, naming pipelines and stages from cat.
 // Responsible is the user who made the move, "" for a robot's.
-func (e event) record(cat *catalogue) domain.DealMove {
+func (e event) record(cat *crm.Catalogue) domain.DealMove {
 	at := unix(e.CreatedAt)
 	m := domain.DealMove{
 		RecordMeta:  domain.RecordMeta{Source: Source, ExternalID: string(e.ID), UpdatedAt: at},
@@ -142,9 +142,9 @@ func (e event) record(cat *catalogue) domain.DealMove {
 		MovedAt:     at,
 	}
 	m.PipelineID, m.StageID = leadStatus(e.ValueAfter)
-	m.Pipeline, m.Stage = cat.names(m.PipelineID, m.StageID)
+	m.Pipeline, m.Stage = cat.Names(m.PipelineID, m.StageID)
 	m.FromPipelineID, m.FromStageID = leadStatus(e.ValueBefore)
-	m.FromPipeline, m.FromStage = cat.names(m.FromPipelineID, m.FromStageID)
+	m.FromPipeline, m.FromStage = cat.Names(m.FromPipelineID, m.FromStageID)
 	return m
 }
 

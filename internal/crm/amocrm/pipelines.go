@@ -40,58 +40,29 @@ type statusWire struct {
 	Type       crm.Int `json:"type"` // 0 regular, 1 incoming leads ("unsorted")
 }
 
-// catalogue names the pipelines and stages by the CRM's ids, as read at
-// one moment.
-type catalogue struct {
-	pipelines []domain.Pipeline
-	pipeline  map[string]string    // pipeline id → name
-	stage     map[[2]string]string // (pipeline id, status id) → name
-	read      time.Time
-}
-
-// names returns the names of a pipeline and of one of its stages; "" for
-// an id the catalogue does not hold (a pipeline or stage deleted since).
-func (c *catalogue) names(pipelineID, stageID string) (pipeline, stage string) {
-	if c == nil {
-		return "", ""
-	}
-	return c.pipeline[pipelineID], c.stage[[2]string{pipelineID, stageID}]
-}
-
 // Pipelines returns the account's lead pipelines with their stages, ordered
 // as amoCRM sorts them, archived pipelines included (their deals still need
 // names). It always reads the catalogue anew (one request) and keeps it for
 // the Fetch calls that follow within CatalogueMaxAge.
 func (c *Client) Pipelines(ctx context.Context) ([]domain.Pipeline, error) {
-	cat, err := c.readCatalogue(ctx)
+	cat, err := c.cat.Read(c.api.Now(), func() (*crm.Catalogue, error) { return c.readCatalogue(ctx) })
 	if err != nil {
 		return nil, err
 	}
-	out := slices.Clone(cat.pipelines)
-	for i := range out {
-		out[i].Stages = slices.Clone(out[i].Stages)
-	}
-	return out, nil
+	return cat.Pipelines(), nil
 }
 
 // catalogue returns the catalogue read within CatalogueMaxAge, or reads it.
-func (c *Client) catalogue(ctx context.Context) (*catalogue, error) {
-	c.catMu.Lock()
-	cat := c.cat
-	c.catMu.Unlock()
-	if cat != nil && c.api.Now().Sub(cat.read) < CatalogueMaxAge {
-		return cat, nil
-	}
-	return c.readCatalogue(ctx)
+func (c *Client) catalogue(ctx context.Context) (*crm.Catalogue, error) {
+	return c.cat.Get(c.api.Now(), func() (*crm.Catalogue, error) { return c.readCatalogue(ctx) })
 }
 
 // readCatalogue reads GET /api/v4/leads/pipelines (statuses come embedded;
-// an account has at most 50 pipelines, so the list is one page) and caches
-// it. Its request does not count records for progress reports: pipelines
-// are not records.
-func (c *Client) readCatalogue(ctx context.Context) (*catalogue, error) {
+// an account has at most 50 pipelines, so the list is one page). Its
+// request does not count records for progress reports: pipelines are not
+// records.
+func (c *Client) readCatalogue(ctx context.Context) (*crm.Catalogue, error) {
 	const path = "/api/v4/leads/pipelines"
-	read := c.api.Now()
 	body, err := c.get(crm.WithoutProgress(ctx), path, nil)
 	if err != nil {
 		return nil, fmt.Errorf("amocrm: read pipelines: %w", err)
@@ -105,20 +76,15 @@ func (c *Client) readCatalogue(ctx context.Context) (*catalogue, error) {
 	}
 	wire := p.Embedded["pipelines"]
 	slices.SortStableFunc(wire, func(a, b pipelineWire) int { return cmp.Compare(a.Sort, b.Sort) })
-	cat := &catalogue{pipeline: map[string]string{}, stage: map[[2]string]string{}, read: read}
+	var pipelines []domain.Pipeline
 	for _, pw := range wire {
 		pl := domain.Pipeline{ID: string(pw.ID), Name: pw.Name}
 		statuses := pw.Embedded.Statuses
 		slices.SortStableFunc(statuses, func(a, b statusWire) int { return cmp.Compare(a.Sort, b.Sort) })
 		for _, s := range statuses {
 			pl.Stages = append(pl.Stages, domain.Stage{ID: string(s.ID), Name: s.Name})
-			cat.stage[[2]string{pl.ID, string(s.ID)}] = s.Name
 		}
-		cat.pipeline[pl.ID] = pl.Name
-		cat.pipelines = append(cat.pipelines, pl)
+		pipelines = append(pipelines, pl)
 	}
-	c.catMu.Lock()
-	c.cat = cat
-	c.catMu.Unlock()
-	return cat, nil
+	return crm.NewCatalogue(pipelines), nil
 }

@@ -125,7 +125,7 @@ func (c company) record() domain.Company {
 }
 
 // record maps a lead, naming its pipeline and stage from cat.
-func (l lead) record(cat *catalogue) domain.Deal {
+func (l lead) record(cat *crm.Catalogue) domain.Deal {
 	d := domain.Deal{
 		RecordMeta:  meta(string(l.ID), l.UpdatedAt),
 		Title:       l.Name,
@@ -138,7 +138,7 @@ func (l lead) record(cat *catalogue) domain.Deal {
 	if l.StatusID > 0 {
 		d.StageID = itoa(int64(l.StatusID))
 	}
-	d.Pipeline, d.Stage = cat.names(d.PipelineID, d.StageID)
+	d.Pipeline, d.Stage = cat.Names(d.PipelineID, d.StageID)
 	switch l.StatusID {
 	case StatusWon:
 		d.Status = domain.DealWon

@@ -17,7 +17,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"reglament/internal/crm"
@@ -75,8 +74,7 @@ type Client struct {
 	base     string
 	searches *crm.Limiter // the search endpoints' own limit, besides the burst one
 
-	catMu sync.Mutex
-	cat   *catalogue
+	cat crm.Cache[*catalogue]
 }
 
 // NewClient returns a client for cfg. It panics on an unparsable BaseURL,
@@ -104,7 +102,7 @@ func NewClient(cfg Config) *Client {
 	if per <= 0 || per > 90 {
 		per = 90
 	}
-	c := &Client{cfg: cfg, base: strings.TrimRight(cfg.BaseURL, "/"),
+	c := &Client{cfg: cfg, base: strings.TrimRight(cfg.BaseURL, "/"), cat: crm.Cache[*catalogue]{MaxAge: CatalogueMaxAge},
 		// Evenly spaced under 4 a second: no one-second window sees a fifth.
 		searches: crm.NewLimiter(SearchPerSecond*0.85, 1, cfg.Now, cfg.Sleep)}
 	// A bucket of burst b refilled at r a second lets b + 10r requests

@@ -14,7 +14,7 @@ import (
 )
 
 // CatalogueMaxAge is how long the client reuses the deal pipelines it read:
-// the fetches of one sync share one read.
+// the fetches of one sync share one read (crm.Cache).
 const CatalogueMaxAge = time.Minute
 
 // pipelineWire is a deal pipeline of GET /crm/v3/pipelines/deals. A
@@ -51,26 +51,19 @@ type stage struct {
 	probability float64
 }
 
-// catalogue is the deal pipelines and their stages as read at one moment.
-// Stage ids are unique only within their pipeline.
+// catalogue is the deal pipelines and their stages as read at one moment,
+// with what each stage says of a deal in it.
 type catalogue struct {
-	pipelines []domain.Pipeline
-	names     map[string]string
-	stages    map[[2]string]stage
-	read      time.Time
+	*crm.Catalogue
+	stages map[[2]string]stage
 }
 
 func (c *catalogue) pipelineName(id string) string {
-	if c == nil {
-		return ""
-	}
-	return c.names[id]
+	p, _ := c.Names(id, "")
+	return p
 }
 
 func (c *catalogue) stage(pipeline, id string) (stage, bool) {
-	if c == nil {
-		return stage{}, false
-	}
 	s, ok := c.stages[[2]string{pipeline, id}]
 	return s, ok
 }
@@ -80,30 +73,19 @@ func (c *catalogue) stage(pipeline, id string) (stage, bool) {
 // names). It reads the catalogue anew (one request) and keeps it for the
 // fetches that follow within CatalogueMaxAge.
 func (c *Client) Pipelines(ctx context.Context) ([]domain.Pipeline, error) {
-	cat, err := c.readCatalogue(ctx)
+	cat, err := c.cat.Read(c.api.Now(), func() (*catalogue, error) { return c.readCatalogue(ctx) })
 	if err != nil {
 		return nil, err
 	}
-	out := slices.Clone(cat.pipelines)
-	for i := range out {
-		out[i].Stages = slices.Clone(out[i].Stages)
-	}
-	return out, nil
+	return cat.Pipelines(), nil
 }
 
 func (c *Client) catalogue(ctx context.Context) (*catalogue, error) {
-	c.catMu.Lock()
-	cat := c.cat
-	c.catMu.Unlock()
-	if cat != nil && c.api.Now().Sub(cat.read) < CatalogueMaxAge {
-		return cat, nil
-	}
-	return c.readCatalogue(ctx)
+	return c.cat.Get(c.api.Now(), func() (*catalogue, error) { return c.readCatalogue(ctx) })
 }
 
 func (c *Client) readCatalogue(ctx context.Context) (*catalogue, error) {
 	const path = "/crm/v3/pipelines/deals"
-	read := c.api.Now()
 	body, err := c.get(crm.WithoutProgress(ctx), path, nil)
 	if err != nil {
 		return nil, fmt.Errorf("hubspot: read pipelines: %w", err)
@@ -115,20 +97,16 @@ func (c *Client) readCatalogue(ctx context.Context) (*catalogue, error) {
 		return nil, fmt.Errorf("hubspot: read pipelines: %w", decodeError("GET "+path, err))
 	}
 	slices.SortStableFunc(p.Results, func(a, b pipelineWire) int { return cmp.Compare(a.DisplayOrder, b.DisplayOrder) })
-	cat := &catalogue{names: map[string]string{}, stages: map[[2]string]stage{}, read: read}
+	stages := map[[2]string]stage{}
+	var pipelines []domain.Pipeline
 	for _, pw := range p.Results {
 		pl := domain.Pipeline{ID: pw.ID, Name: pw.Label}
-		stages := pw.Stages
-		slices.SortStableFunc(stages, func(a, b stageWire) int { return cmp.Compare(a.DisplayOrder, b.DisplayOrder) })
-		for _, s := range stages {
+		slices.SortStableFunc(pw.Stages, func(a, b stageWire) int { return cmp.Compare(a.DisplayOrder, b.DisplayOrder) })
+		for _, s := range pw.Stages {
 			pl.Stages = append(pl.Stages, domain.Stage{ID: s.ID, Name: s.Label})
-			cat.stages[[2]string{pl.ID, s.ID}] = s.stage()
+			stages[[2]string{pl.ID, s.ID}] = s.stage()
 		}
-		cat.names[pl.ID] = pl.Name
-		cat.pipelines = append(cat.pipelines, pl)
+		pipelines = append(pipelines, pl)
 	}
-	c.catMu.Lock()
-	c.cat = cat
-	c.catMu.Unlock()
-	return cat, nil
+	return &catalogue{Catalogue: crm.NewCatalogue(pipelines), stages: stages}, nil
 }

@@ -109,7 +109,7 @@ func monthTable(l i18n.Lang, ws *domain.Workspace, data *monthData) table {
 	for _, row := range data.Rows {
 		cells := []tableCell{text(row.Manager.ID), text(row.Manager.Name)}
 		for _, c := range row.Cells {
-			if c.Class == "pos" || c.Class == "neg" || c.Class == "zero" {
+			if c.Class == "pos" || c.Class == "neg" || c.Class == "zero" || c.Class == "val" && c.URL != "" {
 				cells = append(cells, num(c.Text))
 			} else if c.Class == "absent" {
 				cells = append(cells, text("-"))

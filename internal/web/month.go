@@ -3,11 +3,13 @@ package web
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/shopspring/decimal"
 
 	"reglament/internal/domain"
+	"reglament/internal/i18n"
 )
 
 // gridCell is one manager's day in the month grid.
@@ -26,20 +28,73 @@ type gridRow struct {
 type monthData struct {
 	Period     domain.Period
 	Prev, Next string
-	Days       []domain.Date
-	Working    []bool
-	Rows       []gridRow
-	Statement  *domain.Statement
-	Sum        domain.Money
-	SumPoints  int
+	// Indicator, when set, is what the cells show instead of the day's
+	// points: a built-in or an own indicator (DESIGN.md section 10), named
+	// Label; Choices are every indicator of the regulation versions in
+	// force in the period, built-ins first.
+	Indicator domain.Indicator
+	Label     string
+	Choices   []indicatorChoice
+	Days      []domain.Date
+	Working   []bool
+	Rows      []gridRow
+	Statement *domain.Statement
+	Sum       domain.Money
+	SumPoints int
+}
+
+// indicatorChoice is an indicator the month grid can show.
+type indicatorChoice struct {
+	ID    domain.Indicator
+	Label string
+	Own   bool
+}
+
+// monthIndicators lists the indicators of the versions in force on the
+// days of p: the built-ins, then each version's own indicators by their
+// label, each once (the latest version's label wins).
+func monthIndicators(l i18n.Lang, ws *domain.Workspace, p domain.Period) []indicatorChoice {
+	var out []indicatorChoice
+	at := map[domain.Indicator]int{}
+	add := func(c indicatorChoice) {
+		if i, ok := at[c.ID]; ok {
+			out[i] = c
+			return
+		}
+		at[c.ID] = len(out)
+		out = append(out, c)
+	}
+	for _, ind := range domain.Indicators {
+		add(indicatorChoice{ID: ind, Label: l.Indicator(ind)})
+	}
+	for d := p.From; !d.After(p.To); d = d.AddDays(1) {
+		v, ok := ws.Regulation.At(d)
+		if !ok || v.Effective != d && d != p.From {
+			continue // the same version as the day before
+		}
+		for _, def := range v.Own() {
+			add(indicatorChoice{ID: def.ID, Label: l.Label(v, def.ID), Own: true})
+		}
+	}
+	return out
 }
 
 // monthGrid builds the managers × days table of a period from the final
 // sheets and the adjustments, and the statement for its totals. A non-empty
 // only keeps that manager's row (a manager sees their own).
-func (s *Server) monthGrid(ctx context.Context, ws *domain.Workspace, p domain.Period, only string) (*monthData, error) {
-	// Points and absences are all the grid shows: indicator values stay unread.
-	sheets, err := s.store.FindSheetPoints(ctx, ws.ID, p.From, p.To)
+//
+// With ind set, each cell shows that indicator's value of the day (linked
+// to the records behind it) instead of the points; a day whose regulation
+// did not have the indicator shows "—".
+func (s *Server) monthGrid(ctx context.Context, ws *domain.Workspace, p domain.Period, only string, ind domain.Indicator) (*monthData, error) {
+	var sheets []domain.DaySheet
+	var err error
+	if ind == "" {
+		// Points and absences are all the grid shows: indicator values stay unread.
+		sheets, err = s.store.FindSheetPoints(ctx, ws.ID, p.From, p.To)
+	} else {
+		sheets, err = s.store.FindSheets(ctx, ws.ID, p.From, p.To)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -54,7 +109,7 @@ func (s *Server) monthGrid(ctx context.Context, ws *domain.Workspace, p domain.P
 		sheets[i].ApplyAdjustments(adjs)
 		byDay[sheets[i].Date] = &sheets[i]
 	}
-	data := &monthData{Period: p, Statement: &st}
+	data := &monthData{Period: p, Statement: &st, Indicator: ind}
 	for d := p.From; !d.After(p.To); d = d.AddDays(1) {
 		data.Days = append(data.Days, d)
 		data.Working = append(data.Working, ws.IsWorkingDay(d))
@@ -74,6 +129,11 @@ func (s *Server) monthGrid(ctx context.Context, ws *domain.Workspace, p domain.P
 			case sheet != nil:
 				if sl, ok := sheet.Line(m.ID); ok && sl.Absent {
 					c.Class, c.Text = "absent", "–"
+				} else if ok && ind != "" {
+					c.Class, c.Text = "val", "—"
+					if sl.Values.Has(ind) {
+						c.Text, c.URL = sl.Values.Format(ind), whyURL(ws.ID, m.ID, d, ind)
+					}
 				} else if ok {
 					c.Text = strconv.Itoa(sl.Total)
 					c.Class = map[bool]string{true: "pos", false: "neg"}[sl.Total >= 0]
@@ -107,15 +167,31 @@ func (s *Server) monthPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data, err := s.monthGrid(r.Context(), ws, p, own)
+	l := state(r).lang
+	choices := monthIndicators(l, ws, p)
+	var ind domain.Indicator
+	label := ""
+	if v := r.URL.Query().Get("indicator"); v != "" {
+		i := slices.IndexFunc(choices, func(c indicatorChoice) bool { return string(c.ID) == v })
+		if i < 0 {
+			return i18n.Invalid("web.month.unknown_indicator", v, p.Label)
+		}
+		ind, label = choices[i].ID, choices[i].Label
+	}
+	data, err := s.monthGrid(r.Context(), ws, p, own, ind)
 	if err != nil {
 		return err
 	}
+	data.Label, data.Choices = label, choices
+	name := "month-" + ws.ID + "-" + p.Label
+	if ind != "" {
+		name += "-" + string(ind)
+	}
 	switch r.URL.Query().Get("format") {
 	case "csv":
-		return writeCSV(w, "month-"+ws.ID+"-"+p.Label+".csv", monthTable(state(r).lang, ws, data))
+		return writeCSV(w, name+".csv", monthTable(l, ws, data))
 	case "xlsx":
-		return writeXLSX(w, "month-"+ws.ID+"-"+p.Label+".xlsx", p.Label, monthTable(state(r).lang, ws, data))
+		return writeXLSX(w, name+".xlsx", p.Label, monthTable(l, ws, data))
 	case "":
 	default:
 		return invalid("format: want csv or xlsx")

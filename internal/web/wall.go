@@ -6,6 +6,7 @@ import (
 
 	"reglament/internal/auth"
 	"reglament/internal/domain"
+	"reglament/internal/i18n"
 )
 
 type rankLine struct {
@@ -13,6 +14,10 @@ type rankLine struct {
 	Name   string
 	Points int
 	Class  string
+	// Missed says, on the board of the day, each rule the manager does not
+	// meet, the indicator named as the day's regulation names it (an own
+	// indicator by its label): "КП отправлено: 1 из 2".
+	Missed []string
 }
 
 type wallData struct {
@@ -34,6 +39,24 @@ func rank(ws *domain.Workspace, st *domain.Statement) []rankLine {
 			name = m.Name
 		}
 		out = append(out, rankLine{Place: i + 1, Name: name, Points: l.Total, Class: pointsClass(l.Total)})
+	}
+	return out
+}
+
+// missed says the rules of line that are not met, each with the value and
+// the target, built-in and own indicators alike.
+func missed(lang i18n.Lang, version *domain.RegulationVersion, line *domain.SheetLine) []string {
+	var out []string
+	for _, o := range line.Rules {
+		if o.Passed {
+			continue
+		}
+		key := map[domain.Op]string{domain.AtLeast: "web.wall.missed_at_least", domain.AtMost: "web.wall.missed_at_most",
+			domain.Equals: "web.wall.missed_equals"}[o.Op]
+		if key == "" {
+			continue
+		}
+		out = append(out, lang.T(key, lang.Label(version, o.Indicator), line.Values.Format(o.Indicator), o.Target.String()))
 	}
 	return out
 }
@@ -62,6 +85,7 @@ func (s *Server) wallPage(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
+		version, _ := ws.Regulation.At(data.Day)
 		for _, l := range sheet.Lines {
 			if l.Absent {
 				continue
@@ -70,7 +94,8 @@ func (s *Server) wallPage(w http.ResponseWriter, r *http.Request) error {
 			if m, ok := ws.Manager(l.Manager); ok {
 				name = m.Name
 			}
-			data.Today = append(data.Today, rankLine{Name: name, Points: l.Total, Class: pointsClass(l.Total)})
+			data.Today = append(data.Today, rankLine{Name: name, Points: l.Total, Class: pointsClass(l.Total),
+				Missed: missed(state(r).lang, version, &l)})
 		}
 		slices.SortStableFunc(data.Today, func(a, b rankLine) int { return b.Points - a.Points })
 		for i := range data.Today {

@@ -37,8 +37,10 @@ type Fake struct {
 	// The OAuth application and the token pair the fake accepts now.
 	AccessToken, RefreshToken, ClientID, ClientSecret string
 	// Violations counts requests beyond the rate limit; Requests all
-	// requests.
+	// requests; PerPath the API requests Admit let past the token endpoint,
+	// by path.
 	Violations, Requests int
+	PerPath              map[string]int
 
 	faults    []queued
 	serial    int
@@ -54,6 +56,9 @@ type queued struct {
 // Start serves h. The embedding fake calls it once its truth is ready.
 func (f *Fake) Start(h http.Handler) {
 	f.hung = make(chan struct{})
+	if f.PerPath == nil {
+		f.PerPath = map[string]int{}
+	}
 	f.Server = httptest.NewServer(h)
 }
 

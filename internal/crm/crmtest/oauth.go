@@ -28,12 +28,40 @@ type OAuthWire struct {
 // ServeRefresh serves a refresh_token grant at the fake's token endpoint.
 // Hold Mu.
 func (f *Fake) ServeRefresh(w http.ResponseWriter, r *http.Request, wire OAuthWire) {
+	f.refresh(r, wire)(w, r)
+}
+
+// refresh serves a refresh_token grant (hold Mu) and returns its answer,
+// which may be written after Mu is unlocked.
+func (f *Fake) refresh(r *http.Request, wire OAuthWire) http.HandlerFunc {
 	grant := wire.Grant(r)
 	if !f.Refresh(grant) {
-		wire.Refused(w, grant)
-		return
+		return func(w http.ResponseWriter, _ *http.Request) { wire.Refused(w, grant) }
 	}
-	wire.Issued(w, f.AccessToken, f.RefreshToken)
+	access, refresh := f.AccessToken, f.RefreshToken
+	return func(w http.ResponseWriter, _ *http.Request) { wire.Issued(w, access, refresh) }
+}
+
+// Admit does, under Mu, what every fake does alike with a request within
+// its rate limit: the refresh grant at the token endpoint, 404 for a path
+// that is no API call, the next fault injected for the path, and the
+// wire's refusal of a token that is not the current one. It returns the
+// fault to serve, or the answer that ends the request, to write once Mu is
+// unlocked.
+func (f *Fake) Admit(r *http.Request, wire OAuthWire) (Fault, http.HandlerFunc) {
+	if r.URL.Path == wire.TokenPath {
+		return 0, f.refresh(r, wire)
+	}
+	token, api := wire.Token(r)
+	if !api {
+		return 0, http.NotFound
+	}
+	f.PerPath[r.URL.Path]++
+	fault := f.NextFault(r.URL.Path)
+	if token != f.AccessToken {
+		return fault, func(w http.ResponseWriter, _ *http.Request) { wire.Expired(w) }
+	}
+	return fault, nil
 }
 
 // OAuthFront stands in front of a fake and adds what an OAuth application

@@ -119,9 +119,6 @@ type Server struct {
 	// change records between pages with it.
 	AfterPage func(path string, query map[string][]string, page int)
 
-	// PerPath counts API requests by path.
-	PerPath map[string]int
-
 	window       crmtest.Window
 	blockedUntil time.Time
 	eventSerial  int
@@ -137,7 +134,6 @@ func NewServer(now func() time.Time) *Server {
 		Tasks:     map[int64]*Task{},
 		Notes:     map[string]*Note{},
 		Pipelines: map[int64]*Pipeline{},
-		PerPath:   map[string]int{},
 		window:    crmtest.Window{Max: Limit, Per: time.Second},
 	}
 	s.Start(http.HandlerFunc(s.serve))
@@ -165,21 +161,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		problem(w, http.StatusTooManyRequests, "Too Many Requests")
 		return
 	}
-	if r.URL.Path == oauth.TokenPath {
-		s.ServeRefresh(w, r, oauth)
+	fault, answer := s.Admit(r, oauth)
+	if answer != nil {
 		s.Mu.Unlock()
-		return
-	}
-	if !strings.HasPrefix(r.URL.Path, "/api/v4/") {
-		s.Mu.Unlock()
-		http.NotFound(w, r)
-		return
-	}
-	s.PerPath[r.URL.Path]++
-	fault := s.NextFault(r.URL.Path)
-	if r.Header.Get("Authorization") != "Bearer "+s.AccessToken {
-		s.Mu.Unlock()
-		problem(w, http.StatusUnauthorized, "Unauthorized")
+		answer(w, r)
 		return
 	}
 	switch fault {

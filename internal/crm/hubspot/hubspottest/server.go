@@ -105,9 +105,6 @@ type Server struct {
 	// tests change records between pages with it.
 	AfterPage func(object string, after int)
 
-	// PerPath counts API requests by path.
-	PerPath map[string]int
-
 	burst, search crmtest.Window
 }
 
@@ -124,9 +121,8 @@ func NewServer(now func() time.Time) *Server {
 			{ID: "closedwon", Label: "Closed Won", DisplayOrder: 2, Closed: true, Probability: "1.0"},
 			{ID: "closedlost", Label: "Closed Lost", DisplayOrder: 3, Closed: true, Probability: "0.0"},
 		}}},
-		PerPath: map[string]int{},
-		burst:   crmtest.Window{Max: BurstLimit, Per: 10 * time.Second},
-		search:  crmtest.Window{Max: SearchLimit, Per: time.Second},
+		burst:  crmtest.Window{Max: BurstLimit, Per: 10 * time.Second},
+		search: crmtest.Window{Max: SearchLimit, Per: time.Second},
 	}
 	for _, obj := range []string{"companies", "deals", "tasks", "calls", "meetings"} {
 		s.Objects[obj] = map[int64]*Object{}
@@ -176,21 +172,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		rateLimited(w, "SECONDLY")
 		return
 	}
-	if r.URL.Path == oauth.TokenPath {
-		s.ServeRefresh(w, r, oauth)
+	fault, answer := s.Admit(r, oauth)
+	if answer != nil {
 		s.Mu.Unlock()
-		return
-	}
-	if !strings.HasPrefix(r.URL.Path, "/crm/") {
-		s.Mu.Unlock()
-		http.NotFound(w, r)
-		return
-	}
-	s.PerPath[r.URL.Path]++
-	fault := s.NextFault(r.URL.Path)
-	if r.Header.Get("Authorization") != "Bearer "+s.AccessToken {
-		s.Mu.Unlock()
-		problem(w, http.StatusUnauthorized, "EXPIRED_AUTHENTICATION", "The OAuth token used to make this call expired.")
+		answer(w, r)
 		return
 	}
 	switch fault {

@@ -58,12 +58,12 @@ type Options struct {
 	// number of records it carried (Wire.Records). It must be quick.
 	OnPage func(ctx context.Context, records int)
 
-	HTTPClient *http.Client                               // required: the connector sets its timeout
+	HTTPClient *http.Client                               // default: a 30 s timeout
 	Now        func() time.Time                           // default time.Now
 	Sleep      func(context.Context, time.Duration) error // default Sleep
 	Backoff    Backoff
 	// Rate and Burst shape the client's token bucket (NewLimiter): the CRM's
-	// limit less a margin.
+	// limit less a margin. Default 1 a second, a bucket of one.
 	Rate  float64
 	Burst int
 	// Overlap is re-read before a cursor to absorb clock skew and
@@ -78,10 +78,9 @@ type Options struct {
 // incremental cursor (Fetch). It is safe for concurrent use; one Client
 // per CRM account should exist so that its limiter sees every request.
 type Client struct {
-	wire    Wire
-	opts    Options
-	caller  *Caller
-	overlap time.Duration
+	wire   Wire
+	opts   Options
+	caller *Caller
 
 	mu    sync.Mutex // held through a refresh, so one refresh serves all
 	token Token
@@ -98,11 +97,16 @@ func NewClient(wire Wire, opts Options) *Client {
 	if opts.Overlap <= 0 {
 		opts.Overlap = 2 * time.Minute
 	}
+	if opts.HTTPClient == nil {
+		opts.HTTPClient = &http.Client{Timeout: 30 * time.Second}
+	}
+	if opts.Rate <= 0 {
+		opts.Rate = 1
+	}
 	return &Client{
-		wire:    wire,
-		opts:    opts,
-		token:   opts.Token,
-		overlap: opts.Overlap,
+		wire:  wire,
+		opts:  opts,
+		token: opts.Token,
 		caller: &Caller{
 			CRM:     opts.CRM,
 			HTTP:    opts.HTTPClient,
@@ -292,7 +296,7 @@ func (c *Client) Fetch(ctx context.Context, kind Kind, since Cursor, scan Scan) 
 	started := c.opts.Now()
 	var from time.Time
 	if !since.IsZero() {
-		from = since.Since.Add(-c.overlap)
+		from = since.Since.Add(-c.opts.Overlap)
 	}
 	b, rescan, err := scan(ctx, from)
 	if err != nil {
@@ -300,7 +304,7 @@ func (c *Client) Fetch(ctx context.Context, kind Kind, since Cursor, scan Scan) 
 	}
 	if since.IsZero() && rescan {
 		again := c.opts.Now()
-		late, _, err := scan(ctx, started.Add(-c.overlap))
+		late, _, err := scan(ctx, started.Add(-c.opts.Overlap))
 		if err != nil {
 			return domain.RecordBatch{}, since, fmt.Errorf("%s: fetch %s changed during the scan: %w", c.opts.CRM, kind.Plural(), err)
 		}

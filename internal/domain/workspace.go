@@ -51,6 +51,19 @@ type Workspace struct {
 	Notifications Notifications
 }
 
+// DefaultAdjustmentLimit is the most points a manager's adjustments of one
+// day may add up to, either way, when the workspace sets no limit.
+const DefaultAdjustmentLimit = 20
+
+// AdjustmentLimitOrDefault is the workspace's adjustment limit, the
+// default when it sets none.
+func (w *Workspace) AdjustmentLimitOrDefault() int {
+	if w.AdjustmentLimit > 0 {
+		return w.AdjustmentLimit
+	}
+	return DefaultAdjustmentLimit
+}
+
 // Pay modes: how points become money.
 const (
 	// PayPoints: money = points × point value after caps, a bonus when

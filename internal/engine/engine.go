@@ -308,11 +308,17 @@ func (e *Engine) RecomputePeriod(ctx context.Context, workspace string, period d
 	return sheets, nil
 }
 
-// Adjust records an audited correction of a manager's points on a day.
+// Adjust records an audited correction of a manager's points on a day: a
+// working day not after today, keeping the sum of the manager's
+// adjustments of the day within the workspace's limit (default ±20).
 func (e *Engine) Adjust(ctx context.Context, a *domain.Adjustment) error {
 	ws, err := e.Store.FindWorkspace(ctx, a.Workspace)
 	if err != nil {
 		return err
+	}
+	limit := ws.AdjustmentLimitOrDefault()
+	if a.Points > limit || a.Points < -limit {
+		return i18n.Invalid("adjust.too_many", limit, a.Points)
 	}
 	if err := a.Validate(ws); err != nil {
 		return err
@@ -320,8 +326,13 @@ func (e *Engine) Adjust(ctx context.Context, a *domain.Adjustment) error {
 	if !ws.IsWorkingDay(a.Date) {
 		return domain.Errorf(domain.EINVALID, "adjustment: %s is not a working day of workspace %q", a.Date, ws.ID)
 	}
+	// A correction is of a day that has happened: a future day has nothing
+	// to correct yet (issue 13).
+	if today := ws.Today(e.Now()); a.Date.After(today) {
+		return i18n.Invalid("adjust.future", a.Date, today)
+	}
 	a.CreatedAt = e.Now().UTC()
-	return e.Store.CreateAdjustment(ctx, a)
+	return e.Store.CreateAdjustmentWithin(ctx, a, limit)
 }
 
 // Statement sums the final sheets and adjustments of a period.

@@ -30,6 +30,24 @@ func (l Lang) DateRange(from, to domain.Date) string {
 }
 
 var payCatalog = map[string][2]string{
+	// Adjustments.
+	"adjust.over_limit": {"корректировка: за день у менеджера не больше ±%d баллов корректировок, а за %s уже %+d и добавляется %+d", "adjustment: a manager's adjustments of a day add up to at most ±%d points; %s already has %+d and this adds %+d"},
+	"adjust.too_many":   {"корректировка: не больше ±%d баллов за день, а указано %+d", "adjustment: at most ±%d points a day, got %+d"},
+	"adjust.future":     {"корректировка: день %s ещё не наступил (сегодня %s); корректируют только прошедшие и сегодняшний дни", "adjustment: %s has not come yet (today is %s); only past days and today can be adjusted"},
+
+	"adjust.bad_date":      {"корректировка: дата %q — нужна дата ГГГГ-ММ-ДД", "adjustment: date %q: want a date YYYY-MM-DD"},
+	"adjust.bad_points":    {"корректировка: баллы %q — нужно целое число, например 5 или -2", "adjustment: points %q: want a whole number such as 5 or -2"},
+	"web.adj.bad_page":     {"страница %q: нужен номер страницы от 1", "page %q: want a page number from 1"},
+	"web.adj.added":        {"Корректировка #%d сохранена: %s, %s, баллы: %s.", "Adjustment #%d saved: %s, %s, points: %s."},
+	"web.adj.in_sheet":     {"Открыть лист дня", "Open the day sheet"},
+	"web.adj.period":       {"Корректировки за %s (%s): %d", "Adjustments in %s (%s): %d"},
+	"web.adj.show":         {"Показать", "Show"},
+	"web.adj.page":         {"Страница %d из %d", "Page %d of %d"},
+	"web.adj.limit":        {"За день у менеджера корректировки в сумме не больше ±%d баллов; будущие дни корректировать нельзя.", "A manager's adjustments of a day add up to at most ±%d points; future days cannot be adjusted."},
+	"web.adj.adjust":       {"корр.", "adjust"},
+	"web.adj.adjust_title": {"Корректировка: %s, %s", "Adjust: %s, %s"},
+	"web.adj.sheet":        {"Лист дня", "Day sheet"},
+
 	// Pay settings versions.
 	"pay.bad_date":           {"дата начала действия %q: нужна дата ГГГГ-ММ-ДД не раньше 2000 года", "effective date %q: want a date YYYY-MM-DD from 2000 on"},
 	"pay.bad_currency":       {"валюта %q: нужен трёхбуквенный код, например RUB", "currency %q: want a three-letter code such as RUB"},

@@ -101,6 +101,13 @@ func TestPayChangesFreelyWithoutFinalSheets(t *testing.T) {
 		if res := mustApplyAt(t, s, ws, now.AddDate(0, 1, 0)); !cmp.Equal(res.Changes, []string{"settings changed: point value"}) {
 			t.Errorf("changes = %q", res.Changes)
 		}
+		ws.AdjustmentLimit = 15
+		if res := mustApplyAt(t, s, ws, now.AddDate(0, 1, 0)); !cmp.Equal(res.Changes, []string{"settings changed: adjustment limit"}) {
+			t.Errorf("changes = %q", res.Changes)
+		}
+		if got, err := s.FindWorkspace(ctx, "acme"); err != nil || got.AdjustmentLimit != 15 || got.AdjustmentLimitOrDefault() != 15 {
+			t.Errorf("adjustment limit read back: %v (%v); want 15", got, err)
+		}
 	})
 }
 

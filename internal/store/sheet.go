@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"reglament/internal/domain"
+	"reglament/internal/i18n"
 )
 
 // CreateFinalSheet stores sheet as version 1 of its day's final sheet,
@@ -471,6 +472,15 @@ func findSheetsLines(ctx context.Context, tx *sql.Tx, workspace string, from, to
 // setting its ID (and CreatedAt when zero), and audits "adjust". Points must
 // not be zero; a reason and an author are required.
 func (s *Store) CreateAdjustment(ctx context.Context, a *domain.Adjustment) error {
+	return s.CreateAdjustmentWithin(ctx, a, 0)
+}
+
+// CreateAdjustmentWithin is CreateAdjustment refusing (EINVALID, in each
+// language) an adjustment that would take the sum of the manager's
+// adjustments of that day beyond ±limit points; 0 means no limit. The sum
+// is read and the adjustment written in one transaction, under the
+// workspace's lock, so that two at once cannot pass it together.
+func (s *Store) CreateAdjustmentWithin(ctx context.Context, a *domain.Adjustment, limit int) error {
 	var err error
 	switch {
 	case a.Workspace == "" || a.Manager == "" || a.Date.IsZero():
@@ -493,6 +503,19 @@ func (s *Store) CreateAdjustment(ctx context.Context, a *domain.Adjustment) erro
 	err = s.write(ctx, func(tx *sql.Tx) error {
 		if err := requireWorkspace(ctx, tx, a.Workspace); err != nil {
 			return err
+		}
+		if limit > 0 {
+			if err := s.lockWorkspace(ctx, tx, a.Workspace); err != nil {
+				return err
+			}
+			var sum int64
+			if err := tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(points), 0) FROM adjustments WHERE workspace = $1 AND manager = $2 AND day = $3`,
+				a.Workspace, a.Manager, a.Date.String()).Scan(&sum); err != nil {
+				return err
+			}
+			if total := sum + int64(a.Points); total > int64(limit) || total < -int64(limit) {
+				return i18n.Invalid("adjust.over_limit", limit, a.Date, sum, a.Points)
+			}
 		}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO adjustments (workspace, manager, day, points, reason, author, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,

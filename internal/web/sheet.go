@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -27,12 +28,17 @@ type sheetRow struct {
 	Cells   []cell
 	Failed  int // rules missed
 	AtRisk  bool
+	// AdjustURL opens the adjustment form for this manager and day.
+	AdjustURL string
 }
 
 type sheetView struct {
 	Sheet   *domain.DaySheet
 	Columns []column
 	Rows    []sheetRow
+	// CanAdjust is whether the reader may adjust: each row then links to
+	// the adjustment form with its manager and day filled in.
+	CanAdjust bool
 }
 
 // column is an indicator as a table heads it: the built-ins in the reader's
@@ -77,7 +83,7 @@ func whyURL(ws, manager string, d domain.Date, ind domain.Indicator) string {
 func (s *Server) viewSheet(r *http.Request, ws *domain.Workspace, sheet *domain.DaySheet) sheetView {
 	p, lang := state(r).principal, state(r).lang
 	inds := sheetIndicators(sheet.Lines)
-	v := sheetView{Sheet: sheet, Columns: columns(lang, ws, sheet.Date, inds)}
+	v := sheetView{Sheet: sheet, Columns: columns(lang, ws, sheet.Date, inds), CanAdjust: p.Can(ws.ID, auth.Change, "") == nil}
 	for _, l := range sheet.Lines {
 		if p.Can(ws.ID, auth.SeeOwn, l.Manager) != nil {
 			continue
@@ -88,7 +94,8 @@ func (s *Server) viewSheet(r *http.Request, ws *domain.Workspace, sheet *domain.
 		}
 		outcome := make(map[domain.Indicator]string)
 		titles := make(map[domain.Indicator][]string)
-		row := sheetRow{Manager: *m, Line: l}
+		row := sheetRow{Manager: *m, Line: l,
+			AdjustURL: "/w/" + ws.ID + "/adjustments?manager=" + url.QueryEscape(l.Manager) + "&date=" + sheet.Date.String() + "#adjust-form"}
 		for _, o := range l.Rules {
 			titles[o.Indicator] = append(titles[o.Indicator], fmt.Sprintf("%s %s: %+d", lang.T("web.op."+string(o.Op)), o.Target, o.Points))
 			if !o.Passed {

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"reglament/internal/domain"
@@ -36,8 +37,9 @@ type Wire interface {
 	Records(body []byte) int
 }
 
-// Request is an HTTP call as a Caller sends it: the name that errors give
-// it, the request built afresh for every try, and the judge of its answer.
+// Request is an HTTP call as the Client sends it: the name that errors
+// give it, the request built afresh for every try, and the judge of its
+// answer.
 type Request struct {
 	Method string
 	New    func(ctx context.Context) (*http.Request, error)
@@ -78,9 +80,11 @@ type Options struct {
 // incremental cursor (Fetch). It is safe for concurrent use; one Client
 // per CRM account should exist so that its limiter sees every request.
 type Client struct {
-	wire   Wire
-	opts   Options
-	caller *Caller
+	wire     Wire
+	opts     Options
+	limiter  *Limiter
+	backoff  Backoff
+	requests atomic.Int64 // sent, retries and grants included
 
 	mu    sync.Mutex // held through a refresh, so one refresh serves all
 	token Token
@@ -104,17 +108,11 @@ func NewClient(wire Wire, opts Options) *Client {
 		opts.Rate = 1
 	}
 	return &Client{
-		wire:  wire,
-		opts:  opts,
-		token: opts.Token,
-		caller: &Caller{
-			CRM:     opts.CRM,
-			HTTP:    opts.HTTPClient,
-			Limiter: NewLimiter(opts.Rate, opts.Burst, opts.Now, opts.Sleep),
-			Backoff: opts.Backoff.WithDefaults(),
-			Now:     opts.Now,
-			Sleep:   opts.Sleep,
-		},
+		wire:    wire,
+		opts:    opts,
+		token:   opts.Token,
+		limiter: NewLimiter(opts.Rate, opts.Burst, opts.Now, opts.Sleep),
+		backoff: opts.Backoff.WithDefaults(),
 	}
 }
 
@@ -123,7 +121,7 @@ func (c *Client) Now() time.Time { return c.opts.Now() }
 
 // Requests returns how many HTTP requests the client has sent, retries and
 // token grants included.
-func (c *Client) Requests() int64 { return c.caller.Requests.Load() }
+func (c *Client) Requests() int64 { return c.requests.Load() }
 
 // Call sends the API call method. newRequest builds its request (afresh for
 // every try) carrying token where the CRM wants it; token is "" when there
@@ -140,7 +138,7 @@ func (c *Client) Call(ctx context.Context, method string, newRequest func(ctx co
 	judge := func(resp *http.Response, body []byte) error { return c.wire.Judge(method, resp, body) }
 	for refreshed := false; ; refreshed = true {
 		used := c.accessToken()
-		body, err := c.caller.Do(ctx, method, func(ctx context.Context) (*http.Request, error) {
+		body, err := c.send(ctx, method, func(ctx context.Context) (*http.Request, error) {
 			for _, l := range limits {
 				if err := l.Wait(ctx); err != nil {
 					return nil, err
@@ -214,7 +212,7 @@ func (c *Client) grant(ctx context.Context, grant url.Values) (tokenAnswer, erro
 	grant.Set("client_secret", c.opts.ClientSecret)
 	r := c.wire.Grant(grant)
 	status := 0
-	body, err := c.caller.Do(ctx, r.Method, r.New, func(resp *http.Response, body []byte) error {
+	body, err := c.send(ctx, r.Method, r.New, func(resp *http.Response, body []byte) error {
 		status = resp.StatusCode
 		return r.Judge(resp, body)
 	})

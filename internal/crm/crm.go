@@ -1,6 +1,6 @@
 // Package crm is the skeleton every CRM connector stands on. Client sends a
 // connector's API calls: it paces them under the CRM's rate limit
-// (Limiter), retries transient failures with backoff (Caller, Backoff),
+// (Limiter), retries transient failures with backoff (Backoff, Retryable),
 // keeps the OAuth token pair and refreshes it, reports progress, and keeps
 // the incremental cursor (Client.Fetch). A connector gives it its Wire (how
 // an answer is judged, which failure means the token expired, how an OAuth

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"sync/atomic"
 	"time"
 )
 
@@ -117,47 +116,32 @@ func (r *Retryable) Error() string { return r.Err.Error() }
 
 func (r *Retryable) Unwrap() error { return r.Err }
 
-// Caller sends requests for one connector: it waits for the limiter, sends,
-// reads the whole body and lets the connector judge the answer, retrying
-// transient failures with backoff.
-type Caller struct {
-	CRM     string
-	HTTP    *http.Client
-	Limiter *Limiter
-	Backoff Backoff // with defaults applied
-	Now     func() time.Time
-	Sleep   func(context.Context, time.Duration) error
-	MaxBody int64 // default 64 MiB
-
-	// Requests counts the requests sent, retries included.
-	Requests atomic.Int64
-}
-
 // Judge inspects a response. It returns nil to accept it, a *Retryable to try
 // again, or any other error to fail the call. A body that does not decode
 // (truncated JSON) should be judged retryable.
 type Judge func(resp *http.Response, body []byte) error
 
-// Do sends the request made by newRequest (called afresh for every try) and
-// returns the accepted body. method names the call in errors.
-func (c *Caller) Do(ctx context.Context, method string, newRequest func(context.Context) (*http.Request, error), judge Judge) ([]byte, error) {
-	maxBody := c.MaxBody
-	if maxBody <= 0 {
-		maxBody = 64 << 20
-	}
+// maxBody is the largest answer read.
+const maxBody = 64 << 20
+
+// send sends the request made by newRequest (called afresh for every try):
+// it waits for the limiter, sends, reads the whole body and lets judge
+// decide, retrying transient failures with backoff. It returns the
+// accepted body; method names the call in errors.
+func (c *Client) send(ctx context.Context, method string, newRequest func(context.Context) (*http.Request, error), judge Judge) ([]byte, error) {
 	var last error
-	for attempt := 0; attempt < c.Backoff.Tries; attempt++ {
+	for attempt := 0; attempt < c.backoff.Tries; attempt++ {
 		if attempt > 0 {
 			var ra time.Duration
 			var r *Retryable
 			if errors.As(last, &r) {
 				ra = r.RetryAfter
 			}
-			if err := c.Sleep(ctx, c.Backoff.Delay(attempt-1, ra)); err != nil {
+			if err := c.opts.Sleep(ctx, c.backoff.Delay(attempt-1, ra)); err != nil {
 				return nil, err
 			}
 		}
-		if err := c.Limiter.Wait(ctx); err != nil {
+		if err := c.limiter.Wait(ctx); err != nil {
 			return nil, err
 		}
 		req, err := newRequest(ctx)
@@ -165,10 +149,10 @@ func (c *Caller) Do(ctx context.Context, method string, newRequest func(context.
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
-			return nil, &Error{CRM: c.CRM, Method: method, Message: "build request", Err: err}
+			return nil, &Error{CRM: c.opts.CRM, Method: method, Message: "build request", Err: err}
 		}
-		c.Requests.Add(1)
-		resp, err := c.HTTP.Do(req)
+		c.requests.Add(1)
+		resp, err := c.opts.HTTPClient.Do(req)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
@@ -179,7 +163,7 @@ func (c *Caller) Do(ctx context.Context, method string, newRequest func(context.
 			if errors.As(err, &ue) {
 				err = ue.Err
 			}
-			last = &Retryable{Err: &Error{CRM: c.CRM, Method: method, Message: "transport: " + err.Error(), Err: err}}
+			last = &Retryable{Err: &Error{CRM: c.opts.CRM, Method: method, Message: "transport: " + err.Error(), Err: err}}
 			continue
 		}
 		body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
@@ -188,7 +172,7 @@ func (c *Caller) Do(ctx context.Context, method string, newRequest func(context.
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
-			last = &Retryable{Err: &Error{CRM: c.CRM, Method: method, Status: resp.StatusCode, Message: "read body: " + err.Error(), Err: err}}
+			last = &Retryable{Err: &Error{CRM: c.opts.CRM, Method: method, Status: resp.StatusCode, Message: "read body: " + err.Error(), Err: err}}
 			continue
 		}
 		err = judge(resp, body)
@@ -204,7 +188,7 @@ func (c *Caller) Do(ctx context.Context, method string, newRequest func(context.
 	var r *Retryable
 	if errors.As(last, &r) {
 		e := *r.Err
-		e.Tries = c.Backoff.Tries
+		e.Tries = c.backoff.Tries
 		return nil, &e
 	}
 	return nil, last

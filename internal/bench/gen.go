@@ -245,7 +245,9 @@ func appendMoves(moves []domain.DealMove, deal *domain.Deal, r *rand.Rand, prefi
 		moves = append(moves, m)
 		deal.PipelineID, deal.Pipeline, deal.StageID, deal.Stage = to.ID, to.Name, stage.ID, stage.Name
 	}
-	day := func(n int) time.Duration { return time.Duration(n)*24*time.Hour + time.Duration(r.IntN(8*3600))*time.Second }
+	day := func(n int) time.Duration {
+		return time.Duration(n)*24*time.Hour + time.Duration(r.IntN(8*3600))*time.Second
+	}
 	if p == sales {
 		if r.IntN(5) < 4 {
 			move(sales, sales.Stages[1], day(1+r.IntN(3)))

@@ -597,7 +597,7 @@ func (ev *evaluator) run(data *DayData) {
 				idle := e
 				idle.Touched = last
 				ev.sendOwnOnly(idle, DealsIdle, func(def *IndicatorDef, f *Evidence) {
-					if last.After(cutoff.Add(-time.Duration(def.idleDays()) * 24 * time.Hour)) {
+					if last.After(cutoff.Add(-time.Duration(def.IdleDaysOrDefault()) * 24 * time.Hour)) {
 						f.Counted, f.Reason = false, ReasonTouched
 					} else {
 						f.Counted, f.Reason = true, ReasonIdle

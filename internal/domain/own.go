@@ -53,8 +53,8 @@ func (d *IndicatorDef) Label() string {
 	return string(d.ID)
 }
 
-// idleDays returns the indicator's idle span in days.
-func (d *IndicatorDef) idleDays() int {
+// IdleDaysOrDefault returns the indicator's idle span in days.
+func (d *IndicatorDef) IdleDaysOrDefault() int {
 	if d.IdleDays > 0 {
 		return d.IdleDays
 	}

@@ -1,9 +1,12 @@
 package store
 
 import (
+	"database/sql"
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/shopspring/decimal"
 
 	"reglament/internal/domain"
 )
@@ -34,6 +37,7 @@ type ownPlan struct {
 	copies          []ownCopy
 
 	deals, places, moves, touches bool
+	minIdleDays                   int // the shortest idle_days of deals_idle, with touches
 }
 
 // ownColumn is one own indicator counted by the activity tally: the SQL
@@ -82,7 +86,12 @@ func planOwn(ws *domain.Workspace, version *domain.RegulationVersion) ownPlan {
 		default: // the deals' bases
 			p.deals = true
 			p.places = p.places || byPipeline || len(w.Stage) > 0
-			p.touches = p.touches || d.Base == domain.DealsIdle
+			if d.Base == domain.DealsIdle {
+				if days := d.IdleDaysOrDefault(); !p.touches || days < p.minIdleDays {
+					p.minIdleDays = days
+				}
+				p.touches = true
+			}
 		}
 	}
 	return p
@@ -146,10 +155,131 @@ const tasksCompletedTallyQuery = `SELECT responsible, SUM(CASE WHEN deleted_at I
 	) t
 	GROUP BY responsible`
 
-// openTaskDealsQuery returns each deal with a task open at To once: what
-// deals_without_tasks looks for when the deals are read as rows.
-// Parameters: workspace, To, To+taskSoon.
-var openTaskDealsQuery = `SELECT DISTINCT source, deal_id FROM (` + openTaskDeals + `) t WHERE deal_id <> ''`
+// sheetDealColumns are what a sheet reads of a deal: the lean columns and
+// the deal's latest move (migration 0017).
+const sheetDealColumns = ownDealColumns + `, moved_at, moved_pipeline_id, moved_pipeline, moved_stage_id, moved_stage, moves_deleted`
+
+// sheetDealsQuery returns the deals LoadDay reads (dealsDayWhere) with what
+// a sheet's own indicators need of each: whether a task is open on it at
+// To, and with touches, its latest touch by To when it may be idle (in
+// progress and created by $5, To less the shortest idle_days). Each touch
+// is a backward scan of an index by deal, as in touchesQuery; the latest
+// move is the deal's own column when no move was deleted and the latest
+// was made by To. Parameters: workspace, From, To, To+taskSoon, and with
+// touches the creation bound.
+func sheetDealsQuery(dialect string, touches bool) string {
+	// The open tasks' query takes To and To+taskSoon as $2 and $3.
+	openTasks := strings.NewReplacer("$2", "$3", "$3", "$4").Replace(openTaskDeals)
+	var b strings.Builder
+	b.WriteString(`SELECT ` + prefixColumns("x.", strings.ReplaceAll(sheetDealColumnNames, "\n", " ")))
+	if dialect == SQLite {
+		b.WriteString(`,
+	CASE WHEN (x.source, x.external_id) IN (SELECT source, deal_id FROM (` + openTasks + `) t WHERE deal_id <> '') THEN 1 ELSE 0 END`)
+	} else {
+		b.WriteString(`,
+	CASE WHEN o.deal_id IS NULL THEN 0 ELSE 1 END`)
+	}
+	if touches {
+		const candidate = `x.created_at <= $5 AND (x.status NOT IN ('won', 'lost') OR x.closed_at > $3) AND (x.deleted_at IS NULL OR x.deleted_at > $3)`
+		b.WriteString(`,
+	CASE WHEN ` + candidate + ` THEN (SELECT a.happened_at FROM activities a
+		WHERE a.workspace = $1 AND a.source = x.source AND a.deal_id = x.external_id AND a.deal_id <> ''
+			AND a.happened_at <= $3 AND a.entered_at <= $3 AND (a.deleted_at IS NULL OR a.deleted_at > $3)
+		ORDER BY a.happened_at DESC LIMIT 1) END,
+	CASE WHEN ` + candidate + ` THEN (SELECT k.completed_at FROM tasks k
+		WHERE k.workspace = $1 AND k.source = x.source AND k.deal_id = x.external_id AND k.deal_id <> ''
+			AND k.completed_at <= $3 AND (k.deleted_at IS NULL OR k.deleted_at > $3)
+		ORDER BY k.completed_at DESC LIMIT 1) END,
+	CASE WHEN ` + candidate + ` AND x.moved_at IS NOT NULL THEN
+		CASE WHEN x.moves_deleted = 0 AND x.moved_at <= $3 THEN x.moved_at ELSE (SELECT m.moved_at FROM deal_moves m
+			WHERE m.workspace = $1 AND m.source = x.source AND m.deal_id = x.external_id
+				AND m.moved_at <= $3 AND (m.deleted_at IS NULL OR m.deleted_at > $3)
+			ORDER BY m.moved_at DESC LIMIT 1) END END`)
+	}
+	b.WriteString(`
+	FROM (SELECT ` + fmt.Sprintf(sheetDealColumns+dealsDayWhere, sheetDealColumns) + `) x`)
+	if dialect != SQLite {
+		b.WriteString(`
+	LEFT JOIN (SELECT DISTINCT source, deal_id FROM (` + openTasks + `) t WHERE deal_id <> '') o
+		ON o.source = x.source AND o.deal_id = x.external_id`)
+	}
+	return b.String()
+}
+
+// sheetDealColumnNames names the columns of sheetDealColumns as the
+// subquery of sheetDealsQuery returns them.
+const sheetDealColumnNames = `source, external_id, responsible, amount, status, created_at, closed_at, deleted_at,
+	pipeline_id, pipeline, stage_id, stage, moved_at, moved_pipeline_id, moved_pipeline, moved_stage_id, moved_stage, moves_deleted`
+
+// sheetDeal is a row of sheetDealsQuery.
+type sheetDeal struct {
+	deal         domain.Deal
+	moved        sql.NullInt64 // the latest move's instant
+	movedPlace   [4]string     // where it went: pipeline id and name, stage id and name
+	movesDeleted bool
+	openTask     bool
+	touch        sql.NullInt64 // the latest touch by To, when read
+}
+
+func scanSheetDeal(rows *sql.Rows, touches bool) (sheetDeal, error) {
+	var r sheetDeal
+	d := &r.deal
+	var amount string
+	var created, closed, deleted sql.NullInt64
+	var movesDeleted, openTask int64
+	dest := []any{&d.Source, &d.ExternalID, &d.Responsible, &amount, &d.Status, &created, &closed, &deleted,
+		&d.PipelineID, &d.Pipeline, &d.StageID, &d.Stage,
+		&r.moved, &r.movedPlace[0], &r.movedPlace[1], &r.movedPlace[2], &r.movedPlace[3], &movesDeleted, &openTask}
+	var activity, task, move sql.NullInt64
+	if touches {
+		dest = append(dest, &activity, &task, &move)
+	}
+	if err := rows.Scan(dest...); err != nil {
+		return r, err
+	}
+	if amount != "0" {
+		var err error
+		if d.Amount, err = decimal.NewFromString(amount); err != nil {
+			return r, fmt.Errorf("deal %s amount: %w", d.ExternalID, err)
+		}
+	}
+	d.CreatedAt, d.ClosedAt, d.DeletedAt = fromMicros(created), fromMicros(closed), fromMicros(deleted)
+	r.movesDeleted, r.openTask = movesDeleted != 0, openTask != 0
+	for _, at := range []sql.NullInt64{activity, task, move} {
+		if at.Valid && (!r.touch.Valid || at.Int64 > r.touch.Int64) {
+			r.touch = at
+		}
+	}
+	return r, nil
+}
+
+// placeFromLatestMove reports whether r's place at every moment a sheet of
+// win looks at is where its latest move took it, and if so puts it there:
+// no move of it was deleted, and its latest was made by each such moment
+// (the cutoff when it is in progress then, its creation and its closing
+// when they fall in the window). A deal with no move keeps its own place.
+func (r *sheetDeal) placeFromLatestMove(win domain.Window) bool {
+	if !r.moved.Valid {
+		return true
+	}
+	if r.movesDeleted {
+		return false
+	}
+	d := &r.deal
+	moved := fromMicros(r.moved)
+	earliest := win.To
+	if win.Contains(d.CreatedAt) {
+		earliest = d.CreatedAt
+	}
+	if !d.ClosedAt.IsZero() && win.Contains(d.ClosedAt) && d.ClosedAt.Before(earliest) {
+		earliest = d.ClosedAt
+	}
+	if moved.After(earliest) {
+		return false
+	}
+	d.PipelineID, d.Pipeline, d.StageID, d.Stage = r.movedPlace[0], r.movedPlace[1], r.movedPlace[2], r.movedPlace[3]
+	return true
+}
 
 // copyTallies appends to data's own tallies the counts of p's copies: a
 // built-in's per-user counts of the activity and task tallies.

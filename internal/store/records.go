@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -420,6 +421,10 @@ func (s *Store) upsertBatch(ctx context.Context, tx *sql.Tx, conn *sql.Conn, wor
 	if err != nil {
 		return 0, err
 	}
+	before, err := movedDeals(ctx, tx, workspace, batch.Moves)
+	if err != nil {
+		return 0, err
+	}
 	err = run(domain.KindDealMove, len(batch.Moves), func(u *upserter, i int) error {
 		m := &batch.Moves[i]
 		if m.Source == "" || m.ExternalID == "" || m.DealID == "" || m.MovedAt.IsZero() {
@@ -430,6 +435,9 @@ func (s *Store) upsertBatch(ctx context.Context, tx *sql.Tx, conn *sql.Conn, wor
 			micros(m.UpdatedAt), micros(m.DeletedAt))
 	})
 	if err != nil {
+		return 0, err
+	}
+	if err := s.refreshDealMoves(ctx, tx, workspace, batch, before); err != nil {
 		return 0, err
 	}
 	return written, nil
@@ -687,6 +695,7 @@ func (s *Store) LoadDaySheet(ctx context.Context, ws *domain.Workspace, win doma
 	var (
 		companies, deals       domain.DayData
 		openTaskDeals          []domain.TaskTally
+		probed                 [][2]string
 		windowMoves, dealMoves []domain.DealMove
 		touches                []domain.DealTouch
 		cat                    catalogue
@@ -719,33 +728,42 @@ func (s *Store) LoadDaySheet(ctx context.Context, ws *domain.Workspace, win doma
 	}
 	// The largest parts go first, so that the connections finish together.
 	var parts []dayPart
+	var probe sync.WaitGroup
 	if plan.deals {
 		// The deals are rows (own indicators look at each), so the deals
-		// in progress are counted from them, with the deals that have an
-		// open task.
-		parts = append(parts,
-			func(ctx context.Context, tx *sql.Tx) error {
-				err := queryRows(ctx, tx, ownDealsQuery, []any{workspace, a.from, a.to}, func(rows *sql.Rows) error {
-					d, err := scanDeal(rows, true)
-					deals.Deals = append(deals.Deals, d)
+		// in progress are counted from them, each saying whether it has an
+		// open task. A deal whose place at a moment the sheet looks at is
+		// not its latest move's has its moves read (probed).
+		probe.Add(1)
+		parts = append(parts, func(ctx context.Context, tx *sql.Tx) error {
+			defer probe.Done()
+			args := []any{workspace, a.from, a.to, a.toSoon}
+			if plan.touches {
+				args = append(args, win.To.Add(-time.Duration(plan.minIdleDays)*24*time.Hour).UnixMicro())
+			}
+			err := queryRows(ctx, tx, sheetDealsQuery(s.dialect, plan.touches), args, func(rows *sql.Rows) error {
+				r, err := scanSheetDeal(rows, plan.touches)
+				if err != nil {
 					return err
-				})
-				if err != nil {
-					return fmt.Errorf("deals: %w", err)
 				}
-				return nil
-			},
-			func(ctx context.Context, tx *sql.Tx) error {
-				err := queryRows(ctx, tx, openTaskDealsQuery, []any{workspace, a.to, a.toSoon}, func(rows *sql.Rows) error {
-					t := domain.TaskTally{Open: 1}
-					openTaskDeals = append(openTaskDeals, t)
-					return rows.Scan(&openTaskDeals[len(openTaskDeals)-1].Source, &openTaskDeals[len(openTaskDeals)-1].DealID)
-				})
-				if err != nil {
-					return fmt.Errorf("deals with an open task: %w", err)
+				d := &r.deal
+				if plan.places && !r.placeFromLatestMove(win) {
+					probed = append(probed, [2]string{d.Source, d.ExternalID})
 				}
+				if r.openTask {
+					openTaskDeals = append(openTaskDeals, domain.TaskTally{Source: d.Source, DealID: d.ExternalID, Open: 1})
+				}
+				if r.touch.Valid {
+					touches = append(touches, domain.DealTouch{Source: d.Source, DealID: d.ExternalID, At: fromMicros(r.touch)})
+				}
+				deals.Deals = append(deals.Deals, r.deal)
 				return nil
 			})
+			if err != nil {
+				return fmt.Errorf("deals: %w", err)
+			}
+			return nil
+		})
 	} else {
 		parts = append(parts, func(ctx context.Context, tx *sql.Tx) error {
 			deals := dealTallyQuery
@@ -780,11 +798,6 @@ func (s *Store) LoadDaySheet(ctx context.Context, ws *domain.Workspace, win doma
 		}
 		return nil
 	})
-	if plan.touches {
-		parts = append(parts, func(ctx context.Context, tx *sql.Tx) error {
-			return loadTouches(ctx, tx, workspace, a.to, &touches)
-		})
-	}
 	activities := plan.activityTallyQuery()
 	for i, r := range ranges {
 		parts = append(parts, func(ctx context.Context, tx *sql.Tx) error {
@@ -803,15 +816,6 @@ func (s *Store) LoadDaySheet(ctx context.Context, ws *domain.Workspace, win doma
 	if !plan.deals {
 		parts = append(parts, func(ctx context.Context, tx *sql.Tx) error {
 			return loadDeals(ctx, tx, closedDealsDayQuery, []any{workspace, a.from, a.to}, true, &deals)
-		})
-	}
-	if plan.places {
-		moves := dealMovesDayQuery
-		if s.dialect == SQLite {
-			moves = dealMovesDaySQLiteQuery
-		}
-		parts = append(parts, func(ctx context.Context, tx *sql.Tx) error {
-			return loadMoves(ctx, tx, "deals' moves", moves, []any{workspace, a.from, a.to}, &dealMoves)
 		})
 	}
 	if plan.moves {
@@ -843,6 +847,29 @@ func (s *Store) LoadDaySheet(ctx context.Context, ws *domain.Workspace, win doma
 			})
 			if err != nil {
 				return fmt.Errorf("tasks completed: %w", err)
+			}
+			return nil
+		})
+	}
+	if plan.places {
+		// Last: it waits for the deals, whose part has started by then.
+		parts = append(parts, func(ctx context.Context, tx *sql.Tx) error {
+			probe.Wait()
+			if err := ctx.Err(); err != nil || len(probed) == 0 {
+				return err
+			}
+			moves := "deal_moves"
+			if s.dialect == SQLite {
+				moves += " " + byDealSQLite
+			}
+			err := lookupKeys(ctx, tx, `SELECT `+moveColumns+` FROM `+moves, "deal_id", workspace, probed,
+				func(rows *sql.Rows) error {
+					m, err := scanMove(rows)
+					dealMoves = append(dealMoves, m)
+					return err
+				})
+			if err != nil {
+				return fmt.Errorf("deals' moves: %w", err)
 			}
 			return nil
 		})

@@ -1,0 +1,109 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"reglament/internal/domain"
+)
+
+// refreshDealMovesSet sets a deal's latest move, where it went and whether
+// a move of the deal was deleted (migration 0017), from its stored moves,
+// for the deals that have moves or had; refreshDealMoves appends
+// "AND (source, external_id) IN (VALUES …)".
+const refreshDealMovesSet = `UPDATE deals SET
+	moved_at = (SELECT m.moved_at FROM deal_moves m WHERE m.workspace = deals.workspace AND m.source = deals.source AND m.deal_id = deals.external_id
+		ORDER BY m.moved_at DESC, m.external_id DESC LIMIT 1),
+	moved_pipeline_id = COALESCE((SELECT m.pipeline_id FROM deal_moves m WHERE m.workspace = deals.workspace AND m.source = deals.source AND m.deal_id = deals.external_id
+		ORDER BY m.moved_at DESC, m.external_id DESC LIMIT 1), ''),
+	moved_pipeline = COALESCE((SELECT m.pipeline FROM deal_moves m WHERE m.workspace = deals.workspace AND m.source = deals.source AND m.deal_id = deals.external_id
+		ORDER BY m.moved_at DESC, m.external_id DESC LIMIT 1), ''),
+	moved_stage_id = COALESCE((SELECT m.stage_id FROM deal_moves m WHERE m.workspace = deals.workspace AND m.source = deals.source AND m.deal_id = deals.external_id
+		ORDER BY m.moved_at DESC, m.external_id DESC LIMIT 1), ''),
+	moved_stage = COALESCE((SELECT m.stage FROM deal_moves m WHERE m.workspace = deals.workspace AND m.source = deals.source AND m.deal_id = deals.external_id
+		ORDER BY m.moved_at DESC, m.external_id DESC LIMIT 1), ''),
+	moves_deleted = CASE WHEN EXISTS (SELECT 1 FROM deal_moves m WHERE m.workspace = deals.workspace AND m.source = deals.source
+		AND m.deal_id = deals.external_id AND m.deleted_at IS NOT NULL) THEN 1 ELSE 0 END
+WHERE (moved_at IS NOT NULL OR EXISTS (SELECT 1 FROM deal_moves m WHERE m.workspace = deals.workspace AND m.source = deals.source
+		AND m.deal_id = deals.external_id))`
+
+// movedDeals returns the deals the moves of batch belonged to as stored
+// before the batch: a move that names another deal now leaves its old
+// deal's latest move to be found again.
+func movedDeals(ctx context.Context, tx *sql.Tx, workspace string, moves []domain.DealMove) ([][2]string, error) {
+	if len(moves) == 0 {
+		return nil, nil
+	}
+	keys := make([][2]string, len(moves))
+	for i := range moves {
+		keys[i] = [2]string{moves[i].Source, moves[i].ExternalID}
+	}
+	var deals [][2]string
+	err := lookupKeys(ctx, tx, `SELECT source, deal_id FROM deal_moves`, "external_id", workspace, keys, func(rows *sql.Rows) error {
+		var k [2]string
+		if err := rows.Scan(&k[0], &k[1]); err != nil {
+			return err
+		}
+		deals = append(deals, k)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("moves' deals: %w", err)
+	}
+	return deals, nil
+}
+
+// refreshDealMoves keeps, in tx, the latest move (migration 0017) of each
+// deal of batch, of each deal a move of batch belongs to, and of the deals
+// before (those movedDeals returned).
+func (s *Store) refreshDealMoves(ctx context.Context, tx *sql.Tx, workspace string, batch *domain.RecordBatch, before [][2]string) error {
+	if len(batch.Moves) == 0 && len(batch.Deals) == 0 {
+		return nil
+	}
+	seen := make(map[[2]string]bool, len(batch.Deals)+len(batch.Moves))
+	keys := make([][2]string, 0, len(batch.Deals)+len(batch.Moves)+len(before))
+	for _, k := range before {
+		if !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
+	add := func(source, id string) {
+		if k := [2]string{source, id}; !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
+	for i := range batch.Moves {
+		add(batch.Moves[i].Source, batch.Moves[i].DealID)
+	}
+	for i := range batch.Deals {
+		add(batch.Deals[i].Source, batch.Deals[i].ExternalID)
+	}
+	set := refreshDealMovesSet
+	if s.dialect == SQLite {
+		set = strings.ReplaceAll(set, "FROM deal_moves m", "FROM deal_moves m "+byDealSQLite)
+	}
+	for lo := 0; lo < len(keys); lo += keepChunk {
+		chunk := keys[lo:min(lo+keepChunk, len(keys))]
+		var b strings.Builder
+		b.WriteString(set + "\n\tAND workspace = $1 AND (source, external_id) IN (VALUES ")
+		args := make([]any, 0, 1+2*len(chunk))
+		args = append(args, workspace)
+		for i, k := range chunk {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("($" + strconv.Itoa(len(args)+1) + ", $" + strconv.Itoa(len(args)+2) + ")")
+			args = append(args, k[0], k[1])
+		}
+		b.WriteString(")")
+		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+			return fmt.Errorf("deals' latest moves: %w", err)
+		}
+	}
+	return nil
+}

@@ -316,15 +316,26 @@ func (e *Engine) Adjust(ctx context.Context, a *domain.Adjustment) error {
 	if err != nil {
 		return err
 	}
+	// What a person may get wrong is said in their language; Validate
+	// keeps the hard bounds behind it.
 	limit := ws.AdjustmentLimitOrDefault()
-	if a.Points > limit || a.Points < -limit {
+	switch _, known := ws.Manager(a.Manager); {
+	case !known:
+		return i18n.Invalid("adjust.unknown_manager", a.Manager)
+	case a.Date.IsZero() || a.Date.Year < 2000:
+		return i18n.Invalid("adjust.bad_date", a.Date.String())
+	case a.Points == 0:
+		return i18n.Invalid("adjust.zero")
+	case a.Points > limit || a.Points < -limit:
 		return i18n.Invalid("adjust.too_many", limit, a.Points)
+	case strings.TrimSpace(a.Reason) == "":
+		return i18n.Invalid("adjust.no_reason")
 	}
 	if err := a.Validate(ws); err != nil {
 		return err
 	}
 	if !ws.IsWorkingDay(a.Date) {
-		return domain.Errorf(domain.EINVALID, "adjustment: %s is not a working day of workspace %q", a.Date, ws.ID)
+		return i18n.Invalid("adjust.not_working_day", a.Date)
 	}
 	// A correction is of a day that has happened: a future day has nothing
 	// to correct yet (issue 13).

@@ -31,9 +31,13 @@ func (l Lang) DateRange(from, to domain.Date) string {
 
 var payCatalog = map[string][2]string{
 	// Adjustments.
-	"adjust.over_limit": {"корректировка: за день у менеджера не больше ±%d баллов корректировок, а за %s уже %+d и добавляется %+d", "adjustment: a manager's adjustments of a day add up to at most ±%d points; %s already has %+d and this adds %+d"},
-	"adjust.too_many":   {"корректировка: не больше ±%d баллов за день, а указано %+d", "adjustment: at most ±%d points a day, got %+d"},
-	"adjust.future":     {"корректировка: день %s ещё не наступил (сегодня %s); корректируют только прошедшие и сегодняшний дни", "adjustment: %s has not come yet (today is %s); only past days and today can be adjusted"},
+	"adjust.over_limit":      {"корректировка: за день у менеджера не больше ±%d баллов корректировок, а за %s уже %+d и добавляется %+d", "adjustment: a manager's adjustments of a day add up to at most ±%d points; %s already has %+d and this adds %+d"},
+	"adjust.unknown_manager": {"корректировка: нет менеджера %q", "adjustment: no manager %q"},
+	"adjust.zero":            {"корректировка: баллы не могут быть нулём", "adjustment: points must not be zero"},
+	"adjust.no_reason":       {"корректировка: укажите причину", "adjustment: a reason is required"},
+	"adjust.not_working_day": {"корректировка: %s — не рабочий день", "adjustment: %s is not a working day"},
+	"adjust.too_many":        {"корректировка: не больше ±%d баллов за день, а указано %+d", "adjustment: at most ±%d points a day, got %+d"},
+	"adjust.future":          {"корректировка: день %s ещё не наступил (сегодня %s); корректируют только прошедшие и сегодняшний дни", "adjustment: %s has not come yet (today is %s); only past days and today can be adjusted"},
 
 	"adjust.bad_date":      {"корректировка: дата %q — нужна дата ГГГГ-ММ-ДД", "adjustment: date %q: want a date YYYY-MM-DD"},
 	"adjust.bad_points":    {"корректировка: баллы %q — нужно целое число, например 5 или -2", "adjustment: points %q: want a whole number such as 5 or -2"},

@@ -19,9 +19,11 @@ type payData struct {
 	// Proposed is the effective date the form offers: the first day of
 	// the next period whose statement is not issued yet.
 	Proposed domain.Date
-	Form     payForm
-	Error    string
-	Saved    bool
+	// Current is the version in force today.
+	Current domain.PayVersion
+	Form    payForm
+	Error   string
+	Saved   bool
 }
 
 type payLine struct {
@@ -39,7 +41,7 @@ func (s *Server) payData(l i18n.Lang, ws *domain.Workspace) *payData {
 	h := ws.PayHistory()
 	current := ws.PayAt(today)
 	next := domain.FirstUnissuedDay(today)
-	data := &payData{Proposed: next}
+	data := &payData{Proposed: next, Current: current}
 	for i := len(h) - 1; i >= 0; i-- {
 		v := h[i]
 		data.Versions = append(data.Versions, payLine{PayVersion: v, Name: paySettingsName(l, v.Effective), InForce: v.Effective == current.Effective})

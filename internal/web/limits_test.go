@@ -95,3 +95,30 @@ func TestReasonsAreBounded(t *testing.T) {
 		t.Errorf("adjustment of 1e400 points: %d %.300s; want 400", resp.StatusCode, body)
 	}
 }
+
+// Issue 14 item 6: every web form's fields are bounded before a handler
+// sees them (a user's e-mail, an API token's name…), naming the field in
+// the reader's language; the settings file is bounded by its parser.
+func TestFormFieldsAreBounded(t *testing.T) {
+	s := storetest.MustOpen(t, "sqlite://"+t.TempDir()+"/x.db")
+	env := newTestEnv(t, s)
+	c := env.login("head@acme.example")
+	c.get("/w/acme/settings")
+	for _, tc := range []struct {
+		path string
+		form url.Values
+		want string
+	}{
+		{"/w/acme/users", url.Values{"email": {strings.Repeat("a", 300) + "@acme.example"}, "role": {"head"}}, "email: не длиннее 254 символов"},
+		{"/w/acme/tokens", url.Values{"name": {strings.Repeat("т", 201)}, "user": {"1"}}, "name: не длиннее 200 символов, а указано 201"},
+		{"/w/acme/users", url.Values{"role": {strings.Repeat("x", 3000)}}, "role: не длиннее 2048 символов"},
+	} {
+		resp, body := c.post(tc.path, tc.form)
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, tc.want) {
+			t.Errorf("POST %s: status %d; want 400 saying %q\n%.1500s", tc.path, resp.StatusCode, tc.want, body)
+		}
+	}
+	if users, err := s.FindUsers(t.Context(), "acme"); err != nil || len(users) != 3 {
+		t.Errorf("acme's users: %d (%v), want the 3 of the test: a refused form added one", len(users), err)
+	}
+}

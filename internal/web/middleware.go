@@ -6,9 +6,13 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"strings"
 	"time"
+
+	"reglament/internal/domain"
+	"reglament/internal/i18n"
 )
 
 // statusWriter remembers the status a handler wrote.
@@ -149,7 +153,46 @@ func (s *Server) readForm(next http.Handler) http.Handler {
 			s.renderError(w, r, tooLargeError(s.cfg.MaxBodyBytes))
 			return
 		}
+		if err == nil {
+			if err := formLimits(r.PostForm); err != nil {
+				st := state(r)
+				st.lang = s.language(r, nil)
+				r = r.WithContext(context.WithValue(r.Context(), stateKey{}, st))
+				s.renderError(w, r, err)
+				return
+			}
+		}
 		// Any other problem is the handler's to report, as before.
 		next.ServeHTTP(w, r)
 	})
+}
+
+// formFieldLimits bounds the fields of every form to what a person writes
+// (issue 14), in characters: names, an e-mail address (RFC 5321's 254), a
+// reason; a workspace or regulation file ("yaml") is bounded by the body
+// limit and by its parser; any other field by formFieldMax.
+var formFieldLimits = map[string]int{
+	"name": domain.MaxNameRunes, "manager": domain.MaxNameRunes, "user": domain.MaxNameRunes,
+	"email": 254, "reason": domain.MaxTextRunes, "yaml": -1,
+}
+
+const formFieldMax = 2048
+
+// formLimits refuses a form with a field longer than its limit, naming it.
+func formLimits(form url.Values) error {
+	for name, values := range form {
+		max, ok := formFieldLimits[name]
+		if !ok {
+			max = formFieldMax
+		}
+		if max < 0 {
+			continue
+		}
+		for _, v := range values {
+			if n := domain.Runes(v); n > max {
+				return i18n.Invalid("limit.text", name, max, n)
+			}
+		}
+	}
+	return nil
 }

@@ -24,18 +24,42 @@ import (
 // rebinding) is refused too. The operator may allow them (serve
 // --allow-private-webhooks), e.g. for a chat server on the same network.
 
-// cgnat is the shared address space of carrier-grade NAT (RFC 6598),
-// private in all but name.
-var cgnat = netip.MustParsePrefix("100.64.0.0/10")
+// nonPublic are ranges beyond the standard library's predicates that
+// reach no public host: carrier-grade NAT (RFC 6598), IETF protocol
+// assignments, benchmarking (RFC 2544), "this network" and the reserved
+// 240/4 with the broadcast address.
+var nonPublic = []netip.Prefix{
+	netip.MustParsePrefix("100.64.0.0/10"),
+	netip.MustParsePrefix("192.0.0.0/24"),
+	netip.MustParsePrefix("198.18.0.0/15"),
+	netip.MustParsePrefix("0.0.0.0/8"),
+	netip.MustParsePrefix("240.0.0.0/4"),
+}
+
+// nat64 is the well-known NAT64 prefix (RFC 6052): its addresses reach the
+// IPv4 address in their last 32 bits.
+var nat64 = netip.MustParsePrefix("64:ff9b::/96")
 
 // PrivateAddress reports whether ip is no address of the public internet:
 // loopback, private (RFC 1918, IPv6 unique local), link-local, carrier-
-// grade NAT, unspecified or multicast.
+// grade NAT, unspecified, multicast, reserved, or a NAT64 address of one
+// of them.
 func PrivateAddress(ip netip.Addr) bool {
 	ip = ip.Unmap()
-	return !ip.IsValid() || ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
-		ip.IsInterfaceLocalMulticast() || ip.IsMulticast() || ip.IsUnspecified() || cgnat.Contains(ip) ||
-		ip.Is4() && ip.As4()[0] == 0 // 0.0.0.0/8: "this network"
+	if nat64.Contains(ip) {
+		b := ip.As16()
+		ip = netip.AddrFrom4([4]byte(b[12:]))
+	}
+	if !ip.IsValid() || ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
+		ip.IsInterfaceLocalMulticast() || ip.IsMulticast() || ip.IsUnspecified() {
+		return true
+	}
+	for _, p := range nonPublic {
+		if p.Contains(ip) {
+			return true
+		}
+	}
+	return false
 }
 
 // PrivateAddressError is a webhook URL whose host is, or resolves to, a

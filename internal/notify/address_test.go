@@ -18,7 +18,8 @@ func TestPrivateAddress(t *testing.T) {
 	for s, want := range map[string]bool{
 		"127.0.0.1": true, "127.8.9.10": true, "::1": true, "10.1.2.3": true, "172.16.0.1": true, "192.168.1.1": true,
 		"169.254.169.254": true, "fe80::1": true, "fd00::1": true, "100.64.0.1": true, "0.0.0.0": true, "::": true,
-		"::ffff:127.0.0.1": true, "224.0.0.1": true,
+		"::ffff:127.0.0.1": true, "224.0.0.1": true, "255.255.255.255": true, "198.18.0.1": true, "192.0.0.8": true,
+		"64:ff9b::7f00:1": true, "64:ff9b::a00:1": true, "64:ff9b::5db8:d822": false,
 		"93.184.216.34": false, "8.8.8.8": false, "2a00:1450:4010::8a": false, "100.128.0.1": false,
 	} {
 		if got := PrivateAddress(netip.MustParseAddr(s)); got != want {

@@ -19,9 +19,9 @@ func init() {
 	}
 }
 
-// DateRange writes the days from..to in words: "6 ноября – 5 декабря",
+// DaySpan writes the days from..to in words: "6 ноября – 5 декабря",
 // with the years when the two days fall in different years.
-func (l Lang) DateRange(from, to domain.Date) string {
+func (l Lang) DaySpan(from, to domain.Date) string {
 	a, b := from.In(time.UTC, 0, 0), to.In(time.UTC, 0, 0)
 	if from.Year != to.Year {
 		return l.Day(a) + " " + strconv.Itoa(from.Year) + " – " + l.Day(b) + " " + strconv.Itoa(to.Year)

@@ -87,10 +87,20 @@ func (s *Store) refreshDealMoves(ctx context.Context, tx *sql.Tx, workspace stri
 	if s.dialect == SQLite {
 		set = strings.ReplaceAll(set, "FROM deal_moves m", "FROM deal_moves m "+byDealSQLite)
 	}
+	if err := execForDeals(ctx, tx, set, workspace, keys); err != nil {
+		return fmt.Errorf("deals' latest moves: %w", err)
+	}
+	return nil
+}
+
+// execForDeals runs stmt, an UPDATE of deals whose WHERE clause it
+// extends, for the deals of workspace keyed (source, external id) by keys,
+// keepChunk keys a statement.
+func execForDeals(ctx context.Context, tx *sql.Tx, stmt, workspace string, keys [][2]string) error {
 	for lo := 0; lo < len(keys); lo += keepChunk {
 		chunk := keys[lo:min(lo+keepChunk, len(keys))]
 		var b strings.Builder
-		b.WriteString(set + "\n\tAND workspace = $1 AND (source, external_id) IN (VALUES ")
+		b.WriteString(stmt + "\n\tAND workspace = $1 AND (source, external_id) IN (VALUES ")
 		args := make([]any, 0, 1+2*len(chunk))
 		args = append(args, workspace)
 		for i, k := range chunk {
@@ -102,8 +112,54 @@ func (s *Store) refreshDealMoves(ctx context.Context, tx *sql.Tx, workspace stri
 		}
 		b.WriteString(")")
 		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
-			return fmt.Errorf("deals' latest moves: %w", err)
+			return err
 		}
+	}
+	return nil
+}
+
+// refreshDealTouchesSet sets the latest instant any activity on a deal
+// happened and any task of it was completed (migration 0017), deleted,
+// entered late or not: bounds above the deal's latest touches at any
+// moment, so a day sheet reads a deal's activities and tasks for its
+// latest touch only when they may fall after an idle_days bound.
+// refreshDealTouches appends "AND (source, external_id) IN (VALUES …)".
+const refreshDealTouchesSet = `UPDATE deals SET
+	acted_max = (SELECT MAX(a.happened_at) FROM activities a WHERE a.workspace = deals.workspace AND a.source = deals.source
+		AND a.deal_id = deals.external_id AND a.deal_id <> ''),
+	done_max = (SELECT MAX(k.completed_at) FROM tasks k WHERE k.workspace = deals.workspace AND k.source = deals.source
+		AND k.deal_id = deals.external_id AND k.deal_id <> '')
+WHERE 1 = 1`
+
+// refreshDealTouches keeps, in tx, the bounds of refreshDealTouchesSet of
+// each deal of batch and each deal an activity or task of batch is on. An
+// activity or task that left a deal leaves its bound higher than need be,
+// which costs a read and changes no figure.
+func (s *Store) refreshDealTouches(ctx context.Context, tx *sql.Tx, workspace string, batch *domain.RecordBatch) error {
+	seen := make(map[[2]string]bool)
+	var keys [][2]string
+	add := func(source, id string) {
+		if k := [2]string{source, id}; id != "" && !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
+	for i := range batch.Deals {
+		add(batch.Deals[i].Source, batch.Deals[i].ExternalID)
+	}
+	for i := range batch.Activities {
+		add(batch.Activities[i].Source, batch.Activities[i].DealID)
+	}
+	for i := range batch.Tasks {
+		add(batch.Tasks[i].Source, batch.Tasks[i].DealID)
+	}
+	set := refreshDealTouchesSet
+	if s.dialect == SQLite {
+		set = strings.NewReplacer("FROM activities a", "FROM activities a INDEXED BY activities_deal",
+			"FROM tasks k", "FROM tasks k INDEXED BY tasks_deal").Replace(set)
+	}
+	if err := execForDeals(ctx, tx, set, workspace, keys); err != nil {
+		return fmt.Errorf("deals' latest activities and tasks: %w", err)
 	}
 	return nil
 }

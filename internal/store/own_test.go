@@ -464,7 +464,16 @@ func TestLoadDaySheetOwnMatchesLoadDay(t *testing.T) {
 		r := rand.New(rand.NewPCG(3, 14))
 		batch := randomDay(r, ws, days, 1500)
 		withPlaces(r, ws, days, batch)
-		mustUpsert(t, s, batch, time.Time{})
+		// In three batches, so that what a deal keeps of its moves,
+		// activities and tasks (migration 0017) is kept whichever comes
+		// first: half the activities, tasks and moves before the deals,
+		// half after.
+		half := func(n int) int { return n / 2 }
+		mustUpsert(t, s, &domain.RecordBatch{Activities: batch.Activities[:half(len(batch.Activities))],
+			Tasks: batch.Tasks[:half(len(batch.Tasks))], Moves: batch.Moves[:half(len(batch.Moves))]}, time.Time{})
+		mustUpsert(t, s, &domain.RecordBatch{Companies: batch.Companies, Deals: batch.Deals}, time.Time{})
+		mustUpsert(t, s, &domain.RecordBatch{Activities: batch.Activities[half(len(batch.Activities)):],
+			Tasks: batch.Tasks[half(len(batch.Tasks)):], Moves: batch.Moves[half(len(batch.Moves)):]}, time.Time{})
 		for _, c := range []struct {
 			name string
 			ws   *domain.Workspace

@@ -37,7 +37,7 @@ type ownPlan struct {
 	copies          []ownCopy
 
 	deals, places, moves, touches bool
-	minIdleDays                   int // the shortest idle_days of deals_idle, with touches
+	minIdleDays, maxIdleDays      int // the shortest and longest idle_days of deals_idle, with touches
 }
 
 // ownColumn is one own indicator counted by the activity tally: the SQL
@@ -87,8 +87,12 @@ func planOwn(ws *domain.Workspace, version *domain.RegulationVersion) ownPlan {
 			p.deals = true
 			p.places = p.places || byPipeline || len(w.Stage) > 0
 			if d.Base == domain.DealsIdle {
-				if days := d.IdleDaysOrDefault(); !p.touches || days < p.minIdleDays {
+				days := d.IdleDaysOrDefault()
+				if !p.touches || days < p.minIdleDays {
 					p.minIdleDays = days
+				}
+				if !p.touches || days > p.maxIdleDays {
+					p.maxIdleDays = days
 				}
 				p.touches = true
 			}
@@ -166,7 +170,8 @@ const sheetDealColumns = ownDealColumns + `, moved_at, moved_pipeline_id, moved_
 // is a backward scan of an index by deal, as in touchesQuery; the latest
 // move is the deal's own column when no move was deleted and the latest
 // was made by To. Parameters: workspace, From, To, To+taskSoon, and with
-// touches the creation bound.
+// touches the creation bound (To less the shortest idle_days) and the
+// earliest idle bound (To less the longest).
 func sheetDealsQuery(dialect string, touches bool) string {
 	// The open tasks' query takes To and To+taskSoon as $2 and $3.
 	openTasks := strings.NewReplacer("$2", "$3", "$3", "$4").Replace(openTaskDeals)
@@ -180,24 +185,28 @@ func sheetDealsQuery(dialect string, touches bool) string {
 	CASE WHEN o.deal_id IS NULL THEN 0 ELSE 1 END`)
 	}
 	if touches {
+		// A source of touches is read only when its bound (migration
+		// 0017) falls after the earliest idle_days bound ($6): a touch
+		// before it is before every bound, so it idles no deal more or
+		// less than its creation does.
 		const candidate = `x.created_at <= $5 AND (x.status NOT IN ('won', 'lost') OR x.closed_at > $3) AND (x.deleted_at IS NULL OR x.deleted_at > $3)`
 		b.WriteString(`,
-	CASE WHEN ` + candidate + ` THEN (SELECT a.happened_at FROM activities a
+	CASE WHEN ` + candidate + ` AND x.acted_max > $6 THEN (SELECT a.happened_at FROM activities a
 		WHERE a.workspace = $1 AND a.source = x.source AND a.deal_id = x.external_id AND a.deal_id <> ''
 			AND a.happened_at <= $3 AND a.entered_at <= $3 AND (a.deleted_at IS NULL OR a.deleted_at > $3)
 		ORDER BY a.happened_at DESC LIMIT 1) END,
-	CASE WHEN ` + candidate + ` THEN (SELECT k.completed_at FROM tasks k
+	CASE WHEN ` + candidate + ` AND x.done_max > $6 THEN (SELECT k.completed_at FROM tasks k
 		WHERE k.workspace = $1 AND k.source = x.source AND k.deal_id = x.external_id AND k.deal_id <> ''
 			AND k.completed_at <= $3 AND (k.deleted_at IS NULL OR k.deleted_at > $3)
 		ORDER BY k.completed_at DESC LIMIT 1) END,
-	CASE WHEN ` + candidate + ` AND x.moved_at IS NOT NULL THEN
+	CASE WHEN ` + candidate + ` AND x.moved_at > $6 THEN
 		CASE WHEN x.moves_deleted = 0 AND x.moved_at <= $3 THEN x.moved_at ELSE (SELECT m.moved_at FROM deal_moves m
 			WHERE m.workspace = $1 AND m.source = x.source AND m.deal_id = x.external_id
 				AND m.moved_at <= $3 AND (m.deleted_at IS NULL OR m.deleted_at > $3)
 			ORDER BY m.moved_at DESC LIMIT 1) END END`)
 	}
 	b.WriteString(`
-	FROM (SELECT ` + fmt.Sprintf(sheetDealColumns+dealsDayWhere, sheetDealColumns) + `) x`)
+	FROM (SELECT ` + fmt.Sprintf(sheetDealColumns+touchBounds+dealsDayWhere, sheetDealColumns+touchBounds) + `) x`)
 	if dialect != SQLite {
 		b.WriteString(`
 	LEFT JOIN (SELECT DISTINCT source, deal_id FROM (` + openTasks + `) t WHERE deal_id <> '') o
@@ -205,6 +214,10 @@ func sheetDealsQuery(dialect string, touches bool) string {
 	}
 	return b.String()
 }
+
+// touchBounds are the bounds of a deal's touches the subquery of
+// sheetDealsQuery reads beside sheetDealColumns.
+const touchBounds = `, acted_max, done_max`
 
 // sheetDealColumnNames names the columns of sheetDealColumns as the
 // subquery of sheetDealsQuery returns them.

@@ -440,6 +440,9 @@ func (s *Store) upsertBatch(ctx context.Context, tx *sql.Tx, conn *sql.Conn, wor
 	if err := s.refreshDealMoves(ctx, tx, workspace, batch, before); err != nil {
 		return 0, err
 	}
+	if err := s.refreshDealTouches(ctx, tx, workspace, batch); err != nil {
+		return 0, err
+	}
 	return written, nil
 }
 
@@ -739,7 +742,8 @@ func (s *Store) LoadDaySheet(ctx context.Context, ws *domain.Workspace, win doma
 			defer probe.Done()
 			args := []any{workspace, a.from, a.to, a.toSoon}
 			if plan.touches {
-				args = append(args, win.To.Add(-time.Duration(plan.minIdleDays)*24*time.Hour).UnixMicro())
+				args = append(args, win.To.Add(-time.Duration(plan.minIdleDays)*24*time.Hour).UnixMicro(),
+					win.To.Add(-time.Duration(plan.maxIdleDays)*24*time.Hour).UnixMicro())
 			}
 			err := queryRows(ctx, tx, sheetDealsQuery(s.dialect, plan.touches), args, func(rows *sql.Rows) error {
 				r, err := scanSheetDeal(rows, plan.touches)

@@ -29,9 +29,31 @@ UPDATE deals SET
 		AND m.deal_id = deals.external_id AND m.deleted_at IS NOT NULL) THEN 1 ELSE 0 END
 WHERE EXISTS (SELECT 1 FROM deal_moves m WHERE m.workspace = deals.workspace AND m.source = deals.source AND m.deal_id = deals.external_id);
 
+-- The latest instant an activity on each deal happened and a task of it
+-- was completed, whatever became of them: bounds above the deal's latest
+-- touches (deals_idle), so that a day sheet reads a deal's activities and
+-- tasks for its latest touch only when they may fall after an idle_days
+-- bound. The store keeps them with every upsert of deals, activities or
+-- tasks (refreshDealTouches).
+ALTER TABLE deals ADD COLUMN acted_max BIGINT;
+ALTER TABLE deals ADD COLUMN done_max BIGINT;
+UPDATE deals SET
+	acted_max = (SELECT MAX(a.happened_at) FROM activities a WHERE a.workspace = deals.workspace AND a.source = deals.source
+		AND a.deal_id = deals.external_id AND a.deal_id <> ''),
+	done_max = (SELECT MAX(k.completed_at) FROM tasks k WHERE k.workspace = deals.workspace AND k.source = deals.source
+		AND k.deal_id = deals.external_id AND k.deal_id <> '');
+
 -- A call's direction joins the covering index of a day's activities: own
 -- indicators of calls by direction are columns of the activity tally,
 -- which reads this index alone.
 DROP INDEX activities_happened;
 CREATE INDEX activities_happened ON activities (workspace, happened_at)
 	INCLUDE (responsible, kind, outcome, duration_seconds, entered_at, deleted_at, direction);
+
+-- A day sheet with own indicators reads the open deals as rows, where
+-- they are and what they keep above, from the index of open deals alone.
+DROP INDEX deals_open;
+CREATE INDEX deals_open ON deals (workspace, created_at)
+	INCLUDE (source, external_id, status, deleted_at, responsible, amount, closed_at, pipeline_id, pipeline, stage_id, stage,
+	moved_at, moved_pipeline_id, moved_pipeline, moved_stage_id, moved_stage, moves_deleted, acted_max, done_max)
+	WHERE status NOT IN ('won', 'lost');

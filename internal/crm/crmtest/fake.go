@@ -161,6 +161,17 @@ func (w *Window) Allow(now time.Time) bool {
 	return len(w.hits) <= w.Max
 }
 
+// Count returns the requests of the window at now, for limit headers.
+func (w *Window) Count(now time.Time) int {
+	n := 0
+	for _, t := range w.hits {
+		if t.After(now.Add(-w.Per)) {
+			n++
+		}
+	}
+	return n
+}
+
 // CheckClean fails the test unless every injected fault fired and no
 // request broke the rate limit: a sync that passed through faults did so
 // within the CRM's limit.

@@ -20,11 +20,14 @@ import (
 	"reglament/internal/store"
 )
 
-// Exit codes.
+// Exit codes. exitTemporary is sysexits' EX_TEMPFAIL: a failure that
+// passes by itself, such as a CRM limiting requests, which cron wrappers
+// and systemd can tell from a mistake (2) and a fault (1).
 const (
-	exitOK       = 0
-	exitInternal = 1
-	exitInvalid  = 2
+	exitOK        = 0
+	exitInternal  = 1
+	exitInvalid   = 2
+	exitTemporary = 75
 )
 
 // Main is the program with its environment injected, so that tests run the

@@ -10,11 +10,6 @@ import (
 	"reglament/internal/i18n"
 )
 
-// exitTemporary is the exit code of a failure that passes by itself, such
-// as a CRM limiting requests: sysexits' EX_TEMPFAIL, which cron wrappers
-// and systemd can tell from a mistake (2) and a fault (1).
-const exitTemporary = 75
-
 // temporaryError is a command that failed for a while, said in each
 // language; report exits exitTemporary with it.
 type temporaryError struct {

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"runtime"
 	"testing"
 	"time"
 
@@ -90,6 +91,57 @@ func BenchmarkDayOwn(b *testing.B) {
 					b.ReportMetric(float64(spent[i])/float64(spent[0]), "x-"+reg.name)
 				}
 			}
+			reportRSS(b)
+		})
+	})
+}
+
+// BenchmarkFinalizeDayOwn finalizes the last day for every manager as
+// BenchmarkFinalizeDay does (read the workspace, read the day on the
+// freeze's connections, compute, store a new sheet version), once under
+// the stored regulation and once under the same with six own indicators,
+// in turn within each iteration; x-own6 is the ratio of their sums, the
+// figure issue 12's target (within 1.2×) is judged on.
+func BenchmarkFinalizeDayOwn(b *testing.B) {
+	sz := benchSize(b)
+	b.Run("size="+sz.Name, func(b *testing.B) {
+		eachStore(b, sz, sz.Days, func(b *testing.B, d *dataset) {
+			ctx := context.Background()
+			day := d.days[len(d.days)-1]
+			ensureFinal(b, d, []domain.Date{day})
+			read := store.DayRead{Conns: min(runtime.GOMAXPROCS(0), 4), HoldWriters: true}
+			finalize := func(own bool) time.Duration {
+				start := time.Now()
+				ws, err := d.store.FindWorkspace(ctx, d.ws.ID)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if own {
+					ws.Regulation = ownRegulation(ws)
+				}
+				data, err := d.store.LoadDaySheet(ctx, ws, ws.Window(day), read)
+				if err != nil {
+					b.Fatal(err)
+				}
+				sheet := domain.BuildSheet(ws, day, data)
+				sheet.ComputedAt, sheet.Watermark = Now(), data.Watermark
+				sheet.Status, sheet.RequestedBy, sheet.Reason = domain.SheetFinal, "bench", "benchmark"
+				if err := d.store.AddSheetVersion(ctx, &sheet); err != nil {
+					b.Fatal(err)
+				}
+				return time.Since(start)
+			}
+			finalize(false) // warms the caches
+			finalize(true)
+			var builtin, own time.Duration
+			b.ReportAllocs()
+			for b.Loop() {
+				builtin += finalize(false)
+				own += finalize(true)
+			}
+			b.ReportMetric(float64(builtin.Microseconds())/1000/float64(b.N), "builtin-ms")
+			b.ReportMetric(float64(own.Microseconds())/1000/float64(b.N), "own6-ms")
+			b.ReportMetric(float64(own)/float64(builtin), "x-own6")
 			reportRSS(b)
 		})
 	})

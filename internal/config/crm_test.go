@@ -80,8 +80,12 @@ func TestParseWorkspaceCRM(t *testing.T) {
 
 func TestParseWorkspaceCRMErrors(t *testing.T) {
 	for _, tc := range []struct{ src, want string }{
-		{"crm:\n  kind: pipedrive\n  base_url: https://x.example\n  token_file: t\n",
-			`workspace.yaml:5: crm.kind: unknown CRM "pipedrive" (known: amocrm, bitrix24)`},
+		{"crm:\n  kind: zoho\n  base_url: https://x.example\n  token_file: t\n",
+			`workspace.yaml:5: crm.kind: unknown CRM "zoho" (known: amocrm, bitrix24, hubspot, pipedrive)`},
+		{"crm:\n  kind: pipedrive\n  base_url: https://api.pipedrive.com\n",
+			`workspace.yaml:5: crm.token_file: required field is missing: give token_file or an oauth section`},
+		{"crm:\n  kind: hubspot\n  base_url: https://api.hubapi.com\n  oauth:\n    client_id: c\n    client_secret_file: s\n",
+			`workspace.yaml:8: crm.oauth.redirect_uri: required field is missing`},
 		{"crm:\n  kind: amocrm\n  base_url: https://x.example\n",
 			`workspace.yaml:5: crm.token_file: required field is missing: give token_file or an oauth section`},
 		{"crm:\n  kind: amocrm\n  base_url: acme.amocrm.ru\n  token_file: t\n",

@@ -74,7 +74,7 @@ var ruFormats = map[string]string{
 	"the rule does not apply to manager %q (see its teams and managers)":    "правило не относится к менеджеру %q (см. его teams и managers)",
 	"time zone must be an IANA name such as Europe/Moscow, not %q":          "часовой пояс — имя IANA, например Europe/Moscow, а не %q",
 	"too many aliases (more than %d)":                                       "слишком много ссылок YAML (больше %d)",
-	"unknown CRM %q (known: %s, %s)":                                        "неизвестная CRM %q (известны: %s, %s)",
+	"unknown CRM %q (known: %s)":                                            "неизвестная CRM %q (известны: %s)",
 	"unknown field %q (known: %s)":                                          "неизвестное поле %q (известны: %s)",
 	"unknown indicator %q (known: %s)":                                      "неизвестный показатель %q (известны: %s)",
 	"unknown language %q (known: ru, en)":                                   "неизвестный язык %q (известны: ru, en)",

@@ -446,8 +446,8 @@ func (p *parser) crm(n *yaml.Node, path string) *domain.CRMConnection {
 	c := &domain.CRMConnection{SyncEvery: domain.DefaultSyncEvery}
 	if n, path, ok := p.required(f, "kind"); ok {
 		if kind, ok := p.nonEmpty(n, path); ok {
-			if kind != domain.CRMAmoCRM && kind != domain.CRMBitrix24 {
-				p.errorf(n, path, "unknown CRM %q (known: %s, %s)", kind, domain.CRMAmoCRM, domain.CRMBitrix24)
+			if !domain.KnownCRM(kind) {
+				p.errorf(n, path, "unknown CRM %q (known: %s)", kind, strings.Join(domain.CRMKinds, ", "))
 			}
 			c.Kind = kind
 		}
@@ -466,9 +466,11 @@ func (p *parser) crm(n *yaml.Node, path string) *domain.CRMConnection {
 	switch {
 	case hasToken && hasOAuth:
 		p.errorf(oauthNode, oauthPath, "give either token_file or oauth, not both (token_file at line %d)", tokenNode.Line)
-	case c.Kind == domain.CRMAmoCRM && !hasToken && !hasOAuth:
-		// amoCRM is reached only with a token; Bitrix24 also by an
-		// inbound webhook URL, which carries its secret itself.
+	case c.Kind != "" && c.Kind != domain.CRMBitrix24 && !hasToken && !hasOAuth:
+		// amoCRM, HubSpot and Pipedrive are reached only with a token
+		// (HubSpot's private app token, Pipedrive's API token) or OAuth;
+		// Bitrix24 also by an inbound webhook URL, which carries its
+		// secret itself.
 		p.errorf(f.node, join(f.path, "token_file"), "required field is missing: give token_file or an oauth section")
 	}
 	if n, path, ok := f.get("token_file"); ok {
@@ -506,9 +508,9 @@ func (p *parser) crm(n *yaml.Node, path string) *domain.CRMConnection {
 // /rest/{user id}/{secret}.
 var inboundWebhook = regexp.MustCompile(`^/rest/\d+/[^/]+`)
 
-// crmOAuth reads the oauth section of crm. amoCRM requires the redirect URI
-// in every token request; Bitrix24 takes the one registered with the
-// application, so it is optional there.
+// crmOAuth reads the oauth section of crm. amoCRM, HubSpot and Pipedrive
+// require the redirect URI in the code exchange; Bitrix24 takes the one
+// registered with the application, so it is optional there.
 func (p *parser) crmOAuth(n *yaml.Node, path, kind string) *domain.CRMOAuth {
 	f := p.mapping(n, path, oauthFields)
 	if !f.ok {
@@ -522,7 +524,7 @@ func (p *parser) crmOAuth(n *yaml.Node, path, kind string) *domain.CRMOAuth {
 		o.ClientSecretFile = p.filePath(n, path)
 	}
 	get := f.get
-	if kind == domain.CRMAmoCRM {
+	if kind != domain.CRMBitrix24 {
 		get = func(key string) (*yaml.Node, string, bool) { return p.required(f, key) }
 	}
 	if n, path, ok := get("redirect_uri"); ok {

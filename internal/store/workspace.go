@@ -162,7 +162,7 @@ func validateWorkspace(ws *domain.Workspace) error {
 		}
 	}
 	if c := ws.CRM; c != nil {
-		if c.Kind != domain.CRMAmoCRM && c.Kind != domain.CRMBitrix24 {
+		if !domain.KnownCRM(c.Kind) {
 			return domain.Errorf(domain.EINVALID, "workspace %q: unknown CRM %q", ws.ID, c.Kind)
 		}
 		if c.BaseURL == "" {

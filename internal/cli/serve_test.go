@@ -123,7 +123,7 @@ func TestDemoServes(t *testing.T) {
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "Сегодня, 2026-11-18") {
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "Сегодня, среда, 18 ноября") {
 		t.Errorf("after login: status %d, want Today:\n%.500s", resp.StatusCode, body)
 	}
 	cancel()

@@ -353,7 +353,7 @@ var catalog = map[string][2]string{
 	"web.today.day_off":    {"Сегодня нерабочий день.", "Today is not a working day."},
 	"web.today.last_day":   {"Таблица за %s", "Sheet of %s"},
 	"web.today.left":       {"до дедлайна %s", "left until the %s deadline"},
-	"web.today.passed":     {"дедлайн прошёл", "deadline passed"},
+	"web.today.passed":     {"дедлайн %s прошёл", "the %s deadline passed"},
 	"web.today.at_risk":    {"менеджеров в минусе сейчас", "managers below zero now"},
 	"web.today.my_points":  {"мои баллы сейчас", "my points now"},
 	"web.today.draft_note": {"Черновик: пересчитывается при каждом открытии по данным CRM на этот момент.", "Draft: recomputed on every visit from the CRM data known now."},

@@ -156,7 +156,7 @@ func TestBrowser(t *testing.T) {
 
 	// The head logs in and sees Today: every manager against the rules.
 	browserLogin(t, ctx, base, "head@demo.example", "#sheet")
-	if h := textOf(t, ctx, "main h1"); !strings.Contains(h, "Сегодня, 2026-11-18") {
+	if h := textOf(t, ctx, "main h1"); !strings.Contains(h, "Сегодня, среда, 18 ноября") {
 		t.Errorf("Today's heading = %q", h)
 	}
 	rows, err := chromedp.Run(ctx, chromedp.Nodes(chromedp.CSSAll("#sheet tbody tr")))
@@ -284,9 +284,10 @@ func checkStatementXLSX(t *testing.T, env *demoEnv, file string) {
 	if len(rows) != len(st.Lines)+1 || rows[0][0] != "Менеджер" {
 		t.Fatalf("XLSX has %d rows, header %q; want %d managers under a Russian header", len(rows), rows[0], len(st.Lines))
 	}
-	// The money column is the last but one: "Сумма" in points pay, "Премия"
-	// after the base bonus and its reduction in bonus pay (the demo's).
-	money := len(rows[0]) - 2
+	// The money column is before the capped mark and the pay settings
+	// version: "Сумма" in points pay, "Премия" after the base bonus and its
+	// reduction in bonus pay (the demo's).
+	money := len(rows[0]) - 3
 	if st.PayMode == domain.PayBonus && rows[0][money] != "Премия, "+st.Currency {
 		t.Errorf("XLSX money column %q; want the bonus of bonus pay", rows[0][money])
 	}

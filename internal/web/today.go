@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"strings"
 	"time"
 
 	"reglament/internal/auth"
@@ -11,15 +12,30 @@ import (
 )
 
 type todayData struct {
-	Day        domain.Date
-	Working    bool
-	LastDay    domain.Date
-	Left       string // time left to the deadline; empty once it passed
-	Deadline   string
-	View       sheetView
-	AtRisk     int
-	Checklist  *checklist
-	ManagerRow *sheetRow
+	Day domain.Date
+	// DayWords names Day in words ("пятница, 20 ноября"); Instead is set
+	// when today is not a working day and Day is the working day whose
+	// sheet today's records go to.
+	DayWords string
+	Instead  bool
+	Working  bool
+	LastDay  domain.Date
+	// Phase is where the day stands: "open" before the deadline, "grace"
+	// after it until the sheet freezes (entries still count), "frozen"
+	// after.
+	Phase    string
+	Left     string // time left to the deadline, while open
+	Deadline string // the deadline, "18:00"
+	Freeze   string // when the sheet freezes, "18:10"
+	View     sheetView
+	AtRisk   int
+	// Pace, while the day is open: how many managers have met every rule
+	// (Done), keep the pace of the day (OnTrack) or are behind it (Behind,
+	// named in BehindNames).
+	Done, OnTrack, Behind int
+	BehindNames           []string
+	Checklist             *checklist
+	ManagerRow            *sheetRow
 	// FailedLately counts, for those who may see them, the notifications
 	// that finally failed in the last week: Today links to them.
 	FailedLately int
@@ -58,6 +74,15 @@ func (s *Server) todayPage(w http.ResponseWriter, r *http.Request) error {
 	now := s.now()
 	today := ws.Today(now)
 	data := todayData{Day: today, Working: ws.IsWorkingDay(today), LastDay: lastWorkingDay(ws, today)}
+	if !data.Working {
+		// Records made on a day off count on the next working day: its
+		// sheet is the one that grows now.
+		if next, ok := ws.WorkingDayOf(now); ok {
+			data.Day, data.Working, data.Instead = next, true, true
+		}
+	}
+	today = data.Day
+	data.DayWords = dayWords(st.lang, ws, today)
 	p := &page{Title: st.lang.T("web.nav.today"), WS: ws, Nav: "today", Data: &data}
 	if st.principal.Can(ws.ID, auth.SeeAll, "") == nil {
 		failed, err := s.store.FindFailedDeliveries(r.Context(), ws.ID, maxFailedShown)
@@ -74,18 +99,38 @@ func (s *Server) todayPage(w http.ResponseWriter, r *http.Request) error {
 		return s.render(w, r, "today", p)
 	}
 	deadline := ws.Cutoff(today)
+	freeze := deadline.Add(ws.Grace)
 	data.Deadline = deadline.In(ws.Location).Format("15:04")
-	if left := deadline.Sub(now); left > 0 {
-		data.Left = duration(st.lang, left)
+	data.Freeze = freeze.In(ws.Location).Format("15:04")
+	switch {
+	case now.Before(deadline):
+		data.Phase, data.Left = "open", duration(st.lang, deadline.Sub(now))
+	case now.Before(freeze):
+		data.Phase = "grace"
+	default:
+		data.Phase = "frozen"
 	}
 	sheet, err := s.eng.Table(r.Context(), ws.ID, today)
 	if err != nil {
 		return err
 	}
 	data.View = s.viewSheet(r, ws, sheet)
+	elapsed := dayElapsed(ws, today, now)
 	for _, row := range data.View.Rows {
 		if row.AtRisk {
 			data.AtRisk++
+		}
+		if row.Line.Absent || data.Phase != "open" {
+			continue
+		}
+		switch pace(&row.Line, elapsed) {
+		case paceDone:
+			data.Done++
+		case paceOnTrack:
+			data.OnTrack++
+		default:
+			data.Behind++
+			data.BehindNames = append(data.BehindNames, row.Manager.Name)
 		}
 	}
 	if st.principal.Role == auth.Manager {
@@ -101,6 +146,60 @@ func (s *Server) todayPage(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	return s.render(w, r, "today", p)
+}
+
+// dayWords names working day d in words: "пятница, 20 ноября".
+func dayWords(l i18n.Lang, ws *domain.Workspace, d domain.Date) string {
+	t := d.In(ws.Location, 12, 0)
+	return l.T("web.today.weekday."+strings.ToLower(t.Weekday().String()[:3])) + ", " + l.Day(t)
+}
+
+// paceStart is when a sales floor's working day is taken to begin, for
+// its pace: the share of the day gone between it and the deadline.
+var paceStart = domain.Clock{Hour: 9}
+
+// dayElapsed is the share of working day d gone at now, from paceStart to
+// the deadline, between 0 and 1.
+func dayElapsed(ws *domain.Workspace, d domain.Date, now time.Time) float64 {
+	start, end := d.In(ws.Location, paceStart.Hour, paceStart.Minute), ws.Cutoff(d)
+	if !end.After(start) || !now.After(start) {
+		return 0
+	}
+	if !now.Before(end) {
+		return 1
+	}
+	return float64(now.Sub(start)) / float64(end.Sub(start))
+}
+
+type paceState int
+
+const (
+	paceOnTrack paceState = iota
+	paceDone
+	paceBehind
+)
+
+// pace says how a line of the live day stands against the time gone: done
+// when it meets every rule; behind when it misses a rule that must hold at
+// every moment (at most, equals: overdue tasks, deals without a task) or
+// has less of an "at least" norm than its share of the day gone; on track
+// otherwise. Being below zero points at 09:15 is not being behind.
+func pace(line *domain.SheetLine, elapsed float64) paceState {
+	state := paceDone
+	for _, o := range line.Rules {
+		if o.Passed {
+			continue
+		}
+		if o.Op != domain.AtLeast {
+			return paceBehind
+		}
+		state = paceOnTrack
+		due := o.Target.InexactFloat64() * elapsed
+		if have := line.Values.Get(o.Indicator).InexactFloat64(); have < due {
+			return paceBehind
+		}
+	}
+	return state
 }
 
 // checklist lists, from the evidence of the live draft, the deals with no

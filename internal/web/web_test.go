@@ -31,7 +31,7 @@ func TestPagesAsHead(t *testing.T) {
 			path string
 			want []string
 		}{
-			{"/w/acme/today", []string{"Сегодня, 2026-11-20", "Анна Петрова", "до дедлайна", `href="/w/acme/why/anna/2026-11-20/calls_held"`}},
+			{"/w/acme/today", []string{"Сегодня, пятница, 20 ноября", "Анна Петрова", "до дедлайна", `href="/w/acme/why/anna/2026-11-20/calls_held"`}},
 			{"/w/acme/day/2026-11-16", []string{"Таблица за 2026-11-16", "итоговый", `href="/w/acme/why/boris/2026-11-16/deals_without_tasks"`}},
 			{"/w/acme/why/anna/2026-11-16/calls_held", []string{"Проведено разговоров", "засчитано"}},
 			{"/w/acme/month?period=2026-11", []string{"Контрольная таблица за 2026-11", `href="/w/acme/day/2026-11-17"`}},
@@ -58,7 +58,7 @@ func TestPagesAsHead(t *testing.T) {
 		}
 		// The language follows the user's choice.
 		c.post("/lang", url.Values{"lang": {"en"}})
-		if _, body := c.get("/w/acme/today"); !strings.Contains(body, "Today, 2026-11-20") {
+		if _, body := c.get("/w/acme/today"); !strings.Contains(body, "Today, Friday, 20 November") {
 			t.Errorf("after switching to English, Today is not in English")
 		}
 	})

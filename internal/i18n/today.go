@@ -1,0 +1,30 @@
+package i18n
+
+// The texts of the Today page's time words and pace (issue 13, items 7
+// and 8). They live in a file of their own and join the catalog at start.
+func init() {
+	for k, v := range todayCatalog {
+		if _, ok := catalog[k]; ok {
+			panic("i18n: key " + k + " is defined twice")
+		}
+		catalog[k] = v
+	}
+}
+
+var todayCatalog = map[string][2]string{
+	"web.today.instead":    {"Сегодня выходной: всё, что внесено сегодня, идёт в таблицу за %s.", "Today is not a working day: what is entered today goes to the sheet of %s."},
+	"web.today.freezes_at": {"таблица замрёт в %s", "the sheet freezes at %s"},
+	"web.today.grace":      {"таблица замрёт в %s: записи, внесённые до этого, ещё засчитываются", "the sheet freezes at %s: entries made until then still count"},
+	"web.today.frozen":     {"таблица заморожена", "sheet frozen"},
+	"web.today.frozen_at":  {"в %s: баллы дня окончательные", "at %s: the day's points are final"},
+	"web.today.pace":       {"выполнили всё · в темпе · отстают", "done · on track · behind"},
+	"web.today.behind":     {"отстают", "behind"},
+
+	"web.today.weekday.mon": {"понедельник", "Monday"},
+	"web.today.weekday.tue": {"вторник", "Tuesday"},
+	"web.today.weekday.wed": {"среда", "Wednesday"},
+	"web.today.weekday.thu": {"четверг", "Thursday"},
+	"web.today.weekday.fri": {"пятница", "Friday"},
+	"web.today.weekday.sat": {"суббота", "Saturday"},
+	"web.today.weekday.sun": {"воскресенье", "Sunday"},
+}

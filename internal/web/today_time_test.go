@@ -1,0 +1,87 @@
+package web
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"reglament/internal/domain"
+	"reglament/internal/store"
+	"reglament/internal/store/storetest"
+)
+
+// Today says where the day stands in time (issue 13, items 7 and 8):
+// before the deadline the head sees the pace of the day, not who is "below
+// zero" at 09:15; between the deadline and the freeze it says the deadline
+// passed and when the sheet freezes; after, that it froze; on a day off it
+// shows the working day today's records go to.
+func TestTodaySaysTimeAndPace(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		env := newTestEnv(t, s)
+		head := env.login("head@acme.example")
+		moscow := mustLocation(t, "Europe/Moscow")
+		for _, c := range []struct {
+			at        time.Time
+			want, not []string
+		}{
+			{time.Date(2026, 11, 20, 9, 15, 0, 0, moscow),
+				[]string{"Сегодня, пятница, 20 ноября", "до дедлайна 18:00", "таблица замрёт в 18:10", `id="pace-done"`, "выполнили всё · в темпе · отстают"},
+				[]string{`id="atrisk"`, "в минусе", "дедлайн 18:00 прошёл"}},
+			{time.Date(2026, 11, 20, 15, 30, 0, 0, moscow),
+				[]string{"до дедлайна 18:00", `id="pace-behind"`},
+				[]string{`id="atrisk"`}},
+			{time.Date(2026, 11, 20, 18, 5, 0, 0, moscow),
+				[]string{"дедлайн 18:00 прошёл", "таблица замрёт в 18:10: записи, внесённые до этого, ещё засчитываются", `id="atrisk"`},
+				[]string{"до дедлайна", `id="pace"`}},
+			{time.Date(2026, 11, 20, 18, 15, 0, 0, moscow),
+				[]string{"таблица заморожена", "в 18:10: баллы дня окончательные"},
+				[]string{"до дедлайна", "прошёл"}},
+			{time.Date(2026, 11, 22, 12, 0, 0, 0, moscow),
+				[]string{"Сегодня, понедельник, 23 ноября", `id="instead"`, "идёт в таблицу за понедельник, 23 ноября", `id="sheet"`, "до дедлайна 18:00"},
+				[]string{"Сегодня нерабочий день"}},
+		} {
+			env.clock.mu.Lock()
+			env.clock.t = c.at
+			env.clock.mu.Unlock()
+			_, body := head.get("/w/acme/today")
+			for _, w := range c.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("%s: Today lacks %q", c.at.Format("Mon 15:04"), w)
+				}
+			}
+			for _, n := range c.not {
+				if strings.Contains(body, n) {
+					t.Errorf("%s: Today says %q", c.at.Format("Mon 15:04"), n)
+				}
+			}
+		}
+	})
+}
+
+func TestPace(t *testing.T) {
+	calls := func(n int64, passed bool, extra ...domain.RuleOutcome) *domain.SheetLine {
+		l := &domain.SheetLine{Rules: append([]domain.RuleOutcome{{Indicator: domain.CallsHeld, Op: domain.AtLeast,
+			Target: decimal.NewFromInt(40), Passed: passed}}, extra...)}
+		l.Values.SetCount(domain.CallsHeld, n)
+		return l
+	}
+	overdue := domain.RuleOutcome{Indicator: domain.OverdueTasks, Op: domain.AtMost, Passed: false}
+	for _, c := range []struct {
+		name    string
+		line    *domain.SheetLine
+		elapsed float64
+		want    paceState
+	}{
+		{"no call at the start of the day", calls(0, false), 0, paceOnTrack},
+		{"a quarter of the norm a fifth into the day", calls(10, false), 0.2, paceOnTrack},
+		{"a quarter of the norm half into the day", calls(10, false), 0.5, paceBehind},
+		{"the norm met", calls(40, true), 0.5, paceDone},
+		{"an overdue task whatever the hour", calls(40, true, overdue), 0.01, paceBehind},
+	} {
+		if got := pace(c.line, c.elapsed); got != c.want {
+			t.Errorf("%s: pace %d, want %d", c.name, got, c.want)
+		}
+	}
+}

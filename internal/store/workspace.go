@@ -27,7 +27,11 @@ type ApplyResult struct {
 // regulation. It is idempotent: applying the same workspace again changes
 // nothing and writes nothing. A regulation version that final sheets depend
 // on (a sheet dated on or after its effective day exists) cannot be changed
-// or removed: that is a conflict, and the fix is a new version.
+// or removed: that is a conflict, and the fix is a new version. Likewise
+// the pay settings (domain.PayVersion): once the workspace has final sheets
+// before the first day after every ended period, a version dated before
+// that day cannot be added, changed or removed (PayInUseError): the
+// statements of ended periods are issued and keep their money.
 func (s *Store) ApplyWorkspace(ctx context.Context, ws *domain.Workspace, actor string, at time.Time) (ApplyResult, error) {
 	var res ApplyResult
 	want, err := newWorkspaceRow(ws)
@@ -278,10 +282,6 @@ func settingsDiff(old, ws *domain.Workspace) []string {
 	check("min call seconds", old.MinCallSeconds == ws.MinCallSeconds)
 	check("adjustment limit", old.AdjustmentLimit == ws.AdjustmentLimit)
 	return changed
-}
-
-func sameNullDecimal(a, b decimal.NullDecimal) bool {
-	return a.Valid == b.Valid && (!a.Valid || a.Decimal.Equal(b.Decimal))
 }
 
 func nullDecimal(d decimal.NullDecimal) any {

@@ -20,6 +20,14 @@ var todayCatalog = map[string][2]string{
 	"web.today.pace":       {"выполнили всё · в темпе · отстают", "done · on track · behind"},
 	"web.today.behind":     {"отстают", "behind"},
 
+	"web.check.can_win":    {"Ещё можно заработать сегодня: %+d", "Still to win today: %+d"},
+	"web.check.stake":      {"на кону %d", "%d at stake"},
+	"web.check.state_item": {"сейчас %s, норма %s", "now %s, the norm is %s"},
+	"web.check.certain":    {"Уже не исправить сегодня", "Lost for today already"},
+	"web.check.age.week":   {"просрочены больше недели", "overdue over a week"},
+	"web.check.age.days":   {"просрочены от суток до недели", "overdue a day to a week"},
+	"web.check.age.today":  {"срок сегодня или меньше суток назад", "due today or under a day ago"},
+
 	"web.today.weekday.mon": {"понедельник", "Monday"},
 	"web.today.weekday.tue": {"вторник", "Tuesday"},
 	"web.today.weekday.wed": {"среда", "Wednesday"},

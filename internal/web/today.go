@@ -2,7 +2,9 @@ package web
 
 import (
 	"context"
+	"math"
 	"net/http"
+	"sort"
 	"strings"
 	"time"
 
@@ -44,12 +46,26 @@ type todayData struct {
 // failedLately is how far back Today looks for failed deliveries.
 const failedLately = 7 * 24 * time.Hour
 
-// checklist is what a manager still has to do before the deadline.
+// checklist is what a manager still has to do before the deadline: each
+// rule still missed that can be made good today, the most points at stake
+// first (a rule worth nothing either way is left out), what is lost for
+// the day whatever happens now, and the points still to win.
 type checklist struct {
-	NoTask  []domain.Evidence
-	Overdue []domain.Evidence
-	Short   []shortItem
+	Items   []checkItem
+	Certain []certainItem
+	CanWin  int // points still to win today: what the items have at stake
 	Done    bool
+}
+
+// checkItem is one rule still missed that can be made good: a norm still
+// short (Short), the deals without a task (NoTask) or the overdue tasks
+// (Overdue, by how long overdue).
+type checkItem struct {
+	Stake   int // the points the rule gives when met less those when missed
+	Short   *shortItem
+	NoTask  []domain.Evidence
+	Overdue []overdueGroup
+	Count   int // deals or tasks listed
 }
 
 type shortItem struct {
@@ -59,6 +75,20 @@ type shortItem struct {
 	Have      string
 	Target    string
 	Missing   string
+}
+
+// overdueGroup is the overdue tasks of one span of lateness.
+type overdueGroup struct {
+	Span  string // the span's key: web.check.age.*
+	Tasks []domain.Evidence
+}
+
+// certainItem is a rule missed for the day already: more of a flow (late
+// entries, deals lost) cannot be undone.
+type certainItem struct {
+	Name   string
+	URL    string
+	Points int
 }
 
 func (s *Server) todayPage(w http.ResponseWriter, r *http.Request) error {
@@ -140,7 +170,7 @@ func (s *Server) todayPage(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 		if data.ManagerRow != nil && !data.ManagerRow.Line.Absent {
-			if data.Checklist, err = s.checklist(r.Context(), st.lang, ws, today, data.ManagerRow); err != nil {
+			if data.Checklist, err = s.checklist(r.Context(), st.lang, ws, today, data.ManagerRow, now); err != nil {
 				return err
 			}
 		}
@@ -202,36 +232,113 @@ func pace(line *domain.SheetLine, elapsed float64) paceState {
 	return state
 }
 
-// checklist lists, from the evidence of the live draft, the deals with no
-// task, the overdue tasks and the norms still short.
-func (s *Server) checklist(ctx context.Context, l i18n.Lang, ws *domain.Workspace, d domain.Date, row *sheetRow) (*checklist, error) {
+// checklist lists, from the evidence of the live draft at now, what a
+// manager can still make good today and what is lost already.
+func (s *Server) checklist(ctx context.Context, l i18n.Lang, ws *domain.Workspace, d domain.Date, row *sheetRow, now time.Time) (*checklist, error) {
 	c := &checklist{}
 	version, _ := ws.Regulation.At(d)
-	for _, ind := range []domain.Indicator{domain.DealsWithoutTasks, domain.OverdueTasks} {
-		x, err := s.eng.Why(ctx, ws.ID, row.Manager.ID, d, ind)
-		if err != nil {
-			return nil, err
-		}
-		for _, e := range x.Evidence {
-			if !e.Counted {
-				continue
-			}
-			if ind == domain.DealsWithoutTasks {
-				c.NoTask = append(c.NoTask, e)
-			} else {
-				c.Overdue = append(c.Overdue, e)
+	var rules []*domain.Rule
+	if version != nil {
+		for i := range version.Rules {
+			if version.Rules[i].AppliesTo(&row.Manager) {
+				rules = append(rules, &version.Rules[i])
 			}
 		}
 	}
-	for _, o := range row.Line.Rules {
-		if o.Passed || o.Op != domain.AtLeast {
+	for i, o := range row.Line.Rules {
+		if o.Passed || i >= len(rules) {
 			continue
 		}
-		have := row.Line.Values.Get(o.Indicator)
-		c.Short = append(c.Short, shortItem{Indicator: o.Indicator, Name: l.Label(version, o.Indicator),
-			URL: whyURL(ws.ID, row.Manager.ID, d, o.Indicator), Have: row.Line.Values.Format(o.Indicator),
-			Target: o.Target.String(), Missing: o.Target.Sub(have).String()})
+		r := rules[i]
+		stake := r.Pass - r.Fail
+		if stake == 0 && o.Points == 0 {
+			continue // worth nothing either way
+		}
+		name, url := l.Label(version, o.Indicator), whyURL(ws.ID, row.Manager.ID, d, o.Indicator)
+		base := o.Indicator // a base a rule names directly
+		if def, ok := version.Indicator(o.Indicator); ok {
+			base = def.Base
+		}
+		if o.Op != domain.AtLeast && !isState(base) {
+			// More of a flow only adds: this rule is lost for the day.
+			c.Certain = append(c.Certain, certainItem{Name: name, URL: url, Points: o.Points})
+			continue
+		}
+		item := checkItem{Stake: stake}
+		switch {
+		case o.Op == domain.AtLeast:
+			have := row.Line.Values.Get(o.Indicator)
+			item.Short = &shortItem{Indicator: o.Indicator, Name: name, URL: url, Have: row.Line.Values.Format(o.Indicator),
+				Target: o.Target.String(), Missing: o.Target.Sub(have).String()}
+		case o.Indicator == domain.DealsWithoutTasks || o.Indicator == domain.OverdueTasks:
+			x, err := s.eng.Why(ctx, ws.ID, row.Manager.ID, d, o.Indicator)
+			if err != nil {
+				return nil, err
+			}
+			var counted []domain.Evidence
+			for _, e := range x.Evidence {
+				if e.Counted {
+					counted = append(counted, e)
+				}
+			}
+			item.Count = len(counted)
+			if o.Indicator == domain.DealsWithoutTasks {
+				item.NoTask = counted
+			} else {
+				item.Overdue = overdueByAge(counted, now)
+			}
+		default:
+			// Another state (an own indicator of deals, deals in
+			// progress at most N): said as a norm with its records.
+			item.Short = &shortItem{Indicator: o.Indicator, Name: name, URL: url, Have: row.Line.Values.Format(o.Indicator),
+				Target: o.Target.String()}
+		}
+		c.Items = append(c.Items, item)
+		c.CanWin += stake
 	}
-	c.Done = len(c.NoTask) == 0 && len(c.Overdue) == 0 && len(c.Short) == 0 && row.Failed == 0
+	sort.SliceStable(c.Items, func(i, j int) bool { return c.Items[i].Stake > c.Items[j].Stake })
+	c.Done = len(c.Items) == 0 && len(c.Certain) == 0 && row.Failed == 0
 	return c, nil
+}
+
+// isState reports whether base counts what holds at the cutoff (it may go
+// down before it) rather than what happened in the window.
+func isState(base domain.Indicator) bool {
+	switch base {
+	case domain.DealsInProgress, domain.DealsWithoutTasks, domain.OverdueTasks, domain.DealsIdle:
+		return true
+	}
+	return false
+}
+
+// overdueAges are the spans of lateness overdue tasks are grouped in, the
+// most overdue first.
+var overdueAges = []struct {
+	key  string
+	over time.Duration
+}{{"week", 7 * 24 * time.Hour}, {"days", 24 * time.Hour}, {"today", math.MinInt64}}
+
+// overdueByAge groups overdue tasks (their deadline is Happened) by how long
+// overdue they are at now, the most overdue group first, each by deadline.
+func overdueByAge(tasks []domain.Evidence, now time.Time) []overdueGroup {
+	groups := make([]overdueGroup, len(overdueAges))
+	for i, a := range overdueAges {
+		groups[i].Span = a.key
+	}
+	for _, e := range tasks {
+		for i, a := range overdueAges {
+			if now.Sub(e.Happened) >= a.over {
+				groups[i].Tasks = append(groups[i].Tasks, e)
+				break
+			}
+		}
+	}
+	out := groups[:0]
+	for _, g := range groups {
+		if len(g.Tasks) > 0 {
+			sort.SliceStable(g.Tasks, func(i, j int) bool { return g.Tasks[i].Happened.Before(g.Tasks[j].Happened) })
+			out = append(out, g)
+		}
+	}
+	return out
 }

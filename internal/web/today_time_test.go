@@ -85,3 +85,56 @@ func TestPace(t *testing.T) {
 		}
 	}
 }
+
+// A manager's checklist (issue 13, item 10) puts the most points at stake
+// first, says what can still be won today, and groups overdue tasks by
+// how long overdue they are.
+func TestChecklistByStake(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		env := newTestEnv(t, s)
+		_, body := env.login("anna@acme.example").get("/w/acme/today")
+		list := body[strings.Index(body, `id="checklist"`):]
+		list = list[:strings.Index(list, "</section>")]
+		if !strings.Contains(list, `id="can-win"`) {
+			t.Errorf("the checklist does not say what can still be won:\n%s", list)
+		}
+		last := 1 << 30
+		for _, part := range strings.Split(list, "на кону ")[1:] {
+			n := 0
+			for _, r := range part {
+				if r < '0' || r > '9' {
+					break
+				}
+				n = n*10 + int(r-'0')
+			}
+			if n > last {
+				t.Errorf("a rule with %d at stake follows one with %d:\n%s", n, last, list)
+			}
+			last = n
+		}
+		if last == 1<<30 {
+			t.Errorf("no rule at stake:\n%s", list)
+		}
+	})
+}
+
+func TestOverdueByAge(t *testing.T) {
+	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	task := func(id string, due time.Time) domain.Evidence { return domain.Evidence{ExternalID: id, Happened: due} }
+	groups := overdueByAge([]domain.Evidence{
+		task("later today", now.Add(3*time.Hour)), task("an hour", now.Add(-time.Hour)),
+		task("two days", now.Add(-48*time.Hour)), task("a month", now.Add(-30*24*time.Hour)), task("eight days", now.Add(-8*24*time.Hour)),
+	}, now)
+	var got []string
+	for _, g := range groups {
+		var ids []string
+		for _, e := range g.Tasks {
+			ids = append(ids, e.ExternalID)
+		}
+		got = append(got, g.Span+": "+strings.Join(ids, ", "))
+	}
+	want := []string{"week: a month, eight days", "days: two days", "today: an hour, later today"}
+	if strings.Join(got, "; ") != strings.Join(want, "; ") {
+		t.Errorf("groups %q, want %q", got, want)
+	}
+}

@@ -11,6 +11,8 @@ import (
 	"reglament/internal/crm"
 	"reglament/internal/crm/amocrm"
 	"reglament/internal/crm/bitrix24"
+	"reglament/internal/crm/hubspot"
+	"reglament/internal/crm/pipedrive"
 	"reglament/internal/domain"
 	"reglament/internal/secret"
 	"reglament/internal/store"
@@ -67,6 +69,20 @@ func (s *Syncer) NewClient(conn *domain.CRMConnection) (Client, error) {
 	case domain.CRMBitrix24:
 		return bitrix24.NewClient(bitrix24.Config{BaseURL: conn.BaseURL, Token: token, OnPage: s.onPage(),
 			HTTPClient: s.HTTPClient, Now: s.Now, Sleep: s.Sleep}), nil
+	case domain.CRMHubSpot:
+		// A private app's access token, which does not expire.
+		if token == "" {
+			return nil, domain.Errorf(domain.EINVALID, "HubSpot needs a token_file (a private app's access token) or an oauth section")
+		}
+		return hubspot.NewClient(hubspot.Config{BaseURL: conn.BaseURL, Token: token, OnPage: s.onPage(),
+			HTTPClient: s.HTTPClient, Now: s.Now, Sleep: s.Sleep}), nil
+	case domain.CRMPipedrive:
+		// A user's API token.
+		if token == "" {
+			return nil, domain.Errorf(domain.EINVALID, "Pipedrive needs a token_file (an API token) or an oauth section")
+		}
+		return pipedrive.NewClient(pipedrive.Config{BaseURL: conn.BaseURL, APIToken: token, OnPage: s.onPage(),
+			HTTPClient: s.HTTPClient, Now: s.Now, Sleep: s.Sleep}), nil
 	}
 	return nil, domain.Errorf(domain.EINVALID, "unknown CRM %q", conn.Kind)
 }
@@ -94,6 +110,20 @@ func (s *Syncer) oauthClient(workspace string, conn *domain.CRMConnection, clien
 	switch conn.Kind {
 	case domain.CRMAmoCRM:
 		return amocrm.NewClient(amocrm.Config{BaseURL: conn.BaseURL,
+			Token: tok.AccessToken, RefreshToken: tok.RefreshToken, Expiry: tok.Expiry,
+			ClientID: conn.OAuth.ClientID, ClientSecret: clientSecret, RedirectURI: conn.OAuth.RedirectURI,
+			OnRefresh: onRefresh, OnPage: s.onPage(),
+			HTTPClient: s.HTTPClient, Now: s.Now, Sleep: s.Sleep})
+	case domain.CRMHubSpot:
+		return hubspot.NewClient(hubspot.Config{BaseURL: conn.BaseURL,
+			Token: tok.AccessToken, RefreshToken: tok.RefreshToken, Expiry: tok.Expiry,
+			ClientID: conn.OAuth.ClientID, ClientSecret: clientSecret, RedirectURI: conn.OAuth.RedirectURI,
+			OnRefresh: onRefresh, OnPage: s.onPage(),
+			HTTPClient: s.HTTPClient, Now: s.Now, Sleep: s.Sleep})
+	case domain.CRMPipedrive:
+		// base_url is the company's api_domain, which the token answer
+		// names; grants go to Pipedrive's OAuth server.
+		return pipedrive.NewClient(pipedrive.Config{BaseURL: conn.BaseURL, TokenURL: s.PipedriveTokenURL,
 			Token: tok.AccessToken, RefreshToken: tok.RefreshToken, Expiry: tok.Expiry,
 			ClientID: conn.OAuth.ClientID, ClientSecret: clientSecret, RedirectURI: conn.OAuth.RedirectURI,
 			OnRefresh: onRefresh, OnPage: s.onPage(),

@@ -49,6 +49,9 @@ type Syncer struct {
 	// Bitrix24TokenURL is Bitrix24's OAuth server; default
 	// bitrix24.DefaultTokenURL.
 	Bitrix24TokenURL string
+	// PipedriveTokenURL is Pipedrive's OAuth server; default
+	// pipedrive.DefaultTokenURL.
+	PipedriveTokenURL string
 	// Progress, if set, is called as a sync advances: after every page the
 	// connector reads and once each kind is stored (Done). It runs on the
 	// syncing goroutine and must be quick. Set it before building a client
@@ -239,6 +242,11 @@ func keepFirst(source string) (func(prev, next domain.Task) domain.Task, func(pr
 		return crm.KeepFirstCompletion, crm.KeepFirstEntry
 	case domain.CRMBitrix24:
 		return nil, crm.KeepFirstEntry
+	case domain.CRMHubSpot:
+		// A task completed without hs_task_completion_date, and a
+		// meeting's outcome, are dated by the modification time they are
+		// first seen with.
+		return crm.KeepFirstCompletion, crm.KeepFirstEntry
 	}
 	return nil, nil
 }

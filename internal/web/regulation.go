@@ -14,7 +14,7 @@ type regulationData struct {
 	Current  domain.Date
 	YAML     string
 	Error    string
-	Preview  []domain.BacktestLine
+	Preview  []previewLine
 	// From and To are the past days the preview rescores, PreviewDays of
 	// them up to yesterday; the button and the table name the same days.
 	From, To    domain.Date
@@ -33,6 +33,12 @@ func (s *Server) draftVersion(ws *domain.Workspace) string {
 		v.Rules = cur.Rules
 	}
 	return string(config.FormatRegulation(domain.Regulation{v}))
+}
+
+// previewLine is a manager's line of the preview, named by name.
+type previewLine struct {
+	domain.BacktestLine
+	Name string
 }
 
 // previewDays is how many past days the regulation preview rescores.
@@ -143,7 +149,15 @@ func (s *Server) regulationPost(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err == nil {
 		period := domain.Period{Kind: "days", Label: data.From.String() + "…" + data.To.String(), From: data.From, To: data.To}
-		data.Preview, err = s.eng.Backtest(ctx, ws.ID, previewRegulation(edited, data.From), period)
+		var lines []domain.BacktestLine
+		lines, err = s.eng.Backtest(ctx, ws.ID, previewRegulation(edited, data.From), period)
+		for _, l := range lines {
+			name := l.Manager
+			if m, ok := ws.Manager(l.Manager); ok {
+				name = m.Name
+			}
+			data.Preview = append(data.Preview, previewLine{BacktestLine: l, Name: name})
+		}
 		data.Previewed = err == nil
 	}
 	status := http.StatusOK

@@ -584,7 +584,7 @@ func TestRegulationPreviewAndSave(t *testing.T) {
 		c.get("/w/acme/regulation")
 		strict := "regulation:\n  - effective: 2026-11-23\n    rules:\n      - {indicator: calls_held, at_least: 40}\n"
 		resp, body := c.post("/w/acme/regulation", url.Values{"action": {"preview"}, "yaml": {strict}})
-		if resp.StatusCode != http.StatusOK || !strings.Contains(body, `id="backtest"`) || !strings.Contains(body, "boris") {
+		if resp.StatusCode != http.StatusOK || !strings.Contains(body, `id="backtest"`) || !strings.Contains(body, "Борис Смирнов") {
 			t.Fatalf("preview: status %d, want the backtest table\n%s", resp.StatusCode, body)
 		}
 		ws, _ := env.eng.Workspace(t.Context(), "acme")

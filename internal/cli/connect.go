@@ -14,17 +14,22 @@ import (
 // connection: it exchanges the authorization code the CRM redirected with
 // for a token pair and stores the pair encrypted with the secret key. Syncs
 // then use the pair and refresh it as it expires. With --code - the code is
-// read from stdin, keeping it out of the shell history.
+// read from stdin, keeping it out of the shell history. A connection by
+// token_file (a Pipedrive API token, a HubSpot private app token) needs no
+// code: connect checks that the CRM accepts the token.
 func (m *Main) runConnect(ctx context.Context, env *runEnv, args []string) error {
 	workspace := env.fs.String("workspace", "", "workspace id")
-	code := env.fs.String("code", "", "the authorization code the CRM redirected to redirect_uri with (single use and short-lived: Bitrix24's lasts 30 seconds); - reads it from stdin")
+	code := env.fs.String("code", "", "the authorization code the CRM redirected to redirect_uri with (single use and short-lived: Bitrix24's lasts 30 seconds); - reads it from stdin; not for a token_file connection, whose token is checked")
 	by := env.fs.String("by", "", "who connects, for the audit trail (default $USER)")
 	keyFile := secretKeyFlag(env)
 	if _, err := parse(env.fs, args); err != nil {
 		return err
 	}
-	if err := requireAll("workspace", *workspace, "code", *code); err != nil {
+	if err := requireAll("workspace", *workspace); err != nil {
 		return err
+	}
+	if *code == "" {
+		return m.checkToken(ctx, env, *workspace)
 	}
 	if *code == "-" {
 		line, err := bufio.NewReader(m.Stdin).ReadString('\n')
@@ -52,5 +57,24 @@ func (m *Main) runConnect(ctx context.Context, env *runEnv, args []string) error
 		until = localTime(ws, expiry)
 	}
 	fmt.Fprintln(m.Stdout, env.Lang().T("connect.done", ws.ID, ws.CRM.Kind, until))
+	return nil
+}
+
+// checkToken is connect for a connection by token_file: one call with the
+// token says whether the CRM accepts it. An OAuth connection needs --code.
+func (m *Main) checkToken(ctx context.Context, env *runEnv, workspace string) error {
+	st, ws, err := env.openWorkspace(ctx, workspace, true)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if ws.CRM.OAuth != nil {
+		return usagef("flag --%s is required", "code")
+	}
+	syncer := &crmsync.Syncer{Store: st}
+	if err := syncer.CheckToken(ctx, ws.ID); err != nil {
+		return err
+	}
+	fmt.Fprintln(m.Stdout, env.Lang().T("connect.checked", ws.ID, ws.CRM.Kind))
 	return nil
 }

@@ -261,3 +261,36 @@ func (s *Syncer) LoadToken(ctx context.Context, workspace string) (crm.Token, er
 func (s *Syncer) readSecretFile(name, what string) (string, error) {
 	return secret.ReadFile(s.ReadFile, name, what)
 }
+
+// CheckToken makes one cheap call (the catalogue of pipelines) with the
+// token of the workspace's token_file connection (a Pipedrive API token, a
+// HubSpot private app token, an amoCRM long-lived token, a Bitrix24
+// inbound webhook), so that a token is known to work before the first
+// sync. A token the CRM refuses is an EINVALID error naming the CRM and
+// the file, never the token. An OAuth connection is connected with a code
+// (Connect) instead.
+func (s *Syncer) CheckToken(ctx context.Context, workspace string) error {
+	ws, err := s.Store.FindWorkspace(ctx, workspace)
+	if err != nil {
+		return err
+	}
+	conn := ws.CRM
+	switch {
+	case conn == nil:
+		return domain.Errorf(domain.EINVALID, "workspace %q has no crm connection: add a crm section to its file and apply it", ws.ID)
+	case conn.OAuth != nil:
+		return domain.Errorf(domain.EINVALID, "the crm connection of workspace %q uses OAuth: connect it with --code, the authorization code", ws.ID)
+	}
+	c, err := s.NewClient(conn)
+	if err != nil {
+		return err
+	}
+	if _, err := c.Pipelines(ctx); err != nil {
+		var e *crm.Error
+		if errors.As(err, &e) && (e.Status == 401 || e.Status == 403) {
+			return domain.Errorf(domain.EINVALID, "%s refused the token of %s (%s): check the token and the base_url", conn.Kind, conn.TokenFile, e.Error())
+		}
+		return fmt.Errorf("crmsync: check the token of %q: %w", ws.ID, err)
+	}
+	return nil
+}

@@ -478,6 +478,7 @@ var catalog = map[string][2]string{
 	"demo.logins":     {"Входы в веб-интерфейс (пароль у всех: %s):", "Web logins (password for all: %s):"},
 	"demo.wall":       {"Экран рейтинга без входа: %s", "Leaderboard screen without login: %s"},
 
+	"connect.checked":   {"Подключено: %s (%s), CRM принимает токен из token_file", "Connected: %s (%s), the CRM accepts the token of token_file"},
 	"connect.done":      {"Подключено: %s (%s), токены зашифрованы и сохранены; токен доступа действует до %s и обновляется автоматически", "Connected: %s (%s), tokens encrypted and stored; the access token is valid until %s and is refreshed automatically"},
 	"webhook.shown":     {"URL вебхуков %s (%s): показан один раз; прежний URL этого пространства перестанет работать в течение нескольких секунд", "webhook URL of %s (%s): shown once; any previous URL of the workspace stops working within seconds"},
 	"webhook.b24token":  {"bitrix24: события будут отклоняться, пока в разделе crm не указан application_token_file (см. docs/webhooks.md)", "bitrix24: events are refused until the crm section names an application_token_file (see docs/webhooks.md)"},

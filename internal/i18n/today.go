@@ -32,6 +32,10 @@ var todayCatalog = map[string][2]string{
 	"web.check.age.days":   {"просрочены от суток до недели", "overdue a day to a week"},
 	"web.check.age.today":  {"срок сегодня или меньше суток назад", "due today or under a day ago"},
 
+	"web.why.rule": {"Норма: %s %s · выполнено %s · %+d", "Rule: %s %s · done %s · %+d"},
+
+	"web.legend.miss": {"не выполнена, но баллов не стоит", "missed, worth no points"},
+
 	"web.today.weekday.mon": {"понедельник", "Monday"},
 	"web.today.weekday.tue": {"вторник", "Tuesday"},
 	"web.today.weekday.wed": {"среда", "Wednesday"},

@@ -179,7 +179,12 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("day sheet status %q, want итоговый", s)
 	}
 	link := fmt.Sprintf(`#sheet a[href$="/anna/%s/calls_held"]`, yesterday)
-	shown := textOf(t, ctx, link)
+	// The cell says its outcome with a mark besides its colour; the
+	// number is its .v.
+	if mark := textOf(t, ctx, link+" .mark"); mark != "✓" && mark != "✗" && mark != "–" {
+		t.Errorf("the cell's mark is %q, want ✓, ✗ or –", mark)
+	}
+	shown := textOf(t, ctx, link+" .v")
 	must(t, "drill into a number", chromedp.Do(ctx, chromedp.Click(chromedp.CSS(link)), chromedp.WaitVisible(chromedp.ID("evidence"))))
 	if v := textOf(t, ctx, "#value"); v != shown {
 		t.Errorf("why page explains %q, the sheet showed %q", v, shown)

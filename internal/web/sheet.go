@@ -16,7 +16,8 @@ import (
 // rules on its indicator passed, and the link to the records behind it.
 type cell struct {
 	Value string
-	Class string // pass, fail or empty when no rule reads the indicator
+	Class string // pass, fail, miss (missed, worth no points) or empty when no rule reads the indicator
+	Mark  string // ✓, ✗ or –: the outcome without colour
 	URL   string
 	Title string // the rules on the indicator, e.g. "at least 30: -2"
 }
@@ -98,10 +99,14 @@ func (s *Server) viewSheet(r *http.Request, ws *domain.Workspace, sheet *domain.
 			AdjustURL: "/w/" + ws.ID + "/adjustments?manager=" + url.QueryEscape(l.Manager) + "&date=" + sheet.Date.String() + "#adjust-form"}
 		for _, o := range l.Rules {
 			titles[o.Indicator] = append(titles[o.Indicator], fmt.Sprintf("%s %s: %+d", lang.T("web.op."+string(o.Op)), o.Target, o.Points))
-			if !o.Passed {
+			switch {
+			case !o.Passed && o.Points < 0:
 				outcome[o.Indicator] = "fail"
 				row.Failed++
-			} else if outcome[o.Indicator] == "" {
+			case !o.Passed && outcome[o.Indicator] != "fail":
+				// Missed, but it costs nothing: not a violation.
+				outcome[o.Indicator] = "miss"
+			case outcome[o.Indicator] == "":
 				outcome[o.Indicator] = "pass"
 			}
 		}
@@ -110,14 +115,18 @@ func (s *Server) viewSheet(r *http.Request, ws *domain.Workspace, sheet *domain.
 				row.Cells = append(row.Cells, cell{})
 				continue
 			}
-			row.Cells = append(row.Cells, cell{Value: l.Values.Format(ind), Class: outcome[ind], URL: whyURL(ws.ID, l.Manager, sheet.Date, ind),
-				Title: strings.Join(titles[ind], "; ")})
+			row.Cells = append(row.Cells, cell{Value: l.Values.Format(ind), Class: outcome[ind], Mark: outcomeMarks[outcome[ind]],
+				URL: whyURL(ws.ID, l.Manager, sheet.Date, ind), Title: strings.Join(titles[ind], "; ")})
 		}
 		row.AtRisk = !l.Absent && l.Total < 0
 		v.Rows = append(v.Rows, row)
 	}
 	return v
 }
+
+// outcomeMarks say a cell's outcome without colour, for those who do not
+// tell red from green (issue 13, item 6).
+var outcomeMarks = map[string]string{"pass": "✓", "fail": "✗", "miss": "–"}
 
 // lastWorkingDay returns today when it is a working day, else the working
 // day before it.

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/shopspring/decimal"
+
 	"reglament/internal/auth"
 	"reglament/internal/domain"
 	"reglament/internal/engine"
@@ -26,12 +28,57 @@ type whyData struct {
 	Label      string
 	Definition string
 
+	// Rules are the manager's rules on the indicator that day in words
+	// ("Норма: не меньше 4 · сейчас 2 · −2"); Against is set when a
+	// record counted is one against the manager (an "at most" rule: late
+	// entries, overdue tasks), shown as a violation, not as a tick.
+	Rules   []whyRule
+	Against bool
+
 	// A long list is shown a page at a time (issue 14: 200,000 records
 	// made a 20 MB page): Total records in all, Page of Pages, with the
 	// links to the neighbours ("" at the ends).
 	Total, Page, Pages int
 	From, To           int // the 1-based positions of the page's first and last records
 	PrevURL, NextURL   string
+}
+
+// whyRule is one rule on the indicator in words, with its outcome's class
+// (pass, fail, or zero: missed but worth no points).
+type whyRule struct {
+	Text  string
+	Class string
+}
+
+// whyRules says the rules of version that score manager m on ind, each
+// judged against value (the sheet's number).
+func whyRules(l i18n.Lang, version *domain.RegulationVersion, m *domain.Manager, ind domain.Indicator, value string) ([]whyRule, bool) {
+	if version == nil || m == nil {
+		return nil, false
+	}
+	v, err := decimal.NewFromString(value)
+	if err != nil {
+		v = decimal.Zero
+	}
+	var out []whyRule
+	against := false
+	for i := range version.Rules {
+		r := &version.Rules[i]
+		if r.Indicator != ind || !r.AppliesTo(m) {
+			continue
+		}
+		target := r.TargetFor(m.ID)
+		points, class := r.Fail, "fail"
+		if r.Holds(v, target) {
+			points, class = r.Pass, "pass"
+		} else if points == 0 {
+			class = "zero"
+		}
+		against = against || r.Op != domain.AtLeast
+		out = append(out, whyRule{Class: class,
+			Text: l.T("web.why.rule", l.T("web.op."+string(r.Op)), target.String(), value, points)})
+	}
+	return out, against
 }
 
 // whyPageSize is how many records a why page lists.
@@ -85,6 +132,7 @@ func (s *Server) whyPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	if m, ok := ws.Manager(manager); ok {
 		data.Name = m.Name
+		data.Rules, data.Against = whyRules(l, version, m, ind, x.Value)
 	}
 	evidence := slices.Clone(x.Evidence)
 	// Counted records first, then the others, each by time.

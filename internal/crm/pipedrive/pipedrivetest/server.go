@@ -327,10 +327,12 @@ func (s *Server) route(r *http.Request) (int, []byte) {
 		}
 		return ok(out, nil)
 	case p == "/api/v2/organizations":
-		return s.list(p, q, func(yield func(int64, time.Time, map[string]any)) {
+		return s.list(p, q, func(yield func(int64, time.Time, func() map[string]any)) {
 			for _, o := range s.Orgs {
-				yield(o.ID, o.Updated, map[string]any{"id": o.ID, "name": o.Name, "owner_id": o.OwnerID, "add_time": Time(o.AddTime),
-					"update_time": Time(o.Updated), "is_deleted": o.Deleted})
+				yield(o.ID, o.Updated, func() map[string]any {
+					return map[string]any{"id": o.ID, "name": o.Name, "owner_id": o.OwnerID, "add_time": Time(o.AddTime),
+						"update_time": Time(o.Updated), "is_deleted": o.Deleted}
+				})
 			}
 		})
 	case p == "/api/v2/deals":
@@ -338,36 +340,18 @@ func (s *Server) route(r *http.Request) (int, []byte) {
 		if st := q.Get("status"); st != "" && st != "deleted" {
 			return refused(http.StatusBadRequest, "the fake filters status=deleted only")
 		}
-		return s.list(p, q, func(yield func(int64, time.Time, map[string]any)) {
+		return s.list(p, q, func(yield func(int64, time.Time, func() map[string]any)) {
 			for _, d := range s.Deals {
 				if d.Deleted != wantDeleted || d.Deleted && s.Now().Sub(d.Updated) > 30*24*time.Hour {
 					continue
 				}
-				yield(d.ID, d.Updated, s.dealWire(d))
+				yield(d.ID, d.Updated, func() map[string]any { return s.dealWire(d) })
 			}
 		})
 	case p == "/api/v2/activities":
-		return s.list(p, q, func(yield func(int64, time.Time, map[string]any)) {
+		return s.list(p, q, func(yield func(int64, time.Time, func() map[string]any)) {
 			for _, a := range s.Activities {
-				m := map[string]any{"id": a.ID, "subject": a.Subject, "type": a.Type, "owner_id": a.OwnerID, "done": a.Done,
-					"due_date": nil, "due_time": nil, "duration": nil, "marked_as_done_time": nil, "add_time": Time(a.AddTime),
-					"update_time": Time(a.Updated), "is_deleted": a.Deleted, "deal_id": nil}
-				if a.DealID != 0 {
-					m["deal_id"] = a.DealID
-				}
-				if a.DueDate != "" {
-					m["due_date"] = a.DueDate
-				}
-				if a.DueTime != "" {
-					m["due_time"] = a.DueTime
-				}
-				if a.Duration != "" {
-					m["duration"] = a.Duration
-				}
-				if !a.MarkedAsDone.IsZero() {
-					m["marked_as_done_time"] = Time(a.MarkedAsDone)
-				}
-				yield(a.ID, a.Updated, m)
+				yield(a.ID, a.Updated, func() map[string]any { return activityWire(a) })
 			}
 		})
 	case strings.HasPrefix(p, "/v1/deals/") && strings.HasSuffix(p, "/changelog"):
@@ -397,12 +381,12 @@ func (s *Server) dealWire(d *Deal) map[string]any {
 type row struct {
 	id      int64
 	updated time.Time
-	wire    map[string]any
+	wire    func() map[string]any
 }
 
 // list serves a v2 list: ids, updated_since (at or after), sort_by
 // update_time or id, limit up to 500, an opaque cursor (the offset).
-func (s *Server) list(path string, q url.Values, all func(yield func(int64, time.Time, map[string]any))) (int, []byte) {
+func (s *Server) list(path string, q url.Values, all func(yield func(int64, time.Time, func() map[string]any))) (int, []byte) {
 	limit := 100
 	if l := q.Get("limit"); l != "" {
 		limit, _ = strconv.Atoi(l)
@@ -430,7 +414,7 @@ func (s *Server) list(path string, q url.Values, all func(yield func(int64, time
 		}
 	}
 	var rows []row
-	all(func(id int64, updated time.Time, wire map[string]any) {
+	all(func(id int64, updated time.Time, wire func() map[string]any) {
 		if (ids == nil || ids[id]) && !updated.Before(since) {
 			rows = append(rows, row{id, updated, wire})
 		}
@@ -463,7 +447,7 @@ func (s *Server) list(path string, q url.Values, all func(yield func(int64, time
 	lo, hi := min(offset, len(rows)), min(offset+limit, len(rows))
 	data := []map[string]any{}
 	for _, r := range rows[lo:hi] {
-		data = append(data, r.wire)
+		data = append(data, r.wire())
 	}
 	var next any
 	if hi < len(rows) {
@@ -519,4 +503,27 @@ func (s *Server) MoveDeal(id, stage int64, at time.Time, user int64) {
 			d.PipelineID = st.PipelineID
 		}
 	}
+}
+
+// activityWire is an activity as API v2 serves it.
+func activityWire(a *Activity) map[string]any {
+	m := map[string]any{"id": a.ID, "subject": a.Subject, "type": a.Type, "owner_id": a.OwnerID, "done": a.Done,
+		"due_date": nil, "due_time": nil, "duration": nil, "marked_as_done_time": nil, "add_time": Time(a.AddTime),
+		"update_time": Time(a.Updated), "is_deleted": a.Deleted, "deal_id": nil}
+	if a.DealID != 0 {
+		m["deal_id"] = a.DealID
+	}
+	if a.DueDate != "" {
+		m["due_date"] = a.DueDate
+	}
+	if a.DueTime != "" {
+		m["due_time"] = a.DueTime
+	}
+	if a.Duration != "" {
+		m["duration"] = a.Duration
+	}
+	if !a.MarkedAsDone.IsZero() {
+		m["marked_as_done_time"] = Time(a.MarkedAsDone)
+	}
+	return m
 }

@@ -9,7 +9,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -144,17 +143,13 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	staticFS, err := fs.Sub(assets, "static")
-	if err != nil {
-		return nil, fmt.Errorf("web: %w", err)
-	}
 	s := &Server{
 		eng: cfg.Engine, store: cfg.Engine.Store, log: cfg.Log, now: cfg.Engine.Now, cfg: cfg, pages: p,
 		metrics: newMetrics(),
 		// Failed logins are counted in the database: one limit for every
 		// instance, kept across restarts.
 		throttle: auth.NewThrottle(cfg.LoginAttempts, cfg.LoginWindow, cfg.Engine.Now, cfg.Engine.Store),
-		static:   http.StripPrefix("/static/", http.FileServerFS(staticFS)),
+		static:   assetFiles,
 	}
 	mux := http.NewServeMux()
 	s.routes(mux)
@@ -165,7 +160,7 @@ func New(cfg Config) (*Server, error) {
 	// logs it, and webhooks skip authentication (routeHooks). A form is
 	// read before authentication checks its CSRF token, so that one over
 	// the body limit is answered 413, not "form expired" (readForm).
-	s.handler = hideHookSecret(s.logRequests(s.recoverPanics(securityHeaders(s.limit(s.routeHooks(s.readForm(s.authenticate(mux))))))))
+	s.handler = hideHookSecret(s.logRequests(s.recoverPanics(compress(securityHeaders(s.limit(s.routeHooks(s.readForm(s.authenticate(mux)))))))))
 	return s, nil
 }
 

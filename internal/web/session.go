@@ -1,7 +1,6 @@
 package web
 
 import (
-	"crypto/subtle"
 	"net"
 	"net/http"
 	"net/url"
@@ -100,7 +99,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			if sent == "" {
 				sent = r.PostFormValue("csrf")
 			}
-			if subtle.ConstantTimeCompare([]byte(sent), []byte(st.csrf)) != 1 {
+			if !csrfMatches(sent, st.csrf) {
 				s.renderError(w, r, domain.Errorf(domain.EFORBIDDEN, "the form expired or came from another site: reload the page and try again"))
 				return
 			}

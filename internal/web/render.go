@@ -117,7 +117,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, p *
 // error becomes a clean error page instead of half a page.
 func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, status int, name string, p *page) error {
 	st := state(r)
-	p.L, p.User, p.CSRF, p.Now = st.lang, st.user, st.csrf, s.now()
+	p.L, p.User, p.CSRF, p.Now = st.lang, st.user, maskCSRF(st.csrf), s.now()
 	if p.WS != nil && st.principal != nil {
 		p.CanSeeAll = st.principal.Can(p.WS.ID, auth.SeeAll, "") == nil
 	}

@@ -65,8 +65,20 @@ func (m *Main) serve(ctx context.Context, env *runEnv, eng *engine.Engine, addr 
 		return err
 	}
 	defer hooksHandler.Close()
+	channels := web.Channels{Email: router != nil && router.Email != nil, Telegram: bot != nil}
+	if bot != nil {
+		// The bot's username makes t.me links with a person's link code;
+		// without it the pages say the code to send instead.
+		mctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		name, err := bot.Client.GetMe(mctx)
+		cancel()
+		if err != nil {
+			log.Warn("cannot read the Telegram bot's username: pages give link codes without a t.me link", "error", err.Error())
+		}
+		channels.BotUsername = name
+	}
 	srv, err := web.New(web.Config{Engine: eng, Log: log, TrustProxy: trustProxy, Hooks: hooksHandler,
-		AllowPrivateWebhooks: allowPrivate})
+		AllowPrivateWebhooks: allowPrivate, Channels: channels})
 	if err != nil {
 		return err
 	}

@@ -36,6 +36,12 @@ var todayCatalog = map[string][2]string{
 
 	"web.legend.miss": {"не выполнена, но баллов не стоит", "missed, worth no points"},
 
+	"web.tg.no_bot":          {"Telegram-бот не подключён: напоминания в Telegram не приходят. Администратор подключает бота при запуске сервера (serve --telegram-token-file).", "No Telegram bot is connected: no reminders go to Telegram. The administrator connects one when starting the server (serve --telegram-token-file)."},
+	"web.tg.open_bot":        {"Открыть @%s и отправить код", "Open @%s and send the code"},
+	"web.tg.or_send":         {"или отправьте боту сами:", "or send the bot yourself:"},
+	"web.tg.nobody_settings": {"Эта учётная запись не менеджер и не руководитель из настроек: уведомлять её некуда. Руководителю достаточно указать свою почту в Настройках (уведомления → руководители) — тогда здесь появится код для Telegram.", "This account is neither a manager nor a head listed in the settings: there is no one to notify. A head only needs their e-mail in Settings (notifications → heads) for a Telegram code to appear here."},
+	"web.fail.no_channel":    {"Ни один канал уведомлений не настроен: ни Telegram-бота, ни почтового сервера, ни webhook. Напоминания и сводки никуда не уходят — администратор подключает каналы при запуске сервера, webhook задаётся в Настройках.", "No notification channel is set up: no Telegram bot, no mail server, no webhook. Reminders and digests go nowhere: the administrator connects channels when starting the server; the webhook is set in Settings."},
+
 	"web.today.weekday.mon": {"понедельник", "Monday"},
 	"web.today.weekday.tue": {"вторник", "Tuesday"},
 	"web.today.weekday.wed": {"среда", "Wednesday"},

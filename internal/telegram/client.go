@@ -106,3 +106,40 @@ func (c *Client) GetUpdates(ctx context.Context, offset int64, timeout time.Dura
 		return nil, fmt.Errorf("telegram: getUpdates: HTTP %s: %s", strconv.Itoa(resp.StatusCode), reply.Description)
 	}
 }
+
+// GetMe returns the bot's username (without the @), which t.me links name:
+// https://t.me/<username>?start=<code> opens the chat with the code sent.
+// Errors never name the URL, which carries the token.
+func (c *Client) GetMe(ctx context.Context) (string, error) {
+	base := c.BaseURL
+	if base == "" {
+		base = "https://api.telegram.org"
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/bot"+c.Token+"/getMe", nil)
+	if err != nil {
+		return "", errors.New("telegram: getMe: invalid bot API address")
+	}
+	hc := c.HTTP
+	if hc == nil {
+		hc = &http.Client{Timeout: 10 * time.Second}
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return "", errors.New("telegram: getMe: network error")
+	}
+	defer resp.Body.Close()
+	var reply struct {
+		OK     bool `json:"ok"`
+		Result struct {
+			Username string `json:"username"`
+		} `json:"result"`
+		Description string `json:"description"`
+	}
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&reply); err != nil {
+		return "", fmt.Errorf("telegram: getMe: HTTP %d with an unreadable body", resp.StatusCode)
+	}
+	if !reply.OK || reply.Result.Username == "" {
+		return "", fmt.Errorf("telegram: getMe: HTTP %d: %s", resp.StatusCode, reply.Description)
+	}
+	return reply.Result.Username, nil
+}

@@ -98,7 +98,8 @@ func newTestEnv(t testing.TB, s *store.Store) *testEnv {
 			t.Fatal(err)
 		}
 	}
-	srv, err := New(Config{Engine: eng, LoginAttempts: 3, LoginWindow: 10 * time.Minute})
+	srv, err := New(Config{Engine: eng, LoginAttempts: 3, LoginWindow: 10 * time.Minute,
+		Channels: Channels{Telegram: true, BotUsername: "reglament_test_bot"}})
 	if err != nil {
 		t.Fatal(err)
 	}

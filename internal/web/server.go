@@ -63,6 +63,9 @@ type Config struct {
 	// SessionCleanupEvery is how often ListenAndServe removes expired
 	// sessions from the store (default 1h; negative disables it).
 	SessionCleanupEvery time.Duration
+	// Channels says which notification channels the serving process has,
+	// for pages that tell people where their notifications go.
+	Channels Channels
 	// Hooks, when set, serves the CRM webhooks under /hooks/ (see package
 	// hooks): outside authentication and CSRF, since a CRM has no session
 	// and the handler checks the secret in the URL itself, but inside the
@@ -203,6 +206,13 @@ func (s *Server) routeHooks(app http.Handler) http.Handler {
 }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Channels are the notification channels of the serving process.
+type Channels struct {
+	Telegram    bool
+	BotUsername string // the Telegram bot's username, for t.me links; "" when unknown
+	Email       bool
+}
 
 // handlerFunc is a handler that returns its error for one renderer to show.
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error

@@ -2,10 +2,12 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 
 	"reglament/internal/auth"
 	"reglament/internal/domain"
+	"reglament/internal/i18n"
 	"reglament/internal/store"
 	"reglament/internal/telegram"
 )
@@ -18,6 +20,12 @@ type telegramData struct {
 	Linked  bool
 	Code    string
 	Expires string // in the workspace's time zone
+	// NoBot: the serving process has no Telegram bot, so a code would
+	// link nothing. Link opens the chat with the bot with the code sent
+	// (https://t.me/<bot>?start=<code>) when the bot's name is known.
+	NoBot bool
+	Bot   string
+	Link  string
 }
 
 // telegramPerson is whom the logged-in user is in the workspace: a manager
@@ -43,7 +51,7 @@ func telegramPerson(ws *domain.Workspace, u *store.User) (*store.TelegramPerson,
 }
 
 func (s *Server) telegramData(r *http.Request, ws *domain.Workspace) (*telegramData, error) {
-	data := &telegramData{}
+	data := &telegramData{NoBot: !s.cfg.Channels.Telegram, Bot: s.cfg.Channels.BotUsername}
 	data.Person, data.Name = telegramPerson(ws, state(r).user)
 	if data.Person == nil {
 		return data, nil
@@ -86,17 +94,26 @@ func (s *Server) telegramCode(w http.ResponseWriter, r *http.Request) error {
 	if data.Person == nil {
 		return domain.Errorf(domain.EFORBIDDEN, "this account is no manager or head of workspace %q", ws.ID)
 	}
+	if data.NoBot {
+		return i18n.Invalid("web.tg.no_bot")
+	}
 	code, expires, err := telegram.CreateLinkCode(r.Context(), s.store, *data.Person, s.now())
 	if err != nil {
 		return err
 	}
 	data.Code, data.Expires = code, expires.In(ws.Location).Format("2006-01-02 15:04")
+	if data.Bot != "" {
+		data.Link = "https://t.me/" + url.PathEscape(data.Bot) + "?start=" + url.QueryEscape(code)
+	}
 	return s.render(w, r, "telegram", &page{Title: "Telegram", WS: ws, Nav: "telegram", Data: data})
 }
 
-// deliveriesData lists the notifications that finally failed.
+// deliveriesData lists the notifications that finally failed; NoChannel
+// says none can be sent at all (no bot, no mail server, no webhook), which
+// "nothing failed" would hide.
 type deliveriesData struct {
-	Failed []failedRow
+	Failed    []failedRow
+	NoChannel bool
 }
 
 type failedRow struct {
@@ -117,7 +134,8 @@ func (s *Server) deliveriesPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data := &deliveriesData{}
+	c := s.cfg.Channels
+	data := &deliveriesData{NoChannel: !c.Telegram && !c.Email && ws.Notifications.WebhookURL == ""}
 	for _, f := range list {
 		data.Failed = append(data.Failed, failedRow{FailedDelivery: f, When: f.At.In(ws.Location).Format("2006-01-02 15:04")})
 	}

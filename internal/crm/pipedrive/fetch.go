@@ -19,6 +19,9 @@ const (
 	PathOrganizations = "/api/v2/organizations"
 	PathDeals         = "/api/v2/deals"
 	PathActivities    = "/api/v2/activities"
+	// PathArchivedDeals lists the archived deals, which PathDeals leaves
+	// out.
+	PathArchivedDeals = "/api/v2/deals/archived"
 )
 
 // maxPages bounds one scan (25 M records at 500 a page).
@@ -89,14 +92,20 @@ func (c *Client) addActivities(b *domain.RecordBatch, kind crm.Kind, acts []acti
 	}
 }
 
-// deals returns the deals changed since from, then those deleted (the
-// listing of deleted deals is read whole: it holds 30 days, and a deletion
-// may not move update_time).
+// deals returns the deals changed since from, the archived ones too
+// (GET /api/v2/deals lists only deals not archived: an archived deal is
+// still a deal), then those deleted (the listing of deleted deals is read
+// whole: it holds 30 days, and a deletion may not move update_time).
 func (c *Client) deals(ctx context.Context, from time.Time) ([]deal, error) {
 	live, err := changed[deal](ctx, c, PathDeals, from, nil)
 	if err != nil {
 		return nil, err
 	}
+	archived, err := changed[deal](ctx, c, PathArchivedDeals, from, nil)
+	if err != nil {
+		return nil, err
+	}
+	live = append(live, archived...)
 	gone, err := changed[deal](ctx, c, PathDeals, time.Time{}, url.Values{"status": {"deleted"}})
 	if err != nil {
 		return nil, err

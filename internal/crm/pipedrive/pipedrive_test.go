@@ -287,6 +287,8 @@ func TestFetchFullThenIncrementalWithFaults(t *testing.T) {
 			d.Deleted, d.Updated = true, now
 		case i <= 60:
 			d.Status, d.WonTime, d.LostTime, d.Updated = "open", time.Time{}, time.Time{}, now // reopened
+		case i <= 65:
+			d.Archived, d.Value, d.Updated = true, 5, now // archived, and still a deal
 		}
 	}
 	for range 30 {
@@ -339,7 +341,7 @@ func TestRequestsOfALargeAccount(t *testing.T) {
 	got, cursors := crmtest.NewStore(), map[crm.Kind]crm.Cursor{}
 	f.sync(t, got, cursors)
 	full := f.client.Requests()
-	// companies 2 pages; deals 10 + 1 deleted; tasks and activities 10
+	// companies 2 pages; deals 10 + 1 archived + 1 deleted; tasks and activities 10
 	// each; moves 10 (the deals again); the 4 catalogue lists; the keyset
 	// restarts re-read a page's last second at most once a page.
 	if full > 70 {
@@ -348,7 +350,7 @@ func TestRequestsOfALargeAccount(t *testing.T) {
 	f.clock.Advance(10 * time.Minute)
 	f.sync(t, got, cursors)
 	if n := f.client.Requests() - full; n > 11 {
-		t.Errorf("an empty incremental sync took %d requests, want at most 11 (5 lists, the deleted deals, the moves' deals, the catalogue)", n)
+		t.Errorf("an empty incremental sync took %d requests, want at most 11 (6 lists, the deleted deals, the moves' deals, the catalogue)", n)
 	}
 	f.server.CheckClean(t)
 	t.Logf("full %d requests, empty incremental %d", full, f.client.Requests()-full)

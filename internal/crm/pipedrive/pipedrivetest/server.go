@@ -57,7 +57,7 @@ type (
 		Status                           string // open, won, lost
 		AddTime, Updated                 time.Time
 		WonTime, LostTime                time.Time
-		Deleted                          bool
+		Deleted, Archived                bool
 		// Changes is the changelog, oldest first.
 		Changes []Change
 	}
@@ -335,14 +335,15 @@ func (s *Server) route(r *http.Request) (int, []byte) {
 				})
 			}
 		})
-	case p == "/api/v2/deals":
-		wantDeleted := q.Get("status") == "deleted"
+	case p == "/api/v2/deals" || p == "/api/v2/deals/archived":
+		wantDeleted, wantArchived := q.Get("status") == "deleted", p == "/api/v2/deals/archived"
 		if st := q.Get("status"); st != "" && st != "deleted" {
 			return refused(http.StatusBadRequest, "the fake filters status=deleted only")
 		}
 		return s.list(p, q, func(yield func(int64, time.Time, func() map[string]any)) {
 			for _, d := range s.Deals {
-				if d.Deleted != wantDeleted || d.Deleted && s.Now().Sub(d.Updated) > 30*24*time.Hour {
+				if d.Deleted != wantDeleted || d.Deleted && s.Now().Sub(d.Updated) > 30*24*time.Hour ||
+					!d.Deleted && d.Archived != wantArchived {
 					continue
 				}
 				yield(d.ID, d.Updated, func() map[string]any { return s.dealWire(d) })
@@ -365,7 +366,7 @@ func (s *Server) dealWire(d *Deal) map[string]any {
 	m := map[string]any{"id": d.ID, "title": d.Title, "owner_id": d.OwnerID, "value": d.Value, "currency": "EUR",
 		"status": d.Status, "stage_id": d.StageID, "pipeline_id": d.PipelineID, "add_time": Time(d.AddTime),
 		"update_time": Time(d.Updated), "won_time": nil, "lost_time": nil, "close_time": nil, "stage_change_time": nil,
-		"is_deleted": d.Deleted, "is_archived": false}
+		"is_deleted": d.Deleted, "is_archived": d.Archived}
 	if !d.WonTime.IsZero() {
 		m["won_time"], m["close_time"] = Time(d.WonTime), Time(d.WonTime)
 	}

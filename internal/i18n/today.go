@@ -42,6 +42,20 @@ var todayCatalog = map[string][2]string{
 	"web.tg.nobody_settings": {"Эта учётная запись не менеджер и не руководитель из настроек: уведомлять её некуда. Руководителю достаточно указать свою почту в Настройках (уведомления → руководители) — тогда здесь появится код для Telegram.", "This account is neither a manager nor a head listed in the settings: there is no one to notify. A head only needs their e-mail in Settings (notifications → heads) for a Telegram code to appear here."},
 	"web.fail.no_channel":    {"Ни один канал уведомлений не настроен: ни Telegram-бота, ни почтового сервера, ни webhook. Напоминания и сводки никуда не уходят — администратор подключает каналы при запуске сервера, webhook задаётся в Настройках.", "No notification channel is set up: no Telegram bot, no mail server, no webhook. Reminders and digests go nowhere: the administrator connects channels when starting the server; the webhook is set in Settings."},
 
+	"web.sheet.team":      {"Команда", "Team"},
+	"web.sheet.all_teams": {"все", "all"},
+	"web.sheet.totals":    {"Итого", "Totals"},
+
+	"web.day.versions":    {"Версии таблицы", "Versions of the sheet"},
+	"web.day.version":     {"Версия", "Version"},
+	"web.day.computed":    {"Посчитана", "Computed"},
+	"web.day.by":          {"Кто", "By"},
+	"web.day.by_schedule": {"по расписанию", "on schedule"},
+	"web.day.current":     {"действует", "in force"},
+
+	"web.period.month": {"Месяц", "Month"},
+	"web.period.week":  {"Неделя", "Week"},
+
 	"web.today.weekday.mon": {"понедельник", "Monday"},
 	"web.today.weekday.tue": {"вторник", "Tuesday"},
 	"web.today.weekday.wed": {"среда", "Wednesday"},

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strings"
+	"time"
 
 	"reglament/internal/auth"
 	"reglament/internal/domain"
@@ -32,6 +33,20 @@ type dayData struct {
 	Adjustments []domain.Adjustment
 	Error       string
 	Reason      string
+	// Versions are the stored versions of a final day, newest first, for
+	// those who see everyone: when each was computed, by whom and why.
+	Versions []dayVersion
+}
+
+// dayVersion is one stored version of a day's sheet as the day page lists
+// it.
+type dayVersion struct {
+	Version     int
+	ComputedAt  time.Time
+	RequestedBy string
+	Reason      string
+	Total       int // the points of all lines
+	Current     bool
 }
 
 func (s *Server) dayPage(w http.ResponseWriter, r *http.Request) error {
@@ -62,9 +77,27 @@ func (s *Server) dayPage(w http.ResponseWriter, r *http.Request) error {
 			data.Adjustments = append(data.Adjustments, a)
 		}
 	}
+	if state(r).principal.Can(ws.ID, auth.SeeAll, "") == nil && sheet.Status == domain.SheetFinal {
+		versions, err := s.store.FindSheetVersions(r.Context(), ws.ID, d)
+		if err != nil {
+			return err
+		}
+		for i := len(versions) - 1; i >= 0 && len(data.Versions) < maxVersionsShown; i-- {
+			v := &versions[i]
+			dv := dayVersion{Version: v.Version, ComputedAt: v.ComputedAt, RequestedBy: v.RequestedBy, Reason: v.Reason,
+				Current: v.Version == sheet.Version}
+			for _, l := range v.Lines {
+				dv.Total += l.Points
+			}
+			data.Versions = append(data.Versions, dv)
+		}
+	}
 	title := state(r).lang.T("web.day.title", d.String())
 	return s.render(w, r, "day", &page{Title: title, WS: ws, Nav: "day", Data: &data})
 }
+
+// maxVersionsShown bounds the versions a day page lists: the newest.
+const maxVersionsShown = 50
 
 // recomputeDay stores a new version of a final day from the records stored
 // now, keeping the old ones, with who asked and why.

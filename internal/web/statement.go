@@ -28,6 +28,10 @@ type statementData struct {
 	// PayName names it.
 	Pay     domain.PayVersion
 	PayName string
+
+	// Month and Week are the periods the picker switches to: the month
+	// and the week of the period's first day (issue 13, item 12).
+	Month, Week domain.Period
 }
 
 func (s *Server) statementPage(w http.ResponseWriter, r *http.Request) error {
@@ -56,7 +60,8 @@ func (s *Server) statementPage(w http.ResponseWriter, r *http.Request) error {
 		return invalid("format: want csv or xlsx")
 	}
 	data := statementData{Period: p, Statement: st, Bonus: st.PayMode == domain.PayBonus, Base: baseBonus(st), MoneyColumn: moneyColumn(st),
-		Pay: ws.StatementPayVersion(p), PayName: paySettingsName(l, st.PaySettings)}
+		Pay: ws.StatementPayVersion(p), PayName: paySettingsName(l, st.PaySettings),
+		Month: domain.MonthOf(p.From), Week: domain.WeekOf(p.From)}
 	for i := range st.Lines {
 		data.Reductions = append(data.Reductions, reduction(st, &st.Lines[i]))
 	}

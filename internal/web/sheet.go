@@ -45,10 +45,10 @@ type sheetView struct {
 	// Sorting and the team filter (issue 13, item 12): the links that
 	// sort by the name, the total, each column and the points, the teams
 	// to filter by and the one chosen ("" for all).
-	Sort      sortLinks
-	Teams     []string
-	Team      string
-	TeamURL   func(team string) string
+	Sort    sortLinks
+	Teams   []string
+	Team    string
+	TeamURL func(team string) string
 	// CanAdjust is whether the reader may adjust: each row then links to
 	// the adjustment form with its manager and day filled in.
 	CanAdjust bool

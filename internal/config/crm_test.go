@@ -143,3 +143,35 @@ func TestFormatWorkspaceCRMRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// HubSpot and Pipedrive connect by a token file or OAuth (with its
+// redirect URI), and their sections survive FormatWorkspace.
+func TestParseWorkspaceCRMHubSpotPipedrive(t *testing.T) {
+	for _, tc := range []struct {
+		src  string
+		want *domain.CRMConnection
+	}{
+		{"crm:\n  kind: pipedrive\n  base_url: https://api.pipedrive.com\n  token_file: pipedrive.token\n",
+			&domain.CRMConnection{Kind: domain.CRMPipedrive, BaseURL: "https://api.pipedrive.com",
+				TokenFile: "/etc/reglament/pipedrive.token", SyncEvery: 5 * time.Minute}},
+		{"crm:\n  kind: hubspot\n  base_url: https://api.hubapi.com\n  oauth:\n    client_id: c-1\n    client_secret_file: hs.secret\n    redirect_uri: https://reglament.example/oauth\n",
+			&domain.CRMConnection{Kind: domain.CRMHubSpot, BaseURL: "https://api.hubapi.com", SyncEvery: 5 * time.Minute,
+				OAuth: &domain.CRMOAuth{ClientID: "c-1", ClientSecretFile: "/etc/reglament/hs.secret", RedirectURI: "https://reglament.example/oauth"}}},
+	} {
+		ws, err := ParseWorkspace("/etc/reglament/acme.yaml", []byte(crmBase+tc.src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(tc.want, ws.CRM); diff != "" {
+			t.Errorf("crm (-want +got):\n%s", diff)
+		}
+		out := FormatWorkspace(ws)
+		again, err := ParseWorkspace("/etc/reglament/acme.yaml", out)
+		if err != nil {
+			t.Fatalf("parse the formatted workspace: %v\n%s", err, out)
+		}
+		if diff := cmp.Diff(tc.want, again.CRM); diff != "" {
+			t.Errorf("crm after FormatWorkspace (-want +got):\n%s", diff)
+		}
+	}
+}

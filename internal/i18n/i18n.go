@@ -91,13 +91,13 @@ func Invalid(key string, args ...any) *FileError {
 
 // ErrorText is the user-facing message of err in l: a Localized error's
 // text in l, anything else as domain.ErrorMessage gives it (an internal
-// error is never shown).
+// error is never shown), said in l (Said).
 func ErrorText(err error, l Lang) string {
 	var loc Localized
 	if errors.As(err, &loc) {
-		return loc.Text(l)
+		return l.Said(loc.Text(l))
 	}
-	return domain.ErrorMessage(err)
+	return l.Said(domain.ErrorMessage(err))
 }
 
 // Indicator returns the full name of an indicator.
@@ -424,9 +424,9 @@ var catalog = map[string][2]string{
 	"web.mgr.indicators": {"Показатели", "Indicators"},
 	"web.mgr.late":       {"История позднего ввода", "Late-entry history"},
 
-	"web.settings.overview":   {"Обзор настроек. Ниже они же в YAML: правка там — то же, что reglament apply -f workspace.yaml.", "Settings at a glance. Below is the same data as YAML: editing it is the same as reglament apply -f workspace.yaml."},
+	"web.settings.overview":   {"Обзор настроек. Ниже они же в YAML: правка там — то же, что команда", "Settings at a glance. Below is the same data as YAML: editing it is the same as the command"},
 	"web.set.edit":            {"Настройки в YAML", "Settings as YAML"},
-	"web.set.edit_help":       {"Весь файл компании: календарь, менеджеры и их CRM id, отсутствия, контакты, уведомления и регламент. Менеджеры, которых нет в файле, удаляются (их прошлые листы остаются); версию регламента, по которой уже есть итоговые листы, изменить нельзя — добавьте новую.", "The whole workspace file: calendar, managers and their CRM ids, absences, contacts, notifications and the regulation. Managers missing from the file are removed (their past sheets stay); a regulation version that final sheets use cannot change: add a new one."},
+	"web.set.edit_help":       {"Весь файл компании: календарь, менеджеры и их идентификаторы в CRM, отсутствия, контакты, уведомления и регламент. Менеджеры, которых нет в файле, удаляются (их прошлые листы остаются); версию регламента, по которой уже есть итоговые листы, изменить нельзя — добавьте новую.", "The whole workspace file: calendar, managers and their CRM ids, absences, contacts, notifications and the regulation. Managers missing from the file are removed (their past sheets stay); a regulation version that final sheets use cannot change: add a new one."},
 	"web.set.save":            {"Сохранить", "Save"},
 	"web.set.saved":           {"Сохранено. Изменения:", "Saved. Changes:"},
 	"web.set.unchanged":       {"Сохранено: ничего не изменилось.", "Saved: nothing changed."},
@@ -485,7 +485,7 @@ var catalog = map[string][2]string{
 	"link.code":         {"Код для Telegram (%s, %s): %s", "Telegram code for %s (%s): %s"},
 	"link.send":         {"Отправьте боту: /start %s", "Send the bot: /start %s"},
 	"link.expires":      {"Код действует один раз, до %s. Новый код отменяет прежний.", "The code works once, until %s. A new code cancels the previous one."},
-	"web.tg.nobody":     {"Эта учётная запись не менеджер и не руководитель из настроек, уведомлять её некуда. Руководитель без почты в настройках может привязать чат командой reglament link --head ИМЯ.", "This account is neither a manager nor a head listed in the settings: there is no one to notify. A head without an e-mail in the settings can link a chat with reglament link --head NAME."},
+	"web.tg.nobody":     {"Эта учётная запись не менеджер и не руководитель из настроек, уведомлять её некуда. Руководитель без почты в настройках может привязать чат командой «reglament link --head ИМЯ».", "This account is neither a manager nor a head listed in the settings: there is no one to notify. A head without an e-mail in the settings can link a chat with reglament link --head NAME."},
 	"web.tg.linked":     {"%s: Telegram привязан, напоминания приходят туда. В чате с ботом /today покажет, что осталось сделать.", "%s: Telegram is linked, reminders go there. In the chat with the bot, /today shows what is left to do."},
 	"web.tg.unlinked":   {"%s: Telegram не привязан.", "%s: Telegram is not linked."},
 	"web.tg.help":       {"Получите код и отправьте его боту reglament в Telegram. Код действует сутки и один раз.", "Get a code and send it to the reglament bot in Telegram. The code works once, for a day."},

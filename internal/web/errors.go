@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 
+	"reglament/internal/auth"
 	"reglament/internal/domain"
 	"reglament/internal/i18n"
 	"reglament/internal/store"
@@ -116,12 +117,38 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		return
 	}
 	st := state(r)
-	// A page says an error that can say itself in the reader's language.
+	// A page says an error in the reader's language: one that can say
+	// itself, or the sentence the domain wrote, said (i18n.Said).
 	var loc i18n.Localized
 	if errors.As(err, &loc) && status < 500 {
-		msg = loc.Text(st.lang)
+		msg = st.lang.Said(loc.Text(st.lang))
+	} else {
+		msg = st.lang.Said(msg)
 	}
-	s.renderStatus(w, r, status, "error", &page{Title: st.lang.T("web.error.title"), Data: errorData{Status: status, Code: code, Message: msg}})
+	s.renderStatus(w, r, status, "error", &page{Title: st.lang.T("web.error.title"), WS: s.errorWorkspace(r), Data: errorData{Status: status, Code: code, Message: msg}})
+}
+
+// errorWorkspace is the workspace whose menu an error page shows, so that
+// a refused day or a missing page keeps the reader in the application:
+// the request's workspace when the user may see it, else the user's own;
+// nil when there is none.
+func (s *Server) errorWorkspace(r *http.Request) *domain.Workspace {
+	st := state(r)
+	if st.principal == nil || st.user == nil {
+		return nil
+	}
+	id := r.PathValue("ws")
+	if id == "" || st.principal.Can(id, auth.SeeWall, "") != nil {
+		id = st.user.Workspace
+	}
+	if id == "" {
+		return nil
+	}
+	ws, err := s.eng.Workspace(r.Context(), id)
+	if err != nil {
+		return nil
+	}
+	return ws
 }
 
 type errorData struct {

@@ -198,5 +198,5 @@ func (s *Server) monthPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	data.Prev = p.From.AddDays(-1).String()[:7]
 	data.Next = p.To.AddDays(1).String()[:7]
-	return s.render(w, r, "month", &page{Title: state(r).lang.T("web.month.title", p.Label), WS: ws, Nav: "month", Data: data})
+	return s.render(w, r, "month", &page{Title: state(r).lang.T("web.month.title", state(r).lang.Period(p)), WS: ws, Nav: "month", Data: data})
 }

@@ -171,7 +171,7 @@ func TestBonusPaySaysNoFine(t *testing.T) {
 		}
 		c.post("/lang", map[string][]string{"lang": {"ru"}})
 		_, page := c.get("/w/acme/statement?period=2026-11")
-		for _, want := range []string{"Базовая премия, RUB", "Снижение премии, RUB", "Премия, RUB", "Базовая премия 15000.00 RUB"} {
+		for _, want := range []string{"Базовая премия, ₽", "Снижение премии, ₽", "Премия, ₽", "Базовая премия 15\u202f000,00 ₽"} {
 			if !strings.Contains(page, want) {
 				t.Errorf("bonus statement page lacks %q", want)
 			}

@@ -76,7 +76,7 @@ func TestPaySettingsNeverRewriteAnIssuedStatement(t *testing.T) {
 		if got != november {
 			t.Errorf("November's sum = %s after a version from 1 December; want it unchanged, %s", got, november)
 		}
-		if !strings.Contains(body, `<span id="pay-settings">Настройки оплаты: версия с самого начала</span>`) || !strings.Contains(body, "100 RUB за балл") {
+		if !strings.Contains(body, `<span id="pay-settings">Настройки оплаты: версия с самого начала</span>`) || !strings.Contains(body, "100,00\u00a0₽ за балл") {
 			t.Errorf("November's statement does not say it used the version from the start at 100 RUB")
 		}
 		if _, body := statement("2026-12"); !strings.Contains(body, `<span id="pay-settings">Настройки оплаты: версия с 2026-12-01</span>`) {

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"reglament/internal/auth"
 	"reglament/internal/crmlink"
 	"reglament/internal/domain"
@@ -84,9 +86,60 @@ var funcs = template.FuncMap{
 	"definition": func(l i18n.Lang, d domain.IndicatorDef) string {
 		return l.Definition(&d)
 	},
+	// said says an English sentence of the store (an audit detail, a
+	// change of the settings) in l; auditAction names an audit action.
+	"said":        func(l i18n.Lang, s string) string { return l.Said(s) },
+	"auditAction": func(l i18n.Lang, a string) string { return l.AuditAction(a) },
+	"duration":    func(l i18n.Lang, d time.Duration) string { return l.Duration(d) },
+	// evidenceTitle is an evidence record's title; an activity's is its
+	// kind (call, meeting), said in l.
+	"evidenceTitle": func(l i18n.Lang, kind, title string) string {
+		if key := "activity." + title; kind == "activity" && l.T(key) != key {
+			return l.T(key)
+		}
+		return title
+	},
+	// money, num, date and period write figures and days as the
+	// reader's language does ("136 500,00 ₽", "4 декабря 2026",
+	// "30 ноября – 6 декабря"); currency names a currency in a header.
+	"money":    func(l i18n.Lang, v any, currency string) string { return l.Money(decimalOf(v), currency) },
+	"num":      func(l i18n.Lang, v any) string { return l.Number(decimalOf(v), 0) },
+	"amount":   func(l i18n.Lang, v any) string { return l.Number(decimalOf(v), 2) },
+	"currency": func(l i18n.Lang, c string) string { return l.Currency(c) },
+	"date":     func(l i18n.Lang, d domain.Date) string { return l.Date(d) },
+	"plural":   func(l i18n.Lang, n int, key string) string { return l.Plural(n, key) },
+	// period names a statement period given as its label (2026-W47,
+	// 2026-11), or returns the label when it is none.
+	"period": func(l i18n.Lang, label string) string {
+		p, err := domain.ParsePeriod(label)
+		if err != nil {
+			return label
+		}
+		return l.Period(p)
+	},
 	"weekday": func(l i18n.Lang, d domain.Date) string {
 		return l.T("web.wd." + strings.ToLower(d.Weekday().String()[:3]))
 	},
+}
+
+// decimalOf is the amount of a money value, a decimal or an integer.
+func decimalOf(v any) decimal.Decimal {
+	switch v := v.(type) {
+	case domain.Money:
+		return v.Decimal
+	case *domain.Money:
+		if v == nil {
+			return decimal.Zero
+		}
+		return v.Decimal
+	case decimal.Decimal:
+		return v
+	case decimal.NullDecimal:
+		return v.Decimal
+	case int:
+		return decimal.NewFromInt(int64(v))
+	}
+	return decimal.Zero
 }
 
 func parsePages() (*pages, error) {

@@ -76,5 +76,5 @@ func (s *Server) statementPage(w http.ResponseWriter, r *http.Request) error {
 	} else {
 		data.Prev, data.Next = domain.WeekOf(p.From.AddDays(-1)).Label, domain.WeekOf(p.To.AddDays(1)).Label
 	}
-	return s.render(w, r, "statement", &page{Title: l.T("web.statement.title", p.Label), WS: ws, Nav: "statement", Data: &data})
+	return s.render(w, r, "statement", &page{Title: l.T("web.statement.title", l.Period(p)), WS: ws, Nav: "statement", Data: &data})
 }

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"encoding/csv"
 	"net/http"
 	"regexp"
 	"strings"
@@ -53,10 +52,7 @@ func TestMonthGridShowsOwnIndicators(t *testing.T) {
 		if resp.StatusCode != http.StatusOK || !strings.Contains(resp.Header.Get("Content-Disposition"), "month-acme-2026-11-sales_in_progress.csv") {
 			t.Fatalf("csv: status %d, disposition %q", resp.StatusCode, resp.Header.Get("Content-Disposition"))
 		}
-		rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
-		if err != nil {
-			t.Fatal(err)
-		}
+		rows := readCSV(t, body)
 		col := -1
 		for i, h := range rows[0] {
 			if h == "2026-11-20" {

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -177,10 +176,7 @@ func TestBonusPaySaysNoFine(t *testing.T) {
 			}
 		}
 		_, body := c.get("/w/acme/statement?period=2026-11&format=csv")
-		rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
-		if err != nil {
-			t.Fatal(err)
-		}
+		rows := readCSV(t, body)
 		if h := rows[0]; !slices.Contains(h, "Снижение премии, RUB") || h[11] != "Премия, RUB" {
 			t.Errorf("bonus statement CSV header = %q", h)
 		}
@@ -226,10 +222,7 @@ func TestCSVNeutralizesFormulas(t *testing.T) {
 		if err := writeCSV(rec, name+".csv", tab); err != nil {
 			t.Fatal(err)
 		}
-		rows, err := csv.NewReader(rec.Body).ReadAll()
-		if err != nil {
-			t.Fatal(err)
-		}
+		rows := readCSV(t, rec.Body.String())
 		for i, row := range rows[1:] {
 			if want := "'" + names[i]; row[0] != want || row[1] != want {
 				t.Errorf("%s row %d: %q, %q; want %q", name, i+1, row[0], row[1], want)

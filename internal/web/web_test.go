@@ -488,8 +488,8 @@ func TestStatementXLSX(t *testing.T) {
 		if err := json.Unmarshal([]byte(js), &st); err != nil {
 			t.Fatal(err)
 		}
-		if len(rows) != len(st.Managers)+1 {
-			t.Fatalf("xlsx has %d rows, want a header and %d managers", len(rows), len(st.Managers))
+		if len(rows) != len(st.Managers)+2 {
+			t.Fatalf("xlsx has %d rows, want a header, %d managers and the totals", len(rows), len(st.Managers))
 		}
 		for i, m := range st.Managers {
 			row := rows[i+1]

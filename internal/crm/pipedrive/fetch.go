@@ -97,15 +97,10 @@ func (c *Client) addActivities(b *domain.RecordBatch, kind crm.Kind, acts []acti
 // still a deal), then those deleted (the listing of deleted deals is read
 // whole: it holds 30 days, and a deletion may not move update_time).
 func (c *Client) deals(ctx context.Context, from time.Time) ([]deal, error) {
-	live, err := changed[deal](ctx, c, PathDeals, from, nil)
+	live, err := c.changedDeals(ctx, from)
 	if err != nil {
 		return nil, err
 	}
-	archived, err := changed[deal](ctx, c, PathArchivedDeals, from, nil)
-	if err != nil {
-		return nil, err
-	}
-	live = append(live, archived...)
 	gone, err := changed[deal](ctx, c, PathDeals, time.Time{}, url.Values{"status": {"deleted"}})
 	if err != nil {
 		return nil, err
@@ -123,6 +118,16 @@ func (c *Client) deals(ctx context.Context, from time.Time) ([]deal, error) {
 		live = append(live, d)
 	}
 	return live, nil
+}
+
+// changedDeals returns the deals changed since from, archived or not.
+func (c *Client) changedDeals(ctx context.Context, from time.Time) ([]deal, error) {
+	live, err := changed[deal](ctx, c, PathDeals, from, nil)
+	if err != nil {
+		return nil, err
+	}
+	archived, err := changed[deal](ctx, c, PathArchivedDeals, from, nil)
+	return append(live, archived...), err
 }
 
 // page is a v2 list answer.

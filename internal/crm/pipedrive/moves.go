@@ -27,7 +27,7 @@ type change struct {
 }
 
 // fetchMoves reads the deal moves made at or after from: the changelog of
-// every live deal modified since whose stage changed since (its
+// every live deal (archived or not) modified since whose stage changed since (its
 // stage_change_time; a deal without one has never moved, and a deal whose
 // answer lacks the field is read anyway). A move is a stage_id change; its
 // pipelines are its stages'. Its id is the deal's and the change's Unix
@@ -35,7 +35,7 @@ type change struct {
 // else to the deal's owner.
 func (c *Client) fetchMoves(ctx context.Context, from time.Time) (domain.RecordBatch, error) {
 	var b domain.RecordBatch
-	deals, err := changed[deal](ctx, c, PathDeals, from, nil)
+	deals, err := c.changedDeals(ctx, from)
 	if err != nil {
 		return b, err
 	}

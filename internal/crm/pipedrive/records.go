@@ -81,14 +81,18 @@ type item interface {
 }
 
 func (o organization) id() int64      { return int64(o.ID) }
-func (o organization) updated() int64 { return parseTime(o.UpdateTime).Unix() }
+func (o organization) updated() int64 { return modified(o.UpdateTime, o.AddTime).Unix() }
 func (o organization) deleted() bool  { return bool(o.IsDeleted) }
 func (d deal) id() int64              { return int64(d.ID) }
-func (d deal) updated() int64         { return parseTime(d.UpdateTime).Unix() }
+func (d deal) updated() int64         { return modified(d.UpdateTime, d.AddTime).Unix() }
 func (d deal) deleted() bool          { return bool(d.IsDeleted) || d.Status == "deleted" }
 func (a activity) id() int64          { return int64(a.ID) }
-func (a activity) updated() int64     { return parseTime(a.UpdateTime).Unix() }
+func (a activity) updated() int64     { return modified(a.UpdateTime, a.AddTime).Unix() }
 func (a activity) deleted() bool      { return bool(a.IsDeleted) }
+
+// modified is a record's modification time: update_time, or, for a
+// record never updated (update_time null), add_time.
+func modified(update, add string) time.Time { return first(parseTime(update), parseTime(add)) }
 
 // parseTime reads Pipedrive's times: RFC 3339 in API v2, "2006-01-02
 // 15:04:05" (UTC) in API v1 and the changelog.
@@ -113,8 +117,8 @@ func idString(n crm.Int) string {
 	return strconv.FormatInt(int64(n), 10)
 }
 
-func meta(id crm.Int, update string, deleted bool) domain.RecordMeta {
-	m := domain.RecordMeta{Source: Source, ExternalID: idString(id), UpdatedAt: parseTime(update)}
+func meta(id crm.Int, update, add string, deleted bool) domain.RecordMeta {
+	m := domain.RecordMeta{Source: Source, ExternalID: idString(id), UpdatedAt: modified(update, add)}
 	if deleted {
 		// Pipedrive says when a record was deleted nowhere but in its
 		// modification time, which the deletion sets.
@@ -124,7 +128,7 @@ func meta(id crm.Int, update string, deleted bool) domain.RecordMeta {
 }
 
 func (o organization) company() domain.Company {
-	return domain.Company{RecordMeta: meta(o.ID, o.UpdateTime, o.deleted()), Name: o.Name, Responsible: idString(o.OwnerID),
+	return domain.Company{RecordMeta: meta(o.ID, o.UpdateTime, o.AddTime, o.deleted()), Name: o.Name, Responsible: idString(o.OwnerID),
 		CreatedAt: parseTime(o.AddTime)}
 }
 
@@ -132,7 +136,7 @@ func (o organization) company() domain.Company {
 // lost stages), closed at won_time or lost_time (close_time if absent);
 // its pipeline and stage named from the catalogue.
 func (d deal) deal(cat *catalogue) domain.Deal {
-	r := domain.Deal{RecordMeta: meta(d.ID, d.UpdateTime, d.deleted()), Title: d.Title, Responsible: idString(d.OwnerID),
+	r := domain.Deal{RecordMeta: meta(d.ID, d.UpdateTime, d.AddTime, d.deleted()), Title: d.Title, Responsible: idString(d.OwnerID),
 		Amount: d.Value.Decimal, Status: domain.DealOpen, CreatedAt: parseTime(d.AddTime),
 		PipelineID: idString(d.PipelineID), StageID: idString(d.StageID)}
 	switch d.Status {
@@ -179,7 +183,7 @@ func clock(s string) (time.Duration, bool) {
 // due at due(), completed at marked_as_done_time (the modification time
 // if absent) once done.
 func (a activity) task() domain.Task {
-	k := domain.Task{RecordMeta: meta(a.ID, a.UpdateTime, a.deleted()), Title: a.Subject, Responsible: idString(a.OwnerID),
+	k := domain.Task{RecordMeta: meta(a.ID, a.UpdateTime, a.AddTime, a.deleted()), Title: a.Subject, Responsible: idString(a.OwnerID),
 		DealID: idString(a.DealID), Deadline: a.due(), CreatedAt: parseTime(a.AddTime)}
 	if a.Done {
 		k.CompletedAt = first(parseTime(a.MarkedAsDoneTime), k.UpdatedAt)
@@ -193,7 +197,7 @@ func (a activity) task() domain.Task {
 // Pipedrive's activities say neither a call's direction nor an outcome
 // other than done.
 func (a activity) activityRecord(kind string) (domain.Activity, bool) {
-	r := domain.Activity{RecordMeta: meta(a.ID, a.UpdateTime, a.deleted()), Kind: kind, Responsible: idString(a.OwnerID),
+	r := domain.Activity{RecordMeta: meta(a.ID, a.UpdateTime, a.AddTime, a.deleted()), Kind: kind, Responsible: idString(a.OwnerID),
 		DealID: idString(a.DealID), Outcome: domain.OutcomeHeld}
 	done := parseTime(a.MarkedAsDoneTime)
 	r.HappenedAt = first(a.due(), done, parseTime(a.AddTime))

@@ -56,6 +56,8 @@ var todayCatalog = map[string][2]string{
 	"web.period.month": {"Месяц", "Month"},
 	"web.period.week":  {"Неделя", "Week"},
 
+	"web.mgr.norm": {"норма %s", "norm %s"},
+
 	"web.today.weekday.mon": {"понедельник", "Monday"},
 	"web.today.weekday.tue": {"вторник", "Tuesday"},
 	"web.today.weekday.wed": {"среда", "Wednesday"},

@@ -86,7 +86,8 @@ func newDemoEnv(t *testing.T) *demoEnv {
 			}
 		}
 	}
-	srv, err := New(Config{Engine: eng})
+	// The demo as served with a Telegram bot: its pages say where notifications go.
+	srv, err := New(Config{Engine: eng, Channels: Channels{Telegram: true, BotUsername: "reglament_demo_bot"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -232,6 +233,7 @@ func TestBrowser(t *testing.T) {
 			break
 		}
 	}
+	fitsAPhone(t, ctx, base)
 	checkStatementXLSX(t, env, file)
 
 	// Failed deliveries are a link on Settings for the head (none in the demo).
@@ -302,6 +304,30 @@ func checkStatementXLSX(t *testing.T, env *demoEnv, file string) {
 			t.Errorf("XLSX row %d = %q; want %s %s total %d money %s", i+1, r, l.Manager, l.Name, l.Total, l.Money)
 		}
 	}
+}
+
+// fitsAPhone checks that pages laid out on a phone (390 px wide) do not
+// grow sideways: wide tables and text scroll inside their cards (issue 13,
+// item 13: the regulation page grew to 702 px).
+func fitsAPhone(t *testing.T, ctx context.Context, base string) {
+	t.Helper()
+	for _, p := range []struct{ path, wait string }{
+		{"/w/demo/regulation", "#yaml"}, {"/w/demo/today", "#sheet"}, {"/w/demo/managers/anna", "#points-chart"},
+		{"/w/demo/settings", "#users"}, {"/w/demo/statement", "#statement"},
+	} {
+		width, err := chromedp.Run(ctx, chromedp.Action[float64](func(ctx context.Context, tg *chromedp.Target) (float64, error) {
+			if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulateScale(2)),
+				chromedp.Navigate(base+p.path), chromedp.WaitVisible(chromedp.CSS(p.wait))); err != nil {
+				return 0, err
+			}
+			return chromedp.Evaluate[float64]("document.documentElement.scrollWidth")(ctx, tg)
+		}))
+		must(t, "the width of "+p.path+" on a phone", err)
+		if width > 391 {
+			t.Errorf("%s on a 390 px phone is %.0f px wide: it scrolls sideways", p.path, width)
+		}
+	}
+	must(t, "back to a laptop", chromedp.Do(ctx, chromedp.EmulateViewport(1440, 900)))
 }
 
 // screenshotsOf captures Today, the month grid, the wall screen and the

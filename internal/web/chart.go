@@ -23,7 +23,18 @@ type chart struct {
 	Bars          []chartBar
 	Line          string // polyline points
 	Ticks         []chartTick
-	Empty         bool
+	// Scale labels the value axis: the largest value drawn (and the least,
+	// below zero for bars); Norm, when the chart has one, is the rule's
+	// target drawn as a dashed line at NormY.
+	Scale []chartLevel
+	Norm  *chartLevel
+	Empty bool
+}
+
+// chartLevel is a value at a height of the chart.
+type chartLevel struct {
+	Y     float64
+	Label string
 }
 
 type chartBar struct {
@@ -77,6 +88,7 @@ func barChart(points []chartPoint, from, to domain.Date, width, height int) char
 		}
 		c.Bars = append(c.Bars, b)
 	}
+	c.Scale = []chartLevel{{Y: pad, Label: fmt.Sprintf("%+g", maxAbs)}, {Y: c.ZeroY, Label: "0"}, {Y: pad + h, Label: fmt.Sprintf("%+g", -maxAbs)}}
 	for d := from; !d.After(to); d = d.AddDays(1) {
 		if d.Day == 1 || d == from {
 			c.Ticks = append(c.Ticks, chartTick{X: 10 + xOf(d, from, to, float64(width-20)-slot), Label: d.String()[5:]})
@@ -85,23 +97,33 @@ func barChart(points []chartPoint, from, to domain.Date, width, height int) char
 	return c
 }
 
-// lineChart draws a sparkline of values.
-func lineChart(points []chartPoint, from, to domain.Date, width, height int) chart {
+// lineChart draws a sparkline of values, with its scale (the largest value
+// and zero) and, when norm is set, the rule's target as a dashed line.
+func lineChart(points []chartPoint, from, to domain.Date, width, height int, norm *float64) chart {
 	c := chart{Width: width, Height: height, Empty: len(points) == 0}
 	maxV := 1.0
 	for _, p := range points {
 		maxV = math.Max(maxV, p.Value)
 	}
-	pad := 4.0
+	if norm != nil {
+		maxV = math.Max(maxV, *norm)
+	}
+	pad := 6.0
+	yOf := func(v float64) float64 { return float64(height) - pad - v/maxV*(float64(height)-2*pad) }
 	var b strings.Builder
 	for i, p := range points {
 		x := pad + xOf(p.Day, from, to, float64(width)-2*pad)
-		y := float64(height) - pad - p.Value/maxV*(float64(height)-2*pad)
 		if i > 0 {
 			b.WriteByte(' ')
 		}
-		fmt.Fprintf(&b, "%.1f,%.1f", x, y)
+		fmt.Fprintf(&b, "%.1f,%.1f", x, yOf(p.Value))
 	}
 	c.Line = b.String()
+	c.Scale = []chartLevel{{Y: yOf(maxV), Label: fmt.Sprintf("%g", maxV)}, {Y: yOf(0), Label: "0"}}
+	if norm != nil {
+		c.Norm = &chartLevel{Y: yOf(*norm), Label: fmt.Sprintf("%g", *norm)}
+	}
 	return c
 }
+
+func init() { funcs["sub"] = func(a, b int) int { return a - b } }

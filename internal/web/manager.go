@@ -91,7 +91,19 @@ func (s *Server) managerPage(w http.ResponseWriter, r *http.Request) error {
 	lang := state(r).lang
 	for _, ind := range inds {
 		version, _ := ws.Regulation.At(lastDay[ind])
-		c := indicatorChart{Indicator: ind, Name: lang.Label(version, ind), Chart: lineChart(perInd[ind], from, to, 240, 60)}
+		// The norm line: the target of the manager's rule on the indicator
+		// in force on its last day, when there is one.
+		var norm *float64
+		if version != nil {
+			for i := range version.Rules {
+				if r := &version.Rules[i]; r.Indicator == ind && r.AppliesTo(m) {
+					f := r.TargetFor(m.ID).InexactFloat64()
+					norm = &f
+					break
+				}
+			}
+		}
+		c := indicatorChart{Indicator: ind, Name: lang.Label(version, ind), Chart: lineChart(perInd[ind], from, to, 240, 80, norm)}
 		if pts := perInd[ind]; len(pts) > 0 {
 			c.Last = pts[len(pts)-1].Label
 			c.URL = whyURL(ws.ID, id, lastDay[ind], ind)

@@ -71,3 +71,16 @@ func TestSheetSortsFiltersAndTotals(t *testing.T) {
 		}
 	})
 }
+
+// A manager's charts show a scale and the norm (issue 13, item 13).
+func TestChartsShowScaleAndNorm(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		env := newTestEnv(t, s)
+		_, body := env.login("head@acme.example").get("/w/acme/managers/anna?period=2026-11")
+		for _, want := range []string{`class="norm"`, "норма 4", `class="scale"`} {
+			if !strings.Contains(body, want) {
+				t.Errorf("anna's charts lack %s", want)
+			}
+		}
+	})
+}

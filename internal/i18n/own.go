@@ -74,7 +74,7 @@ func (l Lang) Definition(d *domain.IndicatorDef) string {
 		if days <= 0 {
 			days = domain.DefaultIdleDays
 		}
-		parts = append(parts, l.T("filter.idle_days", days))
+		parts = append(parts, l.T("filter.idle_days", l.Plural(days, "plural.day")))
 	}
 	if len(parts) == 1 && d.ID != d.Base {
 		parts = append(parts, l.T("filter.none"))
@@ -138,7 +138,7 @@ func (l Lang) Because(ws *domain.Workspace, d *domain.IndicatorDef, e *domain.Ev
 			if d != nil && d.IdleDays > 0 {
 				days = d.IdleDays
 			}
-			return l.T("because.touched", l.Day(e.Touched.In(loc)), days)
+			return l.T("because.touched", l.Day(e.Touched.In(loc)), l.Plural(days, "plural.day"))
 		}
 	}
 	text := l.Reason(e.Reason)

@@ -48,7 +48,7 @@ func TestDefinition(t *testing.T) {
 		{EN, domain.IndicatorDef{ID: "c", Base: domain.CallsHeld, Where: domain.Filter{Direction: "out", MinSeconds: &sixty}},
 			"Calls held · outgoing only · at least 60 s"},
 		{RU, domain.IndicatorDef{ID: "i", Base: domain.DealsIdle, IdleDays: 5, Where: domain.Filter{Pipeline: []string{"Продажи", "Повторные"}}},
-			"Сделок без движения · воронка: Продажи или Повторные · без касаний 5 дн."},
+			"Сделок без движения · воронка: Продажи или Повторные · без касаний 5\u00a0дней"},
 	} {
 		if got := c.l.Definition(&c.d); got != c.want {
 			t.Errorf("%s: Definition = %q, want %q", c.l, got, c.want)
@@ -82,7 +82,7 @@ func TestBecause(t *testing.T) {
 			"засчитано · исходящий звонок, 75 с"},
 		{RU, sales, domain.Evidence{Kind: domain.KindTask, Reason: domain.ReasonNoDeal}, "без сделки"},
 		{RU, idle, domain.Evidence{Kind: domain.KindDeal, Counted: true, Reason: domain.ReasonIdle, Touched: touched}, "последнее касание 12 ноября"},
-		{EN, idle, domain.Evidence{Kind: domain.KindDeal, Reason: domain.ReasonTouched, Touched: touched}, "touched 12 November, within 7 days"},
+		{EN, idle, domain.Evidence{Kind: domain.KindDeal, Reason: domain.ReasonTouched, Touched: touched}, "touched 12 November, within 7\u00a0days"},
 		{RU, &domain.IndicatorDef{ID: "m", Base: domain.DealMoves}, domain.Evidence{Kind: domain.KindDealMove, Counted: true, Reason: domain.ReasonMoved,
 			FromStage: "КП отправлено", Stage: "Счёт"}, "переход КП отправлено → Счёт"},
 		{RU, nil, domain.Evidence{Kind: domain.KindDealMove, Reason: domain.ReasonOtherToStage, FromStage: "Новая", Stage: "Счёт"}, "не та стадия перехода: Новая → Счёт"},

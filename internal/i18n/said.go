@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"reglament/internal/domain"
 )
 
 // The English sentences that the store and the domain write for people
@@ -34,6 +36,9 @@ func init() {
 // saidDuplicates lists the keys defined both here and in the main catalog,
 // and the keys a pattern names that no catalog has; a test holds it empty.
 var saidDuplicates []string
+
+// isoDate is a day as the store writes it; a sentence says it in words.
+var isoDate = regexp.MustCompile(`^\d{4}-\d\d-\d\d$`)
 
 type saidPattern struct {
 	re  *regexp.Regexp
@@ -206,7 +211,10 @@ func (l Lang) said(s string) (string, bool) {
 		}
 		args := make([]any, len(m)-1)
 		for i, g := range m[1:] {
+			day, err := domain.ParseDate(g)
 			switch {
+			case isoDate.MatchString(g) && err == nil:
+				args[i] = l.Date(day)
 			case p.words == nil || i < len(args)-1 && p.words[g] == "":
 				args[i] = l.Said(g)
 			case p.words[g] != "":
@@ -294,7 +302,7 @@ var saidCatalog = map[string][2]string{
 	"said.effective_past":      {"дата начала должна быть не раньше сегодняшней (%s); прошлые дни остаются с прежними правилами", "the effective date must be today (%s) or later; the past keeps its rules"},
 	"said.effective_today":     {"дата начала должна быть не раньше сегодняшней (%s)", "the effective date must be today (%s) or later"},
 	"said.past_keeps":          {"прошлые дни остаются с прежними правилами", "the past keeps its rules"},
-	"said.regulation_version":  {"версия регламента %s", "regulation version %s"},
+	"said.regulation_version":  {"версия регламента с %s", "regulation version %s"},
 	"said.want_email":          {"эл. почта: нужен адрес вида %s", "email: want an address such as %s"},
 	"said.want_role":           {"роль: нужен руководитель, менеджер или экран", "role: want head, manager or viewer"},
 

@@ -14,21 +14,21 @@ func TestSaidKeysOnce(t *testing.T) {
 func TestSaid(t *testing.T) {
 	for _, tt := range []struct{ en, ru string }{
 		{`workspace "nope" not found`, `рабочее пространство "nope" не найдено`},
-		{`2026-11-22 is not a working day of workspace "acme"`, `2026-11-22 — нерабочий день в "acme"`},
+		{`2026-11-22 is not a working day of workspace "acme"`, `22 ноября 2026 — нерабочий день в "acme"`},
 		{"user.create", "user.create"}, // not a sentence: left as it is
 		{"settings changed: point value, grace, something new", "изменены настройки: цена балла, допуск, something new"},
-		{"settings changed: name; manager anna added; regulation 2026-12-01 added", "изменены настройки: название; менеджер anna добавлен; версия регламента с 2026-12-01 добавлена"},
+		{"settings changed: name; manager anna added; regulation 2026-12-01 added", "изменены настройки: название; менеджер anna добавлен; версия регламента с 1 декабря 2026 добавлена"},
 		{"companies 3, deals 4, tasks 5, activities 6, deal moves 0: 18 written, 0 unchanged", "компаний 3, сделок 4, задач 5, активностей 6, переходов этапа 0: записано 18, без изменений 0"},
-		{"2026-11-16 version 2 (stale): CRM was late", "2026-11-16, версия 2 (данные CRM неполные): CRM was late"},
-		{"adjustment 7: manager boris, 2026-11-17, +2 points: звонок", "корректировка #7: менеджер boris, 2026-11-17, баллы: +2, причина: звонок"},
+		{"2026-11-16 version 2 (stale): CRM was late", "16 ноября 2026, версия 2 (данные CRM неполные): CRM was late"},
+		{"adjustment 7: manager boris, 2026-11-17, +2 points: звонок", "корректировка #7: менеджер boris, 17 ноября 2026, баллы: +2, причина: звонок"},
 		{"new@acme.example (head)", "new@acme.example (руководитель)"},
 		{"anna@acme.example: manager → head", "anna@acme.example: менеджер → руководитель"},
 		{"reports@acme.example (head of reports)", "reports@acme.example (head of reports)"},
-		{"pay settings from 2026-12-01 changed: point value, currency", "настройки оплаты с 2026-12-01 изменены: цена балла, валюта"},
+		{"pay settings from 2026-12-01 changed: point value, currency", "настройки оплаты с 1 декабря 2026 изменены: цена балла, валюта"},
 		// A field of a file keeps its name: only a list of changes says it.
 		{"bad.yaml:2: timezone: unknown time zone", "bad.yaml:2: timezone: unknown time zone"},
 		{"regulation.yaml:2: regulation version 2026-11-01: the effective date must be today (2026-11-20) or later; the past keeps its rules",
-			"regulation.yaml:2: версия регламента 2026-11-01: дата начала должна быть не раньше сегодняшней (2026-11-20); прошлые дни остаются с прежними правилами"},
+			"regulation.yaml:2: версия регламента с 1 ноября 2026: дата начала должна быть не раньше сегодняшней (20 ноября 2026); прошлые дни остаются с прежними правилами"},
 		{"workspace.yaml:1: ошибка в YAML: did not find expected node content", "workspace.yaml:1: ошибка в YAML: не найдено ожидаемое значение"},
 	} {
 		if got := RU.Said(tt.en); got != tt.ru {

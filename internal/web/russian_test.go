@@ -127,7 +127,7 @@ var russianWants = map[string][]string{
 	"head /w/acme/adjustments":                       {"фиксация дня", "пользователь создан", "компаний", "записано"},
 	"head /w/acme/settings":                          {"18:00 (+10 мин)", "19 ноября – 20 ноября (vacation)"},
 	"manager /w/acme/why/anna/2026-11-16/calls_held": {"звонок"},
-	"head /w/acme/day/2026-11-22":                    {"2026-11-22 — нерабочий день", `href="/w/acme/today"`},
+	"head /w/acme/day/2026-11-22":                    {"22 ноября 2026 — нерабочий день", `href="/w/acme/today"`},
 	"head /w/acme/statement?period=week":             {"нужен месяц ГГГГ-ММ или неделя ГГГГ-Wнн"},
 }
 

@@ -240,6 +240,31 @@ func (c *Client) FetchByIDs(ctx context.Context, kind crm.Kind, ids []string) (d
 			if err := json.Unmarshal(body, &p); err != nil {
 				return domain.RecordBatch{}, wrap(decodeError("GET "+path, err))
 			}
+			// The list leaves archived deals out: those not returned are
+			// asked of the archived list, so that an archived deal is not
+			// taken for a deleted one.
+			found := map[string]bool{}
+			for _, d := range p.Data {
+				found[idString(d.ID)] = true
+			}
+			var rest []string
+			for _, id := range chunk {
+				if !found[id] {
+					rest = append(rest, id)
+				}
+			}
+			if len(rest) > 0 {
+				q := url.Values{"ids": {strings.Join(rest, ",")}, "limit": {strconv.Itoa(IDsPerRequest)}}
+				body, err := c.get(ctx, PathArchivedDeals, q)
+				if err != nil {
+					return domain.RecordBatch{}, wrap(err)
+				}
+				var a page[deal]
+				if err := json.Unmarshal(body, &a); err != nil {
+					return domain.RecordBatch{}, wrap(decodeError("GET "+PathArchivedDeals, err))
+				}
+				p.Data = append(p.Data, a.Data...)
+			}
 			for _, d := range p.Data {
 				b.Deals = append(b.Deals, d.deal(cat))
 			}

@@ -539,12 +539,15 @@ func TestFetchByIDs(t *testing.T) {
 	f := newFixture(t)
 	f.seed(3, 5, 6)
 	f.server.Mu.Lock()
-	var live, gone, org string
+	var live, gone, archived, org string
 	for id, d := range f.server.Deals {
-		if live == "" {
+		switch {
+		case live == "":
 			live = strconv.FormatInt(id, 10)
-		} else if gone == "" {
+		case gone == "":
 			d.Deleted, gone = true, strconv.FormatInt(id, 10)
+		case archived == "":
+			d.Archived, archived = true, strconv.FormatInt(id, 10)
 		}
 	}
 	for id := range f.server.Orgs {
@@ -557,11 +560,11 @@ func TestFetchByIDs(t *testing.T) {
 	f.server.Mu.Unlock()
 	want := f.want()
 	ctx := context.Background()
-	b, err := f.client.FetchByIDs(ctx, crm.KindDeal, []string{live, gone, "999999"})
+	b, err := f.client.FetchByIDs(ctx, crm.KindDeal, []string{live, gone, archived, "999999"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]domain.Deal{want.Deals[live]}, b.Deals); diff != "" {
+	if diff := cmp.Diff([]domain.Deal{want.Deals[live], want.Deals[archived]}, b.Deals); diff != "" {
 		t.Errorf("FetchByIDs(deals) (-want +got):\n%s", diff)
 	}
 	b, err = f.client.FetchByIDs(ctx, crm.KindCompany, []string{org})

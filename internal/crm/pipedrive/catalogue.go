@@ -102,8 +102,11 @@ func (c *Client) readCatalogue(ctx context.Context) (*catalogue, error) {
 		ID         crm.Int  `json:"id"`
 		ActiveFlag crm.Bool `json:"active_flag"`
 	}]
-	for path, out := range map[string]any{"/v1/pipelines": &pipelines, "/v1/stages": &stages, "/v1/activityTypes": &types, "/v1/users": &users} {
-		if err := c.readV1(ctx, path, out); err != nil {
+	for _, r := range []struct {
+		path string
+		out  any
+	}{{"/v1/pipelines", &pipelines}, {"/v1/stages", &stages}, {"/v1/activityTypes", &types}, {"/v1/users", &users}} {
+		if err := c.readV1(ctx, r.path, r.out); err != nil {
 			return nil, err
 		}
 	}

@@ -58,6 +58,8 @@ var todayCatalog = map[string][2]string{
 
 	"web.mgr.norm": {"норма %s", "norm %s"},
 
+	"web.wall.final": {"итог дня", "the day's result"},
+
 	"web.today.weekday.mon": {"понедельник", "Monday"},
 	"web.today.weekday.tue": {"вторник", "Tuesday"},
 	"web.today.weekday.wed": {"среда", "Wednesday"},

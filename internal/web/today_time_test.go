@@ -138,3 +138,30 @@ func TestOverdueByAge(t *testing.T) {
 		t.Errorf("groups %q, want %q", got, want)
 	}
 }
+
+// The wall's board of the day names its day and when it freezes; on a
+// Sunday it is Monday's, not Friday's (issue 13, item 8).
+func TestWallNamesItsDay(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		env := newTestEnv(t, s)
+		wall := env.login("wall@acme.example")
+		moscow := mustLocation(t, "Europe/Moscow")
+		for _, c := range []struct {
+			at   time.Time
+			want string
+		}{
+			{time.Date(2026, 11, 20, 12, 0, 0, 0, moscow), "Сегодня · пятница, 20 ноября · таблица замрёт в 18:10"},
+			{time.Date(2026, 11, 20, 19, 0, 0, 0, moscow), "Сегодня · пятница, 20 ноября · итог дня"},
+			{time.Date(2026, 11, 22, 12, 0, 0, 0, moscow), "понедельник, 23 ноября · таблица замрёт в 18:10"},
+		} {
+			env.clock.mu.Lock()
+			env.clock.t = c.at
+			env.clock.mu.Unlock()
+			_, body := wall.get("/w/acme/wall")
+			if !strings.Contains(body, `<h2 id="wall-day">`+c.want+`</h2>`) {
+				i := strings.Index(body, `id="wall-day"`)
+				t.Errorf("%s: the wall's day says %.120q, want %q", c.at.Format("Mon 15:04"), body[max(0, i):], c.want)
+			}
+		}
+	})
+}

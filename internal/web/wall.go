@@ -27,6 +27,13 @@ type wallData struct {
 	Today       []rankLine
 	Day         domain.Date
 	Left        string
+	// DayWords names the working day the board of the day shows: today,
+	// or on a day off the working day today's records go to; Freeze is
+	// when its sheet freezes, "" once it has (Final).
+	DayWords string
+	IsToday  bool
+	Freeze   string
+	Final    bool
 }
 
 func rank(ws *domain.Workspace, st *domain.Statement) []rankLine {
@@ -80,6 +87,13 @@ func (s *Server) wallPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	data := wallData{Week: rank(ws, week), Month: rank(ws, month), WeekLabel: week.Period, MonthLabel: month.Period, Day: lastWorkingDay(ws, today)}
+	if !ws.IsWorkingDay(today) {
+		// A day off's records go to the next working day: its board is
+		// the live one, not Friday's.
+		if next, ok := ws.WorkingDayOf(now); ok {
+			data.Day = next
+		}
+	}
 	if !data.Day.IsZero() {
 		sheet, err := s.eng.Table(ctx, ws.ID, data.Day)
 		if err != nil {
@@ -103,6 +117,12 @@ func (s *Server) wallPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		if left := ws.Cutoff(data.Day).Sub(now); left > 0 {
 			data.Left = duration(state(r).lang, left)
+		}
+		data.DayWords, data.IsToday = dayWords(state(r).lang, ws, data.Day), data.Day == today
+		if freeze := ws.Cutoff(data.Day).Add(ws.Grace); now.Before(freeze) {
+			data.Freeze = freeze.In(ws.Location).Format("15:04")
+		} else {
+			data.Final = true
 		}
 	}
 	return s.render(w, r, "wall", &page{Title: state(r).lang.T("web.nav.wall"), WS: ws, Nav: "wall", Refresh: 60, Wall: true, Data: &data})

@@ -3,10 +3,12 @@ package cli
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
 	"reglament/internal/crmsync"
+	"reglament/internal/i18n"
 	"reglament/internal/secret"
 )
 
@@ -73,8 +75,22 @@ func (m *Main) checkToken(ctx context.Context, env *runEnv, workspace string) er
 	}
 	syncer := &crmsync.Syncer{Store: st}
 	if err := syncer.CheckToken(ctx, ws.ID); err != nil {
+		var refused *crmsync.TokenRefusedError
+		if errors.As(err, &refused) {
+			return &tokenRefused{refused}
+		}
 		return err
 	}
 	fmt.Fprintln(m.Stdout, env.Lang().T("connect.checked", ws.ID, ws.CRM.Kind))
 	return nil
 }
+
+// tokenRefused says a refused token in the reader's language
+// (i18n.Localized); it stays the EINVALID error crmsync returned.
+type tokenRefused struct{ *crmsync.TokenRefusedError }
+
+func (e *tokenRefused) Text(l i18n.Lang) string {
+	return l.T("connect.token_refused", e.Kind, e.File, e.Status)
+}
+
+func (e *tokenRefused) Unwrap() error { return e.TokenRefusedError }

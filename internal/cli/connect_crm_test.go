@@ -48,8 +48,12 @@ func TestConnectChecksAPIToken(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, stdout, stderr = runWithEnv(t, db, en, "", "connect", "--workspace", "acme")
-	if code != 2 || !strings.Contains(stderr, "pipedrive refused the token of "+tokenFile) || strings.Contains(stdout+stderr, "wrong-9a7c") {
+	if code != 2 || !strings.Contains(stderr, "pipedrive refused the token of "+tokenFile+" (HTTP 401)") || strings.Contains(stdout+stderr, "wrong-9a7c") {
 		t.Errorf("connect with a wrong token: exit %d, stdout %q, stderr %q; want 2, refused, no token", code, stdout, stderr)
+	}
+	code, _, stderr = runWithEnv(t, db, ru, "", "connect", "--workspace", "acme")
+	if code != 2 || !strings.Contains(stderr, "pipedrive не принимает токен из "+tokenFile+" (HTTP 401)") {
+		t.Errorf("connect with a wrong token in Russian: exit %d, stderr %q", code, stderr)
 	}
 }
 

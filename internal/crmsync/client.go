@@ -288,9 +288,24 @@ func (s *Syncer) CheckToken(ctx context.Context, workspace string) error {
 	if _, err := c.Pipelines(ctx); err != nil {
 		var e *crm.Error
 		if errors.As(err, &e) && (e.Status == 401 || e.Status == 403) {
-			return domain.Errorf(domain.EINVALID, "%s refused the token of %s (%s): check the token and the base_url", conn.Kind, conn.TokenFile, e.Error())
+			return &TokenRefusedError{Kind: conn.Kind, File: conn.TokenFile, Status: e.Status}
 		}
 		return fmt.Errorf("crmsync: check the token of %q: %w", ws.ID, err)
 	}
 	return nil
 }
+
+// TokenRefusedError is CheckToken's error when the CRM refuses the token
+// of the connection's token file: an EINVALID error (the user's to fix)
+// naming the CRM, the file and the HTTP status, never the token.
+type TokenRefusedError struct {
+	Kind, File string
+	Status     int
+}
+
+func (e *TokenRefusedError) Error() string {
+	return fmt.Sprintf("%s refused the token of %s (HTTP %d): check the token and the base_url", e.Kind, e.File, e.Status)
+}
+
+// Unwrap makes the error an EINVALID domain error.
+func (e *TokenRefusedError) Unwrap() error { return domain.Errorf(domain.EINVALID, "%s", e.Error()) }

@@ -30,6 +30,7 @@ var latinAllowed = map[string]bool{
 	"HubSpot":   true,
 	"Pipedrive": true,
 	"OK":        true,
+	"RUB":       true, // a currency code, as the pay form asks it to be typed
 	// The HTTP header a token goes in is a code the user types.
 	"Authorization": true,
 	"Bearer":        true,
@@ -124,6 +125,10 @@ var rawCodes = regexp.MustCompile(`\b(?:user|token|webhook)\.(?:create|role|remo
 
 // russianWants are words some pages must say, beyond saying no English.
 var russianWants = map[string][]string{
+	"head /w/acme/statement?period=2026-11":          {"Ведомость за ноябрь 2026", "Сумма, ₽", "100,00\u00a0₽ за балл"},
+	"head /w/acme/statement?period=2026-W47":         {"Ведомость за 16 ноября – 22 ноября", "← 9 ноября – 15 ноября"},
+	"viewer /w/acme/wall":                            {"Неделя 16 ноября – 22 ноября", "Месяц ноябрь 2026"},
+	"head /w/acme/managers/nobody":                   {"менеджер не найден"},
 	"head /w/acme/adjustments":                       {"фиксация дня", "пользователь создан", "компаний", "записано"},
 	"head /w/acme/settings":                          {"18:00 (+10 мин)", "19 ноября – 20 ноября (vacation)"},
 	"manager /w/acme/why/anna/2026-11-16/calls_held": {"звонок"},
@@ -226,6 +231,13 @@ func TestRussianPages(t *testing.T) {
 		post("head", "/w/acme/day/2026-11-16/recompute", url.Values{"reason": {""}})
 		post("head", "/w/acme/day/2026-11-16/recompute", url.Values{"reason": {"проверка"}})
 		post("manager", "/w/acme/telegram", url.Values{})
+		post("head", "/w/acme/telegram", url.Values{})
+		post("head", "/w/acme/users/3", url.Values{"action": {"save"}, "role": {"manager"}})
+		post("head", "/w/acme/users/3", url.Values{"action": {"save"}, "role": {"boss"}})
+		post("head", "/w/acme/tokens", url.Values{"user": {"999"}, "name": {"x"}})
+		post("head", "/w/acme/tokens/revoke", url.Values{"token": {strings.Repeat("0", 64)}})
+		post("head", "/w/acme/settings", url.Values{"form": {"pay"}, "effective": {"2026-11-01"}, "point_value": {"150"}, "currency": {"RUB"}, "mode": {"points"}})
+		post("head", "/w/acme/settings", url.Values{"form": {"pay"}, "effective": {"2027-01-01"}, "point_value": {"много"}, "currency": {"рубли"}, "mode": {"points"}})
 
 		clients := map[string]*client{
 			"head":      head,

@@ -609,7 +609,7 @@ func TestRegulationPreviewAndSave(t *testing.T) {
 		if len(ws.Regulation) != 3 || ws.Regulation[2].Effective != mustDate("2026-11-23") {
 			t.Errorf("after save: %+v; want a third version from 2026-11-23", ws.Regulation)
 		}
-		if _, body := c.get("/w/acme/regulation?saved=1"); !strings.Contains(body, `id="saved"`) || !strings.Contains(body, "С 2026-11-23") {
+		if _, body := c.get("/w/acme/regulation?saved=1"); !strings.Contains(body, `id="saved"`) || !strings.Contains(body, "С 23 ноября 2026") {
 			t.Errorf("the regulation page does not show the saved version")
 		}
 	})

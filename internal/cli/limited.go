@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"reglament/internal/crm"
+	"reglament/internal/crm/pipedrive"
 	"reglament/internal/domain"
 	"reglament/internal/i18n"
 )
@@ -43,7 +44,7 @@ func rateLimited(ws *domain.Workspace, now time.Time, err error) error {
 		return nil
 	}
 	limited := e.Status == http.StatusTooManyRequests || e.Code == "QUERY_LIMIT_EXCEEDED" ||
-		e.Code == "OPERATION_TIME_LIMIT" || e.Code == "OVERLOAD_LIMIT"
+		e.Code == "OPERATION_TIME_LIMIT" || e.Code == "OVERLOAD_LIMIT" || e.Code == pipedrive.CodeBlocked
 	if !limited {
 		return nil
 	}

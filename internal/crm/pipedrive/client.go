@@ -221,6 +221,11 @@ type envelope struct {
 	Code      string `json:"code"`
 }
 
+// CodeBlocked is the Code of the error of an HTML 403, Pipedrive's block of
+// a client that kept going past 429s: a rate limit, which the command line
+// says as one (exit 75) when it outlasts every retry.
+const CodeBlocked = "RATE_LIMIT_BLOCK"
+
 // BlockWait is how long the client waits after the HTML 403 that Pipedrive
 // answers once a client kept going past 429s: only waiting cures it.
 const BlockWait = time.Minute
@@ -259,6 +264,7 @@ func (w wire) Judge(method string, resp *http.Response, body []byte) error {
 		}
 		return retry("rate limit exceeded", after)
 	case s == http.StatusForbidden && !isJSON:
+		e.Code = CodeBlocked
 		return retry("blocked after repeated rate-limit answers (HTML 403)", BlockWait)
 	case s >= 500 || s == http.StatusRequestTimeout:
 		return retry("server error", 0)

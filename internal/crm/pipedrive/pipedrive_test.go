@@ -586,3 +586,21 @@ func TestFetchByIDs(t *testing.T) {
 		}
 	}
 }
+
+// TestBlockOutlastingRetries: an HTML 403 block that outlasts every try is
+// an error coded CodeBlocked (the command line says it as a rate limit),
+// after waiting at least BlockWait between tries.
+func TestBlockOutlastingRetries(t *testing.T) {
+	f := newFixture(t)
+	f.seed(1, 0, 0)
+	f.server.InjectFor(pipedrive.PathOrganizations, slices.Repeat([]pipedrivetest.Fault{pipedrivetest.Fault403}, 6)...)
+	start := f.clock.Now()
+	_, _, err := f.client.Fetch(context.Background(), crm.KindCompany, crm.Cursor{})
+	var e *crm.Error
+	if !errors.As(err, &e) || e.Status != http.StatusForbidden || e.Code != pipedrive.CodeBlocked {
+		t.Fatalf("Fetch through six blocks: err = %v, want a 403 coded %s", err, pipedrive.CodeBlocked)
+	}
+	if waited := f.clock.Now().Sub(start); waited < 5*pipedrive.BlockWait {
+		t.Errorf("waited %s over six tries, want at least %s", waited, 5*pipedrive.BlockWait)
+	}
+}

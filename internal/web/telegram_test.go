@@ -98,7 +98,7 @@ func TestTelegramPageGivesTheOwnCode(t *testing.T) {
 		if _, body := wall.get("/w/acme/telegram"); !strings.Contains(body, `id="tg-nobody"`) {
 			t.Errorf("viewer: want the nobody-to-notify note\n%s", body)
 		}
-		if resp, body := wall.post("/w/acme/telegram", nil); resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "no manager or head") {
+		if resp, body := wall.post("/w/acme/telegram", nil); resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "не менеджер и не руководитель") {
 			t.Errorf("viewer asking for a code: status %d; want 403", resp.StatusCode)
 		}
 		other := env.login("head@other.example")

@@ -40,6 +40,10 @@ func (m *Main) runWebhookURL(ctx context.Context, env *runEnv, args []string) er
 	if ws.CRM.Kind == domain.CRMBitrix24 && ws.CRM.ApplicationTokenFile == "" {
 		fmt.Fprintln(m.Stderr, env.Lang().T("webhook.b24token"))
 	}
+	if ws.CRM.Kind == domain.CRMHubSpot || ws.CRM.Kind == domain.CRMPipedrive {
+		// internal/hooks does not route their webhooks yet (issue 17).
+		fmt.Fprintln(m.Stderr, env.Lang().T("webhook.not_routed", ws.CRM.Kind))
+	}
 	return nil
 }
 

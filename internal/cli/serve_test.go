@@ -40,7 +40,7 @@ func TestUserAdd(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--workspace", "acme", "--email", "head@acme.example", "--role", "head"}, "already exists"},
+		{[]string{"--workspace", "acme", "--email", "head@acme.example", "--role", "head"}, "уже есть"},
 		{[]string{"--workspace", "acme", "--email", "x@acme.example", "--role", "boss"}, "--role"},
 		{[]string{"--workspace", "acme", "--email", "x@acme.example", "--role", "manager"}, "--manager"},
 		{[]string{"--workspace", "acme", "--email", "x@acme.example", "--role", "manager", "--manager", "nobody"}, "nobody"},

@@ -316,6 +316,10 @@ func PopulateWith(ctx context.Context, s *store.Store, ws *domain.Workspace, day
 			progress(i + 1)
 		}
 	}
-	_, err := s.UpsertRecords(ctx, ws.ID, &domain.RecordBatch{}, now, "bench", now)
-	return err
+	if _, err := s.UpsertRecords(ctx, ws.ID, &domain.RecordBatch{}, now, "bench", now); err != nil {
+		return err
+	}
+	// A bulk write (COPY) leaves the deals' bounds of their latest
+	// activity and task to set once at the end.
+	return s.RefreshDealBounds(ctx, ws.ID)
 }

@@ -153,13 +153,33 @@ func (s *Store) refreshDealTouches(ctx context.Context, tx *sql.Tx, workspace st
 	for i := range batch.Tasks {
 		add(batch.Tasks[i].Source, batch.Tasks[i].DealID)
 	}
-	set := refreshDealTouchesSet
-	if s.dialect == SQLite {
-		set = strings.NewReplacer("FROM activities a", "FROM activities a INDEXED BY activities_deal",
-			"FROM tasks k", "FROM tasks k INDEXED BY tasks_deal").Replace(set)
-	}
-	if err := execForDeals(ctx, tx, set, workspace, keys); err != nil {
+	if err := execForDeals(ctx, tx, s.dealTouchesSet(), workspace, keys); err != nil {
 		return fmt.Errorf("deals' latest activities and tasks: %w", err)
+	}
+	return nil
+}
+
+// dealTouchesSet is refreshDealTouchesSet as the store's dialect plans it
+// well: SQLite reads each deal's records by the indexes by deal.
+func (s *Store) dealTouchesSet() string {
+	if s.dialect != SQLite {
+		return refreshDealTouchesSet
+	}
+	return strings.NewReplacer("FROM activities a", "FROM activities a INDEXED BY activities_deal",
+		"FROM tasks k", "FROM tasks k INDEXED BY tasks_deal").Replace(refreshDealTouchesSet)
+}
+
+// RefreshDealBounds sets the bounds of every deal of workspace (its latest
+// activity and completed task, migration 0017) from the records stored:
+// for a loader that writes activities and tasks around UpsertRecords, as
+// the benchmarks' COPY does. UpsertRecords keeps them itself.
+func (s *Store) RefreshDealBounds(ctx context.Context, workspace string) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, s.dealTouchesSet()+"\n\tAND workspace = $1", workspace)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("store: refresh deal bounds of %q: %w", workspace, err)
 	}
 	return nil
 }

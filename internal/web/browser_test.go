@@ -289,8 +289,8 @@ func checkStatementXLSX(t *testing.T, env *demoEnv, file string) {
 	must(t, "read the XLSX", err)
 	st, err := env.eng.Statement(context.Background(), demo.ID, domain.MonthOf(domain.DateOf(env.now)))
 	must(t, "statement", err)
-	if len(rows) != len(st.Lines)+1 || rows[0][0] != "Менеджер" {
-		t.Fatalf("XLSX has %d rows, header %q; want %d managers under a Russian header", len(rows), rows[0], len(st.Lines))
+	if len(rows) != len(st.Lines)+2 || rows[0][0] != "Менеджер" || rows[len(rows)-1][0] != "Итого" {
+		t.Fatalf("XLSX has %d rows, header %q; want %d managers under a Russian header and the totals", len(rows), rows[0], len(st.Lines))
 	}
 	// The money column is before the capped mark and the pay settings
 	// version: "Сумма" in points pay, "Премия" after the base bonus and its

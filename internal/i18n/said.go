@@ -429,9 +429,8 @@ var saidCatalog = map[string][2]string{
 	"said.hours":                  {"%d ч", "%d h"},
 	"said.seconds":                {"%d с", "%d s"},
 
-	"web.period":      {"Период", "Period"},
-	"web.email":       {"Эл. почта", "Email"},
-	"web.set.absence": {"%s (%s)", "%s (%s)"},
+	"web.period": {"Период", "Period"},
+	"web.email":  {"Эл. почта", "Email"},
 
 	"audit.user.create":         {"пользователь создан", "user created"},
 	"audit.user.role":           {"роль изменена", "role changed"},

@@ -35,9 +35,11 @@ const (
 // "136,500.00" in English.
 func (l Lang) Number(d decimal.Decimal, places int32) string {
 	s := d.StringFixed(places)
+	// A negative number keeps the hyphen-minus that the points beside it
+	// (signed) are written with, so that a column reads one way.
 	sign := ""
 	if strings.HasPrefix(s, "-") {
-		sign, s = "−", s[1:]
+		sign, s = "-", s[1:]
 	}
 	whole, frac, _ := strings.Cut(s, ".")
 	group, point := ",", "."

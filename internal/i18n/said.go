@@ -314,7 +314,7 @@ var saidCatalog = map[string][2]string{
 	"said.bad_month":           {"период %q: месяц должен быть от 01 до 12", "invalid period %q: month must be 01..12"},
 	"said.bad_period_why":      {"период %q: %s", "invalid period %q: %s"},
 	"said.bad_date":            {"дата %q: нужна дата ГГГГ-ММ-ДД", "invalid date %q: want YYYY-MM-DD"},
-	"said.not_working_day":     {"%s — нерабочий день в %q", "%s is not a working day of workspace %q"},
+	"said.not_working_day":     {"%s — нерабочий день по календарю %q", "%s is not a working day of workspace %q"},
 	"said.manager_not_in":      {"менеджер %q не найден в %q", "manager %q not found in workspace %q"},
 	"said.workspace_not_found": {"рабочее пространство %q не найдено", "workspace %q not found"},
 	"said.reason_required":     {"укажите причину", "a reason is required"},

@@ -14,7 +14,7 @@ func TestSaidKeysOnce(t *testing.T) {
 func TestSaid(t *testing.T) {
 	for _, tt := range []struct{ en, ru string }{
 		{`workspace "nope" not found`, `рабочее пространство "nope" не найдено`},
-		{`2026-11-22 is not a working day of workspace "acme"`, `22 ноября 2026 — нерабочий день в "acme"`},
+		{`2026-11-22 is not a working day of workspace "acme"`, `22 ноября 2026 — нерабочий день по календарю "acme"`},
 		{"user.create", "user.create"}, // not a sentence: left as it is
 		{"settings changed: point value, grace, something new", "изменены настройки: цена балла, допуск, something new"},
 		{"settings changed: name; manager anna added; regulation 2026-12-01 added", "изменены настройки: название; менеджер anna добавлен; версия регламента с 1 декабря 2026 добавлена"},

@@ -235,6 +235,7 @@ func TestBrowser(t *testing.T) {
 		}
 	}
 	fitsAPhone(t, ctx, base)
+	colourBlindSafe(t, ctx, base, yesterday.String())
 	checkStatementXLSX(t, env, file)
 
 	// Failed deliveries are a link on Settings for the head (none in the demo).
@@ -304,6 +305,37 @@ func checkStatementXLSX(t *testing.T, env *demoEnv, file string) {
 		if r[0] != l.Manager || r[1] != l.Name || r[8] != itoa(l.Total) || len(r) <= money || !sameDecimal(r[money], l.Money.String()) {
 			t.Errorf("XLSX row %d = %q; want %s %s total %d money %s", i+1, r, l.Manager, l.Name, l.Total, l.Money)
 		}
+	}
+}
+
+// deuteranopiaContrast is the difference in relative luminance between a
+// met and a missed cell's background as a person without green cones sees
+// them (Machado, Oliveira and Fernandes 2009, severity 1, on linear RGB):
+// colour alone must not be the only difference between them.
+const deuteranopiaContrast = `(() => {
+  const rgb = s => s.match(/[0-9.]+/g).slice(0, 3).map(Number);
+  const lin = c => { c /= 255; return c <= 0.04045 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4); };
+  const seen = ([r, g, b]) => { const R = lin(r), G = lin(g), B = lin(b);
+    return [0.367322*R + 0.860646*G - 0.227968*B, 0.280085*R + 0.672501*G + 0.047413*B, -0.011820*R + 0.042940*G + 0.968881*B]; };
+  const lum = ([r, g, b]) => 0.2126*r + 0.7152*g + 0.0722*b;
+  const bg = sel => rgb(getComputedStyle(document.querySelector(sel)).backgroundColor);
+  return Math.abs(lum(seen(bg("#sheet td.pass"))) - lum(seen(bg("#sheet td.fail"))));
+})()`
+
+// colourBlindSafe checks that a met and a missed cell differ for a
+// deuteranope in lightness, not only in hue (issue 13, item 6: the pale
+// green and pale pink were 0.04 apart, the same grey to them).
+func colourBlindSafe(t *testing.T, ctx context.Context, base, day string) {
+	t.Helper()
+	diff, err := chromedp.Run(ctx, chromedp.Action[float64](func(ctx context.Context, tg *chromedp.Target) (float64, error) {
+		if err := chromedp.Do(ctx, chromedp.Navigate(base+"/w/demo/day/"+day), chromedp.WaitVisible(chromedp.CSS("#sheet td.fail"))); err != nil {
+			return 0, err
+		}
+		return chromedp.Evaluate[float64](deuteranopiaContrast)(ctx, tg)
+	}))
+	must(t, "met and missed cells as a deuteranope sees them", err)
+	if diff < 0.15 {
+		t.Errorf("a met and a missed cell differ by %.3f in lightness to a deuteranope; want at least 0.15", diff)
 	}
 }
 

@@ -134,6 +134,8 @@ var russianWants = map[string][]string{
 	"head /w/acme/statement?period=2026-11":          {"Ведомость за ноябрь 2026", "Сумма, ₽", "100,00\u00a0₽ за балл"},
 	"head /w/acme/statement?period=2026-W47":         {"Ведомость за 16 ноября – 22 ноября", "← 9 ноября – 15 ноября"},
 	"viewer /w/acme/wall":                            {"Неделя 16 ноября – 22 ноября", "Месяц ноябрь 2026"},
+	"head /w/acme/day/2026-11-16":                    {"150\u202f000,50"},
+	"head /w/acme/regulation":                        {"не меньше 100\u202f000"},
 	"head /w/acme/managers/nobody":                   {"менеджер не найден"},
 	"head /w/acme/adjustments":                       {"фиксация дня", "пользователь создан", "компаний", "записано"},
 	"head /w/acme/settings":                          {"18:00 (+10 мин)", "19 ноября – 20 ноября (vacation)"},

@@ -88,6 +88,15 @@ func (l Lang) Date(d domain.Date) string {
 	return l.Day(d.In(time.UTC, 0, 0)) + " " + strconv.Itoa(d.Year)
 }
 
+// DateTime writes a moment of t's location in words with its clock time:
+// "14 ноября 2026, 12:00", "14 November 2026, 12:00".
+func (l Lang) DateTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return l.Date(domain.DateOf(t)) + ", " + t.Format("15:04")
+}
+
 // Period names a statement's period: a month as "ноябрь 2026", a week by
 // its days, "30 ноября – 6 декабря" (with the years when it spans two).
 func (l Lang) Period(p domain.Period) string {

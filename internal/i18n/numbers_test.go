@@ -2,6 +2,7 @@ package i18n
 
 import (
 	"testing"
+	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -20,6 +21,8 @@ func TestNumbersAsReadersWriteThem(t *testing.T) {
 		{EN.Int(-12500), "-12,500"},
 		{RU.Date(domain.MustDate("2026-12-04")), "4 декабря 2026"},
 		{EN.Date(domain.MustDate("2026-12-04")), "4 December 2026"},
+		{RU.DateTime(time.Date(2026, 11, 14, 12, 5, 0, 0, time.UTC)), "14 ноября 2026, 12:05"},
+		{EN.DateTime(time.Date(2026, 11, 14, 12, 5, 0, 0, time.UTC)), "14 November 2026, 12:05"},
 		{RU.Period(mustPeriod(t, "2026-W49")), "30 ноября – 6 декабря"},
 		{EN.Period(mustPeriod(t, "2026-W49")), "30 November – 6 December"},
 		{RU.Period(mustPeriod(t, "2026-W53")), "28 декабря 2026 – 3 января 2027"},

@@ -62,6 +62,13 @@ var funcs = template.FuncMap{
 		}
 		return t.In(ws.Location).Format("2006-01-02 15:04")
 	},
+	// when is localTime in the reader's words: "14 ноября 2026, 12:00".
+	"when": func(l i18n.Lang, ws *domain.Workspace, t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return l.DateTime(t.In(ws.Location))
+	},
 	"ind": func(l i18n.Lang, ind domain.Indicator) string { return l.Indicator(ind) },
 	"indShort": func(l i18n.Lang, ind domain.Indicator) string {
 		return l.IndicatorShort(ind)
@@ -120,8 +127,8 @@ var funcs = template.FuncMap{
 		}
 		return l.Number(d, int32(places))
 	},
-	"date":     func(l i18n.Lang, d domain.Date) string { return l.Date(d) },
-	"plural":   func(l i18n.Lang, n int, key string) string { return l.Plural(n, key) },
+	"date":   func(l i18n.Lang, d domain.Date) string { return l.Date(d) },
+	"plural": func(l i18n.Lang, n int, key string) string { return l.Plural(n, key) },
 	// period names a statement period given as its label (2026-W47,
 	// 2026-11), or returns the label when it is none.
 	"period": func(l i18n.Lang, label string) string {

@@ -139,7 +139,7 @@ var russianWants = map[string][]string{
 	"head /w/acme/managers/nobody":                   {"менеджер не найден"},
 	"head /w/acme/adjustments":                       {"фиксация дня", "пользователь создан", "компаний", "записано"},
 	"head /w/acme/settings":                          {"18:00 (+10 мин)", "19 ноября – 20 ноября (vacation)"},
-	"manager /w/acme/why/anna/2026-11-16/calls_held": {"звонок"},
+	"manager /w/acme/why/anna/2026-11-16/calls_held": {"звонок", "16 ноября 2026, 10:05"},
 	"head /w/acme/day/2026-11-22":                    {"22 ноября 2026 — нерабочий день", `href="/w/acme/today"`},
 	"head /w/acme/statement?period=week":             {"нужен месяц ГГГГ-ММ или неделя ГГГГ-Wнн"},
 }

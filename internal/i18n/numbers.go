@@ -63,6 +63,20 @@ func (l Lang) Number(d decimal.Decimal, places int32) string {
 // Int writes n with grouped thousands: "12 500", "12,500".
 func (l Lang) Int(n int) string { return l.Number(decimal.NewFromInt(int64(n)), 0) }
 
+// Figure writes a figure the domain formatted ("150000.50", "4") as l
+// does, keeping its decimals; other text (a dash, a mark) passes as it is.
+func (l Lang) Figure(s string) string {
+	d, err := decimal.NewFromString(s)
+	if err != nil || strings.ContainsAny(s, "eE+") {
+		return s
+	}
+	places := 0
+	if _, frac, ok := strings.Cut(s, "."); ok {
+		places = len(frac)
+	}
+	return l.Number(d, int32(places))
+}
+
 // Money writes an amount in currency: "136 500,00 ₽" in Russian,
 // "136,500.00 RUB" in English (the code after the amount, as for every
 // currency, so that columns of amounts line up).

@@ -116,17 +116,7 @@ var funcs = template.FuncMap{
 	// figure writes a figure the domain formatted ("150000.50", "4") as
 	// the reader's language does, keeping its decimals; other text (a
 	// dash, a mark) passes as it is.
-	"figure": func(l i18n.Lang, s string) string {
-		d, err := decimal.NewFromString(s)
-		if err != nil || strings.ContainsAny(s, "eE+") {
-			return s
-		}
-		places := 0
-		if _, frac, ok := strings.Cut(s, "."); ok {
-			places = len(frac)
-		}
-		return l.Number(d, int32(places))
-	},
+	"figure": func(l i18n.Lang, s string) string { return l.Figure(s) },
 	"date":   func(l i18n.Lang, d domain.Date) string { return l.Date(d) },
 	"plural": func(l i18n.Lang, n int, key string) string { return l.Plural(n, key) },
 	// period names a statement period given as its label (2026-W47,

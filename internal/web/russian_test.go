@@ -135,6 +135,7 @@ var russianWants = map[string][]string{
 	"head /w/acme/statement?period=2026-W47":         {"Ведомость за 16 ноября – 22 ноября", "← 9 ноября – 15 ноября"},
 	"viewer /w/acme/wall":                            {"Неделя 16 ноября – 22 ноября", "Месяц ноябрь 2026"},
 	"head /w/acme/day/2026-11-16":                    {"150\u202f000,50"},
+	"head /w/acme/why/anna/2026-11-16/won_amount":    {"не меньше 100\u202f000 · выполнено 150\u202f000,50", "<title>Сумма выигранных сделок · Анна Петрова · 16 ноября 2026"},
 	"head /w/acme/regulation":                        {"не меньше 100\u202f000"},
 	"head /w/acme/managers/nobody":                   {"менеджер не найден"},
 	"head /w/acme/adjustments":                       {"фиксация дня", "пользователь создан", "компаний", "записано"},

@@ -76,7 +76,7 @@ func whyRules(l i18n.Lang, version *domain.RegulationVersion, m *domain.Manager,
 		}
 		against = against || r.Op != domain.AtLeast
 		out = append(out, whyRule{Class: class,
-			Text: l.T("web.why.rule", l.T("web.op."+string(r.Op)), target.String(), value, points)})
+			Text: l.T("web.why.rule", l.T("web.op."+string(r.Op)), l.Figure(target.String()), l.Figure(value), points)})
 	}
 	return out, against
 }
@@ -177,5 +177,5 @@ func (s *Server) whyPage(w http.ResponseWriter, r *http.Request) error {
 		e := &evidence[i]
 		data.Evidence = append(data.Evidence, whyRecord{Evidence: *e, Because: l.Because(ws, def, e)})
 	}
-	return s.render(w, r, "why", &page{Title: data.Label + " · " + data.Name + " · " + d.String(), WS: ws, Nav: "day", Data: &data})
+	return s.render(w, r, "why", &page{Title: data.Label + " · " + data.Name + " · " + l.Date(d), WS: ws, Nav: "day", Data: &data})
 }

@@ -343,3 +343,32 @@ func englishPages(t *testing.T, clients map[string]*client, reqs []russianReq) {
 		}
 	}
 }
+
+// A saved settings file lists its changes in Russian, and the audit log
+// says them so too.
+func TestSettingsChangesSaidInRussian(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		env := newTestEnv(t, s)
+		c := env.login("head@acme.example")
+		_, page := c.get("/w/acme/settings")
+		m := regexp.MustCompile(`(?s)<textarea name="yaml" id="settings-yaml"[^>]*>(.*?)</textarea>`).FindStringSubmatch(page)
+		if m == nil {
+			t.Fatal("no settings file on the page")
+		}
+		yaml := html.UnescapeString(m[1])
+		changed := strings.Replace(yaml, "min_call_seconds: 10", "min_call_seconds: 15", 1)
+		if changed == yaml {
+			t.Fatalf("the settings file has no min_call_seconds: 10:\n%s", yaml)
+		}
+		resp, body := c.post("/w/acme/settings", url.Values{"yaml": {changed}})
+		if resp.StatusCode == http.StatusSeeOther {
+			_, body = c.get(resp.Header.Get("Location"))
+		}
+		if !strings.Contains(body, "изменены настройки: мин. длительность звонка") {
+			t.Errorf("saved settings do not list their change in Russian:\n%.2000s", body)
+		}
+		if _, adj := c.get("/w/acme/adjustments"); !strings.Contains(adj, "настройки сохранены") || !strings.Contains(adj, "изменены настройки: мин. длительность звонка") {
+			t.Errorf("the audit log does not say the change in Russian")
+		}
+	})
+}

@@ -40,7 +40,7 @@ var todayCatalog = map[string][2]string{
 	"web.tg.open_bot":        {"Открыть @%s и отправить код", "Open @%s and send the code"},
 	"web.tg.or_send":         {"или отправьте боту сами:", "or send the bot yourself:"},
 	"web.tg.nobody_settings": {"Эта учётная запись не менеджер и не руководитель из настроек: уведомлять её некуда. Руководителю достаточно указать свою почту в Настройках (уведомления → руководители) — тогда здесь появится код для Telegram.", "This account is neither a manager nor a head listed in the settings: there is no one to notify. A head only needs their e-mail in Settings (notifications → heads) for a Telegram code to appear here."},
-	"web.fail.no_channel":    {"Ни один канал уведомлений не настроен: ни Telegram-бота, ни почтового сервера, ни webhook. Напоминания и сводки никуда не уходят — администратор подключает каналы при запуске сервера, webhook задаётся в Настройках.", "No notification channel is set up: no Telegram bot, no mail server, no webhook. Reminders and digests go nowhere: the administrator connects channels when starting the server; the webhook is set in Settings."},
+	"web.fail.no_channel":    {"Ни один канал уведомлений не настроен: ни Telegram-бота, ни почтового сервера, ни вебхука. Напоминания и сводки никуда не уходят — администратор подключает каналы при запуске сервера, вебхук задаётся в Настройках.", "No notification channel is set up: no Telegram bot, no mail server, no webhook. Reminders and digests go nowhere: the administrator connects channels when starting the server; the webhook is set in Settings."},
 
 	"web.sheet.team":      {"Команда", "Team"},
 	"web.sheet.all_teams": {"все", "all"},

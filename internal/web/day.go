@@ -92,7 +92,7 @@ func (s *Server) dayPage(w http.ResponseWriter, r *http.Request) error {
 			data.Versions = append(data.Versions, dv)
 		}
 	}
-	title := state(r).lang.T("web.day.title", d.String())
+	title := state(r).lang.T("web.day.title", state(r).lang.Date(d))
 	return s.render(w, r, "day", &page{Title: title, WS: ws, Nav: "day", Data: &data})
 }
 
@@ -126,7 +126,7 @@ func (s *Server) recomputeDay(w http.ResponseWriter, r *http.Request) error {
 		}
 		data := dayData{View: s.viewSheet(r, ws, sheet), Error: errorText(err, state(r).lang), Reason: reason}
 		data.Prev, _ = ws.PrevWorkingDay(d)
-		return s.renderStatus(w, r, http.StatusBadRequest, "day", &page{Title: state(r).lang.T("web.day.title", d.String()), WS: ws, Nav: "day", Data: &data})
+		return s.renderStatus(w, r, http.StatusBadRequest, "day", &page{Title: state(r).lang.T("web.day.title", state(r).lang.Date(d)), WS: ws, Nav: "day", Data: &data})
 	}
 	if err != nil {
 		return err

@@ -32,7 +32,7 @@ func TestPagesAsHead(t *testing.T) {
 			want []string
 		}{
 			{"/w/acme/today", []string{"Сегодня, пятница, 20 ноября", "Анна Петрова", "до дедлайна", `href="/w/acme/why/anna/2026-11-20/calls_held"`}},
-			{"/w/acme/day/2026-11-16", []string{"Таблица за 2026-11-16", "итоговый", `href="/w/acme/why/boris/2026-11-16/deals_without_tasks"`}},
+			{"/w/acme/day/2026-11-16", []string{"Таблица за 16 ноября 2026", "итоговый", `href="/w/acme/why/boris/2026-11-16/deals_without_tasks"`}},
 			{"/w/acme/why/anna/2026-11-16/calls_held", []string{"Проведено разговоров", "засчитано"}},
 			{"/w/acme/month?period=2026-11", []string{"Контрольная таблица за ноябрь 2026", `href="/w/acme/day/2026-11-17"`}},
 			{"/w/acme/statement?period=2026-W47", []string{"Ведомость за 16 ноября – 22 ноября", "Вера Ким"}},

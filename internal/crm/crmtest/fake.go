@@ -2,6 +2,7 @@ package crmtest
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -185,4 +186,12 @@ func (f *Fake) CheckClean(t testing.TB) {
 	if f.Violations != 0 {
 		t.Errorf("the fake saw %d rate-limit violations, want 0", f.Violations)
 	}
+}
+
+// BadGateway answers as a proxy in front of a CRM does when the CRM is
+// down: 502 with an HTML page, not the CRM's JSON.
+func BadGateway(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "text/html")
+	w.WriteHeader(http.StatusBadGateway)
+	io.WriteString(w, "<html><body><h1>502 Bad Gateway</h1></body></html>")
 }

@@ -260,9 +260,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	case Fault502:
 		s.Mu.Unlock()
-		w.Header().Set("Content-Type", "text/html")
-		w.WriteHeader(http.StatusBadGateway)
-		fmt.Fprint(w, "<html><body><h1>502 Bad Gateway</h1></body></html>")
+		crmtest.BadGateway(w)
 		return
 	case FaultTimeout:
 		s.Mu.Unlock()

@@ -59,6 +59,7 @@ type Company struct {
 	Responsible string // CRM user id
 	CreatedBy   string // CRM user id
 	CreatedAt   time.Time
+	Phones      []string // as the CRM holds them (DESIGN.md section 12)
 }
 
 // Owner is the CRM user credited with adding the company: the creator, else
@@ -127,6 +128,7 @@ type Activity struct {
 	Outcome         string
 	DealID          string
 	Direction       string // DirectionIn, DirectionOut or empty (unknown); calls only
+	Phone           string // the other party of a call, if known (matched against PBX calls)
 }
 
 // DealMove is a deal changing stage (DESIGN.md section 10). It happens and
@@ -180,11 +182,14 @@ type RecordBatch struct {
 	Tasks      []Task
 	Activities []Activity
 	Moves      []DealMove
+	Persons    []Person
+	PBXCalls   []PBXCall
 }
 
 // Len returns the number of records in the batch.
 func (b *RecordBatch) Len() int {
-	return len(b.Companies) + len(b.Deals) + len(b.Tasks) + len(b.Activities) + len(b.Moves)
+	return len(b.Companies) + len(b.Deals) + len(b.Tasks) + len(b.Activities) + len(b.Moves) +
+		len(b.Persons) + len(b.PBXCalls)
 }
 
 // DayData is every record that can matter for one working day's sheet: the

@@ -34,6 +34,12 @@ func FormatWorkspace(ws *domain.Workspace) []byte {
 		"holidays", dateList(ws.Holidays),
 		"extra_working_days", dateList(ws.ExtraWorkingDays),
 		"min_call_seconds", plainNode(strconv.Itoa(ws.MinCallSeconds)))
+	if ws.PhoneCountry != "" {
+		root.Content = append(root.Content, stringNode("phone_country"), quotedNode(ws.PhoneCountry))
+	}
+	if len(ws.IgnorePhones) > 0 {
+		root.Content = append(root.Content, stringNode("ignore_phones"), listNode(ws.IgnorePhones))
+	}
 	formatPay(root, ws)
 	if c := ws.CRM; c != nil {
 		n := mappingNode(0, "kind", stringNode(c.Kind), "base_url", stringNode(c.BaseURL))
@@ -133,6 +139,9 @@ func formatManager(m *domain.Manager) *yaml.Node {
 	}
 	if m.Team != "" {
 		n.Content = append(n.Content, stringNode("team"), stringNode(m.Team))
+	}
+	if len(m.PBXIDs) > 0 {
+		n.Content = append(n.Content, stringNode("pbx_ids"), listNode(m.PBXIDs))
 	}
 	// An empty but present list of absences is written as [] so that it
 	// reads back as the same (empty, not nil) list.

@@ -31,6 +31,9 @@ var ruFormats = map[string]string{
 	"a head needs a telegram chat id or an e-mail address":                                    "руководителю нужен chat id в Telegram или адрес e-mail",
 	"a rule has one comparison: %s is already given at line %d":                               "у правила одно сравнение: %s уже указано в строке %d",
 	"absence ends (%s) before it starts (%s)":                                                 "отсутствие заканчивается (%s) раньше, чем начинается (%s)",
+	"pbx id %q is used by two managers: %q (line %d) and %q":                                  "pbx id %q указан у двух менеджеров: %q (строка %d) и %q",
+	"invalid country code %q: want 1 to 3 digits, e.g. 7":                                     "неверный код страны %q: нужно от 1 до 3 цифр, например 7",
+	"%q is not a phone number: it has no digits":                                              "%q — не номер телефона: в нём нет цифр",
 	"crm id %q is used by two managers: %q (line %d) and %q":                                  "crm id %q указан у двух менеджеров: %q (строка %d) и %q",
 	"date %s is also a holiday (line %d)":                                                     "дата %s указана и как праздник (строка %d)",
 	"date %s listed twice (first at line %d)":                                                 "дата %s указана дважды (впервые в строке %d)",
@@ -104,4 +107,6 @@ var ruPhrases = map[phrase]string{
 	"team":           "команда",
 	"manager":        "менеджер",
 	"crm id":         "crm id",
+	"pbx id":         "pbx id",
+	"phone":          "телефон",
 }

@@ -24,13 +24,14 @@ const (
 
 var (
 	workspaceFields = []string{"workspace", "name", "timezone", "deadline", "grace", "working_days", "holidays",
-		"extra_working_days", "min_call_seconds", "currency", "point_value", "caps", "pay", "pay_versions", "adjustment_limit", "managers", "regulation", "crm", "notifications"}
+		"extra_working_days", "min_call_seconds", "currency", "point_value", "caps", "pay", "pay_versions", "adjustment_limit", "managers", "regulation", "crm", "notifications",
+		"phone_country", "ignore_phones"}
 	crmFields     = []string{"kind", "base_url", "token_file", "oauth", "application_token_file", "sync_every"}
 	oauthFields   = []string{"client_id", "client_secret_file", "redirect_uri"}
 	capsFields    = []string{"bonus", "fine"}
 	payFields     = []string{"mode", "base"}
 	payBaseFields = []string{"month", "week"}
-	managerFields = []string{"id", "name", "crm_ids", "team", "absences", "contact"}
+	managerFields = []string{"id", "name", "crm_ids", "team", "absences", "contact", "pbx_ids"}
 	absenceFields = []string{"from", "to", "reason"}
 
 	// weekdays are the names of working_days, indexed by time.Weekday.
@@ -146,6 +147,12 @@ func (p *parser) workspace(root *yaml.Node) *domain.Workspace {
 			}
 			ws.MinCallSeconds = v
 		}
+	}
+	if n, path, ok := f.get("phone_country"); ok {
+		ws.PhoneCountry = p.phoneCountry(n, path)
+	}
+	if n, path, ok := f.get("ignore_phones"); ok {
+		ws.IgnorePhones = p.ignorePhones(n, path, ws.PhoneCountry)
 	}
 	if n, path, ok := f.get("currency"); ok {
 		if s, ok := p.str(n, path); ok {
@@ -343,6 +350,7 @@ func (p *parser) managers(n *yaml.Node, path string) []domain.Manager {
 	}
 	ids := make(map[string]int, len(items))
 	crmOwners := make(map[string]owner)
+	pbxOwners := make(map[string]owner)
 	out := make([]domain.Manager, 0, len(items))
 	for i, item := range items {
 		mp := index(path, i)
@@ -383,6 +391,17 @@ func (p *parser) managers(n *yaml.Node, path string) []domain.Manager {
 				crmOwners[c.value] = owner{m.ID, c.node.Line}
 			}
 			m.CRMIDs = values(crmIDs)
+		}
+		if n, path, ok := f.get("pbx_ids"); ok {
+			pbxIDs := p.stringList(n, path, "pbx id")
+			for _, c := range pbxIDs {
+				if prev, dup := pbxOwners[c.value]; dup {
+					p.errorf(c.node, c.path, "pbx id %q is used by two managers: %q (line %d) and %q", c.value, prev.manager, prev.line, m.ID)
+					continue
+				}
+				pbxOwners[c.value] = owner{m.ID, c.node.Line}
+			}
+			m.PBXIDs = values(pbxIDs)
 		}
 		if n, path, ok := f.get("absences"); ok {
 			m.Absences = p.absences(n, path)
@@ -553,4 +572,42 @@ func (p *parser) filePath(n *yaml.Node, path string) string {
 		}
 	}
 	return s
+}
+
+// phoneCountryPattern is a country calling code: 1 to 3 digits.
+var phoneCountryPattern = regexp.MustCompile(`^[1-9][0-9]{0,2}$`)
+
+// phoneCountry reads `phone_country: 7`, the code put in front of 10-digit
+// numbers (DESIGN.md section 12).
+func (p *parser) phoneCountry(n *yaml.Node, path string) string {
+	s, ok := p.str(n, path)
+	if !ok {
+		return ""
+	}
+	s = strings.TrimPrefix(strings.TrimSpace(s), "+")
+	if !phoneCountryPattern.MatchString(s) {
+		p.errorf(n, path, "invalid country code %q: want 1 to 3 digits, e.g. 7", s)
+		return ""
+	}
+	return s
+}
+
+// ignorePhones reads the numbers unknown_numbers never counts; each must
+// have digits, and a number listed twice (as normalized) is a problem.
+func (p *parser) ignorePhones(n *yaml.Node, path, country string) []string {
+	items := p.stringList(n, path, "phone")
+	seen := make(map[string]int, len(items))
+	for _, it := range items {
+		norm := domain.NormalizePhone(it.value, country)
+		if norm == "" {
+			p.errorf(it.node, it.path, "%q is not a phone number: it has no digits", it.value)
+			continue
+		}
+		if line, dup := seen[norm]; dup {
+			p.errorf(it.node, it.path, "%s %q listed twice (first at line %d)", phrase("phone"), it.value, line)
+			continue
+		}
+		seen[norm] = it.node.Line
+	}
+	return values(items)
 }

@@ -249,7 +249,7 @@ func TestParseWorkspaceErrors(t *testing.T) {
 			"1: managers: required field is missing",
 		}},
 		{"empty required field", "workspace:\ntimezone: UTC\nmanagers: [{id: anna}]\n", []string{"1: workspace: required field is missing"}},
-		{"unknown field", base + "timezon: UTC\n", []string{`5: unknown field "timezon" (known: workspace, name, timezone, deadline, grace, working_days, holidays, extra_working_days, min_call_seconds, currency, point_value, caps, pay, pay_versions, adjustment_limit, managers, regulation, crm, notifications)`}},
+		{"unknown field", base + "timezon: UTC\n", []string{`5: unknown field "timezon" (known: workspace, name, timezone, deadline, grace, working_days, holidays, extra_working_days, min_call_seconds, currency, point_value, caps, pay, pay_versions, adjustment_limit, managers, regulation, crm, notifications, phone_country, ignore_phones)`}},
 		{"field twice", base + "timezone: Europe/Moscow\n", []string{"5: timezone: field given twice (first at line 2)"}},
 		{"invalid workspace id", "workspace: Acme Inc\ntimezone: UTC\nmanagers: [{id: anna}]\n",
 			[]string{`1: workspace: invalid workspace id "Acme Inc": use lower-case letters, digits and dashes`}},
@@ -294,7 +294,7 @@ func TestParseWorkspaceErrors(t *testing.T) {
 		{"manager without id", base + "  - name: Boris\n", []string{"5: managers[1].id: required field is missing"}},
 		{"manager is not a mapping", base + "  - boris\n", []string{`5: managers[1]: want a mapping, got "boris"`}},
 		{"unknown manager field", base + "  - id: boris\n    email: b@example.com\n",
-			[]string{`6: managers[1]: unknown field "email" (known: id, name, crm_ids, team, absences, contact)`}},
+			[]string{`6: managers[1]: unknown field "email" (known: id, name, crm_ids, team, absences, contact, pbx_ids)`}},
 		{"crm id of two managers", base + "  - id: boris\n    crm_ids: [102, 101]\n",
 			[]string{`6: managers[1].crm_ids[1]: crm id "101" is used by two managers: "anna" (line 4) and "boris"`}},
 		{"crm id twice", base + "  - id: boris\n    crm_ids: [102, \"102\", \"\"]\n", []string{

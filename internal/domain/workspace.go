@@ -39,6 +39,13 @@ type Workspace struct {
 	// day may add up to, either way; 0 means DefaultAdjustmentLimit.
 	AdjustmentLimit int
 
+	// PhoneCountry is the country code put in front of a 10-digit phone
+	// number (DESIGN.md section 12); empty means DefaultPhoneCountry.
+	PhoneCountry string
+	// IgnorePhones are numbers unknown_numbers never counts (the office's
+	// own lines, a courier service), as written; compared normalized.
+	IgnorePhones []string
+
 	Managers   []Manager
 	Regulation Regulation
 
@@ -184,6 +191,10 @@ type Manager struct {
 	// Contact is how the manager is notified; nil when the workspace file
 	// gives none, so the manager receives nothing.
 	Contact *Contact
+
+	// PBXIDs are the manager's extensions or user ids in the telephone
+	// exchange (DESIGN.md section 12), unique across managers.
+	PBXIDs []string
 }
 
 // Absence is a span of days (inclusive) on which a manager is not scored.

@@ -18,9 +18,9 @@ import (
 // line is one line of a report: a leg of a call, its fields in the order
 // of Fields.
 type line struct {
-	Start, Finish, Answer      int64
-	FromExtension, FromNumber  string
-	ToExtension, ToNumber      string
+	Start, Finish, Answer     int64
+	FromExtension, FromNumber string
+	ToExtension, ToNumber     string
 	DisconnectReason, EntryID string
 }
 

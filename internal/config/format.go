@@ -47,7 +47,10 @@ func FormatWorkspace(ws *domain.Workspace) []byte {
 			n.Content = append(n.Content, stringNode("token_file"), stringNode(c.TokenFile))
 		}
 		if o := c.OAuth; o != nil {
-			on := mappingNode(0, "client_id", stringNode(o.ClientID), "client_secret_file", stringNode(o.ClientSecretFile))
+			on := mappingNode(0, "client_id", stringNode(o.ClientID))
+			if o.ClientSecretFile != "" {
+				on.Content = append(on.Content, stringNode("client_secret_file"), stringNode(o.ClientSecretFile))
+			}
 			if o.RedirectURI != "" {
 				on.Content = append(on.Content, stringNode("redirect_uri"), stringNode(o.RedirectURI))
 			}

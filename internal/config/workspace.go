@@ -455,7 +455,9 @@ const MinSyncEvery = time.Minute
 // the file holding a token (token_file), or an OAuth application (oauth:
 // client_id, client_secret_file, redirect_uri) whose tokens the connect
 // command obtains and the store keeps encrypted. Bitrix24 may also name the
-// file holding its outbound events' application token. Relative file paths
+// file holding its outbound events' application token, and HubSpot with a
+// private app token the file holding the private app's client secret,
+// which signs its webhooks. Relative file paths
 // are relative to the workspace file.
 func (p *parser) crm(n *yaml.Node, path string) *domain.CRMConnection {
 	f := p.mapping(n, path, crmFields)
@@ -502,8 +504,8 @@ func (p *parser) crm(n *yaml.Node, path string) *domain.CRMConnection {
 		}
 	}
 	if n, path, ok := f.get("application_token_file"); ok {
-		if c.Kind != "" && c.Kind != domain.CRMBitrix24 {
-			p.errorf(n, path, "only a bitrix24 connection has an application token (outbound events)")
+		if c.Kind != "" && c.Kind != domain.CRMBitrix24 && c.Kind != domain.CRMHubSpot {
+			p.errorf(n, path, "only bitrix24 (its events' application token) and hubspot (a private app's client secret) connections have an application_token_file")
 		}
 		c.ApplicationTokenFile = p.filePath(n, path)
 	}
@@ -539,7 +541,9 @@ func (p *parser) crmOAuth(n *yaml.Node, path, kind string) *domain.CRMOAuth {
 	if n, path, ok := p.required(f, "client_id"); ok {
 		o.ClientID, _ = p.nonEmpty(n, path)
 	}
-	if n, path, ok := p.required(f, "client_secret_file"); ok {
+	// Without client_secret_file, the secret is the one entered on the
+	// setup page and stored sealed in the database.
+	if n, path, ok := f.get("client_secret_file"); ok {
 		o.ClientSecretFile = p.filePath(n, path)
 	}
 	get := f.get

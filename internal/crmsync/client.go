@@ -28,7 +28,7 @@ func (s *Syncer) ClientFor(ctx context.Context, ws *domain.Workspace) (Client, e
 	if conn == nil || conn.OAuth == nil {
 		return s.NewClient(conn)
 	}
-	clientSecret, err := s.readSecretFile(conn.OAuth.ClientSecretFile, "client secret file")
+	clientSecret, err := s.clientSecret(ctx, ws)
 	if err != nil {
 		return nil, err
 	}
@@ -159,7 +159,7 @@ func (s *Syncer) Connect(ctx context.Context, workspace, code, actor string) (ti
 	case s.Secrets == nil:
 		return time.Time{}, secret.ErrNoKey
 	}
-	clientSecret, err := s.readSecretFile(conn.OAuth.ClientSecretFile, "client secret file")
+	clientSecret, err := s.clientSecret(ctx, ws)
 	if err != nil {
 		return time.Time{}, err
 	}

@@ -175,8 +175,10 @@ func validateWorkspace(ws *domain.Workspace) error {
 		if c.SyncEvery < time.Second {
 			return domain.Errorf(domain.EINVALID, "workspace %q: the CRM sync interval must be at least a second", ws.ID)
 		}
-		if c.OAuth != nil && (c.OAuth.ClientID == "" || c.OAuth.ClientSecretFile == "") {
-			return domain.Errorf(domain.EINVALID, "workspace %q: the CRM OAuth application needs a client id and a client secret file", ws.ID)
+		// Without a client secret file, the secret is the one stored sealed
+		// from the setup page (crm_client_secrets).
+		if c.OAuth != nil && c.OAuth.ClientID == "" {
+			return domain.Errorf(domain.EINVALID, "workspace %q: the CRM OAuth application needs a client id", ws.ID)
 		}
 	}
 	days := make(map[domain.Date]bool)

@@ -114,6 +114,7 @@ type Server struct {
 	Notes     map[string]*Note // by entity + ":" + id
 	Pipelines map[int64]*Pipeline
 	Events    []*Event
+	Users     map[int64]*User // GET /api/v4/users (setup's People step)
 
 	// AfterPage, if set, runs (under Mu) after a list page is served: tests
 	// change records between pages with it.
@@ -256,6 +257,8 @@ func (s *Server) list(r *http.Request) (int, []byte) {
 		return s.pipelines()
 	case "/api/v4/events":
 		return s.events(r)
+	case "/api/v4/users":
+		return s.users(r)
 	}
 	limit, _ := strconv.Atoi(q.Get("limit"))
 	if limit <= 0 {

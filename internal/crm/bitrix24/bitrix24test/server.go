@@ -126,6 +126,7 @@ type Server struct {
 	Categories   []*Category
 	ListsDefault bool
 	History      map[int64]*History
+	Users        map[int64]*User // user.get (setup's People step)
 
 	// WebhookPath is the secret path of the inbound webhook (/rest/1/secret/);
 	// the Fake's AccessToken etc. serve OAuth calls at /rest/.
@@ -454,6 +455,8 @@ func (s *Server) run(method string, q url.Values) (result any, next, total int, 
 		return s.catalogue(method, q)
 	case "crm.stagehistory.list":
 		return s.history(q)
+	case "user.get":
+		return s.users(q)
 	}
 	modField, ok := modFields[method]
 	if !ok {

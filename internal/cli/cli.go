@@ -60,6 +60,7 @@ func (m *Main) commands() []command {
 		{"statement", "show a statement: statement --workspace W --period 2026-11|2026-W47 [--format text|csv|json]", m.runStatement},
 		{"adjust", "correct points: adjust --workspace W --manager M --date D --points N --reason TEXT --by NAME", m.runAdjust},
 		{"backtest", "rescore a period with another regulation: backtest --workspace W -f regulation.yaml --period P", m.runBacktest},
+		{"suggest", "suggest each rule's target from the final sheets: suggest --workspace W [--period P] [--format text|json]", m.runSuggest},
 		{"why", "list the records behind a number: why --workspace W --manager M --date D --indicator I", m.runWhy},
 		{"serve", "serve the web application and the JSON API: serve [--addr 127.0.0.1:8080]", m.runServe},
 		{"user", "create a web account: user add --workspace W --email E --role admin|head|manager|viewer [--manager M]", m.runUser},

@@ -70,7 +70,7 @@ func TestParseOwnIndicatorErrors(t *testing.T) {
 		want []string
 	}{
 		{"unknown base", head + "      - {id: a, from: calls}\n    rules: []\n",
-			[]string{`4: regulation[0].indicators[0].from: unknown base "calls" (known: companies_added, meetings_held, calls_held, deals_won, deals_lost, deals_in_progress, won_amount, overdue_tasks, deals_without_tasks, late_entries, deals_created, deal_moves, tasks_completed, deals_idle)`}},
+			[]string{`4: regulation[0].indicators[0].from: unknown base "calls" (known: companies_added, meetings_held, calls_held, deals_won, deals_lost, deals_in_progress, won_amount, overdue_tasks, deals_without_tasks, late_entries, deals_created, deal_moves, tasks_completed, deals_idle, pbx_calls, calls_unlogged, unknown_numbers)`}},
 		{"filter that cannot apply", head + "      - {id: a, from: companies_added, where: {pipeline: [Продажи]}}\n    rules: []\n",
 			[]string{`4: regulation[0].indicators[0].where.pipeline: filter pipeline does not apply to companies_added (it applies to: meetings_held, calls_held, deals_won, deals_lost, deals_in_progress, won_amount, overdue_tasks, deals_without_tasks, late_entries, deals_created, deal_moves, tasks_completed, deals_idle)`}},
 		{"stage on a flow base", head + "      - {id: a, from: deals_won, where: {stage: [x]}}\n    rules: []\n",
@@ -90,9 +90,9 @@ func TestParseOwnIndicatorErrors(t *testing.T) {
 		{"idle days elsewhere", head + "      - {id: a, from: deals_in_progress, idle_days: 3}\n    rules: []\n",
 			[]string{`4: regulation[0].indicators[0].idle_days: idle_days applies only to deals_idle, not to deals_in_progress`}},
 		{"unknown filter", head + "      - {id: a, from: calls_held, where: {pipe: [x]}}\n    rules: []\n",
-			[]string{`4: regulation[0].indicators[0].where: unknown field "pipe" (known: pipeline, stage, from_stage, to_stage, direction, min_seconds, max_seconds)`}},
+			[]string{`4: regulation[0].indicators[0].where: unknown field "pipe" (known: pipeline, stage, from_stage, to_stage, direction, min_seconds, max_seconds, match_minutes)`}},
 		{"rule on an undefined id", head + "      - {id: a, from: calls_held}\n    rules: [{indicator: b, at_least: 1}]\n",
-			[]string{`5: regulation[0].rules[0].indicator: unknown indicator "b" (known: companies_added, meetings_held, calls_held, deals_won, deals_lost, deals_in_progress, won_amount, overdue_tasks, deals_without_tasks, late_entries, deals_created, deal_moves, tasks_completed, deals_idle; this version's own: a)`}},
+			[]string{`5: regulation[0].rules[0].indicator: unknown indicator "b" (known: companies_added, meetings_held, calls_held, deals_won, deals_lost, deals_in_progress, won_amount, overdue_tasks, deals_without_tasks, late_entries, deals_created, deal_moves, tasks_completed, deals_idle, pbx_calls, calls_unlogged, unknown_numbers; this version's own: a)`}},
 		{"fractional target of a count", head + "      - {id: a, from: calls_held}\n    rules: [{indicator: a, at_least: 1.5}]\n",
 			[]string{`5: regulation[0].rules[0].at_least: a counts records: the target must be a whole number, got 1.5`}},
 		{"points out of bounds", "regulation:\n  - effective: 2026-12-01\n    rules: [{indicator: calls_held, at_least: 1, pass: 1500000000}]\n",

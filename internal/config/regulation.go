@@ -425,6 +425,15 @@ func (p *parser) filter(n *yaml.Node, path string, base domain.Indicator) domain
 	}
 	w.MinSeconds = seconds("min_seconds")
 	w.MaxSeconds = seconds("max_seconds")
+	if n, path, ok := f.get("match_minutes"); ok && applies("match_minutes", n, path) {
+		if v, ok := p.integer(n, path); ok {
+			if v < 0 || v > domain.MaxMatchMinutes {
+				p.errorf(n, path, "must be between 0 and %d minutes, got %d", domain.MaxMatchMinutes, v)
+			} else {
+				w.MatchMinutes = &v
+			}
+		}
+	}
 	if w.MinSeconds != nil && w.MaxSeconds != nil && *w.MaxSeconds < *w.MinSeconds {
 		n, path, _ := f.get("max_seconds")
 		p.errorf(n, path, "max_seconds (%d) is less than min_seconds (%d)", *w.MaxSeconds, *w.MinSeconds)
@@ -499,6 +508,9 @@ func formatIndicator(d *domain.IndicatorDef) *yaml.Node {
 		}
 		if d.Where.MaxSeconds != nil {
 			w.Content = append(w.Content, stringNode("max_seconds"), plainNode(strconv.Itoa(*d.Where.MaxSeconds)))
+		}
+		if d.Where.MatchMinutes != nil {
+			w.Content = append(w.Content, stringNode("match_minutes"), plainNode(strconv.Itoa(*d.Where.MatchMinutes)))
 		}
 		n.Content = append(n.Content, stringNode("where"), w)
 	}

@@ -308,7 +308,7 @@ func TestParseWorkspaceErrors(t *testing.T) {
 		}},
 		{"regulation not a list", base + "regulation: {effective: 2026-11-01}\n", []string{"5: regulation: want a list, got a mapping"}},
 		{"unknown indicator", base + "regulation:\n  - effective: 2026-11-01\n    rules:\n      - {indicator: calls_held, at_least: 30}\n      - {indicator: calls, at_least: 30}\n",
-			[]string{`9: regulation[0].rules[1].indicator: unknown indicator "calls" (known: companies_added, meetings_held, calls_held, deals_won, deals_lost, deals_in_progress, won_amount, overdue_tasks, deals_without_tasks, late_entries, deals_created, deal_moves, tasks_completed, deals_idle)`}},
+			[]string{`9: regulation[0].rules[1].indicator: unknown indicator "calls" (known: companies_added, meetings_held, calls_held, deals_won, deals_lost, deals_in_progress, won_amount, overdue_tasks, deals_without_tasks, late_entries, deals_created, deal_moves, tasks_completed, deals_idle, pbx_calls, calls_unlogged, unknown_numbers)`}},
 		{"missing indicator", base + "regulation:\n  - effective: 2026-11-01\n    rules:\n      - {at_least: 30}\n",
 			[]string{"8: regulation[0].rules[0].indicator: required field is missing"}},
 		{"missing comparison", base + "regulation:\n  - effective: 2026-11-01\n    rules:\n      - {indicator: calls_held, pass: 1}\n",
@@ -376,7 +376,7 @@ managers:
   - id: anna
 `
 	want := []string{
-		`workspace.yaml:4: regulation[0].rules[0].indicator: unknown indicator "calls" (known: companies_added, meetings_held, calls_held, deals_won, deals_lost, deals_in_progress, won_amount, overdue_tasks, deals_without_tasks, late_entries, deals_created, deal_moves, tasks_completed, deals_idle)`,
+		`workspace.yaml:4: regulation[0].rules[0].indicator: unknown indicator "calls" (known: companies_added, meetings_held, calls_held, deals_won, deals_lost, deals_in_progress, won_amount, overdue_tasks, deals_without_tasks, late_entries, deals_created, deal_moves, tasks_completed, deals_idle, pbx_calls, calls_unlogged, unknown_numbers)`,
 		`workspace.yaml:6: timezone: unknown time zone "Mars/Olympus"`,
 		"workspace.yaml:7: grace: must be between 0 and 60m, got 2h",
 		`workspace.yaml:10: managers[1].id: duplicate manager "anna" (first at line 9)`,

@@ -327,6 +327,14 @@ type Evidence struct {
 	Direction string
 	Seconds   int
 	Touched   time.Time
+
+	// What the telephone bases (DESIGN.md section 12) looked at: the
+	// other party's number (a PBX call's as the PBX gave it, an unknown
+	// number normalized), and a PBX call's CRM call: its match, or the
+	// nearest and why it did not match; for an unknown number, the contact
+	// or company that has it.
+	Phone string
+	Match *CallMatch
 }
 
 // Evaluate classifies every record of data for working day win.Day and calls
@@ -397,7 +405,7 @@ func fail(f *Evidence, reason string) {
 func isFilterReason(r string) bool {
 	switch r {
 	case ReasonOtherPipeline, ReasonOtherStage, ReasonOtherFromStage, ReasonOtherToStage, ReasonNoDeal,
-		ReasonOtherDirection, ReasonTooLong, ReasonTooShort:
+		ReasonOtherDirection, ReasonTooLong, ReasonTooShort, ReasonInternal:
 		return true
 	}
 	return false
@@ -412,17 +420,8 @@ func (ev *evaluator) byDeal(source, id string, t time.Time, stage bool) narrow {
 		if ok {
 			f.Placed, f.Pipeline, f.Stage = true, place.Pipeline, place.Stage
 		}
-		w := &d.Where
-		if len(w.Pipeline) == 0 && (!stage || len(w.Stage) == 0) {
-			return
-		}
-		switch {
-		case !ok:
-			fail(f, ReasonNoDeal)
-		case len(w.Pipeline) > 0 && !matchName(w.Pipeline, place.Pipeline):
-			fail(f, ReasonOtherPipeline)
-		case stage && len(w.Stage) > 0 && !matchName(w.Stage, place.Stage):
-			fail(f, ReasonOtherStage)
+		if r := placeReason(&d.Where, ok, place, stage); r != "" {
+			fail(f, r)
 		}
 	}
 }
@@ -579,34 +578,33 @@ func (ev *evaluator) run(data *DayData) {
 			}
 		}
 		if d.openAt(cutoff) {
+			// The state of a deal in progress is judged by DealState.Verdict,
+			// as the store's groups of such deals are (DealGroup).
 			at := ev.byDeal(d.Source, d.ExternalID, cutoff, true)
 			e.Happened = d.CreatedAt
-			e.Counted, e.Reason = true, ReasonOpenAtCutoff
-			ev.send(e, DealsInProgress, at)
-			if openTasks[dealKey(d.Source, d.ExternalID)] {
-				e.Counted, e.Reason = false, ReasonHasOpenTask
-			} else {
-				e.Counted, e.Reason = true, ReasonNoOpenTask
-			}
-			ev.send(e, DealsWithoutTasks, at)
-			if touched != nil {
-				last := d.CreatedAt
-				if t := touched[dealKey(d.Source, d.ExternalID)]; t.After(last) && !t.After(cutoff) {
-					last = t
-				}
-				idle := e
-				idle.Touched = last
-				ev.sendOwnOnly(idle, DealsIdle, func(def *IndicatorDef, f *Evidence) {
-					if last.After(cutoff.Add(-time.Duration(def.IdleDaysOrDefault()) * 24 * time.Hour)) {
-						f.Counted, f.Reason = false, ReasonTouched
-					} else {
-						f.Counted, f.Reason = true, ReasonIdle
+			st := DealState{OpenTask: openTasks[dealKey(d.Source, d.ExternalID)], Touched: d.CreatedAt}
+			for _, base := range stateBases {
+				f := e
+				if base == DealsIdle {
+					if touched == nil {
+						continue
 					}
+					if t := touched[dealKey(d.Source, d.ExternalID)]; t.After(st.Touched) && !t.After(cutoff) {
+						st.Touched = t
+					}
+					f.Touched = st.Touched
+				}
+				builtin := IndicatorDef{ID: base, Base: base}
+				f.Counted, f.Reason = st.Verdict(&builtin, cutoff)
+				ev.send(f, base, func(def *IndicatorDef, f *Evidence) {
+					f.Counted, f.Reason = st.Verdict(def, cutoff)
 					at(def, f)
 				})
 			}
 		}
 	}
+
+	ev.telephony(data)
 
 	if ev.own[DealMoves] != nil {
 		seen := make(map[string]bool)
@@ -750,6 +748,7 @@ func ComputeValues(ws *Workspace, win Window, data *DayData) (map[string]*Values
 			o.count += t.Count
 		}
 	}
+	countDealGroups(data.DealGroups, win.To, own, values, managers, unknown)
 	for _, t := range data.DealTallies {
 		v := values[managers[t.CRMUser]]
 		if v == nil {

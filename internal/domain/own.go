@@ -20,8 +20,10 @@ const (
 )
 
 // Bases lists every base an indicator can be built from: the built-ins in
-// display order, then the bases of section 10.
-var Bases = append(slices.Clip(Indicators), DealsCreated, DealMoves, TasksCompleted, DealsIdle)
+// display order, then the bases of section 10, then the telephone's of
+// section 12 (telephony.go).
+var Bases = append(slices.Clip(Indicators), DealsCreated, DealMoves, TasksCompleted, DealsIdle,
+	PBXCalls, CallsUnlogged, UnknownNumbers)
 
 // IsBase reports whether ind names a base.
 func IsBase(ind Indicator) bool { return slices.Contains(Bases, ind) }
@@ -77,12 +79,15 @@ type Filter struct {
 	Direction  string   `json:"direction,omitempty"`
 	MinSeconds *int     `json:"min_seconds,omitempty"`
 	MaxSeconds *int     `json:"max_seconds,omitempty"`
+	// MatchMinutes (calls_unlogged only) is how far a CRM call may be
+	// from a PBX call to match it; nil: DefaultMatchMinutes.
+	MatchMinutes *int `json:"match_minutes,omitempty"`
 }
 
 // IsZero reports whether the filter narrows nothing.
 func (f Filter) IsZero() bool {
 	return len(f.Pipeline) == 0 && len(f.Stage) == 0 && len(f.FromStage) == 0 && len(f.ToStage) == 0 &&
-		f.Direction == "" && f.MinSeconds == nil && f.MaxSeconds == nil
+		f.Direction == "" && f.MinSeconds == nil && f.MaxSeconds == nil && f.MatchMinutes == nil
 }
 
 // Equal reports whether f and o narrow alike.
@@ -90,25 +95,30 @@ func (f *Filter) Equal(o *Filter) bool {
 	intEq := func(a, b *int) bool { return a == nil && b == nil || a != nil && b != nil && *a == *b }
 	return slices.Equal(f.Pipeline, o.Pipeline) && slices.Equal(f.Stage, o.Stage) &&
 		slices.Equal(f.FromStage, o.FromStage) && slices.Equal(f.ToStage, o.ToStage) &&
-		f.Direction == o.Direction && intEq(f.MinSeconds, o.MinSeconds) && intEq(f.MaxSeconds, o.MaxSeconds)
+		f.Direction == o.Direction && intEq(f.MinSeconds, o.MinSeconds) && intEq(f.MaxSeconds, o.MaxSeconds) &&
+		intEq(f.MatchMinutes, o.MatchMinutes)
 }
 
 // FilterKeys are the keys of a `where:`, in the order DESIGN.md lists them.
-var FilterKeys = []string{"pipeline", "stage", "from_stage", "to_stage", "direction", "min_seconds", "max_seconds"}
+var FilterKeys = []string{"pipeline", "stage", "from_stage", "to_stage", "direction", "min_seconds", "max_seconds",
+	"match_minutes"}
 
 // FilterApplies reports whether filter key may narrow base: pipeline every
 // base but companies_added; stage the deal states at the cutoff; from_stage
-// and to_stage deal moves; direction and the durations calls.
+// and to_stage deal moves; direction and the durations calls, CRM's and
+// the PBX's; match_minutes calls_unlogged.
 func FilterApplies(key string, base Indicator) bool {
 	switch key {
 	case "pipeline":
-		return IsBase(base) && base != CompaniesAdded
+		return IsBase(base) && base != CompaniesAdded && !isTelephoneBase(base)
 	case "stage":
 		return base == DealsInProgress || base == DealsWithoutTasks || base == DealsIdle
 	case "from_stage", "to_stage":
 		return base == DealMoves
 	case "direction", "min_seconds", "max_seconds":
-		return base == CallsHeld
+		return base == CallsHeld || isTelephoneBase(base)
+	case "match_minutes":
+		return base == CallsUnlogged
 	}
 	return false
 }
@@ -382,4 +392,127 @@ func UnknownPlaces(reg Regulation, from Date, pipelines, stages []string) []Plac
 
 func (w PlaceWarning) String() string {
 	return fmt.Sprintf("regulation %s, indicator %s: %s %q is not a name the CRM knows", w.Effective, w.Indicator, w.Field, w.Name)
+}
+
+// The state bases: what a deal in progress at the cutoff counts for.
+var stateBases = [...]Indicator{DealsInProgress, DealsWithoutTasks, DealsIdle}
+
+// DealState is what the state indicators (deals_in_progress,
+// deals_without_tasks, deals_idle) look at of a deal in progress at the
+// cutoff: where it was then, whether a task was open on it, and its
+// latest touch by then, its creation included.
+type DealState struct {
+	Placed   bool  // the place is known (a deal the data holds)
+	Place    Place // its pipeline and stage at the cutoff
+	OpenTask bool
+	Touched  time.Time
+}
+
+// Verdict says whether a deal in state st counts for def, a built-in or an
+// own indicator of a state base, at cutoff, and why not: the base's
+// verdict first, then the filter's, whose reason wins. It is the one
+// definition the records of Evaluate and the groups of DealGroups share.
+func (st *DealState) Verdict(def *IndicatorDef, cutoff time.Time) (counted bool, reason string) {
+	switch def.Base {
+	case DealsInProgress:
+		counted, reason = true, ReasonOpenAtCutoff
+	case DealsWithoutTasks:
+		if st.OpenTask {
+			counted, reason = false, ReasonHasOpenTask
+		} else {
+			counted, reason = true, ReasonNoOpenTask
+		}
+	case DealsIdle:
+		if st.Touched.After(cutoff.Add(-time.Duration(def.IdleDaysOrDefault()) * 24 * time.Hour)) {
+			counted, reason = false, ReasonTouched
+		} else {
+			counted, reason = true, ReasonIdle
+		}
+	}
+	if r := placeReason(&def.Where, st.Placed, st.Place, true); r != "" {
+		return false, r
+	}
+	return counted, reason
+}
+
+// placeReason is why a record whose deal was at place (known when placed)
+// at the moment that counts fails filter w, or "" when it passes: its
+// pipeline, and when stage its stage, must be among the filter's.
+func placeReason(w *Filter, placed bool, place Place, stage bool) string {
+	switch {
+	case len(w.Pipeline) == 0 && (!stage || len(w.Stage) == 0):
+		return ""
+	case !placed:
+		return ReasonNoDeal
+	case len(w.Pipeline) > 0 && !matchName(w.Pipeline, place.Pipeline):
+		return ReasonOtherPipeline
+	case stage && len(w.Stage) > 0 && !matchName(w.Stage, place.Stage):
+		return ReasonOtherStage
+	}
+	return ""
+}
+
+// DealGroup counts the deals of one CRM user in progress at the cutoff
+// that are in one state, as far as the state indicators of the day's
+// regulation version can tell them apart: the store groups them so that a
+// day sheet reads a few hundred counts instead of every deal (a
+// thousandth of the cost of evaluating them), and Verdict decides for a
+// group as it does for a deal. Touched stands for each deal's latest
+// touch: every idle_days bound of the version falls on the same side of
+// it as of theirs. The place holds what the version's filters look at
+// (the pipeline, the stage), and may leave the rest empty.
+type DealGroup struct {
+	CRMUser string
+	DealState
+	Count int64
+}
+
+// StateFilters reports what the version's indicators of the state bases
+// look at of a deal's place: its pipeline, its stage. The store groups
+// the deals in progress by no more than that (DealGroup).
+func (v *RegulationVersion) StateFilters() (pipeline, stage bool) {
+	for _, d := range v.Own() {
+		if slices.Contains(stateBases[:], d.Base) {
+			pipeline = pipeline || len(d.Where.Pipeline) > 0
+			stage = stage || len(d.Where.Stage) > 0
+		}
+	}
+	return pipeline, stage
+}
+
+// countDealGroups adds to values what the deals of data.DealGroups count
+// for the built-in and own indicators of the state bases (own lists the
+// version's own indicators), as Evaluate counts a deal in the same state,
+// and lists the unknown CRM users they belong to.
+func countDealGroups(groups []DealGroup, cutoff time.Time, own []IndicatorDef, values map[string]*Values, managers map[string]string, unknown map[string]bool) {
+	for i := range groups {
+		g := &groups[i]
+		v := values[managers[g.CRMUser]]
+		if v == nil {
+			if g.CRMUser != "" && g.Count > 0 {
+				unknown[g.CRMUser] = true
+			}
+			continue
+		}
+		for _, base := range stateBases {
+			if !IsBuiltin(base) {
+				continue
+			}
+			def := IndicatorDef{ID: base, Base: base}
+			if counted, _ := g.Verdict(&def, cutoff); counted {
+				v.counts[slotOf(base)] += g.Count
+			}
+		}
+		for j := range own {
+			def := &own[j]
+			if !slices.Contains(stateBases[:], def.Base) {
+				continue
+			}
+			if counted, _ := g.Verdict(def, cutoff); counted {
+				if o := v.ownValue(def.ID); o != nil && !o.isAmount {
+					o.count += g.Count
+				}
+			}
+		}
+	}
 }

@@ -210,6 +210,10 @@ type DayData struct {
 	LinkedDeals []Deal
 	Touches     []DealTouch
 
+	// Telephony is what the telephone bases (DESIGN.md section 12) need,
+	// loaded when the regulation in force uses one of them.
+	Telephony *TelephonyData
+
 	// ActivityTallies and TaskTallies, when the store computed them, replace
 	// Activities and Tasks for day sheets: the same counts from aggregate
 	// queries instead of a hundred rows a manager. Explanations need the
@@ -222,6 +226,7 @@ type DayData struct {
 	// deals closed in the window, whose won amounts are summed as exact
 	// decimals in Go.
 	DealTallies []DealTally
+	DealGroups  []DealGroup // the same with what own indicators of deal states look at (own.go)
 
 	// OwnTallies, when the store computed them, count own indicators of
 	// activities and tasks per CRM user for day sheets, as ActivityTallies

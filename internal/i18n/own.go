@@ -69,6 +69,9 @@ func (l Lang) Definition(d *domain.IndicatorDef) string {
 	if w.MaxSeconds != nil {
 		parts = append(parts, l.T("filter.max_seconds", *w.MaxSeconds))
 	}
+	if w.MatchMinutes != nil {
+		parts = append(parts, l.T("filter.match_minutes", *w.MatchMinutes))
+	}
 	if d.Base == domain.DealsIdle {
 		days := d.IdleDays
 		if days <= 0 {

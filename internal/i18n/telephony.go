@@ -1,0 +1,70 @@
+package i18n
+
+import "strings"
+
+// The texts of the telephone exchange as a second witness (DESIGN.md
+// section 12, issue 16): the three bases, their reasons, why a PBX call
+// matched no CRM call, and the pages that show them. They live in a file
+// of their own and join the catalog at start.
+func init() {
+	for k, v := range telephonyCatalog {
+		if _, ok := catalog[k]; ok {
+			telephonyDuplicates = append(telephonyDuplicates, k)
+		}
+		catalog[k] = v
+	}
+}
+
+// telephonyDuplicates lists the keys defined both here and in the main
+// catalog; TestTelephonyKeysOnce holds it empty.
+var telephonyDuplicates []string
+
+var telephonyCatalog = map[string][2]string{
+	"ind.pbx_calls":         {"Разговоров по АТС", "PBX conversations"},
+	"ind.calls_unlogged":    {"Разговоров не внесено в CRM", "Conversations not in the CRM"},
+	"ind.unknown_numbers":   {"Неизвестных номеров", "Unknown numbers"},
+	"short.pbx_calls":       {"АТС", "PBX"},
+	"short.calls_unlogged":  {"Не в CRM", "Not in CRM"},
+	"short.unknown_numbers": {"Неизв. номера", "Unknown no."},
+
+	"kind.pbx_call": {"звонок АТС", "PBX call"},
+	"kind.contact":  {"контакт", "contact"},
+	"kind.phone":    {"номер", "number"},
+
+	"reason.internal":       {"внутренний звонок", "internal call"},
+	"reason.logged":         {"внесён в CRM", "in the CRM"},
+	"reason.unlogged":       {"не внесён в CRM", "not in the CRM"},
+	"reason.unknown_number": {"номера нет ни у одного контакта и компании", "no contact or company has the number"},
+	"reason.known_number":   {"номер есть в CRM", "the number is in the CRM"},
+	"reason.ignored_phone":  {"номер в списке исключений", "an ignored number"},
+	"reason.no_phone":       {"номер скрыт", "number withheld"},
+
+	"match.matched":      {"звонок в CRM %s", "CRM call %s"},
+	"match.too_far":      {"ближайший звонок в CRM %s — дальше %d мин", "the nearest CRM call, %s, is more than %d min away"},
+	"match.other_phone":  {"ближайший звонок в CRM %s — на другой номер (%s)", "the nearest CRM call, %s, is to another number (%s)"},
+	"match.entered_late": {"ближайший звонок в CRM %s внесён после дедлайна (%s)", "the nearest CRM call, %s, was entered after the deadline (%s)"},
+	"match.deleted":      {"ближайший звонок в CRM %s удалён до дедлайна", "the nearest CRM call, %s, was deleted before the deadline"},
+	"match.taken":        {"ближайший звонок в CRM %s уже сопоставлен с более ранним звонком АТС", "the nearest CRM call, %s, matched an earlier PBX call"},
+	"match.none":         {"звонков в CRM рядом нет", "no CRM call near it"},
+	"match.holder":       {"%s «%s»", "%s “%s”"},
+	"match.holder_late":  {"%s «%s» внесён после дедлайна (%s)", "%s “%s” was entered after the deadline (%s)"},
+	"match.holder_gone":  {"%s «%s» удалён до дедлайна", "%s “%s” was deleted before the deadline"},
+	"match.talked":       {"разговор %d с", "talked %d s"},
+	"match.talked_total": {"разговоры %d с всего", "talked %d s in all"},
+
+	"filter.match_minutes": {"совпадение в пределах %d мин", "matched within %d min"},
+
+	"today.unlogged_title": {"Разговоры не внесены в CRM", "Conversations not in the CRM"},
+	"today.unlogged_count": {"%s %s", "%s %s"},
+	"today.unlogged_verb":  {"не внесён в CRM|не внесены в CRM|не внесены в CRM", "not in the CRM|not in the CRM"},
+	"today.unlogged_line":  {"%s · %s · %d с", "%s · %s · %d s"},
+	"plural.conversation":  {"разговор|разговора|разговоров", "conversation|conversations"},
+}
+
+// Unlogged says how many conversations are not in the CRM, the verb
+// agreeing with the number: «1 разговор не внесён в CRM», «3 разговора
+// не внесены в CRM».
+func (l Lang) Unlogged(n int) string {
+	verbs := strings.Split(l.T("today.unlogged_verb"), "|")
+	return l.T("today.unlogged_count", l.Plural(n, "plural.conversation"), verbs[pluralForm(l, n, len(verbs))])
+}

@@ -67,9 +67,10 @@ type event struct {
 // companies only: calls, meetings and tasks are polled. A deletion
 // (deal.deletion, company.deletion) is marked Deleted at occurredAt;
 // every other event (creation, propertyChange, associationChange, restore,
-// merge) re-fetches the object. A body that is not such an array, carries
-// an object id that is not a positive integer or names no deal or company
-// is a domain EINVALID error.
+// merge) re-fetches the object. Events of other objects (contacts, if
+// the app subscribes to them) announce nothing: the call is answered and
+// not retried. A body that is not such an array or carries an object id
+// that is not a positive integer is a domain EINVALID error.
 func ParseWebhook(body []byte) ([]crm.Change, error) {
 	var events []event
 	if err := json.Unmarshal(body, &events); err != nil {
@@ -99,9 +100,6 @@ func ParseWebhook(body []byte) ([]crm.Change, error) {
 			seen[ch] = true
 			out = append(out, ch)
 		}
-	}
-	if len(out) == 0 {
-		return nil, domain.Errorf(domain.EINVALID, "hubspot webhook: no deal or company in the body")
 	}
 	slices.SortStableFunc(out, func(a, b crm.Change) int { return strings.Compare(string(a.Kind), string(b.Kind)) })
 	return out, nil

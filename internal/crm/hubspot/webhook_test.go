@@ -68,7 +68,12 @@ func TestParseWebhook(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("ParseWebhook (-want +got):\n%s", diff)
 	}
-	for _, body := range []string{`{}`, `[]`, `[{"subscriptionType":"deal.creation","objectId":"x"}]`, `[{"subscriptionType":"contact.creation","objectId":1}]`} {
+	for _, body := range []string{`[]`, `[{"subscriptionType":"contact.creation","objectId":1}]`} {
+		if got, err := hubspot.ParseWebhook([]byte(body)); err != nil || len(got) != 0 {
+			t.Errorf("ParseWebhook(%s) = %v, %v; want nothing to re-fetch", body, got, err)
+		}
+	}
+	for _, body := range []string{`{}`, `[{"subscriptionType":"deal.creation","objectId":"x"}]`, `[{"subscriptionType":"deal.creation","objectId":0}]`} {
 		if _, err := hubspot.ParseWebhook([]byte(body)); domain.ErrorCode(err) != domain.EINVALID {
 			t.Errorf("ParseWebhook(%s): err = %v, want invalid", body, err)
 		}

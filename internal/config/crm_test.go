@@ -105,7 +105,7 @@ func TestParseWorkspaceCRMErrors(t *testing.T) {
 		{"crm:\n  kind: amocrm\n  base_url: https://x.example\n  oauth: yes\n",
 			`workspace.yaml:7: crm.oauth: want a mapping, got "yes"`},
 		{"crm:\n  kind: amocrm\n  base_url: https://x.example\n  token_file: t\n  application_token_file: a\n",
-			`workspace.yaml:8: crm.application_token_file: only bitrix24 (its events' application token) and hubspot (a private app's client secret) connections have an application_token_file`},
+			`workspace.yaml:8: crm.application_token_file: only a bitrix24 or a hubspot connection has an application_token_file`},
 		{"crm:\n  kind: bitrix24\n  base_url: https://x.bitrix24.ru/rest/1/abc/\n  oauth: {client_id: x, client_secret_file: s}\n",
 			`workspace.yaml:7: crm.oauth: base_url is an inbound webhook URL, which needs no OAuth: give the portal URL (e.g. https://acme.bitrix24.ru) or drop oauth`},
 		{"crm:\n  kind: bitrix24\n  base_url: https://x.bitrix24.ru\n  application_token_file: \"\"\n",

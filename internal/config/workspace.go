@@ -505,7 +505,7 @@ func (p *parser) crm(n *yaml.Node, path string) *domain.CRMConnection {
 	}
 	if n, path, ok := f.get("application_token_file"); ok {
 		if c.Kind != "" && c.Kind != domain.CRMBitrix24 && c.Kind != domain.CRMHubSpot {
-			p.errorf(n, path, "only bitrix24 (its events' application token) and hubspot (a private app's client secret) connections have an application_token_file")
+			p.errorf(n, path, "only a bitrix24 or a hubspot connection has an application_token_file")
 		}
 		c.ApplicationTokenFile = p.filePath(n, path)
 	}

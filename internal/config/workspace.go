@@ -193,6 +193,7 @@ func (p *parser) workspace(root *yaml.Node) *domain.Workspace {
 	if n, path, ok := f.get("crm"); ok {
 		ws.CRM = p.crm(n, path)
 	}
+	p.pbxSection(f) // the telephone exchange: checked here, stored by reglament pbx connect (config/pbx.go)
 	if n, path, ok := f.get("notifications"); ok {
 		ws.Notifications = p.notifications(n, path)
 	}

@@ -249,7 +249,7 @@ func TestParseWorkspaceErrors(t *testing.T) {
 			"1: managers: required field is missing",
 		}},
 		{"empty required field", "workspace:\ntimezone: UTC\nmanagers: [{id: anna}]\n", []string{"1: workspace: required field is missing"}},
-		{"unknown field", base + "timezon: UTC\n", []string{`5: unknown field "timezon" (known: workspace, name, timezone, deadline, grace, working_days, holidays, extra_working_days, min_call_seconds, currency, point_value, caps, pay, pay_versions, adjustment_limit, managers, regulation, crm, notifications, phone_country, ignore_phones)`}},
+		{"unknown field", base + "timezon: UTC\n", []string{`5: unknown field "timezon" (known: workspace, name, timezone, deadline, grace, working_days, holidays, extra_working_days, min_call_seconds, currency, point_value, caps, pay, pay_versions, adjustment_limit, managers, regulation, crm, notifications, phone_country, ignore_phones, pbx)`}},
 		{"field twice", base + "timezone: Europe/Moscow\n", []string{"5: timezone: field given twice (first at line 2)"}},
 		{"invalid workspace id", "workspace: Acme Inc\ntimezone: UTC\nmanagers: [{id: anna}]\n",
 			[]string{`1: workspace: invalid workspace id "Acme Inc": use lower-case letters, digits and dashes`}},

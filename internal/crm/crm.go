@@ -35,6 +35,10 @@ const (
 	// KindDealMove is a deal's change of stage (domain.DealMove): amoCRM's
 	// lead_status_changed events, Bitrix24's stage history.
 	KindDealMove Kind = "deal_move"
+	// KindPerson is a contact person with phones (domain.Person, DESIGN.md
+	// section 12's "contact"): amoCRM's and Bitrix24's contacts, HubSpot's
+	// contacts, Pipedrive's persons.
+	KindPerson Kind = "contact"
 )
 
 // Plural names the records of kind in messages: "companies", "deals"…
@@ -46,12 +50,14 @@ func (k Kind) Plural() string {
 		return "activities"
 	case KindDealMove:
 		return "deal moves"
+	case KindPerson:
+		return "contacts"
 	}
 	return string(k) + "s"
 }
 
 // Kinds lists every kind, in the order a full sync fetches them.
-var Kinds = []Kind{KindCompany, KindDeal, KindTask, KindActivity, KindDealMove}
+var Kinds = []Kind{KindCompany, KindPerson, KindDeal, KindTask, KindActivity, KindDealMove}
 
 // Cursor is where an incremental fetch of one kind resumes: every change made
 // in the CRM before Since has been fetched. The zero Cursor asks for

@@ -96,7 +96,15 @@ func (f *fixture) seed(companies, leads, tasks, notes int) {
 	for range companies {
 		c := &amocrmtest.Company{ID: f.id(), Name: "Company", ResponsibleUserID: 1 + f.rng.Int64N(5), CreatedBy: f.rng.Int64N(5), CreatedAt: f.past()}
 		c.UpdatedAt = min(now, c.CreatedAt+f.rng.Int64N(3)*3600)
+		c.Phones = f.phones()
 		s.Companies[c.ID] = c
+		// A contact a company, some of them at that company.
+		p := &amocrmtest.Contact{ID: f.id(), Name: "Иван Петров", ResponsibleUserID: 1 + f.rng.Int64N(5), CreatedAt: f.past(), Phones: f.phones()}
+		p.UpdatedAt = min(now, p.CreatedAt+f.rng.Int64N(3)*3600)
+		if f.rng.IntN(2) == 0 {
+			p.CompanyID = c.ID
+		}
+		s.Contacts[p.ID] = p
 	}
 	var leadIDs []int64
 	for range leads {
@@ -122,6 +130,16 @@ func (f *fixture) seed(companies, leads, tasks, notes int) {
 	}
 }
 
+// phones returns none, one or two numbers written as people write them.
+func (f *fixture) phones() []string {
+	var out []string
+	for range f.rng.IntN(3) {
+		out = append(out, []string{"+7 (9%02d) 123-45-67", "8 9%02d 765 43 21", "9%02d1112233"}[f.rng.IntN(3)])
+		out[len(out)-1] = fmt.Sprintf(out[len(out)-1], f.rng.IntN(100))
+	}
+	return out
+}
+
 func (f *fixture) addLead() int64 {
 	pipeline := []int64{pSales, pService}[f.rng.IntN(2)]
 	l := &amocrmtest.Lead{ID: f.id(), Name: "Deal", ResponsibleUserID: 1 + f.rng.Int64N(5), CreatedBy: 1, CreatedAt: f.past(),
@@ -140,7 +158,7 @@ func (f *fixture) addNote(leadIDs []int64) {
 	n := &amocrmtest.Note{ID: f.id(), ResponsibleUserID: 1 + f.rng.Int64N(5), CreatedBy: 1, CreatedAt: f.past(),
 		Entity:   []string{"leads", "contacts", "companies"}[f.rng.IntN(3)],
 		NoteType: []string{"call_in", "call_out", "common"}[f.rng.IntN(3)],
-		Duration: f.rng.Int64N(600), CallStatus: 1 + f.rng.Int64N(8)}
+		Duration: f.rng.Int64N(600), CallStatus: 1 + f.rng.Int64N(8), Phone: fmt.Sprintf("+7999%07d", f.rng.IntN(1e7))}
 	n.UpdatedAt = n.CreatedAt
 	n.EntityID = 5
 	if n.Entity == "leads" {
@@ -214,7 +232,15 @@ func (f *fixture) want() *crmtest.Store {
 	}
 	for _, c := range s.Companies {
 		w.Companies[id(c.ID)] = domain.Company{RecordMeta: meta(id(c.ID), c.UpdatedAt), Name: c.Name,
-			Responsible: id(c.ResponsibleUserID), CreatedBy: id(c.CreatedBy), CreatedAt: ts(c.CreatedAt)}
+			Responsible: id(c.ResponsibleUserID), CreatedBy: id(c.CreatedBy), CreatedAt: ts(c.CreatedAt), Phones: c.Phones}
+	}
+	for _, c := range s.Contacts {
+		p := domain.Person{RecordMeta: meta(id(c.ID), c.UpdatedAt), Name: c.Name, Responsible: id(c.ResponsibleUserID),
+			Phones: c.Phones, CreatedAt: ts(c.CreatedAt)}
+		if c.CompanyID != 0 {
+			p.CompanyID = id(c.CompanyID)
+		}
+		w.Persons[p.ExternalID] = p
 	}
 	for _, l := range s.Leads {
 		d := domain.Deal{RecordMeta: meta(id(l.ID), l.UpdatedAt), Title: l.Name, Responsible: id(l.ResponsibleUserID),
@@ -254,7 +280,7 @@ func (f *fixture) want() *crmtest.Store {
 		}
 		a := domain.Activity{RecordMeta: meta("note:"+n.Entity+":"+id(n.ID), n.UpdatedAt), Kind: domain.ActivityCall,
 			Responsible: id(n.ResponsibleUserID), HappenedAt: ts(n.CreatedAt), EnteredAt: ts(n.CreatedAt),
-			DurationSeconds: int(n.Duration), Outcome: domain.OutcomeMissed}
+			DurationSeconds: int(n.Duration), Outcome: domain.OutcomeMissed, Phone: n.Phone}
 		if n.CallStatus == 4 {
 			a.Outcome = domain.OutcomeHeld
 		}
@@ -438,8 +464,8 @@ func TestRequestCountAndPace(t *testing.T) {
 	}
 	// One page per scan (the records of the overlap before the cursor fit
 	// in one), and the catalogue for the deals among them.
-	if incr != 9 {
-		t.Errorf("empty incremental fetch took %d requests, want 9 (one page per scan and the catalogue)", incr)
+	if incr != 10 {
+		t.Errorf("empty incremental fetch took %d requests, want 10 (one page per scan, contacts included, and the catalogue)", incr)
 	}
 }
 

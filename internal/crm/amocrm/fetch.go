@@ -22,7 +22,8 @@ const maxPages = 40000
 // On error the batch is empty and the cursor is since: nothing advances past
 // what was fully fetched.
 //
-// Deals include deleted leads (with=only_deleted). Tasks bring the meeting
+// Contacts (persons) carry their PHONE field, as companies do; call notes
+// the other party's phone. Deals include deleted leads (with=only_deleted). Tasks bring the meeting
 // activities of completed meeting tasks with them; activities are call notes
 // on leads, contacts and companies; deal moves are the lead_status_changed
 // events created since the cursor. Deals and moves are named from the
@@ -38,6 +39,8 @@ func (c *Client) Fetch(ctx context.Context, kind crm.Kind, since crm.Cursor) (do
 		switch kind {
 		case crm.KindCompany:
 			b, err = c.fetchCompanies(ctx, from, nil)
+		case crm.KindPerson:
+			b, err = c.fetchPersons(ctx, from, nil)
 		case crm.KindDeal:
 			b, err = c.fetchDeals(ctx, from, nil)
 		case crm.KindTask:
@@ -62,6 +65,8 @@ func (c *Client) FetchByIDs(ctx context.Context, kind crm.Kind, ids []string) (d
 	switch kind {
 	case crm.KindCompany:
 		b, err = c.fetchCompanies(ctx, 0, ids)
+	case crm.KindPerson:
+		b, err = c.fetchPersons(ctx, 0, ids)
 	case crm.KindDeal:
 		b, err = c.fetchDeals(ctx, 0, ids)
 	case crm.KindTask:

@@ -43,6 +43,8 @@ type company struct {
 	CreatedAt         crm.Int  `json:"created_at"`
 	UpdatedAt         crm.Int  `json:"updated_at"`
 	IsDeleted         crm.Bool `json:"is_deleted"`
+	// CustomFields holds the PHONE field.
+	CustomFields customFields `json:"custom_fields_values"`
 }
 
 func (c company) key() string     { return string(c.ID) }
@@ -91,6 +93,7 @@ type note struct {
 	Params            struct {
 		Duration   crm.Int `json:"duration"`
 		CallStatus crm.Int `json:"call_status"`
+		Phone      string  `json:"phone"` // the other party, as the telephony integration wrote it
 	} `json:"params"`
 	entity string // leads, contacts or companies: from the path it was read at
 }
@@ -121,6 +124,7 @@ func (c company) record() domain.Company {
 		Responsible: string(c.ResponsibleUserID),
 		CreatedBy:   string(c.CreatedBy),
 		CreatedAt:   unix(c.CreatedAt),
+		Phones:      c.CustomFields.phones(),
 	}
 }
 
@@ -215,6 +219,7 @@ func (n note) record() domain.Activity {
 		EnteredAt:       unix(n.CreatedAt),
 		DurationSeconds: int(n.Params.Duration),
 		Outcome:         domain.OutcomeMissed,
+		Phone:           n.Params.Phone,
 	}
 	if a.Responsible == "" || a.Responsible == "0" {
 		a.Responsible = string(n.CreatedBy)

@@ -79,6 +79,15 @@ func (f *fixture) past() time.Time {
 	return f.clock.Now().Add(-time.Duration(f.rng.Int64N(30*24*3600)) * time.Second)
 }
 
+// phones returns none, one or two numbers written as people write them.
+func (f *fixture) phones() []string {
+	var out []string
+	for range f.rng.IntN(3) {
+		out = append(out, fmt.Sprintf([]string{"+7 (9%02d) 123-45-67", "8 9%02d 765 43 21", "9%02d1112233"}[f.rng.IntN(3)], f.rng.IntN(100)))
+	}
+	return out
+}
+
 func (f *fixture) seed(companies, deals, activities, tasks int) {
 	s := f.server
 	s.Mu.Lock()
@@ -86,7 +95,16 @@ func (f *fixture) seed(companies, deals, activities, tasks int) {
 	for range companies {
 		c := &bitrix24test.Company{ID: f.id(), Title: "Company", AssignedBy: 1 + f.rng.Int64N(5), CreatedBy: f.rng.Int64N(5), Created: f.past()}
 		c.Modified = c.Created.Add(time.Duration(f.rng.IntN(3)) * time.Hour)
+		c.Phones = f.phones()
 		s.Companies[c.ID] = c
+		// A contact a company, some of them at that company.
+		p := &bitrix24test.Contact{ID: f.id(), Name: "Иван", LastName: []string{"Петров", ""}[f.rng.IntN(2)],
+			AssignedBy: 1 + f.rng.Int64N(5), Created: f.past(), Phones: f.phones()}
+		p.Modified = p.Created.Add(time.Duration(f.rng.IntN(3)) * time.Hour)
+		if f.rng.IntN(2) == 0 {
+			p.CompanyID = c.ID
+		}
+		s.Contacts[p.ID] = p
 	}
 	var dealIDs []int64
 	for range deals {
@@ -150,7 +168,15 @@ func (f *fixture) want() *crmtest.Store {
 	}
 	for _, c := range s.Companies {
 		w.Companies[id(c.ID)] = domain.Company{RecordMeta: meta(c.ID, c.Modified), Name: c.Title,
-			Responsible: id(c.AssignedBy), CreatedBy: id(c.CreatedBy), CreatedAt: c.Created.UTC()}
+			Responsible: id(c.AssignedBy), CreatedBy: id(c.CreatedBy), CreatedAt: c.Created.UTC(), Phones: c.Phones}
+	}
+	for _, c := range s.Contacts {
+		p := domain.Person{RecordMeta: meta(c.ID, c.Modified), Name: strings.TrimSpace(c.Name + " " + c.LastName),
+			Responsible: id(c.AssignedBy), Phones: c.Phones, CreatedAt: c.Created.UTC()}
+		if c.CompanyID != 0 {
+			p.CompanyID = id(c.CompanyID)
+		}
+		w.Persons[p.ExternalID] = p
 	}
 	for _, d := range s.Deals {
 		r := domain.Deal{RecordMeta: meta(d.ID, d.Modified), Title: d.Title, Responsible: id(d.AssignedBy),
@@ -346,14 +372,14 @@ func TestRequestCount(t *testing.T) {
 	// ends the list), then one look at what changed during the scan; the
 	// deals add the catalogue (2) and the closing rows of the won and lost
 	// deals of the scan and of the look (1 each); the empty stage history
-	// is 1.
-	if full != 25 {
-		t.Errorf("full fetch took %d requests, want 25", full)
+	// is 1. The 2,500 contacts cost 5 as the companies do.
+	if full != 30 {
+		t.Errorf("full fetch took %d requests, want 30", full)
 	}
 	// One per kind; the deals in the overlap have closed ones (1) and the
 	// catalogue, 10 minutes old, is read again (2).
-	if incr != 8 {
-		t.Errorf("empty incremental fetch took %d requests, want 8", incr)
+	if incr != 9 {
+		t.Errorf("empty incremental fetch took %d requests, want 9", incr)
 	}
 }
 

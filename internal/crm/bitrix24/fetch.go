@@ -31,7 +31,11 @@ type spec struct {
 
 var (
 	companies = spec{method: "crm.company.list", modified: "DATE_MODIFY", idFilter: "filter[@ID][]", ref: "[49][ID]",
-		selects: []string{"ID", "TITLE", "ASSIGNED_BY_ID", "CREATED_BY_ID", "DATE_CREATE", "DATE_MODIFY"}}
+		selects: []string{"ID", "TITLE", "ASSIGNED_BY_ID", "CREATED_BY_ID", "DATE_CREATE", "DATE_MODIFY", "PHONE"}}
+	// contacts: PHONE is a multi-field, returned only when selected by
+	// name.
+	contacts = spec{method: "crm.contact.list", modified: "DATE_MODIFY", idFilter: "filter[@ID][]", ref: "[49][ID]",
+		selects: []string{"ID", "NAME", "SECOND_NAME", "LAST_NAME", "ASSIGNED_BY_ID", "COMPANY_ID", "DATE_CREATE", "DATE_MODIFY", "PHONE"}}
 	deals = spec{method: "crm.deal.list", modified: "DATE_MODIFY", idFilter: "filter[@ID][]", ref: "[49][ID]",
 		selects: []string{"ID", "TITLE", "CATEGORY_ID", "STAGE_ID", "STAGE_SEMANTIC_ID", "OPPORTUNITY", "CURRENCY_ID", "ASSIGNED_BY_ID", "CREATED_BY_ID",
 			"DATE_CREATE", "DATE_MODIFY", "CLOSEDATE", "CLOSED", "MOVED_TIME"}}
@@ -91,6 +95,12 @@ func (c *Client) fetch(ctx context.Context, kind crm.Kind, from time.Time, ids [
 		items, err := list[company](c, ctx, companies, from, ids, &pages)
 		for _, it := range items {
 			b.Companies = append(b.Companies, it.record())
+		}
+		return b, pages, err
+	case crm.KindPerson:
+		items, err := list[contact](c, ctx, contacts, from, ids, &pages)
+		for _, it := range items {
+			b.Persons = append(b.Persons, it.record())
 		}
 		return b, pages, err
 	case crm.KindDeal:

@@ -67,15 +67,70 @@ func parseID(id crm.ID) int64 {
 }
 
 type company struct {
-	ID         crm.ID `json:"ID"`
-	Title      string `json:"TITLE"`
-	AssignedBy crm.ID `json:"ASSIGNED_BY_ID"`
-	CreatedBy  crm.ID `json:"CREATED_BY_ID"`
-	DateCreate Time   `json:"DATE_CREATE"`
-	DateModify Time   `json:"DATE_MODIFY"`
+	ID         crm.ID     `json:"ID"`
+	Title      string     `json:"TITLE"`
+	AssignedBy crm.ID     `json:"ASSIGNED_BY_ID"`
+	CreatedBy  crm.ID     `json:"CREATED_BY_ID"`
+	DateCreate Time       `json:"DATE_CREATE"`
+	DateModify Time       `json:"DATE_MODIFY"`
+	Phone      multiField `json:"PHONE"`
 }
 
 func (c company) id() int64 { return parseID(c.ID) }
+
+// multiField is a multi-field (PHONE, EMAIL…): a list of
+// {ID, VALUE_TYPE, VALUE, TYPE_ID}, absent when the entity has none.
+type multiField []struct {
+	Value string `json:"VALUE"`
+}
+
+// values returns the field's values as the CRM holds them, nil for none.
+func (f multiField) values() []string {
+	var out []string
+	for _, v := range f {
+		if v.Value != "" {
+			out = append(out, v.Value)
+		}
+	}
+	return out
+}
+
+// contact is a row of crm.contact.list.
+type contact struct {
+	ID         crm.ID     `json:"ID"`
+	Name       string     `json:"NAME"`
+	SecondName string     `json:"SECOND_NAME"`
+	LastName   string     `json:"LAST_NAME"`
+	AssignedBy crm.ID     `json:"ASSIGNED_BY_ID"`
+	CompanyID  crm.ID     `json:"COMPANY_ID"`
+	DateCreate Time       `json:"DATE_CREATE"`
+	DateModify Time       `json:"DATE_MODIFY"`
+	Phone      multiField `json:"PHONE"`
+}
+
+func (c contact) id() int64 { return parseID(c.ID) }
+
+// record maps a contact: its name is NAME SECOND_NAME LAST_NAME, those
+// given; COMPANY_ID is its (first) company, "0" or null for none.
+func (c contact) record() domain.Person {
+	var name []string
+	for _, part := range []string{c.Name, c.SecondName, c.LastName} {
+		if part = strings.TrimSpace(part); part != "" {
+			name = append(name, part)
+		}
+	}
+	p := domain.Person{
+		RecordMeta:  meta(c.ID, c.DateModify),
+		Name:        strings.Join(name, " "),
+		Responsible: string(c.AssignedBy),
+		Phones:      c.Phone.values(),
+		CreatedAt:   c.DateCreate.Time,
+	}
+	if c.CompanyID != "0" {
+		p.CompanyID = string(c.CompanyID)
+	}
+	return p
+}
 
 type deal struct {
 	ID          crm.ID      `json:"ID"`
@@ -134,6 +189,7 @@ func (c company) record() domain.Company {
 		Responsible: string(c.AssignedBy),
 		CreatedBy:   string(c.CreatedBy),
 		CreatedAt:   c.DateCreate.Time,
+		Phones:      c.Phone.values(),
 	}
 }
 

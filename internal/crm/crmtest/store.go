@@ -17,12 +17,13 @@ type Store struct {
 	Tasks      map[string]domain.Task
 	Activities map[string]domain.Activity
 	Moves      map[string]domain.DealMove
+	Persons    map[string]domain.Person
 }
 
 // NewStore returns an empty store.
 func NewStore() *Store {
 	return &Store{map[string]domain.Company{}, map[string]domain.Deal{}, map[string]domain.Task{},
-		map[string]domain.Activity{}, map[string]domain.DealMove{}}
+		map[string]domain.Activity{}, map[string]domain.DealMove{}, map[string]domain.Person{}}
 }
 
 // Keep is how the real store merges a record with the version it holds,
@@ -70,11 +71,15 @@ func (s *Store) Upsert(t testing.TB, b domain.RecordBatch, keep Keep) {
 		dup("move", r.ExternalID)
 		s.Moves[r.ExternalID] = r
 	}
+	for _, r := range b.Persons {
+		dup("contact", r.ExternalID)
+		s.Persons[r.ExternalID] = r
+	}
 }
 
 // Len counts the records of every kind.
 func (s *Store) Len() int {
-	return len(s.Companies) + len(s.Deals) + len(s.Tasks) + len(s.Activities) + len(s.Moves)
+	return len(s.Companies) + len(s.Deals) + len(s.Tasks) + len(s.Activities) + len(s.Moves) + len(s.Persons)
 }
 
 // Fetcher is a connector's incremental fetch.

@@ -44,6 +44,12 @@ func (c *Client) Fetch(ctx context.Context, kind crm.Kind, since crm.Cursor) (do
 				b.Companies = append(b.Companies, o.company())
 			}
 			return b, false, err
+		case crm.KindPerson:
+			objs, err := c.changed(ctx, ObjectContacts, from)
+			for _, o := range objs {
+				b.Persons = append(b.Persons, o.person())
+			}
+			return b, false, err
 		case crm.KindDeal:
 			objs, err := c.changed(ctx, ObjectDeals, from)
 			if err != nil || len(objs) == 0 {
@@ -78,9 +84,11 @@ func (c *Client) Fetch(ctx context.Context, kind crm.Kind, since crm.Cursor) (do
 				}
 			}
 			return b, false, err
+		case crm.KindDealMove:
+			b, err := c.fetchMoves(ctx, from)
+			return b, false, err
 		}
-		b, err := c.fetchMoves(ctx, from) // crm.KindDealMove
-		return b, false, err
+		return b, false, fmt.Errorf("hubspot: unknown record kind %q", kind)
 	})
 }
 
@@ -138,10 +146,11 @@ func (c *Client) search(ctx context.Context, obj string, from time.Time, add fun
 		if after+SearchPageSize > SearchCeiling {
 			return nil, false, fmt.Errorf("POST %s: more than %d %s modified at %s", path, SearchCeiling, obj, time.UnixMilli(from).UTC().Format(time.RFC3339Nano))
 		}
-		q := searchQuery{Sorts: []sortBy{{PropertyName: ModifiedProperty, Direction: "ASCENDING"}}, Properties: properties[obj],
+		modified := modifiedProperty(obj)
+		q := searchQuery{Sorts: []sortBy{{PropertyName: modified, Direction: "ASCENDING"}}, Properties: properties[obj],
 			Limit: SearchPageSize, FilterGroups: []filterGroup{}}
 		if from > 0 {
-			q.FilterGroups = []filterGroup{{Filters: []filter{{PropertyName: ModifiedProperty, Operator: "GTE", Value: strconv.FormatInt(from, 10)}}}}
+			q.FilterGroups = []filterGroup{{Filters: []filter{{PropertyName: modified, Operator: "GTE", Value: strconv.FormatInt(from, 10)}}}}
 		}
 		if after > 0 {
 			q.After = strconv.Itoa(after)

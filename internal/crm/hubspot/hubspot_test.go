@@ -3,6 +3,7 @@ package hubspot_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"slices"
@@ -75,8 +76,8 @@ func (f *fixture) add(obj string, created time.Time, props map[string]string) *h
 	if now := f.clock.Now().Truncate(time.Second); modified.After(now) {
 		modified = now
 	}
-	props["hs_lastmodifieddate"] = hubspottest.Time(modified)
-	if obj == hubspot.ObjectCompanies || obj == hubspot.ObjectDeals {
+	props[hubspottest.ModifiedProperty(obj)] = hubspottest.Time(modified)
+	if obj == hubspot.ObjectCompanies || obj == hubspot.ObjectDeals || obj == hubspot.ObjectContacts {
 		props["createdate"] = hubspottest.Time(created)
 	} else {
 		props["hs_createdate"] = hubspottest.Time(created)
@@ -92,7 +93,21 @@ func (f *fixture) seed(companies, deals, tasks, calls, meetings int) {
 	s.Mu.Lock()
 	defer s.Mu.Unlock()
 	for range companies {
-		f.add(hubspot.ObjectCompanies, f.past(), map[string]string{"name": "Company"})
+		c := f.add(hubspot.ObjectCompanies, f.past(), map[string]string{"name": "Company"})
+		if f.rng.IntN(2) == 0 {
+			c.Properties["phone"] = fmt.Sprintf("+1 (555) %03d-%04d", f.rng.IntN(1000), f.rng.IntN(10000))
+		}
+		// A contact a company, some of them at that company, with a phone,
+		// a mobile phone, both or none.
+		p := f.add(hubspot.ObjectContacts, f.past(), map[string]string{"firstname": "Jane", "lastname": pick(f, "Doe", "")})
+		for _, prop := range []string{"phone", "mobilephone"} {
+			if f.rng.IntN(2) == 0 {
+				p.Properties[prop] = fmt.Sprintf("+1555%07d", f.rng.IntN(1e7))
+			}
+		}
+		if f.rng.IntN(2) == 0 {
+			p.Properties["associatedcompanyid"] = strconv.FormatInt(c.ID, 10)
+		}
 	}
 	var dealIDs []int64
 	for range deals {
@@ -103,9 +118,11 @@ func (f *fixture) seed(companies, deals, tasks, calls, meetings int) {
 	}
 	for range calls {
 		o := f.add(hubspot.ObjectCalls, f.past(), map[string]string{
-			"hs_call_duration":  strconv.Itoa(f.rng.IntN(600_000)),
-			"hs_call_status":    pick(f, "COMPLETED", "NO_ANSWER", "BUSY", "CANCELED"),
-			"hs_call_direction": pick(f, "INBOUND", "OUTBOUND", "")})
+			"hs_call_duration":    strconv.Itoa(f.rng.IntN(600_000)),
+			"hs_call_status":      pick(f, "COMPLETED", "NO_ANSWER", "BUSY", "CANCELED"),
+			"hs_call_direction":   pick(f, "INBOUND", "OUTBOUND", ""),
+			"hs_call_to_number":   fmt.Sprintf("+1555%07d", f.rng.IntN(1e7)),
+			"hs_call_from_number": fmt.Sprintf("+1666%07d", f.rng.IntN(1e7))})
 		o.Properties["hs_timestamp"] = o.Properties["hs_createdate"]
 		o.Deal = pick(f, 0, dealIDs[f.rng.IntN(len(dealIDs))])
 	}
@@ -169,6 +186,20 @@ func (f *fixture) want() *crmtest.Store {
 		p := o.Properties
 		w.Companies[id(o.ID)] = domain.Company{RecordMeta: meta(id(o.ID), o), Name: p["name"], Responsible: p["hubspot_owner_id"],
 			CreatedAt: ts(p["createdate"])}
+		if p["phone"] != "" {
+			w.Companies[id(o.ID)] = func(c domain.Company) domain.Company { c.Phones = []string{p["phone"]}; return c }(w.Companies[id(o.ID)])
+		}
+	}
+	for _, o := range s.Objects[hubspot.ObjectContacts] {
+		p := o.Properties
+		r := domain.Person{RecordMeta: meta(id(o.ID), o), Name: strings.TrimSpace(p["firstname"] + " " + p["lastname"]),
+			Responsible: p["hubspot_owner_id"], CompanyID: p["associatedcompanyid"], CreatedAt: ts(p["createdate"])}
+		for _, prop := range []string{"phone", "mobilephone"} {
+			if p[prop] != "" {
+				r.Phones = append(r.Phones, p[prop])
+			}
+		}
+		w.Persons[r.ExternalID] = r
 	}
 	stages := map[string]hubspottest.Stage{}
 	for _, st := range s.Pipelines[0].Stages {
@@ -230,6 +261,7 @@ func (f *fixture) want() *crmtest.Store {
 			a.Outcome = domain.OutcomeCanceled
 		}
 		a.Direction = map[string]string{"INBOUND": domain.DirectionIn, "OUTBOUND": domain.DirectionOut}[p["hs_call_direction"]]
+		a.Phone = map[string]string{"INBOUND": p["hs_call_from_number"], "OUTBOUND": p["hs_call_to_number"]}[p["hs_call_direction"]]
 		w.Activities[a.ExternalID] = a
 	}
 	for _, o := range s.Objects[hubspot.ObjectMeetings] {

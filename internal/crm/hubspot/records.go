@@ -17,21 +17,37 @@ const (
 	ObjectTasks     = "tasks"
 	ObjectCalls     = "calls"
 	ObjectMeetings  = "meetings"
+	ObjectContacts  = "contacts"
 )
 
 // ModifiedProperty is the modification time every object read here has,
 // and the one incremental searches filter and sort on.
 const ModifiedProperty = "hs_lastmodifieddate"
 
+// ContactModifiedProperty is the modification time of contacts, which
+// HubSpot names otherwise (the search guide: lastmodifieddate for
+// contacts, hs_lastmodifieddate for the other objects).
+const ContactModifiedProperty = "lastmodifieddate"
+
+// modifiedProperty is the modification-time property of obj.
+func modifiedProperty(obj string) string {
+	if obj == ObjectContacts {
+		return ContactModifiedProperty
+	}
+	return ModifiedProperty
+}
+
 // properties are those read of each object.
 var properties = map[string][]string{
-	ObjectCompanies: {"name", "hubspot_owner_id", "createdate", ModifiedProperty},
+	ObjectCompanies: {"name", "hubspot_owner_id", "createdate", ModifiedProperty, "phone"},
+	ObjectContacts: {"firstname", "lastname", "phone", "mobilephone", "hubspot_owner_id", "associatedcompanyid", "createdate",
+		ContactModifiedProperty},
 	ObjectDeals: {"dealname", "amount", "dealstage", "pipeline", "closedate", "hubspot_owner_id", "createdate",
 		ModifiedProperty, "hs_is_closed", "hs_is_closed_won"},
 	ObjectTasks: {"hs_task_subject", "hs_task_status", "hs_timestamp", "hs_task_completion_date", "hubspot_owner_id",
 		"hs_createdate", ModifiedProperty},
 	ObjectCalls: {"hs_timestamp", "hs_call_duration", "hs_call_direction", "hs_call_status", "hubspot_owner_id",
-		"hs_createdate", ModifiedProperty},
+		"hs_createdate", ModifiedProperty, "hs_call_to_number", "hs_call_from_number"},
 	ObjectMeetings: {"hs_timestamp", "hs_meeting_start_time", "hs_meeting_end_time", "hs_meeting_outcome",
 		"hubspot_owner_id", "hs_createdate", ModifiedProperty},
 }
@@ -54,6 +70,9 @@ func (o object) time(name string) time.Time { return parseTime(o.prop(name)) }
 // modified is the object's modification time in Unix milliseconds.
 func (o object) modified() int64 {
 	t := o.time(ModifiedProperty)
+	if t.IsZero() {
+		t = o.time(ContactModifiedProperty)
+	}
 	if t.IsZero() {
 		t = parseTime(o.UpdatedAt)
 	}
@@ -90,7 +109,28 @@ func (o object) company() domain.Company {
 	// hs_created_by_user_id is a user, not an owner: Responsible stands
 	// for the creator (domain.Company.Owner).
 	return domain.Company{RecordMeta: o.meta(o.ID), Name: o.prop("name"), Responsible: o.prop("hubspot_owner_id"),
-		CreatedAt: first(o.time("createdate"), parseTime(o.CreatedAt))}
+		CreatedAt: first(o.time("createdate"), parseTime(o.CreatedAt)), Phones: o.phones("phone")}
+}
+
+// phones returns the non-empty values of the named phone properties, nil
+// for none.
+func (o object) phones(names ...string) []string {
+	var out []string
+	for _, n := range names {
+		if v := o.prop(n); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// person maps a contact: its name firstname lastname, its phones phone
+// and mobilephone, its company associatedcompanyid (the primary company),
+// entered at createdate.
+func (o object) person() domain.Person {
+	return domain.Person{RecordMeta: o.meta(o.ID), Name: strings.TrimSpace(o.prop("firstname") + " " + o.prop("lastname")),
+		Responsible: o.prop("hubspot_owner_id"), CompanyID: o.prop("associatedcompanyid"),
+		Phones: o.phones("phone", "mobilephone"), CreatedAt: first(o.time("createdate"), parseTime(o.CreatedAt))}
 }
 
 // deal maps a deal, naming its pipeline and stage and judging it won or
@@ -166,6 +206,14 @@ func (o object) call(dealID string) domain.Activity {
 		a.Direction = domain.DirectionIn
 	case "OUTBOUND":
 		a.Direction = domain.DirectionOut
+	}
+	// The other party: the number called on an outbound call, the caller
+	// on an inbound one.
+	switch a.Direction {
+	case domain.DirectionOut:
+		a.Phone = o.prop("hs_call_to_number")
+	case domain.DirectionIn:
+		a.Phone = o.prop("hs_call_from_number")
 	}
 	return a
 }

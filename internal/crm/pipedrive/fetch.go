@@ -71,9 +71,14 @@ func (c *Client) Fetch(ctx context.Context, kind crm.Kind, since crm.Cursor) (do
 			}
 			c.addActivities(&b, kind, acts, cat)
 			return b, false, nil
+		case crm.KindPerson:
+			b, err := c.fetchPersons(ctx, from)
+			return b, false, err
+		case crm.KindDealMove:
+			b, err := c.fetchMoves(ctx, from)
+			return b, false, err
 		}
-		b, err := c.fetchMoves(ctx, from) // crm.KindDealMove
-		return b, false, err
+		return b, false, fmt.Errorf("pipedrive: unknown record kind %q", kind)
 	})
 }
 

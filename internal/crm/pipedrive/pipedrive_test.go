@@ -3,6 +3,7 @@ package pipedrive_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"slices"
@@ -81,6 +82,18 @@ func (f *fixture) seed(orgs, deals, activities int) {
 		at := f.past()
 		o := &pipedrivetest.Org{ID: f.id(), OwnerID: 1 + f.rng.Int64N(5), Name: "Org", AddTime: at, Updated: f.later(at)}
 		s.Orgs[o.ID] = o
+		// A person an organization, some of them at it, with none, one or
+		// two phones; one in ten deleted.
+		at = f.past()
+		p := &pipedrivetest.Person{ID: f.id(), OwnerID: 1 + f.rng.Int64N(5), Name: "Anna Smith", AddTime: at, Updated: f.later(at),
+			Deleted: f.rng.IntN(10) == 0}
+		for range f.rng.IntN(3) {
+			p.Phones = append(p.Phones, fmt.Sprintf("+49 30 %07d", f.rng.IntN(1e7)))
+		}
+		if f.rng.IntN(2) == 0 {
+			p.OrgID = o.ID
+		}
+		s.Persons[p.ID] = p
 	}
 	var dealIDs []int64
 	for range deals {
@@ -150,6 +163,14 @@ func (f *fixture) want() *crmtest.Store {
 	for _, o := range s.Orgs {
 		w.Companies[id(o.ID)] = domain.Company{RecordMeta: meta(o.ID, o.Updated, o.Deleted), Name: o.Name, Responsible: id(o.OwnerID),
 			CreatedAt: o.AddTime.UTC()}
+	}
+	for _, p := range s.Persons {
+		r := domain.Person{RecordMeta: meta(p.ID, p.Updated, p.Deleted), Name: p.Name, Responsible: id(p.OwnerID),
+			Phones: p.Phones, CreatedAt: p.AddTime.UTC()}
+		if p.OrgID != 0 {
+			r.CompanyID = id(p.OrgID)
+		}
+		w.Persons[r.ExternalID] = r
 	}
 	for _, d := range s.Deals {
 		r := domain.Deal{RecordMeta: meta(d.ID, d.Updated, d.Deleted), Title: d.Title, Responsible: id(d.OwnerID),
@@ -344,13 +365,14 @@ func TestRequestsOfALargeAccount(t *testing.T) {
 	// companies 2 pages; deals 10 + 1 archived + 1 deleted; tasks and activities 10
 	// each; moves 10 (the deals again); the 4 catalogue lists; the keyset
 	// restarts re-read a page's last second at most once a page.
-	if full > 70 {
-		t.Errorf("full sync took %d requests (per path %v), want at most 70", full, f.server.PerPath)
+	// Persons (as many as organizations) 2 pages more.
+	if full > 72 {
+		t.Errorf("full sync took %d requests (per path %v), want at most 72", full, f.server.PerPath)
 	}
 	f.clock.Advance(10 * time.Minute)
 	f.sync(t, got, cursors)
-	if n := f.client.Requests() - full; n > 12 {
-		t.Errorf("an empty incremental sync took %d requests, want at most 12 (organizations, deals and archived deals, the deleted deals, activities twice, the moves' deals and archived deals, the catalogue's 4)", n)
+	if n := f.client.Requests() - full; n > 13 {
+		t.Errorf("an empty incremental sync took %d requests, want at most 13 (organizations, persons, deals and archived deals, the deleted deals, activities twice, the moves' deals and archived deals, the catalogue's 4)", n)
 	}
 	f.server.CheckClean(t)
 	t.Logf("full %d requests, empty incremental %d", full, f.client.Requests()-full)

@@ -60,11 +60,21 @@ type Event struct {
 	ToPipeline, ToStatus     int64
 }
 
-// Company is a company.
+// Company is a company; Phones are the values of its PHONE field.
 type Company struct {
 	ID, ResponsibleUserID, CreatedBy int64
 	Name                             string
 	CreatedAt, UpdatedAt             int64
+	Phones                           []string
+}
+
+// Contact is a contact person: Phones are the values of its PHONE field,
+// CompanyID its company (0: none).
+type Contact struct {
+	ID, ResponsibleUserID, CompanyID int64
+	Name                             string
+	CreatedAt, UpdatedAt             int64
+	Phones                           []string
 }
 
 // Task is a task; TaskTypeID 2 is a meeting.
@@ -81,6 +91,7 @@ type Note struct {
 	Entity, NoteType                           string
 	CreatedAt, UpdatedAt                       int64
 	Duration, CallStatus                       int64
+	Phone                                      string // params.phone of a call; "" sends the fake's default number
 }
 
 // Fault is a failure the server answers one API request with.
@@ -109,6 +120,7 @@ type Server struct {
 	crmtest.Fake
 
 	Companies map[int64]*Company
+	Contacts  map[int64]*Contact
 	Leads     map[int64]*Lead
 	Tasks     map[int64]*Task
 	Notes     map[string]*Note // by entity + ":" + id
@@ -131,6 +143,7 @@ func NewServer(now func() time.Time) *Server {
 		Fake: crmtest.Fake{Now: now, AccessToken: "access-0", RefreshToken: "refresh-0",
 			ClientID: "client", ClientSecret: "secret"},
 		Companies: map[int64]*Company{},
+		Contacts:  map[int64]*Contact{},
 		Leads:     map[int64]*Lead{},
 		Tasks:     map[int64]*Task{},
 		Notes:     map[string]*Note{},
@@ -321,7 +334,30 @@ func (s *Server) list(r *http.Request) (int, []byte) {
 			return map[string]any{
 				"id": c.ID, "name": c.Name, "responsible_user_id": c.ResponsibleUserID, "group_id": 0,
 				"created_by": c.CreatedBy, "updated_by": c.CreatedBy, "created_at": c.CreatedAt, "updated_at": c.UpdatedAt,
-				"closest_task_at": nil, "is_deleted": false, "custom_fields_values": nil, "account_id": 31247590,
+				"closest_task_at": nil, "is_deleted": false, "custom_fields_values": phoneField(c.Phones), "account_id": 31247590,
+			}
+		}
+	case "/api/v4/contacts":
+		for _, c := range s.Contacts {
+			if keep(c.ID, c.UpdatedAt) {
+				sel.add(row{c.ID, c.UpdatedAt, c})
+			}
+		}
+		wire = func(src any) map[string]any {
+			c := src.(*Contact)
+			companies := []any{}
+			if c.CompanyID != 0 {
+				companies = append(companies, map[string]any{"id": c.CompanyID,
+					"_links": map[string]any{"self": map[string]any{"href": fmt.Sprintf("%s/api/v4/companies/%d", s.URL, c.CompanyID)}}})
+			}
+			first, last, _ := strings.Cut(c.Name, " ")
+			return map[string]any{
+				"id": c.ID, "name": c.Name, "first_name": first, "last_name": last, "responsible_user_id": c.ResponsibleUserID,
+				"group_id": 0, "created_by": c.ResponsibleUserID, "updated_by": c.ResponsibleUserID, "created_at": c.CreatedAt,
+				"updated_at": c.UpdatedAt, "closest_task_at": nil, "is_deleted": false, "is_unsorted": false,
+				"custom_fields_values": phoneField(c.Phones), "account_id": 31247590,
+				"_links":    map[string]any{"self": map[string]any{"href": fmt.Sprintf("%s/api/v4/contacts/%d", s.URL, c.ID)}},
+				"_embedded": map[string]any{"tags": []any{}, "companies": companies},
 			}
 		}
 	case "/api/v4/tasks":
@@ -352,8 +388,12 @@ func (s *Server) list(r *http.Request) (int, []byte) {
 			n := src.(*Note)
 			params := map[string]any{"text": "note"}
 			if n.NoteType == "call_in" || n.NoteType == "call_out" {
+				phone := n.Phone
+				if phone == "" {
+					phone = "+79990000000"
+				}
 				params = map[string]any{"uniq": fmt.Sprintf("u%d", n.ID), "duration": n.Duration, "source": "onlinePBX",
-					"phone": "+79990000000", "call_status": n.CallStatus, "call_result": ""}
+					"phone": phone, "call_status": n.CallStatus, "call_result": ""}
 			}
 			return map[string]any{
 				"id": n.ID, "entity_id": n.EntityID, "created_by": n.CreatedBy, "updated_by": n.CreatedBy,
@@ -390,4 +430,18 @@ func (s *Server) list(r *http.Request) (int, []byte) {
 		s.AfterPage(path, q, page)
 	}
 	return http.StatusOK, body
+}
+
+// phoneField is custom_fields_values holding the system PHONE field, a
+// multitext field whose values carry an enum (WORK, MOB…); null when there
+// are no phones, as amoCRM sends an entity without custom field values.
+func phoneField(phones []string) any {
+	if len(phones) == 0 {
+		return nil
+	}
+	values := make([]map[string]any, len(phones))
+	for i, p := range phones {
+		values[i] = map[string]any{"value": p, "enum_id": 1 + i%2, "enum_code": []string{"WORK", "MOB"}[i%2]}
+	}
+	return []map[string]any{{"field_id": 1, "field_name": "Телефон", "field_code": "PHONE", "field_type": "multitext", "values": values}}
 }

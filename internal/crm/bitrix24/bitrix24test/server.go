@@ -25,11 +25,21 @@ import (
 // Zone is the portal's time zone: times are served with its offset.
 var Zone = time.FixedZone("MSK", 3*3600)
 
-// Company is a company.
+// Company is a company; Phones are its PHONE multi-field's values.
 type Company struct {
 	ID, AssignedBy, CreatedBy int64
 	Title                     string
 	Created, Modified         time.Time
+	Phones                    []string
+}
+
+// Contact is a contact person: Name and LastName, its company (0: none),
+// and its PHONE multi-field's values.
+type Contact struct {
+	ID, AssignedBy, CompanyID int64
+	Name, LastName            string
+	Created, Modified         time.Time
+	Phones                    []string
 }
 
 // Deal is a deal; Semantic is P, S or F. StageID empty is NEW, WON or LOSE
@@ -118,6 +128,7 @@ type Server struct {
 	crmtest.Fake
 
 	Companies  map[int64]*Company
+	Contacts   map[int64]*Contact
 	Deals      map[int64]*Deal
 	Activities map[int64]*Activity
 	Tasks      map[int64]*Task
@@ -151,6 +162,7 @@ func NewServer(now func() time.Time) *Server {
 		Fake: crmtest.Fake{Now: now, AccessToken: "access-0", RefreshToken: "refresh-0",
 			ClientID: "app.client", ClientSecret: "app-secret"},
 		Companies:  map[int64]*Company{},
+		Contacts:   map[int64]*Contact{},
 		Deals:      map[int64]*Deal{},
 		Activities: map[int64]*Activity{},
 		Tasks:      map[int64]*Task{},
@@ -442,7 +454,7 @@ func yn(b bool) string {
 }
 
 // modFields is the modification-time field of each list method's filter.
-var modFields = map[string]string{"crm.company.list": "DATE_MODIFY", "crm.deal.list": "DATE_MODIFY",
+var modFields = map[string]string{"crm.company.list": "DATE_MODIFY", "crm.contact.list": "DATE_MODIFY", "crm.deal.list": "DATE_MODIFY",
 	"crm.activity.list": "LAST_UPDATED", "tasks.task.list": "CHANGED_DATE"}
 
 // run executes one list method; total is -1 when not counted (start=-1).
@@ -522,9 +534,29 @@ func (s *Server) run(method string, q url.Values) (result any, next, total int, 
 		}
 		wire = func(src any) map[string]any {
 			c := src.(*Company)
-			return map[string]any{"ID": str(c.ID), "TITLE": c.Title,
+			m := map[string]any{"ID": str(c.ID), "TITLE": c.Title,
 				"ASSIGNED_BY_ID": str(c.AssignedBy), "CREATED_BY_ID": str(c.CreatedBy), "DATE_CREATE": isoTime(c.Created),
 				"DATE_MODIFY": isoTime(c.Modified), "COMPANY_TYPE": "CUSTOMER"}
+			phoneField(m, q, c.ID, c.Phones)
+			return m
+		}
+	case "crm.contact.list":
+		for _, c := range s.Contacts {
+			if keep(c.ID, c.Modified, 0) {
+				add(row{c.ID, c})
+			}
+		}
+		wire = func(src any) map[string]any {
+			c := src.(*Contact)
+			var company any
+			if c.CompanyID != 0 {
+				company = str(c.CompanyID)
+			}
+			m := map[string]any{"ID": str(c.ID), "NAME": c.Name, "SECOND_NAME": nil, "LAST_NAME": c.LastName,
+				"ASSIGNED_BY_ID": str(c.AssignedBy), "COMPANY_ID": company, "DATE_CREATE": isoTime(c.Created),
+				"DATE_MODIFY": isoTime(c.Modified), "TYPE_ID": "CLIENT", "HAS_PHONE": yn(len(c.Phones) > 0)}
+			phoneField(m, q, c.ID, c.Phones)
+			return m
 		}
 	case "crm.deal.list":
 		for _, d := range s.Deals {
@@ -735,4 +767,18 @@ func (s *Server) history(q url.Values) (result any, next, total int, code string
 		s.AfterPage("crm.stagehistory.list", s.pages)
 	}
 	return map[string]any{"items": items}, next, total, ""
+}
+
+// phoneField adds the PHONE multi-field to m when the call selects it by
+// name: Bitrix24 returns multi-fields only so ("*" does not include them).
+// Each value is {ID, VALUE_TYPE, VALUE, TYPE_ID}.
+func phoneField(m map[string]any, q url.Values, id int64, phones []string) {
+	if !slices.Contains(q["select[]"], "PHONE") || len(phones) == 0 {
+		return
+	}
+	values := make([]map[string]any, len(phones))
+	for i, p := range phones {
+		values[i] = map[string]any{"ID": str(id*10 + int64(i)), "VALUE_TYPE": []string{"WORK", "MOBILE"}[i%2], "VALUE": p, "TYPE_ID": "PHONE"}
+	}
+	m["PHONE"] = values
 }

@@ -50,8 +50,24 @@ type Change struct {
 // histories name.
 type Owner struct{ ID, UserID int64 }
 
-// Modified returns the object's hs_lastmodifieddate.
-func (o *Object) Modified() time.Time { return ParseTime(o.Properties["hs_lastmodifieddate"]) }
+// Modified returns the object's hs_lastmodifieddate, or a contact's
+// lastmodifieddate.
+func (o *Object) Modified() time.Time {
+	if v, ok := o.Properties["hs_lastmodifieddate"]; ok {
+		return ParseTime(v)
+	}
+	return ParseTime(o.Properties["lastmodifieddate"])
+}
+
+// ModifiedProperty is the modification-time property of obj, the one its
+// searches filter and sort on: contacts name it lastmodifieddate (HubSpot's
+// search guide), the other objects hs_lastmodifieddate.
+func ModifiedProperty(obj string) string {
+	if obj == "contacts" {
+		return "lastmodifieddate"
+	}
+	return "hs_lastmodifieddate"
+}
 
 // Pipeline is a deal pipeline.
 type Pipeline struct {
@@ -124,7 +140,7 @@ func NewServer(now func() time.Time) *Server {
 		burst:  crmtest.Window{Max: BurstLimit, Per: 10 * time.Second},
 		search: crmtest.Window{Max: SearchLimit, Per: time.Second},
 	}
-	for _, obj := range []string{"companies", "deals", "tasks", "calls", "meetings"} {
+	for _, obj := range []string{"companies", "contacts", "deals", "tasks", "calls", "meetings"} {
 		s.Objects[obj] = map[int64]*Object{}
 	}
 	s.Start(http.HandlerFunc(s.serve))
@@ -248,7 +264,7 @@ func wire(o *Object, props []string) map[string]any {
 		created = o.Properties["hs_createdate"]
 	}
 	out := map[string]any{"id": strconv.FormatInt(o.ID, 10), "properties": p, "createdAt": created,
-		"updatedAt": o.Properties["hs_lastmodifieddate"], "archived": o.Archived}
+		"updatedAt": Time(o.Modified()), "archived": o.Archived}
 	if o.Archived {
 		out["archivedAt"] = Time(o.ArchivedAt)
 	}
@@ -280,15 +296,16 @@ func (s *Server) searchObjects(obj string, body io.Reader) (int, []byte) {
 		return refused(http.StatusBadRequest, "VALIDATION_ERROR", "limit or paging past 10,000 results")
 	}
 	var from int64 = -1
+	modified := ModifiedProperty(obj)
 	for _, g := range q.FilterGroups {
 		for _, f := range g.Filters {
-			if f.PropertyName != "hs_lastmodifieddate" || f.Operator != "GTE" {
-				return refused(http.StatusBadRequest, "VALIDATION_ERROR", "the fake filters on hs_lastmodifieddate GTE only")
+			if f.PropertyName != modified || f.Operator != "GTE" {
+				return refused(http.StatusBadRequest, "VALIDATION_ERROR", "the fake filters "+obj+" on "+modified+" GTE only")
 			}
 			from, _ = strconv.ParseInt(f.Value, 10, 64)
 		}
 	}
-	byModified := len(q.Sorts) == 1 && q.Sorts[0].PropertyName == "hs_lastmodifieddate" && q.Sorts[0].Direction == "ASCENDING"
+	byModified := len(q.Sorts) == 1 && q.Sorts[0].PropertyName == modified && q.Sorts[0].Direction == "ASCENDING"
 	var hits []*Object
 	for _, o := range objects {
 		if !o.Archived && o.Modified().UnixMilli() >= from {

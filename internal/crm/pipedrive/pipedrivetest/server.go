@@ -50,6 +50,15 @@ type (
 		AddTime, Updated time.Time
 		Deleted          bool
 	}
+	// Person is a contact person: OrgID its organization (0: none), Phones
+	// its phone numbers (the first one primary).
+	Person struct {
+		ID, OwnerID, OrgID int64
+		Name               string
+		Phones             []string
+		AddTime, Updated   time.Time
+		Deleted            bool
+	}
 	Deal struct {
 		ID, OwnerID, StageID, PipelineID int64
 		Title                            string
@@ -114,6 +123,7 @@ type Server struct {
 	Stages        []Stage
 	ActivityTypes []ActivityType
 	Orgs          map[int64]*Org
+	Persons       map[int64]*Person
 	Deals         map[int64]*Deal
 	Activities    map[int64]*Activity
 
@@ -140,7 +150,7 @@ func NewServer(now func() time.Time) *Server {
 			{4, 1, "Contract Sent", 4}, {5, 2, "New", 1}, {6, 2, "In Work", 2}},
 		ActivityTypes: []ActivityType{{"call", "Звонок", "call"}, {"meeting", "Встреча", "meeting"}, {"task", "Task", "task"},
 			{"deadline", "Deadline", "deadline"}, {"email", "Email", "email"}, {"custom_type_1", "Звонок клиенту", "call"}},
-		Orgs: map[int64]*Org{}, Deals: map[int64]*Deal{}, Activities: map[int64]*Activity{},
+		Orgs: map[int64]*Org{}, Persons: map[int64]*Person{}, Deals: map[int64]*Deal{}, Activities: map[int64]*Activity{},
 		burst: crmtest.Window{Max: BurstLimit, Per: 2 * time.Second},
 	}
 	s.Start(http.HandlerFunc(s.serve))
@@ -330,6 +340,24 @@ func (s *Server) route(r *http.Request) (int, []byte) {
 				yield(o.ID, o.Updated, func() map[string]any {
 					return map[string]any{"id": o.ID, "name": o.Name, "owner_id": o.OwnerID, "add_time": Time(o.AddTime),
 						"update_time": Time(o.Updated), "is_deleted": o.Deleted}
+				})
+			}
+		})
+	case p == "/api/v2/persons":
+		return s.list(p, q, func(yield func(int64, time.Time, func() map[string]any)) {
+			for _, ps := range s.Persons {
+				yield(ps.ID, ps.Updated, func() map[string]any {
+					phones := []map[string]any{}
+					for i, ph := range ps.Phones {
+						phones = append(phones, map[string]any{"value": ph, "primary": i == 0, "label": []string{"work", "mobile"}[i%2]})
+					}
+					var org any
+					if ps.OrgID != 0 {
+						org = ps.OrgID
+					}
+					return map[string]any{"id": ps.ID, "name": ps.Name, "owner_id": ps.OwnerID, "org_id": org, "phones": phones,
+						"emails": []any{}, "add_time": Time(ps.AddTime), "update_time": Time(ps.Updated), "is_deleted": ps.Deleted,
+						"visible_to": 3}
 				})
 			}
 		})

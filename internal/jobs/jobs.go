@@ -87,6 +87,7 @@ type Config struct {
 	// of their connection (SyncEvery when unset, default 5 min) and before
 	// each finalization. Nil: no syncing.
 	CRM       CRM
+	PBX       PBX // the telephone exchange's call log, synced with the CRM (pbx.go); nil: none
 	SyncEvery time.Duration
 	// SyncTimeout bounds a sync (default 2 min), so that an unreachable CRM
 	// does not hold a finalization hostage: the day is then frozen stale.

@@ -139,6 +139,7 @@ func (w *syncWorker) Work(ctx context.Context, job *river.Job[SyncArgs]) error {
 		w.r.cfg.Logger.Warn("CRM sync failed", "workspace", ws.ID, "slot", job.Args.Slot, "attempt", job.Attempt, "error", err)
 		return err
 	}
+	w.r.syncPBX(ctx, ws.ID)
 	return w.r.cfg.CRM.ApplyPending(ctx, ws.ID, syncActor)
 }
 
@@ -181,6 +182,7 @@ func (w *refetchWorker) Work(ctx context.Context, job *river.Job[RefetchArgs]) e
 // finalization is not held hostage by an unreachable CRM, and the sheet
 // then says it is stale. It reports whether the data reaches the cutoff.
 func (r *Runner) syncBeforeFinalize(ctx context.Context, ws *domain.Workspace, day domain.Date) bool {
+	defer r.syncPBXBeforeFinalize(ctx, ws, day) // after the CRM's, its lock released (pbx.go)
 	if r.cfg.CRM == nil || ws.CRM == nil {
 		return true
 	}

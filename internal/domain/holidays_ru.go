@@ -5,8 +5,12 @@ import "slices"
 // russianCalendar is the official production calendar of one year for the
 // five-day week: the non-working days and the moved working days.
 type russianCalendar struct {
-	// Source names the act the year's days come from.
+	// Source names the act the year's days come from; Decree and Signed
+	// are the Government decree's number and day, empty when the year
+	// holds the Labour Code alone.
 	Source string
+	Decree string
+	Signed string
 	// Holidays are the non-working public holidays of the Labour Code
 	// (art. 112 part 1, whatever weekday they fall on) and the days off
 	// moved onto weekdays (by the decree or by art. 112 part 2).
@@ -29,6 +33,7 @@ var russianCalendars = map[int]russianCalendar{
 	// 247 working days.
 	2025: {
 		Source: "Постановление Правительства РФ от 04.10.2024 № 1335",
+		Decree: "1335", Signed: "2024-10-04",
 		Holidays: []string{
 			"2025-01-01", "2025-01-02", "2025-01-03", "2025-01-04", "2025-01-05", "2025-01-06", "2025-01-07", "2025-01-08",
 			"2025-02-23", "2025-03-08",
@@ -45,6 +50,7 @@ var russianCalendars = map[int]russianCalendar{
 	// 247 working days, no working Saturday.
 	2026: {
 		Source: "Постановление Правительства РФ от 24.09.2025 № 1466",
+		Decree: "1466", Signed: "2025-09-24",
 		Holidays: []string{
 			"2026-01-01", "2026-01-02", "2026-01-03", "2026-01-04", "2026-01-05", "2026-01-06", "2026-01-07", "2026-01-08", "2026-01-09",
 			"2026-02-23",
@@ -89,6 +95,17 @@ func RussianWorkingDays(year int) []Date {
 // RussianCalendarSource names the act the calendar of year comes from;
 // empty for a year the table does not hold.
 func RussianCalendarSource(year int) string { return russianCalendars[year].Source }
+
+// RussianDecree returns the number and the day of the Government decree
+// that moves the days off of year; ok is false when the table holds the
+// Labour Code alone for it, or not the year at all.
+func RussianDecree(year int) (number string, signed Date, ok bool) {
+	c := russianCalendars[year]
+	if c.Decree == "" {
+		return "", Date{}, false
+	}
+	return c.Decree, MustDate(c.Signed), true
+}
 
 // RussianCalendarYears lists the years the table holds, in order.
 func RussianCalendarYears() []int {

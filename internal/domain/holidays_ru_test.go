@@ -53,6 +53,9 @@ func TestRussianHolidays(t *testing.T) {
 		if RussianCalendarSource(tt.year) == "" {
 			t.Errorf("%d: no source named", tt.year)
 		}
+		if n, signed, ok := RussianDecree(tt.year); ok != (tt.year < 2027) || ok && (n == "" || signed.Year != tt.year-1) {
+			t.Errorf("RussianDecree(%d) = %q, %s, %v", tt.year, n, signed, ok)
+		}
 	}
 	if got := RussianHolidays(2019); got != nil {
 		t.Errorf("RussianHolidays(2019) = %v; want nil", got)

@@ -261,6 +261,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.handle(mux, "GET /w/{ws}/telegram", s.telegramPage)
 	s.handle(mux, "POST /w/{ws}/telegram", s.telegramCode)
 	s.handle(mux, "GET /w/{ws}/deliveries", s.deliveriesPage)
+	s.formsRoutes(mux) // forms_apply.go: the forms instead of YAML and the Norms step
 
 	s.handle(mux, "GET /api/v1/openapi.json", s.apiOpenAPI)
 	s.handle(mux, "GET /api/v1/workspaces", s.apiWorkspaces)

@@ -1,0 +1,121 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"reglament/internal/auth"
+	"reglament/internal/domain"
+)
+
+type managersData struct {
+	Managers []domain.Manager
+	Teams    []string
+	// Form is the add form's input; Edit the manager whose row a refused
+	// change came from, with what was typed.
+	Form  managerForm
+	Edit  managerForm
+	Error string
+	Saved string // the id of the manager just added or changed
+}
+
+type managerForm struct {
+	ID, Name, Team, CRMIDs string
+}
+
+func teamsOf(ws *domain.Workspace) []string {
+	var teams []string
+	for _, m := range ws.Managers {
+		if m.Team != "" && !slices.Contains(teams, m.Team) {
+			teams = append(teams, m.Team)
+		}
+	}
+	slices.Sort(teams)
+	return teams
+}
+
+func (s *Server) managersPage(w http.ResponseWriter, r *http.Request) error {
+	ws, err := s.workspace(r, auth.Change, "")
+	if err != nil {
+		return err
+	}
+	data := &managersData{Managers: ws.Managers, Teams: teamsOf(ws), Saved: r.URL.Query().Get("saved")}
+	return s.render(w, r, "forms-managers", &page{Title: state(r).lang.T("forms.mgr.title"), WS: ws, Nav: "settings", Data: data})
+}
+
+// splitIDs reads a list of CRM user ids typed with commas or spaces.
+func splitIDs(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\t' || r == '\n' })
+}
+
+// managersPost adds a manager (action add) or changes one's name, team
+// and CRM user ids (action save, with id). A manager's id stays: sheets
+// and adjustments are kept under it.
+func (s *Server) managersPost(w http.ResponseWriter, r *http.Request) error {
+	ws, err := s.workspace(r, auth.Change, "")
+	if err != nil {
+		return err
+	}
+	form := managerForm{ID: strings.TrimSpace(r.PostFormValue("id")), Name: strings.TrimSpace(r.PostFormValue("name")),
+		Team: strings.TrimSpace(r.PostFormValue("team")), CRMIDs: strings.TrimSpace(r.PostFormValue("crm_ids"))}
+	add := r.PostFormValue("action") == "add"
+	edited := editable(ws)
+	err = func() error {
+		i := slices.IndexFunc(edited.Managers, func(m domain.Manager) bool { return m.ID == form.ID })
+		if add {
+			if !domain.ValidWorkspaceID(form.ID) {
+				return fieldError("forms.mgr.id", nil, "forms.err.id", form.ID)
+			}
+			if i >= 0 {
+				return fieldError("forms.mgr.id", nil, "forms.err.taken", form.ID)
+			}
+			edited.Managers = append(edited.Managers, domain.Manager{ID: form.ID})
+			i = len(edited.Managers) - 1
+		} else if i < 0 {
+			return fieldError("forms.mgr.id", nil, "forms.err.unknown_manager", form.ID)
+		}
+		m := &edited.Managers[i]
+		if form.Name == "" {
+			return fieldError("forms.mgr.name", []any{form.ID}, "forms.err.required")
+		}
+		if domain.Runes(form.Name) > domain.MaxNameRunes {
+			return fieldError("forms.mgr.name", []any{form.ID}, "forms.err.long", domain.MaxNameRunes)
+		}
+		if domain.Runes(form.Team) > domain.MaxNameRunes {
+			return fieldError("forms.mgr.team", []any{form.ID}, "forms.err.long", domain.MaxNameRunes)
+		}
+		ids := splitIDs(form.CRMIDs)
+		for j, id := range ids {
+			if slices.Contains(ids[:j], id) {
+				return fieldError("forms.mgr.crm_ids", []any{form.ID}, "forms.err.twice", id)
+			}
+			for _, o := range edited.Managers {
+				if o.ID != form.ID && slices.Contains(o.CRMIDs, id) {
+					return fieldError("forms.mgr.crm_ids", []any{form.ID}, "forms.err.crm_taken", id, o.Name)
+				}
+			}
+		}
+		m.Name, m.Team, m.CRMIDs = form.Name, form.Team, ids
+		return nil
+	}()
+	if err == nil {
+		_, err = s.applyForm(r.Context(), r, edited)
+	}
+	if err != nil {
+		status, ok := formStatus(err)
+		if !ok {
+			return err
+		}
+		data := &managersData{Managers: ws.Managers, Teams: teamsOf(ws), Error: errorText(err, state(r).lang)}
+		if add {
+			data.Form = form
+		} else {
+			data.Edit = form
+		}
+		return s.renderStatus(w, r, status, "forms-managers", &page{Title: state(r).lang.T("forms.mgr.title"), WS: ws, Nav: "settings", Data: data})
+	}
+	http.Redirect(w, r, "/w/"+ws.ID+"/forms/managers?saved="+url.QueryEscape(form.ID), http.StatusSeeOther)
+	return nil
+}

@@ -142,10 +142,12 @@ func prefixColumns(prefix, columns string) string {
 // ReplacePipelines). Records are ordered by external id. It is what
 // explanations and backtests read; day sheets read LoadDaySheet.
 func (s *Store) LoadDay(ctx context.Context, workspace string, win domain.Window) (*domain.DayData, error) {
-	data, err := s.loadDayRecords(ctx, workspace, win, false, true, 1)
+	var tel *domain.TelephonyData
+	data, err := s.loadDayRecords(ctx, workspace, win, false, true, 1, telephonyPart(workspace, win, &tel))
 	if err != nil {
 		return nil, fmt.Errorf("store: load day %s: %w", win.Day, err)
 	}
+	data.Telephony = tel
 	return data, nil
 }
 
@@ -161,7 +163,7 @@ func (s *Store) LoadDay(ctx context.Context, workspace string, win domain.Window
 //
 // Touches, the costliest part, are read only when touches is set: a day
 // sheet whose regulation counts no idle deals does without them.
-func (s *Store) loadDayRecords(ctx context.Context, workspace string, win domain.Window, lean, touches bool, conns int) (*domain.DayData, error) {
+func (s *Store) loadDayRecords(ctx context.Context, workspace string, win domain.Window, lean, touches bool, conns int, extra ...dayPart) (*domain.DayData, error) {
 	a := newDayArgs(win)
 	order := byExternalID
 	activities, deals, tasks := activitiesDayQuery, dealsDayQuery, tasksDayQuery
@@ -277,6 +279,7 @@ func (s *Store) loadDayRecords(ctx context.Context, workspace string, win domain
 			return nil
 		},
 	}
+	parts = append(parts, extra...) // the telephone's (telephonyPart), which wait for nothing
 	watermark, err := s.readSnapshot(ctx, workspace, conns, parts)
 	if err != nil {
 		return nil, err

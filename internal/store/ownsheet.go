@@ -83,6 +83,8 @@ func planOwn(ws *domain.Workspace, version *domain.RegulationVersion) ownPlan {
 			p.moves = true
 		case domain.CompaniesAdded:
 			// Companies are read as rows for every sheet.
+		case domain.PBXCalls, domain.CallsUnlogged, domain.UnknownNumbers:
+			// Read by telephonyPart (telephony.go).
 		default: // the deals' bases
 			p.deals = true
 			p.places = p.places || byPipeline || len(w.Stage) > 0

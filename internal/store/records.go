@@ -40,7 +40,7 @@ type recordTable struct {
 func recordTables(dialect string) map[string]*recordTable {
 	tables := map[string]*recordTable{
 		domain.KindCompany: {name: "companies", columns: []string{"workspace", "source", "external_id", "name",
-			"responsible", "created_by", "created_at", "updated_at", "deleted_at"}},
+			"responsible", "created_by", "created_at", "updated_at", "deleted_at", "phones"}},
 		domain.KindDeal: {name: "deals", columns: []string{"workspace", "source", "external_id", "title",
 			"responsible", "amount", "status", "created_at", "closed_at", "updated_at", "deleted_at",
 			"pipeline_id", "pipeline", "stage_id", "stage"}},
@@ -48,10 +48,14 @@ func recordTables(dialect string) map[string]*recordTable {
 			"responsible", "deal_id", "deadline", "created_at", "completed_at", "updated_at", "deleted_at"}},
 		domain.KindActivity: {name: "activities", columns: []string{"workspace", "source", "external_id", "kind",
 			"responsible", "happened_at", "entered_at", "duration_seconds", "outcome", "deal_id", "updated_at", "deleted_at",
-			"direction"}},
+			"direction", "phone"}},
 		domain.KindDealMove: {name: "deal_moves", columns: []string{"workspace", "source", "external_id", "deal_id",
 			"responsible", "moved_at", "pipeline_id", "pipeline", "stage_id", "stage",
 			"from_pipeline_id", "from_pipeline", "from_stage_id", "from_stage", "updated_at", "deleted_at"}},
+		domain.KindPerson: {name: "persons", columns: []string{"workspace", "source", "external_id", "name",
+			"responsible", "company_id", "phones", "created_at", "updated_at", "deleted_at"}},
+		domain.KindPBXCall: {name: "pbx_calls", columns: []string{"workspace", "source", "external_id", "pbx_user",
+			"started_at", "talk_seconds", "direction", "phone", "updated_at", "deleted_at"}},
 	}
 	for _, t := range tables {
 		t.dialect = dialect
@@ -349,7 +353,8 @@ func (s *Store) UpsertRecords(ctx context.Context, workspace string, batch *doma
 // entries.
 func batchCounts(batch *domain.RecordBatch) string {
 	return fmt.Sprintf("companies %d, deals %d, tasks %d, activities %d, deal moves %d",
-		len(batch.Companies), len(batch.Deals), len(batch.Tasks), len(batch.Activities), len(batch.Moves))
+		len(batch.Companies), len(batch.Deals), len(batch.Tasks), len(batch.Activities), len(batch.Moves)) +
+		telephonyCounts(batch)
 }
 
 // upsertBatch writes batch in tx. With conn, the connection tx runs on,
@@ -382,7 +387,7 @@ func (s *Store) upsertBatch(ctx context.Context, tx *sql.Tx, conn *sql.Conn, wor
 			return invalid(domain.KindCompany, i, c.RecordMeta, "source, external id and creation time are required")
 		}
 		return u.add(c.Source, c.ExternalID, c.Name, c.Responsible, c.CreatedBy, c.CreatedAt.UnixMicro(),
-			micros(c.UpdatedAt), micros(c.DeletedAt))
+			micros(c.UpdatedAt), micros(c.DeletedAt), phonesText(c.Phones))
 	})
 	if err != nil {
 		return 0, err
@@ -416,7 +421,7 @@ func (s *Store) upsertBatch(ctx context.Context, tx *sql.Tx, conn *sql.Conn, wor
 			return invalid(domain.KindActivity, i, a.RecordMeta, "source, external id, happened and entered times are required")
 		}
 		return u.add(a.Source, a.ExternalID, a.Kind, a.Responsible, a.HappenedAt.UnixMicro(), a.EnteredAt.UnixMicro(),
-			int64(a.DurationSeconds), a.Outcome, a.DealID, micros(a.UpdatedAt), micros(a.DeletedAt), a.Direction)
+			int64(a.DurationSeconds), a.Outcome, a.DealID, micros(a.UpdatedAt), micros(a.DeletedAt), a.Direction, a.Phone)
 	})
 	if err != nil {
 		return 0, err
@@ -443,7 +448,11 @@ func (s *Store) upsertBatch(ctx context.Context, tx *sql.Tx, conn *sql.Conn, wor
 	if err := s.refreshDealTouches(ctx, tx, workspace, batch); err != nil {
 		return 0, err
 	}
-	return written, nil
+	n, err := s.upsertTelephony(ctx, tx, conn, workspace, batch)
+	if err != nil {
+		return 0, err
+	}
+	return written + n, nil
 }
 
 // Watermark returns the moment up to which the workspace's CRM data is known
@@ -679,13 +688,19 @@ func activityRanges(win domain.Window, conns int) [][2]time.Time {
 func (s *Store) LoadDaySheet(ctx context.Context, ws *domain.Workspace, win domain.Window, read DayRead) (*domain.DayData, error) {
 	conns := s.readConns(read)
 	var plan ownPlan
+	var tel *domain.TelephonyData
+	var telephony []dayPart // the telephone bases' data, when the version uses one
+	if version, ok := ws.Regulation.At(win.Day); ok && version.UsesTelephony() {
+		telephony = append(telephony, telephonyPart(ws.ID, win, &tel))
+	}
 	if version, ok := ws.Regulation.At(win.Day); ok && version.NeedsRecords() {
 		plan = planOwn(ws, version)
 		if plan.records {
-			data, err := s.loadDayRecords(ctx, ws.ID, win, true, plan.touches, conns)
+			data, err := s.loadDayRecords(ctx, ws.ID, win, true, plan.touches, conns, telephony...)
 			if err != nil {
 				return nil, fmt.Errorf("store: load day %s: %w", win.Day, err)
 			}
+			data.Telephony = tel
 			return data, nil
 		}
 	}
@@ -878,11 +893,13 @@ func (s *Store) LoadDaySheet(ctx context.Context, ws *domain.Workspace, win doma
 			return nil
 		})
 	}
+	parts = append(parts, telephony...)
 	watermark, err := s.readSnapshot(ctx, workspace, conns, parts)
 	if err != nil {
 		return nil, fmt.Errorf("store: load day %s: %w", win.Day, err)
 	}
 	data.Companies, data.Deals, data.Watermark = companies.Companies, deals.Deals, watermark
+	data.Telephony = tel
 	data.TaskTallies = append(data.TaskTallies, openTaskDeals...)
 	data.Touches = touches
 	data.Moves = uniqueMoves(windowMoves, dealMoves)

@@ -111,6 +111,12 @@ func (s *Store) ApplyWorkspace(ctx context.Context, ws *domain.Workspace, actor 
 		}
 		res.Changes = append(res.Changes, changes...)
 
+		changes, err = applyTelephony(ctx, tx, old, ws)
+		if err != nil {
+			return err
+		}
+		res.Changes = append(res.Changes, changes...)
+
 		changes, err = applyRegulation(ctx, tx, ws.ID, old.Regulation, ws.Regulation)
 		if err != nil {
 			return err
@@ -612,6 +618,9 @@ func findWorkspace(ctx context.Context, tx *sql.Tx, id string) (*domain.Workspac
 		return nil, fmt.Errorf("pay settings: %w", err)
 	}
 	if ws.Managers, err = findManagers(ctx, tx, id); err != nil {
+		return nil, err
+	}
+	if err := findTelephony(ctx, tx, ws); err != nil {
 		return nil, err
 	}
 	if ws.Regulation, err = findRegulation(ctx, tx, id); err != nil {

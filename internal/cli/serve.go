@@ -60,7 +60,7 @@ func (m *Main) serve(ctx context.Context, env *runEnv, eng *engine.Engine, addr 
 			log.Error("cannot queue the CRM re-fetch", "workspaces", workspaces, "error", err)
 		}
 	}
-	hooksHandler, err := hooks.New(hooks.Config{Store: eng.Store, Log: log, OnStored: refetch})
+	hooksHandler, err := hooks.New(hooks.Config{Store: eng.Store, Log: log, OnStored: refetch, Secrets: m.webhookSecrets(log)})
 	if err != nil {
 		return err
 	}

@@ -1,8 +1,8 @@
 package i18n
 
 // The texts of connecting a workspace's CRM by a token file (reglament
-// connect without a code) and of webhooks not routed yet (issue 17). They live in a file of their own and
-// join the catalog at start.
+// connect without a code). They live in a file of their own and join the
+// catalog at start.
 func init() {
 	for k, v := range crmConnectCatalog {
 		if _, ok := catalog[k]; ok {
@@ -17,8 +17,6 @@ func init() {
 var crmConnectDuplicates []string
 
 var crmConnectCatalog = map[string][2]string{
-	"webhook.not_routed": {"%s: вебхуки этой CRM пока не принимаются (отклоняются с 403); её записи приходят синхронизацией каждые sync_every",
-		"%s: this CRM's webhooks are not accepted yet (refused with 403); its records come by the sync every sync_every"},
 	"connect.token_refused": {"%s не принимает токен из %s (HTTP %d): проверьте токен и base_url",
 		"%s refused the token of %s (HTTP %d): check the token and the base_url"},
 }

@@ -37,6 +37,8 @@ const (
 	Tasks      = "tasks"
 	Activities = "activities"
 	DealMoves  = "deal_moves"
+	Contacts   = "contacts"  // DESIGN.md section 12: contact persons with their phones
+	PBXCalls   = "pbx_calls" // the calls a telephone exchange logged
 )
 
 // Source is the RecordMeta.Source of every record read from CSV.
@@ -54,6 +56,7 @@ const (
 	companyCreatedBy
 	companyCreatedAt
 	companyDeletedAt
+	companyPhones // optional
 )
 
 const (
@@ -91,6 +94,7 @@ const (
 	activityDealID
 	activityDeletedAt
 	activityDirection // optional
+	activityPhone     // optional
 )
 
 const (
@@ -105,6 +109,25 @@ const (
 	moveFromPipeline // optional
 )
 
+const (
+	contactExternalID = iota
+	contactName
+	contactResponsible
+	contactCompanyID
+	contactPhones
+	contactCreatedAt
+	contactDeletedAt
+)
+
+const (
+	pbxExternalID = iota
+	pbxUser
+	pbxStartedAt
+	pbxTalkSeconds
+	pbxDirection
+	pbxPhone
+)
+
 // layout is the set of columns of one kind of file.
 type layout struct {
 	columns  []string // indexed by the constants above
@@ -112,15 +135,18 @@ type layout struct {
 }
 
 var layouts = map[string]layout{
-	Companies: {columns: []string{"external_id", "name", "responsible", "created_by", "created_at", "deleted_at"}},
+	Companies: {columns: []string{"external_id", "name", "responsible", "created_by", "created_at", "deleted_at", "phones"},
+		optional: companyPhones},
 	Deals: {columns: []string{"external_id", "title", "responsible", "amount", "status", "created_at", "closed_at", "deleted_at", "pipeline", "stage"},
 		optional: dealPipeline},
 	Tasks: {columns: []string{"external_id", "responsible", "deal_id", "deadline", "created_at", "completed_at", "deleted_at", "title"},
 		optional: taskTitle},
-	Activities: {columns: []string{"external_id", "kind", "responsible", "happened_at", "entered_at", "duration_seconds", "outcome", "deal_id", "deleted_at", "direction"},
+	Activities: {columns: []string{"external_id", "kind", "responsible", "happened_at", "entered_at", "duration_seconds", "outcome", "deal_id", "deleted_at", "direction", "phone"},
 		optional: activityDirection},
 	DealMoves: {columns: []string{"external_id", "deal_id", "responsible", "moved_at", "pipeline", "from_stage", "to_stage", "deleted_at", "from_pipeline"},
 		optional: moveFromPipeline},
+	Contacts: {columns: []string{"external_id", "name", "responsible", "company_id", "phones", "created_at", "deleted_at"}},
+	PBXCalls: {columns: []string{"external_id", "pbx_user", "started_at", "talk_seconds", "direction", "phone"}},
 }
 
 func init() {
@@ -148,8 +174,8 @@ var bom = []byte{0xEF, 0xBB, 0xBF}
 func Parse(kind, filename string, r io.Reader, loc *time.Location) (*domain.RecordBatch, error) {
 	lay, ok := layouts[kind]
 	if !ok {
-		return nil, domain.Errorf(domain.EINVALID, "csv import: unknown type %q (known: %s, %s, %s, %s, %s)",
-			kind, Companies, Deals, Tasks, Activities, DealMoves)
+		return nil, domain.Errorf(domain.EINVALID, "csv import: unknown type %q (known: %s, %s, %s, %s, %s, %s, %s)",
+			kind, Companies, Deals, Tasks, Activities, DealMoves, Contacts, PBXCalls)
 	}
 	if loc == nil {
 		loc = time.UTC
@@ -178,6 +204,10 @@ func Parse(kind, filename string, r io.Reader, loc *time.Location) (*domain.Reco
 		row = im.activity
 	case DealMoves:
 		row = im.move
+	case Contacts:
+		row = im.contact
+	case PBXCalls:
+		row = im.pbxCall
 	}
 	for !im.stopped {
 		rec, err := cr.Read()
@@ -211,6 +241,8 @@ func Parse(kind, filename string, r io.Reader, loc *time.Location) (*domain.Reco
 		Tasks:      im.tasks.slice(),
 		Activities: im.activities.slice(),
 		Moves:      im.moves.slice(),
+		Persons:    im.persons.slice(),
+		PBXCalls:   im.pbxCalls.slice(),
 	}, nil
 }
 
@@ -234,6 +266,8 @@ type importer struct {
 	tasks      chunks[domain.Task]
 	activities chunks[domain.Activity]
 	moves      chunks[domain.DealMove]
+	persons    chunks[domain.Person]
+	pbxCalls   chunks[domain.PBXCall]
 }
 
 // problem is one error found in a file, at a line (and a column of the
@@ -511,6 +545,7 @@ func (im *importer) company(line int) {
 		CreatedAt:   im.time(companyCreatedAt, true),
 	}
 	c.DeletedAt = im.time(companyDeletedAt, false)
+	c.Phones = im.phones(companyPhones)
 	if len(im.problems) == n {
 		im.companies.add(c)
 	}
@@ -572,6 +607,7 @@ func (im *importer) activity(line int) {
 		Outcome:         im.enum(activityOutcome, domain.OutcomeHeld, domain.OutcomeMissed, domain.OutcomeCanceled),
 		DealID:          im.get(activityDealID),
 		Direction:       im.optionalEnum(activityDirection, domain.DirectionIn, domain.DirectionOut),
+		Phone:           im.phone(activityPhone),
 	}
 	a.DeletedAt = im.time(activityDeletedAt, false)
 	if len(im.problems) == n {

@@ -312,11 +312,11 @@ func TestParseErrors(t *testing.T) {
 		{"missing column", Companies, "external_id,name,responsible,created_by,deleted_at\n",
 			[]string{"1: missing column created_at"}},
 		{"unknown column", Companies, "external_id,name,responsible,created_by,created_at,deleted_at,phone\n",
-			[]string{`1: unknown column "phone" (known: external_id,name,responsible,created_by,created_at,deleted_at)`}},
+			[]string{`1: unknown column "phone" (known: external_id,name,responsible,created_by,created_at,deleted_at,phones)`}},
 		{"column twice", Companies, "external_id,name,responsible,created_by,created_at,deleted_at,name\n",
 			[]string{"1: column name given twice"}},
 		{"title is only for tasks", Activities, strings.TrimSuffix(activitiesHeader, "\n") + ",title\n",
-			[]string{`1: unknown column "title" (known: external_id,kind,responsible,happened_at,entered_at,duration_seconds,outcome,deal_id,deleted_at,direction)`}},
+			[]string{`1: unknown column "title" (known: external_id,kind,responsible,happened_at,entered_at,duration_seconds,outcome,deal_id,deleted_at,direction,phone)`}},
 		{"wrong field count", Companies, companiesHeader + "c1,Acme,101,,2026-11-16 10:00,,extra\nc2,Acme,101\n",
 			[]string{"2: wrong number of fields: got 7, want 6 as in the header", "3: wrong number of fields: got 3, want 6 as in the header"}},
 		{"bad quote", Companies, companiesHeader + "c1,Ac\"me,101,,2026-11-16 10:00,\n",
@@ -551,8 +551,8 @@ func TestParseUTF8(t *testing.T) {
 }
 
 func TestParseUnknownKind(t *testing.T) {
-	_, err := Parse("contacts", "x.csv", strings.NewReader(companiesHeader), time.UTC)
-	want := `csv import: unknown type "contacts" (known: companies, deals, tasks, activities, deal_moves)`
+	_, err := Parse("leads", "x.csv", strings.NewReader(companiesHeader), time.UTC)
+	want := `csv import: unknown type "leads" (known: companies, deals, tasks, activities, deal_moves, contacts, pbx_calls)`
 	if lines := errorLines(t, err); len(lines) != 1 || lines[0] != want {
 		t.Errorf("got %q, want %q", lines, want)
 	}

@@ -6,6 +6,7 @@ package csvimport
 // package uses to an entry here. Column names and values stay as written.
 var ruFormats = map[string]string{
 	"column %s given twice":                       "колонка %s указана дважды",
+	"%q is not a phone number: it has no digits":  "%q — не номер телефона: в нём нет цифр",
 	"duplicate external id %q (first on line %d)": "external id %q повторяется (впервые в строке %d)",
 	"empty file: want a header row (%s)":          "файл пуст: нужна строка заголовков (%s)",
 	"file is not in UTF-8: save it as \"CSV UTF-8\" (Excel saves CSV in Windows-1251 by default)": "файл не в UTF-8: сохраните как «CSV UTF-8» (Excel по умолчанию сохраняет CSV в Windows-1251)",

@@ -91,6 +91,9 @@ func (l Lang) Definition(d *domain.IndicatorDef) string {
 // indicator's definition (nil or a filterless one for a built-in); ws gives
 // the timezone and the minimum call duration.
 func (l Lang) Because(ws *domain.Workspace, d *domain.IndicatorDef, e *domain.Evidence) string {
+	if text, ok := l.telephonyBecause(ws, d, e); ok {
+		return text
+	}
 	dash := func(s string) string {
 		if s == "" {
 			return "—"

@@ -1,6 +1,11 @@
 package i18n
 
-import "strings"
+import (
+	"strings"
+	"time"
+
+	"reglament/internal/domain"
+)
 
 // The texts of the telephone exchange as a second witness (DESIGN.md
 // section 12, issue 16): the three bases, their reasons, why a PBX call
@@ -67,4 +72,95 @@ var telephonyCatalog = map[string][2]string{
 func (l Lang) Unlogged(n int) string {
 	verbs := strings.Split(l.T("today.unlogged_verb"), "|")
 	return l.T("today.unlogged_count", l.Plural(n, "plural.conversation"), verbs[pluralForm(l, n, len(verbs))])
+}
+
+// telephonyBecause says why a line of a telephone base (DESIGN.md section
+// 12) counts or not: a PBX call with the CRM call that matched it, or the
+// nearest and why it did not match; a number with its talk time and the
+// contact or company that has it. ok is false for any other evidence.
+func (l Lang) telephonyBecause(ws *domain.Workspace, d *domain.IndicatorDef, e *domain.Evidence) (string, bool) {
+	if e.Kind != domain.KindPBXCall && e.Kind != domain.KindPhone {
+		return "", false
+	}
+	loc := time.UTC
+	minCall := domain.DefaultUnknownMinSeconds
+	if e.Kind == domain.KindPBXCall {
+		minCall = 0
+	}
+	if ws != nil {
+		if ws.Location != nil {
+			loc = ws.Location
+		}
+		if e.Kind == domain.KindPBXCall {
+			minCall = ws.MinCallSeconds
+		}
+	}
+	var w domain.Filter
+	if d != nil {
+		w = d.Where
+	}
+	if w.MinSeconds != nil {
+		minCall = *w.MinSeconds
+	}
+	at := func(t time.Time) string { return l.DateTime(t.In(loc)) }
+	call := func(m *domain.CallMatch) string {
+		s := "#" + m.ExternalID + ", " + at(m.Happened)
+		if m.Phone != "" {
+			s += ", " + m.Phone
+		}
+		return s
+	}
+	holder := func(m *domain.CallMatch) string { return l.T("match.holder", l.T("kind."+m.Kind), m.Title) }
+	talked := l.T("match.talked", e.Seconds)
+	if e.Kind == domain.KindPhone {
+		talked = l.T("match.talked_total", e.Seconds)
+	}
+	m := e.Match
+	switch e.Reason {
+	case domain.ReasonLogged:
+		return l.Reason(e.Reason) + " · " + l.T("match.matched", call(m)), true
+	case domain.ReasonUnlogged:
+		text := l.Reason(e.Reason) + " · " + talked
+		switch {
+		case m == nil || m.Reason == domain.MatchNone:
+			return text + " · " + l.T("match.none"), true
+		case m.Reason == domain.MatchTooFar:
+			return text + " · " + l.T("match.too_far", call(m), w.MatchMinutesOrDefault()), true
+		case m.Reason == domain.MatchOtherPhone:
+			return text + " · " + l.T("match.other_phone", "#"+m.ExternalID+", "+at(m.Happened), m.Phone), true
+		case m.Reason == domain.MatchEnteredLate:
+			return text + " · " + l.T("match.entered_late", call(m), at(m.Entered)), true
+		case m.Reason == domain.MatchDeleted:
+			return text + " · " + l.T("match.deleted", call(m)), true
+		case m.Reason == domain.MatchTaken:
+			return text + " · " + l.T("match.taken", call(m)), true
+		}
+		return text, true
+	case domain.ReasonUnknownNumber:
+		text := l.Reason(e.Reason) + " · " + talked
+		if m != nil {
+			switch m.Reason {
+			case domain.MatchEnteredLate:
+				text += " · " + l.T("match.holder_late", l.T("kind."+m.Kind), m.Title, at(m.Entered))
+			case domain.MatchDeleted:
+				text += " · " + l.T("match.holder_gone", l.T("kind."+m.Kind), m.Title)
+			}
+		}
+		return text, true
+	case domain.ReasonKnownNumber:
+		if m != nil {
+			return l.Reason(e.Reason) + ": " + holder(m), true
+		}
+	case domain.ReasonTooShort:
+		return l.T("because.too_short", minCall, e.Seconds), true
+	case domain.ReasonTooLong:
+		if w.MaxSeconds != nil {
+			return l.T("because.too_long", *w.MaxSeconds, e.Seconds), true
+		}
+	case domain.ReasonOtherDirection:
+		return l.direction(e.Direction), true
+	case domain.ReasonCounted:
+		return l.Reason(e.Reason) + " · " + talked, true
+	}
+	return l.Reason(e.Reason), true
 }

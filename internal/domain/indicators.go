@@ -578,7 +578,7 @@ func (ev *evaluator) run(data *DayData) {
 			}
 		}
 		if d.openAt(cutoff) {
-			// The state of a deal in progress is judged by DealState.Verdict,
+			// The state of a deal in progress is judged by DealState.baseVerdict,
 			// as the store's groups of such deals are (DealGroup).
 			at := ev.byDeal(d.Source, d.ExternalID, cutoff, true)
 			e.Happened = d.CreatedAt
@@ -595,9 +595,9 @@ func (ev *evaluator) run(data *DayData) {
 					f.Touched = st.Touched
 				}
 				builtin := IndicatorDef{ID: base, Base: base}
-				f.Counted, f.Reason = st.Verdict(&builtin, cutoff)
+				f.Counted, f.Reason = st.baseVerdict(&builtin, cutoff)
 				ev.send(f, base, func(def *IndicatorDef, f *Evidence) {
-					f.Counted, f.Reason = st.Verdict(def, cutoff)
+					f.Counted, f.Reason = st.baseVerdict(def, cutoff)
 					at(def, f)
 				})
 			}

@@ -408,11 +408,18 @@ type DealState struct {
 	Touched  time.Time
 }
 
-// Verdict says whether a deal in state st counts for def, a built-in or an
-// own indicator of a state base, at cutoff, and why not: the base's
-// verdict first, then the filter's, whose reason wins. It is the one
-// definition the records of Evaluate and the groups of DealGroups share.
-func (st *DealState) Verdict(def *IndicatorDef, cutoff time.Time) (counted bool, reason string) {
+// Counts reports whether a deal in state st counts for def, a built-in or
+// an own indicator of a state base, at cutoff: its base's verdict
+// (baseVerdict) and its filter's (placeReason), as Evaluate judges a deal.
+func (st *DealState) Counts(def *IndicatorDef, cutoff time.Time) bool {
+	counted, _ := st.baseVerdict(def, cutoff)
+	return counted && placeReason(&def.Where, st.Placed, st.Place, true) == ""
+}
+
+// baseVerdict says whether a deal in state st counts for the base of def
+// at cutoff, before def's filter, and why: the one definition Evaluate's
+// deals and the store's groups of deals (DealGroup) share.
+func (st *DealState) baseVerdict(def *IndicatorDef, cutoff time.Time) (counted bool, reason string) {
 	switch def.Base {
 	case DealsInProgress:
 		counted, reason = true, ReasonOpenAtCutoff
@@ -428,9 +435,6 @@ func (st *DealState) Verdict(def *IndicatorDef, cutoff time.Time) (counted bool,
 		} else {
 			counted, reason = true, ReasonIdle
 		}
-	}
-	if r := placeReason(&def.Where, st.Placed, st.Place, true); r != "" {
-		return false, r
 	}
 	return counted, reason
 }
@@ -455,9 +459,8 @@ func placeReason(w *Filter, placed bool, place Place, stage bool) string {
 // DealGroup counts the deals of one CRM user in progress at the cutoff
 // that are in one state, as far as the state indicators of the day's
 // regulation version can tell them apart: the store groups them so that a
-// day sheet reads a few hundred counts instead of every deal (a
-// thousandth of the cost of evaluating them), and Verdict decides for a
-// group as it does for a deal. Touched stands for each deal's latest
+// day sheet reads counts instead of every deal, and DealState.Counts
+// decides for a group as Evaluate does for a deal. Touched stands for each deal's latest
 // touch: every idle_days bound of the version falls on the same side of
 // it as of theirs. The place holds what the version's filters look at
 // (the pipeline, the stage), and may leave the rest empty.
@@ -499,7 +502,7 @@ func countDealGroups(groups []DealGroup, cutoff time.Time, own []IndicatorDef, v
 				continue
 			}
 			def := IndicatorDef{ID: base, Base: base}
-			if counted, _ := g.Verdict(&def, cutoff); counted {
+			if g.Counts(&def, cutoff) {
 				v.counts[slotOf(base)] += g.Count
 			}
 		}
@@ -508,7 +511,7 @@ func countDealGroups(groups []DealGroup, cutoff time.Time, own []IndicatorDef, v
 			if !slices.Contains(stateBases[:], def.Base) {
 				continue
 			}
-			if counted, _ := g.Verdict(def, cutoff); counted {
+			if g.Counts(def, cutoff) {
 				if o := v.ownValue(def.ID); o != nil && !o.isAmount {
 					o.count += g.Count
 				}

@@ -20,11 +20,11 @@ import (
 //     activity tally (activityColumns), tasks completed by an aggregate
 //     of their own (completed), and an own late-entry or overdue-task
 //     indicator without a filter is the built-in's count (copies);
-//   - the deal indicators are evaluated from rows: the deals LoadDay
-//     reads (lean), with the deals that have an open task instead of the
-//     deal tally; their moves when a filter names a pipeline or a stage;
-//     the moves of the window for deal_moves; the deals' latest touches
-//     for deals_idle. Those are a thousandth of a day's activities.
+//   - the deals in progress at the cutoff are counted in groups the
+//     state indicators' filters tell apart, instead of the deal tally,
+//     and the other deals LoadDay reads are rows (owndeals.go), with
+//     their moves when a filter names a pipeline or a stage; the moves of
+//     the window are read for deal_moves.
 //
 // An own indicator of activities or tasks filtered by pipeline needs the
 // deal of each record at the moment it happened: such a version is read
@@ -37,7 +37,11 @@ type ownPlan struct {
 	copies          []ownCopy
 
 	deals, places, moves, touches bool
-	minIdleDays, maxIdleDays      int // the shortest and longest idle_days of deals_idle, with touches
+	idleDays                      []int // the idle_days of deals_idle, with touches
+
+	// What the groups of deals in progress hold of their place (see
+	// owndeals.go): what the filters of state indicators look at.
+	groupPipeline, groupStage bool
 }
 
 // ownColumn is one own indicator counted by the activity tally: the SQL
@@ -89,17 +93,12 @@ func planOwn(ws *domain.Workspace, version *domain.RegulationVersion) ownPlan {
 			p.deals = true
 			p.places = p.places || byPipeline || len(w.Stage) > 0
 			if d.Base == domain.DealsIdle {
-				days := d.IdleDaysOrDefault()
-				if !p.touches || days < p.minIdleDays {
-					p.minIdleDays = days
-				}
-				if !p.touches || days > p.maxIdleDays {
-					p.maxIdleDays = days
-				}
+				p.idleDays = append(p.idleDays, d.IdleDaysOrDefault())
 				p.touches = true
 			}
 		}
 	}
+	p.groupPipeline, p.groupStage = version.StateFilters()
 	return p
 }
 
@@ -165,68 +164,16 @@ const tasksCompletedTallyQuery = `SELECT responsible, SUM(CASE WHEN deleted_at I
 // the deal's latest move (migration 0017).
 const sheetDealColumns = ownDealColumns + `, moved_at, moved_pipeline_id, moved_pipeline, moved_stage_id, moved_stage, moves_deleted`
 
-// sheetDealsQuery returns the deals LoadDay reads (dealsDayWhere) with what
-// a sheet's own indicators need of each: whether a task is open on it at
-// To, and with touches, its latest touch by To when it may be idle (in
-// progress and created by $5, To less the shortest idle_days). Each touch
-// is a backward scan of an index by deal, as in touchesQuery; the latest
-// move is the deal's own column when no move was deleted and the latest
-// was made by To. Parameters: workspace, From, To, To+taskSoon, and with
-// touches the creation bound (To less the shortest idle_days) and the
-// earliest idle bound (To less the longest).
-func sheetDealsQuery(dialect string, touches bool) string {
-	// The open tasks' query takes To and To+taskSoon as $2 and $3.
-	openTasks := strings.NewReplacer("$2", "$3", "$3", "$4").Replace(openTaskDeals)
-	var b strings.Builder
-	b.WriteString(`SELECT ` + prefixColumns("x.", strings.ReplaceAll(sheetDealColumnNames, "\n", " ")))
-	if dialect == SQLite {
-		b.WriteString(`,
-	CASE WHEN (x.source, x.external_id) IN (SELECT source, deal_id FROM (` + openTasks + `) t WHERE deal_id <> '') THEN 1 ELSE 0 END`)
-	} else {
-		b.WriteString(`,
-	CASE WHEN o.deal_id IS NULL THEN 0 ELSE 1 END`)
-	}
-	if touches {
-		// A source of touches is read only when its bound (migration
-		// 0017) falls after the earliest idle_days bound ($6): a touch
-		// before it is before every bound, so it idles no deal more or
-		// less than its creation does.
-		const candidate = `x.created_at <= $5 AND (x.status NOT IN ('won', 'lost') OR x.closed_at > $3) AND (x.deleted_at IS NULL OR x.deleted_at > $3)`
-		b.WriteString(`,
-	CASE WHEN ` + candidate + ` AND x.acted_max > $6 THEN (SELECT a.happened_at FROM activities a
-		WHERE a.workspace = $1 AND a.source = x.source AND a.deal_id = x.external_id AND a.deal_id <> ''
-			AND a.happened_at <= $3 AND a.entered_at <= $3 AND (a.deleted_at IS NULL OR a.deleted_at > $3)
-		ORDER BY a.happened_at DESC LIMIT 1) END,
-	CASE WHEN ` + candidate + ` AND x.done_max > $6 THEN (SELECT k.completed_at FROM tasks k
-		WHERE k.workspace = $1 AND k.source = x.source AND k.deal_id = x.external_id AND k.deal_id <> ''
-			AND k.completed_at <= $3 AND (k.deleted_at IS NULL OR k.deleted_at > $3)
-		ORDER BY k.completed_at DESC LIMIT 1) END,
-	CASE WHEN ` + candidate + ` AND x.moved_at > $6 THEN
-		CASE WHEN x.moves_deleted = 0 AND x.moved_at <= $3 THEN x.moved_at ELSE (SELECT m.moved_at FROM deal_moves m
-			WHERE m.workspace = $1 AND m.source = x.source AND m.deal_id = x.external_id
-				AND m.moved_at <= $3 AND (m.deleted_at IS NULL OR m.deleted_at > $3)
-			ORDER BY m.moved_at DESC LIMIT 1) END END`)
-	}
-	b.WriteString(`
-	FROM (SELECT ` + fmt.Sprintf(sheetDealColumns+touchBounds+dealsDayWhere, sheetDealColumns+touchBounds) + `) x`)
-	if dialect != SQLite {
-		b.WriteString(`
-	LEFT JOIN (SELECT DISTINCT source, deal_id FROM (` + openTasks + `) t WHERE deal_id <> '') o
-		ON o.source = x.source AND o.deal_id = x.external_id`)
-	}
-	return b.String()
-}
-
 // touchBounds are the bounds of a deal's touches the subquery of
-// sheetDealsQuery reads beside sheetDealColumns.
+// dealRowsQuery reads beside sheetDealColumns.
 const touchBounds = `, acted_max, done_max`
 
 // sheetDealColumnNames names the columns of sheetDealColumns as the
-// subquery of sheetDealsQuery returns them.
+// subquery of dealRowsQuery returns them.
 const sheetDealColumnNames = `source, external_id, responsible, amount, status, created_at, closed_at, deleted_at,
 	pipeline_id, pipeline, stage_id, stage, moved_at, moved_pipeline_id, moved_pipeline, moved_stage_id, moved_stage, moves_deleted`
 
-// sheetDeal is a row of sheetDealsQuery.
+// sheetDeal is a row of dealRowsQuery.
 type sheetDeal struct {
 	deal         domain.Deal
 	moved        sql.NullInt64 // the latest move's instant

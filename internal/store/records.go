@@ -712,10 +712,8 @@ func (s *Store) LoadDaySheet(ctx context.Context, ws *domain.Workspace, win doma
 	ownTallies := make([][]domain.OwnTally, len(ranges)+2)
 	var (
 		companies, deals       domain.DayData
-		openTaskDeals          []domain.TaskTally
-		probed                 [][2]string
+		own                    ownDeals
 		windowMoves, dealMoves []domain.DealMove
-		touches                []domain.DealTouch
 		cat                    catalogue
 	)
 	data := &domain.DayData{}
@@ -748,40 +746,16 @@ func (s *Store) LoadDaySheet(ctx context.Context, ws *domain.Workspace, win doma
 	var parts []dayPart
 	var probe sync.WaitGroup
 	if plan.deals {
-		// The deals are rows (own indicators look at each), so the deals
-		// in progress are counted from them, each saying whether it has an
-		// open task. A deal whose place at a moment the sheet looks at is
-		// not its latest move's has its moves read (probed).
+		// The deals in progress are counted in groups that own indicators
+		// tell apart, the other deals read as rows (owndeals.go). A deal
+		// whose place at a moment the sheet looks at is not its latest
+		// move's has its moves read (probed).
 		probe.Add(1)
 		parts = append(parts, func(ctx context.Context, tx *sql.Tx) error {
+			return own.readGroups(ctx, tx, s.dialect, workspace, win, &plan)
+		}, func(ctx context.Context, tx *sql.Tx) error {
 			defer probe.Done()
-			args := []any{workspace, a.from, a.to, a.toSoon}
-			if plan.touches {
-				args = append(args, win.To.Add(-time.Duration(plan.minIdleDays)*24*time.Hour).UnixMicro(),
-					win.To.Add(-time.Duration(plan.maxIdleDays)*24*time.Hour).UnixMicro())
-			}
-			err := queryRows(ctx, tx, sheetDealsQuery(s.dialect, plan.touches), args, func(rows *sql.Rows) error {
-				r, err := scanSheetDeal(rows, plan.touches)
-				if err != nil {
-					return err
-				}
-				d := &r.deal
-				if plan.places && !r.placeFromLatestMove(win) {
-					probed = append(probed, [2]string{d.Source, d.ExternalID})
-				}
-				if r.openTask {
-					openTaskDeals = append(openTaskDeals, domain.TaskTally{Source: d.Source, DealID: d.ExternalID, Open: 1})
-				}
-				if r.touch.Valid {
-					touches = append(touches, domain.DealTouch{Source: d.Source, DealID: d.ExternalID, At: fromMicros(r.touch)})
-				}
-				deals.Deals = append(deals.Deals, r.deal)
-				return nil
-			})
-			if err != nil {
-				return fmt.Errorf("deals: %w", err)
-			}
-			return nil
+			return own.readRows(ctx, tx, s.dialect, workspace, win, &plan)
 		})
 	} else {
 		parts = append(parts, func(ctx context.Context, tx *sql.Tx) error {
@@ -874,14 +848,14 @@ func (s *Store) LoadDaySheet(ctx context.Context, ws *domain.Workspace, win doma
 		// Last: it waits for the deals, whose part has started by then.
 		parts = append(parts, func(ctx context.Context, tx *sql.Tx) error {
 			probe.Wait()
-			if err := ctx.Err(); err != nil || len(probed) == 0 {
+			if err := ctx.Err(); err != nil || len(own.probed) == 0 {
 				return err
 			}
 			moves := "deal_moves"
 			if s.dialect == SQLite {
 				moves += " " + byDealSQLite
 			}
-			err := lookupKeys(ctx, tx, `SELECT `+moveColumns+` FROM `+moves, "deal_id", workspace, probed,
+			err := lookupKeys(ctx, tx, `SELECT `+moveColumns+` FROM `+moves, "deal_id", workspace, own.probed,
 				func(rows *sql.Rows) error {
 					m, err := scanMove(rows)
 					dealMoves = append(dealMoves, m)
@@ -900,8 +874,11 @@ func (s *Store) LoadDaySheet(ctx context.Context, ws *domain.Workspace, win doma
 	}
 	data.Companies, data.Deals, data.Watermark = companies.Companies, deals.Deals, watermark
 	data.Telephony = tel
-	data.TaskTallies = append(data.TaskTallies, openTaskDeals...)
-	data.Touches = touches
+	if plan.deals {
+		own.name(cat)
+		data.Deals, data.DealGroups, data.Touches = own.deals, own.groups, own.touches
+		data.TaskTallies = append(data.TaskTallies, own.openTasks...)
+	}
 	data.Moves = uniqueMoves(windowMoves, dealMoves)
 	for i := range data.Deals {
 		cat.resolveDeal(&data.Deals[i])

@@ -185,10 +185,10 @@ func TestBitrix24SyncWeekThenFinalize(t *testing.T) {
 		}
 		// One list call a kind: every list fits in one 50-row page.
 		// The catalogue (2: the funnels, then their stages), one list a
-		// kind, and the stage history of the closed deals, for their
-		// closing moments.
-		if res.Requests != 8 {
-			t.Errorf("full sync spent %d requests, want 8", res.Requests)
+		// kind (contacts included), and the stage history of the closed
+		// deals, for their closing moments.
+		if res.Requests != 9 {
+			t.Errorf("full sync spent %d requests, want 9", res.Requests)
 		}
 		requireStoreEqualsTruth(t, st, "acme", "bitrix24", bitrixTruth(fake, nil))
 		requireCursors(t, st, "acme", "bitrix24", at(21, 10, 0, 0), at(21, 10, 0, 0))
@@ -241,7 +241,7 @@ func TestBitrix24SyncWeekThenFinalize(t *testing.T) {
 			fetched[k.Kind] = k.Fetched
 		}
 		// Only the changed records: company 5, deal 14, task 21, meeting 41.
-		if want := map[crm.Kind]int{crm.KindCompany: 1, crm.KindDeal: 1, crm.KindTask: 1, crm.KindActivity: 1, crm.KindDealMove: 0}; !cmp.Equal(fetched, want) {
+		if want := map[crm.Kind]int{crm.KindCompany: 1, crm.KindPerson: 0, crm.KindDeal: 1, crm.KindTask: 1, crm.KindActivity: 1, crm.KindDealMove: 0}; !cmp.Equal(fetched, want) {
 			t.Errorf("incremental sync fetched %v, want %v", fetched, want)
 		}
 		requireStoreEqualsTruth(t, st, "acme", "bitrix24", bitrixTruth(fake, map[int64]time.Time{41: at(16, 14, 30, 0)}))

@@ -161,8 +161,9 @@ func killMidway(t *testing.T, dsn string, served <-chan struct{}, release chan<-
 	}
 }
 
-// resumeAfterKill checks what a killed full sync left: companies and deals
-// stored exactly with their cursors, tasks and activities neither. Then it
+// resumeAfterKill checks what a killed full sync left: companies, contacts
+// and deals stored exactly with their cursors, tasks and activities
+// neither. Then it
 // syncs incrementally from the stored cursors and wants the truth.
 func resumeAfterKill(t *testing.T, st *store.Store, source string, truth records, checkFake func()) {
 	t.Helper()
@@ -170,8 +171,8 @@ func resumeAfterKill(t *testing.T, st *store.Store, source string, truth records
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := cursors["company"]; !ok || len(cursors) != 2 || cursors["deal"].IsZero() {
-		t.Errorf("cursors after the kill = %v, want those of company and deal only", cursors)
+	if _, ok := cursors["company"]; !ok || len(cursors) != 3 || cursors["deal"].IsZero() || cursors["contact"].IsZero() {
+		t.Errorf("cursors after the kill = %v, want those of company, contact and deal only", cursors)
 	}
 	left := storedRecords(t, st, "acme", source)
 	want := records{"companies": truth["companies"], "deals": truth["deals"]}

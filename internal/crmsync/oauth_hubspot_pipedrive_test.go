@@ -108,8 +108,8 @@ func TestOAuthConnectSyncRefreshHubSpotPipedrive(t *testing.T) {
 				if err != nil {
 					t.Fatalf("first sync: %v", err)
 				}
-				if res.Kinds[0].Fetched != 3 || res.Kinds[1].Fetched != 1 {
-					t.Errorf("first sync fetched %d companies, %d deals; want 3, 1", res.Kinds[0].Fetched, res.Kinds[1].Fetched)
+				if c, dl := fetchedOf(res, "company"), fetchedOf(res, "deal"); c != 3 || dl != 1 {
+					t.Errorf("first sync fetched %d companies, %d deals; want 3, 1", c, dl)
 				}
 				clock.Advance(fake.lifetime + time.Minute)
 				if _, err := syncer.Sync(ctx, "acme", false, "sync"); err != nil {

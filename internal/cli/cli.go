@@ -54,6 +54,7 @@ func (m *Main) commands() []command {
 		{"import", "import CSV records: import --workspace W --type companies|deals|tasks|activities|deal_moves FILE.csv", m.runImport},
 		{"sync", "fetch the workspace's CRM records into the store: sync --workspace W [--full]", m.runSync},
 		{"connect", "store the CRM OAuth tokens for an authorization code, encrypted: connect --workspace W --code CODE; without --code, check a token_file connection's token", m.runConnect},
+		{"pbx", "the telephone exchange (Mango Office, Zadarma): pbx connect --workspace W -f workspace.yaml | pbx users --workspace W (its extensions for the managers' pbx_ids) | pbx sync --workspace W | pbx disconnect --workspace W", m.runPBX},
 		{"snapshot", "finalize a day: snapshot --workspace W (--date D | --all-due)", m.runSnapshot},
 		{"recompute", "store a new version of a final day, or of every final day of a period: recompute --workspace W --date D|--period P --by NAME --reason TEXT", m.runRecompute},
 		{"table", "show a day sheet: table --workspace W [--date D] [--format text|csv|json]", m.runTable},

@@ -91,7 +91,7 @@ func (m *Main) serve(ctx context.Context, env *runEnv, eng *engine.Engine, addr 
 	}
 	host, _ := os.Hostname()
 	runner, err = jobs.New(ctx, eng.Store, jobs.Config{Engine: eng, Notifier: notifier, Logger: log, Telegram: bot,
-		CRM: crm, ID: fmt.Sprintf("%s_%d", host, os.Getpid()),
+		CRM: crm, PBX: crm, ID: fmt.Sprintf("%s_%d", host, os.Getpid()),
 		PlanEvery: dev.planEvery, PollInterval: dev.pollInterval, JobTimeout: dev.jobTimeout,
 		RescueStuckJobsAfter: dev.rescueAfter, SyncTimeout: dev.syncTimeout})
 	if err != nil {

@@ -72,6 +72,8 @@ type Config struct {
 	// request log, panic recovery and the limits. The log and the metrics
 	// never see the secret.
 	Hooks http.Handler
+	// Setup is the guided setup in the browser (setup.go).
+	Setup SetupConfig
 }
 
 // metricsTokenFromEnv reads the metrics token from REGLAMENT_METRICS_TOKEN
@@ -107,6 +109,8 @@ type Server struct {
 	throttle *auth.Throttle
 	static   http.Handler
 	handler  http.Handler
+	mux      *http.ServeMux // the routes, for setup.go's hasRoute
+	setupRun setupRunner    // the first syncs setup pages start
 }
 
 // New builds the server and its routes.
@@ -155,6 +159,7 @@ func New(cfg Config) (*Server, error) {
 		static:   assetFiles,
 	}
 	mux := http.NewServeMux()
+	s.mux = mux
 	s.routes(mux)
 	// Outermost first: every request is logged and measured, a panic
 	// anywhere below becomes a 500, headers are set before any handler
@@ -262,6 +267,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.handle(mux, "POST /w/{ws}/telegram", s.telegramCode)
 	s.handle(mux, "GET /w/{ws}/deliveries", s.deliveriesPage)
 	s.formsRoutes(mux) // forms_apply.go: the forms instead of YAML and the Norms step
+	s.setupRoutes(mux)
 
 	s.handle(mux, "GET /api/v1/openapi.json", s.apiOpenAPI)
 	s.handle(mux, "GET /api/v1/workspaces", s.apiWorkspaces)
@@ -312,6 +318,7 @@ func (s *Server) ListenAndServe(ctx context.Context, addr string, ready func(net
 	}
 	// The session cleanup lives as long as the server: it stops when
 	// ListenAndServe returns, and is waited for.
+	defer s.Close() // the first syncs the setup pages started
 	cleanupCtx, stopCleanup := context.WithCancel(ctx)
 	var cleanup sync.WaitGroup
 	if s.cfg.SessionCleanupEvery > 0 {

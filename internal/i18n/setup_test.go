@@ -1,0 +1,14 @@
+package i18n
+
+import "testing"
+
+func TestSetupKeysOnce(t *testing.T) {
+	if len(setupDuplicates) > 0 {
+		t.Errorf("keys defined both in setup.go and the catalog: %q", setupDuplicates)
+	}
+	for k, v := range setupCatalog {
+		if v[0] == "" || v[1] == "" {
+			t.Errorf("%s: want both Russian and English", k)
+		}
+	}
+}

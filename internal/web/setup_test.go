@@ -251,7 +251,10 @@ func TestSetupAmoCRMCallback(t *testing.T) {
 	if strings.Contains(body, e.amo.ClientSecret) {
 		t.Error("the CRM page shows the client secret")
 	}
-	_, sealed, _ := func() (string, []byte, error) { _, id, s, err := e.store.CRMClientSecret(ctx, "acme"); return id, s, err }()
+	_, sealed, _ := func() (string, []byte, error) {
+		_, id, s, err := e.store.CRMClientSecret(ctx, "acme")
+		return id, s, err
+	}()
 	if len(sealed) == 0 || bytes.Contains(sealed, []byte(e.amo.ClientSecret)) {
 		t.Errorf("the client secret is stored %q, want it sealed", sealed)
 	}

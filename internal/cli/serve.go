@@ -29,7 +29,7 @@ import (
 // cookies' Secure flag (only behind a proxy that sets it). allowPrivate
 // lets notification webhooks reach loopback, link-local and private
 // addresses, which are refused otherwise (when saved and when sent).
-func (m *Main) serve(ctx context.Context, env *runEnv, eng *engine.Engine, addr string, router *delivery.Router, trustProxy, allowPrivate bool) error {
+func (m *Main) serve(ctx context.Context, env *runEnv, eng *engine.Engine, addr string, router *delivery.Router, trustProxy, allowPrivate bool, publicURL ...string) error {
 	log := slog.New(slog.NewJSONHandler(m.Stderr, nil))
 	var notifier jobs.Notifier = jobs.LogNotifier{Logger: log}
 	var bot *jobs.TelegramConfig
@@ -77,18 +77,30 @@ func (m *Main) serve(ctx context.Context, env *runEnv, eng *engine.Engine, addr 
 		}
 		channels.BotUsername = name
 	}
+	// The syncer also serves the setup pages: connecting a CRM from the
+	// browser and its first sync.
+	crm, err := m.newCRMSyncer(eng.Store)
+	if err != nil {
+		return err
+	}
+	setup := web.SetupConfig{CRM: crm.syncer}
+	if len(publicURL) > 0 {
+		setup.PublicURL = publicURL[0]
+	}
 	srv, err := web.New(web.Config{Engine: eng, Log: log, TrustProxy: trustProxy, Hooks: hooksHandler,
-		AllowPrivateWebhooks: allowPrivate, Channels: channels})
+		AllowPrivateWebhooks: allowPrivate, Channels: channels, Setup: setup})
+	if err != nil {
+		return err
+	}
+	// On an empty database (no account yet) the console gets a one-time
+	// link that creates the first admin: there is no default password.
+	setupLink, firstRun, err := web.CreateSetupLink(ctx, eng.Store, eng.Now)
 	if err != nil {
 		return err
 	}
 	// The daily rhythm (reminders, finalization, digests, statements) runs
 	// in every serving process; the job queue makes each event happen once
 	// across all of them.
-	crm, err := m.newCRMSyncer(eng.Store)
-	if err != nil {
-		return err
-	}
 	host, _ := os.Hostname()
 	runner, err = jobs.New(ctx, eng.Store, jobs.Config{Engine: eng, Notifier: notifier, Logger: log, Telegram: bot,
 		CRM: crm, PBX: crm, ID: fmt.Sprintf("%s_%d", host, os.Getpid()),
@@ -109,6 +121,13 @@ func (m *Main) serve(ctx context.Context, env *runEnv, eng *engine.Engine, addr 
 	}()
 	return srv.ListenAndServe(ctx, addr, func(a net.Addr) {
 		fmt.Fprintln(m.Stdout, env.Lang().T("serve.listening", a.String()))
+		if firstRun {
+			base := "http://" + a.String()
+			if len(publicURL) > 0 && publicURL[0] != "" {
+				base = strings.TrimRight(publicURL[0], "/")
+			}
+			fmt.Fprintln(m.Stdout, env.Lang().T("serve.setup_link", base+setupLink, int(web.SetupLinkTTL/time.Hour)))
+		}
 	})
 }
 
@@ -116,6 +135,7 @@ func (m *Main) runServe(ctx context.Context, env *runEnv, args []string) error {
 	addr := env.fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	trustProxy := env.fs.Bool("trust-proxy", false, "behind a TLS-terminating reverse proxy: trust X-Forwarded-Proto for Secure cookies")
 	allowPrivate := env.fs.Bool("allow-private-webhooks", false, "let notification webhook_url point at loopback, link-local and private addresses (refused by default)")
+	publicURL := env.fs.String("public-url", m.Getenv("REGLAMENT_PUBLIC_URL"), "the address people reach the server at (https://reglament.example), for the setup link and the amoCRM redirect URI (env REGLAMENT_PUBLIC_URL; default: the request's)")
 	channels := m.addChannelFlags(env.fs)
 	pool := m.addPoolFlags(env.fs)
 	if _, err := parse(env.fs, args); err != nil {
@@ -135,7 +155,7 @@ func (m *Main) runServe(ctx context.Context, env *runEnv, args []string) error {
 		return err
 	}
 	defer st.Close()
-	return m.serve(ctx, env, engine.New(st, m.Now), *addr, router, *trustProxy, *allowPrivate)
+	return m.serve(ctx, env, engine.New(st, m.Now), *addr, router, *trustProxy, *allowPrivate, *publicURL)
 }
 
 // poolFlags are serve's bounds of a PostgreSQL pool (store.Pool): each

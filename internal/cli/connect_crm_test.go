@@ -39,9 +39,11 @@ func TestConnectChecksAPIToken(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "Connected: acme (pipedrive), the CRM accepts the token of token_file") {
 		t.Fatalf("connect: exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
 	}
-	if code, stdout, stderr := runWithEnv(t, db, en, "", "webhook-url", "--workspace", "acme", "--base-url", "https://reglament.example"); code != 0 ||
-		!strings.Contains(stdout, "https://reglament.example/hooks/acme/") || !strings.Contains(stderr, "pipedrive: this CRM's webhooks are not accepted yet") {
-		t.Errorf("webhook-url of a Pipedrive workspace: exit %d, stdout %q, stderr %q; want the URL and that its webhooks are not accepted yet", code, stdout, stderr)
+	keyed := map[string]string{"LANG": "en_US.UTF-8", "REGLAMENT_SECRET_KEY": strings.Repeat("ab", 32)}
+	if code, stdout, stderr := runWithEnv(t, db, keyed, "", "webhook-url", "--workspace", "acme", "--base-url", "https://reglament.example"); code != 0 ||
+		!strings.Contains(stdout, "https://reglament.example/hooks/acme/") || !strings.Contains(stdout, "http_auth_password: ") ||
+		!strings.Contains(stderr, "pipedrive: create the webhooks") {
+		t.Errorf("webhook-url of a Pipedrive workspace: exit %d, stdout %q, stderr %q; want the URL, the credentials and where they go", code, stdout, stderr)
 	}
 	ru := map[string]string{"LANG": "ru_RU.UTF-8"}
 	if code, stdout, _ := runWithEnv(t, db, ru, "", "connect", "--workspace", "acme"); code != 0 ||

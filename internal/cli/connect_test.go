@@ -115,7 +115,7 @@ func TestConnectThenSync(t *testing.T) {
 		}
 		kinds = append(kinds, rec.Kind)
 	}
-	if strings.Join(kinds, ",") != "company,deal,task,activity,deal_move" {
+	if strings.Join(kinds, ",") != "company,contact,deal,task,activity,deal_move" {
 		t.Errorf("logged kinds %q, want one line per kind in order", kinds)
 	}
 
@@ -135,11 +135,11 @@ func TestProgressBar(t *testing.T) {
 	b.update(crmsync.Progress{Kind: crm.KindDeal, Records: 5, Requests: 3})
 	b.update(crmsync.Progress{Kind: crm.KindActivity, Records: 12, Requests: 9})
 	b.clear()
-	want := "\r[....................] 0/5 company: 0 · 0 req" +
-		"\r[....................] 0/5 company: 250 · 1 req" +
-		"\r[####................] 1/5 company: 250 · 2 req" +
-		"\r[####................] 1/5 deal: 5 · 3 req     " + // blanks the rest of the longer line before
-		"\r[############........] 3/5 activity: 12 · 9 req" +
+	want := "\r[....................] 0/6 company: 0 · 0 req" +
+		"\r[....................] 0/6 company: 250 · 1 req" +
+		"\r[###.................] 1/6 company: 250 · 2 req" +
+		"\r[######..............] 2/6 deal: 5 · 3 req     " + // blanks the rest of the longer line before; contacts are 1/6
+		"\r[#############.......] 4/6 activity: 12 · 9 req" +
 		"\r" + strings.Repeat(" ", 47) + "\r"
 	if got := out.String(); got != want {
 		t.Errorf("bar output\n got %q\nwant %q", got, want)

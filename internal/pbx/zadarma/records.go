@@ -3,6 +3,7 @@ package zadarma
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -76,9 +77,18 @@ func windowEnd(t time.Time) time.Time {
 	return days
 }
 
+// MinWindow is the shortest window Read narrows a dense span to; a window
+// this short is paged through however many calls it holds.
+const MinWindow = time.Hour
+
 // Read reads the calls started in [from, to): the internal numbers once,
-// then per window of at most a month the incoming and the outgoing calls,
-// page by page.
+// then window by window the incoming and the outgoing calls. A window is
+// at most a month; one whose first page of either type comes back full is
+// halved and read again (down to MinWindow), and after a window of less
+// than half a page of each the next one doubles: so a window costs about a
+// request of each type, and a sync that a job's timeout cuts off has
+// stored every window it read (the statistics allow a few requests a
+// minute, so a window of many pages would never end inside one job).
 func (c *Client) Read(ctx context.Context, from, to time.Time, each pbx.WindowFunc) error {
 	loc, err := c.location(ctx)
 	if err != nil {
@@ -92,35 +102,65 @@ func (c *Client) Read(ctx context.Context, from, to time.Time, each pbx.WindowFu
 	for _, e := range exts {
 		internal[e.ID] = true
 	}
-	for _, w := range pbx.Slice(from, to, windowEnd) {
+	span := 30 * 24 * time.Hour
+	for t := from; t.Before(to); {
+		end := windowEnd(t)
+		if limit := t.Add(span); limit.Before(end) {
+			end = limit
+		}
+		if to.Before(end) {
+			end = to
+		}
+		w := pbx.Window{From: t, To: end}
 		var calls []domain.PBXCall
+		dense, sparse := false, true
 		for _, ct := range []string{CallTypeIn, CallTypeOut} {
-			got, err := c.window(ctx, w, ct, loc, internal)
+			got, rows, err := c.window(ctx, w, ct, loc, internal, w.To.Sub(w.From) > MinWindow)
+			if errors.Is(err, errDense) {
+				dense = true
+				break
+			}
 			if err != nil {
 				return fmt.Errorf("zadarma: read %s calls from %s to %s: %w", ct, w.From.UTC().Format(time.RFC3339), w.To.UTC().Format(time.RFC3339), err)
 			}
 			calls = append(calls, got...)
+			sparse = sparse && rows < c.cfg.PageSize/2
+		}
+		if dense {
+			span = max(MinWindow, w.To.Sub(w.From)/2)
+			continue
 		}
 		if err := each(ctx, w, pbx.Dedupe(calls)); err != nil {
 			return err
+		}
+		t = end
+		if sparse {
+			span *= 2
 		}
 	}
 	return nil
 }
 
+// errDense is window's verdict on a window whose first page is full and
+// that may be narrowed.
+var errDense = errors.New("zadarma: window too dense")
+
 // window pages through the statistics of one window and call type. The
 // API's end is inclusive, to the second: the request asks up to the second
 // before the window's end and keeps the calls the window holds.
-func (c *Client) window(ctx context.Context, w pbx.Window, callType string, loc *time.Location, internal map[string]bool) ([]domain.PBXCall, error) {
+// It returns errDense when narrow is set and the first page is full, and
+// how many rows the pages held.
+func (c *Client) window(ctx context.Context, w pbx.Window, callType string, loc *time.Location, internal map[string]bool, narrow bool) ([]domain.PBXCall, int, error) {
 	start := w.From.Truncate(time.Second)
 	if start.Before(w.From) {
 		start = start.Add(time.Second)
 	}
 	end := w.To.Add(-time.Nanosecond).Truncate(time.Second)
 	var out []domain.PBXCall
+	rows := 0
 	for page, skip := 0, 0; ; page, skip = page+1, skip+c.cfg.PageSize {
 		if page == pbx.MaxPages {
-			return nil, pbx.ErrTooManyPages(Source, w)
+			return nil, rows, pbx.ErrTooManyPages(Source, w)
 		}
 		body, err := c.get(ctx, MethodStatistics, url.Values{
 			"start": {start.In(loc).Format(TimeLayout)}, "end": {end.In(loc).Format(TimeLayout)},
@@ -128,25 +168,29 @@ func (c *Client) window(ctx context.Context, w pbx.Window, callType string, loc 
 			"skip": {strconv.Itoa(skip)}, "limit": {strconv.Itoa(c.cfg.PageSize)},
 		}, c.stats)
 		if err != nil {
-			return nil, err
+			return nil, rows, err
 		}
 		var p struct {
 			Stats []row `json:"stats"`
 		}
 		if err := json.Unmarshal(body, &p); err != nil {
-			return nil, &crm.Error{CRM: Source, Method: MethodStatistics, Status: 200, Message: "decode: " + err.Error()}
+			return nil, rows, &crm.Error{CRM: Source, Method: MethodStatistics, Status: 200, Message: "decode: " + err.Error()}
+		}
+		rows += len(p.Stats)
+		if page == 0 && narrow && len(p.Stats) >= c.cfg.PageSize {
+			return nil, rows, errDense
 		}
 		for _, r := range p.Stats {
 			call, ok, err := r.call(callType, loc, internal)
 			if err != nil {
-				return nil, &crm.Error{CRM: Source, Method: MethodStatistics, Status: 200, Message: err.Error()}
+				return nil, rows, &crm.Error{CRM: Source, Method: MethodStatistics, Status: 200, Message: err.Error()}
 			}
 			if ok && !call.StartedAt.Before(w.From) && call.StartedAt.Before(w.To) {
 				out = append(out, call)
 			}
 		}
 		if len(p.Stats) < c.cfg.PageSize {
-			return out, nil
+			return out, rows, nil
 		}
 	}
 }

@@ -50,14 +50,14 @@ func (f *fixture) newClient(key, secret string, pageSize int) *zadarma.Client {
 // plant adds n calls started in the days before now: incoming and
 // outgoing calls of 101 and 102, answered or not, internal calls and
 // incoming calls no extension took. Hold no lock.
-func (f *fixture) plant(n int, days int, types ...string) {
+func (f *fixture) plant(n int, within time.Duration, types ...string) {
 	f.server.Mu.Lock()
 	defer f.server.Mu.Unlock()
 	for range n {
 		f.serial++
 		c := zadarmatest.Call{CallID: fmt.Sprintf("%d.%d", 1765000000+f.serial, f.serial),
 			PBXCallID: fmt.Sprintf("in_%x", f.serial*7919),
-			Start:     f.clock.Now().Add(-time.Duration(60+f.rng.Int64N(int64(days)*24*3600)) * time.Second).Truncate(time.Second),
+			Start:     f.clock.Now().Add(-time.Minute - time.Duration(f.rng.Int64N(int64(within/time.Second)))*time.Second).Truncate(time.Second),
 			SIP:       []string{"101", "102"}[f.rng.IntN(2)], Disposition: "answered", Seconds: 1 + f.rng.IntN(900)}
 		phone := fmt.Sprintf("7916%07d", f.rng.IntN(1e7))
 		if f.rng.IntN(4) == 0 {
@@ -152,7 +152,7 @@ func TestSignMatchesOfficial(t *testing.T) {
 
 func TestFullRead(t *testing.T) {
 	f := newFixture(t)
-	f.plant(600, 75)
+	f.plant(600, 75*24*time.Hour)
 	from, to := t0.Add(-75*24*time.Hour), t0
 	got, ws := read(t, f.client, from, to)
 	if diff := cmp.Diff(f.want(from, to), got); diff != "" {
@@ -180,16 +180,18 @@ func TestFullRead(t *testing.T) {
 	f.server.CheckClean(t)
 }
 
+// TestPaging reads more calls of one type than a page holds in a window
+// as short as MinWindow, which is paged through.
 func TestPaging(t *testing.T) {
 	f := newFixture(t)
-	f.plant(2300, 10, "in")
-	from, to := t0.Add(-10*24*time.Hour), t0
-	got, _ := read(t, f.client, from, to)
+	f.plant(2300, 50*time.Minute, "in")
+	from, to := t0.Add(-time.Hour), t0
+	got, ws := read(t, f.client, from, to)
 	if diff := cmp.Diff(f.want(from, to), got); diff != "" {
 		t.Errorf("calls (-want +got):\n%s", diff)
 	}
-	if len(got) != 2300 {
-		t.Errorf("%d calls, want 2300", len(got))
+	if len(got) != 2300 || len(ws) != 1 {
+		t.Errorf("%d calls in %d windows, want 2300 in one", len(got), len(ws))
 	}
 	// Three pages of incoming calls (1000, 1000, 300), one of outgoing.
 	if n := f.server.PerPath[zadarmatest.StatisticsPath]; n != 4 {
@@ -198,9 +200,28 @@ func TestPaging(t *testing.T) {
 	f.server.CheckClean(t)
 }
 
+// TestDenseSpanNarrowed reads 2300 calls of 10 days: a window whose first
+// page is full is halved, so that every window stored took a page of each
+// type, and a sync cut off by a job's timeout keeps what it read.
+func TestDenseSpanNarrowed(t *testing.T) {
+	f := newFixture(t)
+	f.plant(2300, 10*24*time.Hour, "in")
+	from, to := t0.Add(-10*24*time.Hour), t0
+	got, ws := read(t, f.client, from, to)
+	if diff := cmp.Diff(f.want(from, to), got); diff != "" {
+		t.Errorf("calls (-want +got):\n%s", diff)
+	}
+	// 10 days and 5 days are too dense (a full page each); then four
+	// windows of 2.5 days, a page of each type.
+	if n := f.server.PerPath[zadarmatest.StatisticsPath]; n != 2+4*2 || len(ws) != 4 {
+		t.Errorf("%d statistics requests in %d windows, want 10 in 4", n, len(ws))
+	}
+	f.server.CheckClean(t)
+}
+
 func TestIncrementalRead(t *testing.T) {
 	f := newFixture(t)
-	f.plant(100, 20)
+	f.plant(100, 20*24*time.Hour)
 	first, _ := read(t, f.client, t0.Add(-20*24*time.Hour), t0)
 	f.clock.Advance(time.Hour)
 	f.server.Mu.Lock()
@@ -225,7 +246,7 @@ func TestIncrementalRead(t *testing.T) {
 
 func TestFaultsSurvived(t *testing.T) {
 	f := newFixture(t)
-	f.plant(300, 40)
+	f.plant(300, 40*24*time.Hour)
 	from, to := t0.Add(-40*24*time.Hour), t0
 	f.server.InjectFor("/v1/info/timezone/", zadarmatest.FaultTruncated, zadarmatest.Fault502)
 	f.server.InjectFor("/v1/pbx/internal/", zadarmatest.Fault500, zadarmatest.FaultTimeout)
@@ -278,7 +299,7 @@ func TestLimitsEnforced(t *testing.T) {
 
 func TestBadKeyRefused(t *testing.T) {
 	f := newFixture(t)
-	f.plant(10, 5)
+	f.plant(10, 5*24*time.Hour)
 	for _, tc := range []struct{ name, key, secret string }{
 		{"wrong secret", f.server.Key, "not-the-secret"},
 		{"wrong key", "not-the-key", f.server.Secret},

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"reglament/internal/domain"
 	"reglament/internal/store"
@@ -298,6 +299,42 @@ func TestRulesForm(t *testing.T) {
 		bad("no rule on", "Правила: включите", "r0.on", "0")
 		if got := mustWorkspace(t, env, "acme"); len(got.Regulation) != len(ws.Regulation) {
 			t.Errorf("a refused form stored a version: %d versions, want %d", len(got.Regulation), len(ws.Regulation))
+		}
+	})
+}
+
+// A version final sheets were scored by cannot change through the form:
+// the store refuses it as a conflict, said on the page, and the version
+// stays as it was.
+func TestRulesFormKeepsAVersionInUse(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		env := newTestEnv(t, s)
+		c := env.login("head@acme.example")
+		c.get("/w/acme/forms/rules")
+		form := url.Values{"rows": {"1"}, "effective": {"2026-11-20"}, "r0.on": {"1"}, "r0.indicator": {"calls_held"},
+			"r0.op": {"at_least"}, "r0.target": {"6"}, "r0.pass": {"1"}, "r0.fail": {"-2"}}
+		if resp, body := c.post("/w/acme/forms/rules", form); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("a version from today: status %d\n%s", resp.StatusCode, body)
+		}
+		// 18:30: today's sheet is final, scored by that version.
+		env.clock.Add(6*time.Hour + 30*time.Minute)
+		if _, err := env.eng.FinalizeDue(context.Background(), "acme", "test"); err != nil {
+			t.Fatal(err)
+		}
+		c.get("/w/acme/forms/rules")
+		form.Set("r0.target", "2")
+		resp, body := c.post("/w/acme/forms/rules", form)
+		if resp.StatusCode != http.StatusConflict || !strings.Contains(body, `id="rules-error"`) || !strings.Contains(body, "2026-11-20") {
+			t.Errorf("changing a version in use: status %d, want 409 with the refusal on the page\n%s", resp.StatusCode, body)
+		}
+		v, _ := mustWorkspace(t, env, "acme").Regulation.At(domain.MustDate("2026-11-20"))
+		if v.Effective != domain.MustDate("2026-11-20") || v.Rules[0].Target.IntPart() != 6 {
+			t.Errorf("the version in use changed: %+v", v)
+		}
+		// The next version, from Monday, is the way.
+		form.Set("effective", "2026-11-23")
+		if resp, _ := c.post("/w/acme/forms/rules", form); resp.StatusCode != http.StatusSeeOther {
+			t.Errorf("the next version: status %d", resp.StatusCode)
 		}
 	})
 }

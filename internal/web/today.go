@@ -65,7 +65,12 @@ type checkItem struct {
 	Short   *shortItem
 	NoTask  []domain.Evidence
 	Overdue []overdueGroup
-	Count   int // deals or tasks listed
+	// Unlogged are the conversations the PBX logged that no CRM call
+	// matches (calls_unlogged), Unknown the numbers talked to that no
+	// contact or company has (unknown_numbers): entered before the
+	// deadline, they stop counting (DESIGN.md section 12).
+	Unlogged *telephoneItem
+	Count    int // deals or tasks listed
 }
 
 type shortItem struct {
@@ -270,6 +275,13 @@ func (s *Server) checklist(ctx context.Context, l i18n.Lang, ws *domain.Workspac
 			have := row.Line.Values.Get(o.Indicator)
 			item.Short = &shortItem{Indicator: o.Indicator, Name: name, URL: url, Have: row.Line.Values.Format(o.Indicator),
 				Target: o.Target.String(), Missing: o.Target.Sub(have).String()}
+		case base == domain.CallsUnlogged || base == domain.UnknownNumbers:
+			x, err := s.eng.Why(ctx, ws.ID, row.Manager.ID, d, o.Indicator)
+			if err != nil {
+				return nil, err
+			}
+			item.Unlogged = newTelephoneItem(l, ws, base, name, url, x.Evidence)
+			item.Count = len(item.Unlogged.Lines)
 		case o.Indicator == domain.DealsWithoutTasks || o.Indicator == domain.OverdueTasks:
 			x, err := s.eng.Why(ctx, ws.ID, row.Manager.ID, d, o.Indicator)
 			if err != nil {
@@ -307,6 +319,10 @@ func isState(base domain.Indicator) bool {
 	switch base {
 	case domain.DealsInProgress, domain.DealsWithoutTasks, domain.OverdueTasks, domain.DealsIdle:
 		return true
+	case domain.CallsUnlogged, domain.UnknownNumbers:
+		// Flows, but entering the call or the contact before the deadline
+		// takes a line off: they can still be made good today.
+		return true
 	}
 	return false
 }
@@ -341,4 +357,34 @@ func overdueByAge(tasks []domain.Evidence, now time.Time) []overdueGroup {
 		}
 	}
 	return out
+}
+
+// telephoneItem is a checklist item of a telephone base: its title
+// ("3 разговора не внесены в CRM") and a line per conversation or number,
+// with its time, number and talk time.
+type telephoneItem struct {
+	Indicator domain.Indicator
+	Title     string
+	URL       string
+	Lines     []string
+}
+
+// newTelephoneItem lists the counted evidence of a telephone base.
+func newTelephoneItem(l i18n.Lang, ws *domain.Workspace, base domain.Indicator, name, url string, evidence []domain.Evidence) *telephoneItem {
+	t := &telephoneItem{Indicator: base, URL: url}
+	for _, e := range evidence {
+		if !e.Counted {
+			continue
+		}
+		phone := e.Title
+		if phone == "" {
+			phone = l.Reason(domain.ReasonNoPhone)
+		}
+		t.Lines = append(t.Lines, l.T("today.unlogged_line", e.Happened.In(ws.Location).Format("15:04"), phone, e.Seconds))
+	}
+	t.Title = name + " (" + l.Int(len(t.Lines)) + ")"
+	if base == domain.CallsUnlogged {
+		t.Title = l.Unlogged(len(t.Lines))
+	}
+	return t
 }

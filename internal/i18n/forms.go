@@ -68,6 +68,7 @@ var formsCatalog = map[string][2]string{
 	"forms.err.crm_taken":       {"пользователь CRM %q уже у менеджера %s", "CRM user %q already belongs to %s"},
 	"forms.err.number":          {"нужно число не меньше нуля, указано %q", "want a number of zero or more, got %q"},
 	"forms.err.points":          {"нужно целое число от −%[2]d до %[2]d, указано %[1]q", "want a whole number from -%[2]d to %[2]d, got %[1]q"},
+	"forms.err.team_in_rules":   {"правила регламента с %[2]s называют команду %[1]q: в ней должен остаться хотя бы один менеджер", "the rules of the regulation from %[2]s name the team %[1]q: it must keep at least one manager"},
 	"forms.err.no_rules":        {"включите хотя бы одно правило", "turn on at least one rule"},
 
 	"forms.days":          {"день|дня|дней", "day|days"},

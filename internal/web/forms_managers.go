@@ -98,6 +98,18 @@ func (s *Server) managersPost(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 		m.Name, m.Team, m.CRMIDs = form.Name, form.Team, ids
+		// A team the regulation's rules name keeps at least one manager:
+		// the file format refuses a rule for a team nobody is in.
+		teams := teamsOf(edited)
+		for _, v := range edited.Regulation {
+			for _, rule := range v.Rules {
+				for _, team := range rule.Teams {
+					if !slices.Contains(teams, team) {
+						return fieldError("forms.mgr.team", []any{form.ID}, "forms.err.team_in_rules", team, v.Effective)
+					}
+				}
+			}
+		}
 		return nil
 	}()
 	if err == nil {

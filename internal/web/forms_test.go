@@ -338,3 +338,24 @@ func TestRulesFormKeepsAVersionInUse(t *testing.T) {
 		}
 	})
 }
+
+// Moving the last manager out of a team the rules name is refused naming
+// the team field, before the workspace file would refuse it by its line.
+func TestManagersFormKeepsTeamsOfRules(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		env := newTestEnv(t, s)
+		c := env.login("head@acme.example")
+		c.get("/w/acme/forms/rules")
+		form := url.Values{"rows": {"1"}, "effective": {"2026-11-23"}, "r0.on": {"1"}, "r0.indicator": {"calls_held"},
+			"r0.op": {"at_least"}, "r0.target": {"6"}, "r0.pass": {"1"}, "r0.fail": {"-2"}, "r0.team": {"north"}}
+		if resp, body := c.post("/w/acme/forms/rules", form); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("a rule for north: status %d\n%s", resp.StatusCode, body)
+		}
+		if v, _ := mustWorkspace(t, env, "acme").Regulation.At(domain.MustDate("2026-11-23")); !slices.Equal(v.Rules[0].Teams, []string{"north"}) {
+			t.Fatalf("the rule's teams %v; want north", v.Rules[0].Teams)
+		}
+		c.get("/w/acme/forms/managers")
+		resp, body := c.post("/w/acme/forms/managers", url.Values{"action": {"save"}, "id": {"anna"}, "name": {"Анна Петрова"}, "team": {"south"}, "crm_ids": {"101"}})
+		wantRefusal(t, "emptying a team of the rules", resp, body, 400, "Команда менеджера anna: правила регламента с 2026-11-23 называют команду &#34;north&#34;")
+	})
+}

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"reglament/internal/config"
 	"reglament/internal/crm/crmtest"
 	"reglament/internal/crmsync"
@@ -102,6 +104,42 @@ func TestSyncPBXMango(t *testing.T) {
 		if first.Windows != 14 || first.Requests != 14*3 || first.Fetched != 92*24 || first.Written+first.Unchanged != first.Fetched {
 			t.Errorf("first sync: %+v; want 14 windows, 42 requests, %d calls", first, 92*24)
 		}
+		if first.Written != first.Fetched {
+			t.Errorf("first sync wrote %d of %d calls", first.Written, first.Fetched)
+		}
+		// What the store holds of a day is what the fake logged, mapped.
+		ws, err := st.FindWorkspace(ctx, "acme")
+		if err != nil {
+			t.Fatal(err)
+		}
+		win := ws.Window(domain.MustDate("2026-12-03"))
+		day, err := st.LoadDay(ctx, "acme", win)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]domain.PBXCall{}
+		fake.Mu.Lock()
+		for _, l := range fake.Legs {
+			if start := time.Unix(l.Start, 0).UTC(); win.Contains(start) {
+				id := fmt.Sprintf("%s:101:%d", l.EntryID, l.Start)
+				want[id] = domain.PBXCall{RecordMeta: domain.RecordMeta{Source: domain.PBXMango, ExternalID: id}, PBXUser: "101",
+					StartedAt: start, TalkSeconds: 60, Direction: domain.DirectionOut, Phone: l.ToNumber}
+			}
+		}
+		fake.Mu.Unlock()
+		got := map[string]domain.PBXCall{}
+		if day.Telephony != nil {
+			for _, c := range day.Telephony.PBXCalls {
+				c.StartedAt = c.StartedAt.UTC()
+				got[c.ExternalID] = c
+			}
+		}
+		if len(want) < 20 {
+			t.Fatalf("the fake logged %d calls in the window of 3 December, want a day's", len(want))
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("stored calls of 3 December (-want +got):\n%s", diff)
+		}
 		if fresh, _ := f.syncer.PBXFresh(ctx, "acme", now.Add(-time.Minute)); !fresh {
 			t.Error("after a sync the call log is not fresh up to a minute ago")
 		}
@@ -113,8 +151,9 @@ func TestSyncPBXMango(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if second.Windows != 1 || second.Requests != 3 || !second.From.Equal(first.Cursor.Add(-pbx.DefaultOverlap)) || second.Fetched != 4 {
-			t.Errorf("incremental sync: %+v; want one window from the cursor less 3 h, 3 requests, 4 calls (3 re-read, 1 new)", second)
+		if second.Windows != 1 || second.Requests != 3 || !second.From.Equal(first.Cursor.Add(-pbx.DefaultOverlap)) || second.Fetched != 4 ||
+			second.Written != 1 || second.Unchanged != 3 {
+			t.Errorf("incremental sync: %+v; want one window from the cursor less 3 h, 3 requests, 4 calls (3 re-read unchanged, 1 new written)", second)
 		}
 		if fresh, _ := f.syncer.PBXFresh(ctx, "acme", f.clock.Now().Add(time.Minute)); fresh {
 			t.Error("the call log is fresh up to a minute ahead")

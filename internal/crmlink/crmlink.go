@@ -31,7 +31,12 @@ func Record(conn *domain.CRMConnection, e domain.Evidence) string {
 		return amoCRMLink(origin, e)
 	case domain.CRMBitrix24:
 		return bitrix24Link(origin, e)
+	case domain.CRMPipedrive:
+		return pipedriveLink(origin, e)
 	}
+	// HubSpot: a record's page is app.hubspot.com/contacts/{hub id}/record/
+	// {object type}/{id}, and the connection does not hold the account's
+	// hub id (its base URL is the API's, api.hubapi.com): no link.
 	return ""
 }
 
@@ -103,6 +108,28 @@ func bitrix24Link(origin string, e domain.Evidence) string {
 		if numeric(e.CRMUser) {
 			return origin + "/company/personal/user/" + e.CRMUser + "/tasks/task/view/" + e.ExternalID + "/"
 		}
+	}
+	return ""
+}
+
+// pipedriveLink follows docs/crm-pipedrive.md: deals, organizations and
+// persons have pages at the company's own address
+// (https://{company}.pipedrive.com/deal/{id}), which is the base URL of an
+// OAuth connection (its api_domain) or of an API token connection set to
+// the company's domain. The shared API host api.pipedrive.com has no
+// pages, and an activity (task, call, meeting) no page of its own: no link.
+func pipedriveLink(origin string, e domain.Evidence) string {
+	host := strings.TrimPrefix(strings.TrimPrefix(origin, "https://"), "http://")
+	if host == "api.pipedrive.com" || !numeric(e.ExternalID) {
+		return ""
+	}
+	switch e.Kind {
+	case "deal":
+		return origin + "/deal/" + e.ExternalID
+	case "company":
+		return origin + "/organization/" + e.ExternalID
+	case domain.KindPerson:
+		return origin + "/person/" + e.ExternalID
 	}
 	return ""
 }

@@ -9,6 +9,9 @@ import (
 func TestRecord(t *testing.T) {
 	amo := &domain.CRMConnection{Kind: domain.CRMAmoCRM, BaseURL: "https://acme.amocrm.ru"}
 	b24 := &domain.CRMConnection{Kind: domain.CRMBitrix24, BaseURL: "https://acme.bitrix24.ru/rest/1/s3cr3t/"}
+	pd := &domain.CRMConnection{Kind: domain.CRMPipedrive, BaseURL: "https://acme.pipedrive.com"}
+	pdAPI := &domain.CRMConnection{Kind: domain.CRMPipedrive, BaseURL: "https://api.pipedrive.com"}
+	hs := &domain.CRMConnection{Kind: domain.CRMHubSpot, BaseURL: "https://api.hubapi.com"}
 	ev := func(source, kind, id string) domain.Evidence {
 		return domain.Evidence{Source: source, Kind: kind, ExternalID: id, CRMUser: "17"}
 	}
@@ -38,6 +41,14 @@ func TestRecord(t *testing.T) {
 		{"javascript base URL", &domain.CRMConnection{Kind: domain.CRMAmoCRM, BaseURL: "javascript:alert(1)"}, ev("amocrm", "deal", "1"), ""},
 		{"ftp base URL", &domain.CRMConnection{Kind: domain.CRMAmoCRM, BaseURL: "ftp://acme.amocrm.ru"}, ev("amocrm", "deal", "1"), ""},
 		{"base URL without host", &domain.CRMConnection{Kind: domain.CRMAmoCRM, BaseURL: "https:///leads"}, ev("amocrm", "deal", "1"), ""},
+		{"pipedrive deal", pd, ev("pipedrive", "deal", "42"), "https://acme.pipedrive.com/deal/42"},
+		{"pipedrive organization", pd, ev("pipedrive", "company", "7"), "https://acme.pipedrive.com/organization/7"},
+		{"pipedrive person", pd, ev("pipedrive", "contact", "3"), "https://acme.pipedrive.com/person/3"},
+		{"pipedrive activity: no page", pd, ev("pipedrive", "activity", "9"), ""},
+		{"pipedrive task: no page", pd, ev("pipedrive", "task", "9"), ""},
+		{"pipedrive on the shared API host: no company address", pdAPI, ev("pipedrive", "deal", "42"), ""},
+		{"pipedrive non-numeric id", pd, ev("pipedrive", "deal", "4/../x"), ""},
+		{"hubspot: no hub id, no link", hs, ev("hubspot", "deal", "512"), ""},
 		{"http base URL", &domain.CRMConnection{Kind: domain.CRMBitrix24, BaseURL: "http://crm.local:8080/"}, ev("bitrix24", "deal", "1"), "http://crm.local:8080/crm/deal/details/1/"},
 	} {
 		if got := Record(tt.conn, tt.e); got != tt.want {

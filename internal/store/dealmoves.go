@@ -122,20 +122,70 @@ func execForDeals(ctx context.Context, tx *sql.Tx, stmt, workspace string, keys 
 // happened and any task of it was completed (migration 0017), deleted,
 // entered late or not: bounds above the deal's latest touches at any
 // moment, so a day sheet reads a deal's activities and tasks for its
-// latest touch only when they may fall after an idle_days bound.
-// refreshDealTouches appends "AND (source, external_id) IN (VALUES …)".
+// latest touch only when they may fall after an idle_days bound; and the
+// same of the activities and tasks not deleted, with the latest instant
+// such an activity happened or was entered (migration 0019): bounds below
+// the deal's latest touch at a cutoff after them. refreshDealTouches
+// appends "AND (source, external_id) IN (VALUES …)"; %s is the greatest of
+// two values in the dialect.
 const refreshDealTouchesSet = `UPDATE deals SET
 	acted_max = (SELECT MAX(a.happened_at) FROM activities a WHERE a.workspace = deals.workspace AND a.source = deals.source
 		AND a.deal_id = deals.external_id AND a.deal_id <> ''),
 	done_max = (SELECT MAX(k.completed_at) FROM tasks k WHERE k.workspace = deals.workspace AND k.source = deals.source
-		AND k.deal_id = deals.external_id AND k.deal_id <> '')
+		AND k.deal_id = deals.external_id AND k.deal_id <> ''),
+	acted_live = (SELECT MAX(a.happened_at) FROM activities a WHERE a.workspace = deals.workspace AND a.source = deals.source
+		AND a.deal_id = deals.external_id AND a.deal_id <> '' AND a.deleted_at IS NULL),
+	acted_live_seen = (SELECT MAX(%s(a.happened_at, a.entered_at)) FROM activities a WHERE a.workspace = deals.workspace
+		AND a.source = deals.source AND a.deal_id = deals.external_id AND a.deal_id <> '' AND a.deleted_at IS NULL),
+	done_live = (SELECT MAX(k.completed_at) FROM tasks k WHERE k.workspace = deals.workspace AND k.source = deals.source
+		AND k.deal_id = deals.external_id AND k.deal_id <> '' AND k.deleted_at IS NULL)
 WHERE 1 = 1`
 
+// touchedDeals returns the deals the activities and tasks of batch were on
+// as stored before the batch: one that names another deal now, or none,
+// leaves its old deal's bounds below its latest touch (migration 0019)
+// to be found again, as they may have been its own.
+func touchedDeals(ctx context.Context, tx *sql.Tx, workspace string, batch *domain.RecordBatch) ([][2]string, error) {
+	var deals [][2]string
+	scan := func(rows *sql.Rows) error {
+		var k [2]string
+		if err := rows.Scan(&k[0], &k[1]); err != nil {
+			return err
+		}
+		if k[1] != "" {
+			deals = append(deals, k)
+		}
+		return nil
+	}
+	for _, kind := range []struct {
+		table string
+		keys  [][2]string
+	}{{"activities", activityKeys(batch.Activities)}, {"tasks", taskKeys(batch.Tasks)}} {
+		if len(kind.keys) == 0 {
+			continue
+		}
+		if err := lookupKeys(ctx, tx, `SELECT source, deal_id FROM `+kind.table, "external_id", workspace, kind.keys, scan); err != nil {
+			return nil, fmt.Errorf("deals of %s: %w", kind.table, err)
+		}
+	}
+	return deals, nil
+}
+
+func activityKeys(activities []domain.Activity) [][2]string {
+	keys := make([][2]string, len(activities))
+	for i := range activities {
+		keys[i] = [2]string{activities[i].Source, activities[i].ExternalID}
+	}
+	return keys
+}
+
 // refreshDealTouches keeps, in tx, the bounds of refreshDealTouchesSet of
-// each deal of batch and each deal an activity or task of batch is on. An
-// activity or task that left a deal leaves its bound higher than need be,
-// which costs a read and changes no figure.
-func (s *Store) refreshDealTouches(ctx context.Context, tx *sql.Tx, workspace string, batch *domain.RecordBatch) error {
+// each deal of batch, each deal an activity or task of batch is on, and
+// the deals before (those touchedDeals returned). Without the deals
+// before, an activity or task that left a deal would leave its bounds
+// below the deal's touches too high, and a deal idle at a cutoff would
+// read as touched.
+func (s *Store) refreshDealTouches(ctx context.Context, tx *sql.Tx, workspace string, batch *domain.RecordBatch, before [][2]string) error {
 	seen := make(map[[2]string]bool)
 	var keys [][2]string
 	add := func(source, id string) {
@@ -143,6 +193,9 @@ func (s *Store) refreshDealTouches(ctx context.Context, tx *sql.Tx, workspace st
 			seen[k] = true
 			keys = append(keys, k)
 		}
+	}
+	for _, k := range before {
+		add(k[0], k[1])
 	}
 	for i := range batch.Deals {
 		add(batch.Deals[i].Source, batch.Deals[i].ExternalID)
@@ -163,14 +216,14 @@ func (s *Store) refreshDealTouches(ctx context.Context, tx *sql.Tx, workspace st
 // well: SQLite reads each deal's records by the indexes by deal.
 func (s *Store) dealTouchesSet() string {
 	if s.dialect != SQLite {
-		return refreshDealTouchesSet
+		return fmt.Sprintf(refreshDealTouchesSet, "GREATEST")
 	}
 	return strings.NewReplacer("FROM activities a", "FROM activities a INDEXED BY activities_deal",
-		"FROM tasks k", "FROM tasks k INDEXED BY tasks_deal").Replace(refreshDealTouchesSet)
+		"FROM tasks k", "FROM tasks k INDEXED BY tasks_deal").Replace(fmt.Sprintf(refreshDealTouchesSet, "MAX"))
 }
 
 // RefreshDealBounds sets the bounds of every deal of workspace (its latest
-// activity and completed task, migration 0017) from the records stored:
+// activity and completed task, migrations 0017 and 0019) from the records stored:
 // for a loader that writes activities and tasks around UpsertRecords, as
 // the benchmarks' COPY does. UpsertRecords keeps them itself.
 func (s *Store) RefreshDealBounds(ctx context.Context, workspace string) error {

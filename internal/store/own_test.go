@@ -474,13 +474,18 @@ func TestLoadDaySheetOwnMatchesLoadDay(t *testing.T) {
 		mustUpsert(t, s, &domain.RecordBatch{Companies: batch.Companies, Deals: batch.Deals}, time.Time{})
 		mustUpsert(t, s, &domain.RecordBatch{Activities: batch.Activities[half(len(batch.Activities)):],
 			Tasks: batch.Tasks[half(len(batch.Tasks)):], Moves: batch.Moves[half(len(batch.Moves)):]}, time.Time{})
+		// Then a fifth of the activities and tasks again, each on another
+		// deal, on none, deleted or no longer deleted: what a deal keeps
+		// of its activities and tasks (migration 0019) must follow them
+		// out of the deal they left.
+		mustUpsert(t, s, resent(r, ws, days, batch), time.Time{})
 		for _, c := range []struct {
 			name string
 			ws   *domain.Workspace
 			// records: the version has an own indicator of activities or
 			// tasks by pipeline, which only records serve.
 			records bool
-		}{{"records", ws, true}, {"tallies", talliedWorkspace(), false}} {
+		}{{"records", ws, true}, {"tallies", talliedWorkspace(), false}, {"groups without places", unplacedWorkspace(), false}} {
 			t.Run(c.name, func(t *testing.T) {
 				ws := c.ws
 				// The sum of each own indicator over every day and manager: a
@@ -508,10 +513,11 @@ func TestLoadDaySheetOwnMatchesLoadDay(t *testing.T) {
 							len(lean.Activities) > 0
 						tallied := len(lean.ActivityTallies) > 0 && len(lean.OwnTallies) > 0 && len(lean.Activities) == 0 &&
 							len(lean.Tasks) == 0 && len(lean.Deals) > 0
+						tallied = tallied && len(lean.DealGroups) > 0
 						if c.records && !records || !c.records && !tallied {
-							t.Fatalf("%s: LoadDaySheet gave %d activity, %d task, %d deal, %d own tallies, %d activities, %d tasks, %d deals; want %s",
+							t.Fatalf("%s: LoadDaySheet gave %d activity, %d task, %d deal, %d own tallies, %d deal groups, %d activities, %d tasks, %d deals; want %s",
 								d, len(lean.ActivityTallies), len(lean.TaskTallies), len(lean.DealTallies), len(lean.OwnTallies),
-								len(lean.Activities), len(lean.Tasks), len(lean.Deals), c.name)
+								len(lean.DealGroups), len(lean.Activities), len(lean.Tasks), len(lean.Deals), c.name)
 						}
 						gotValues, gotUnknown := domain.ComputeValues(ws, win, lean)
 						if diff := cmp.Diff(jsonOf(t, wantValues), jsonOf(t, gotValues)); diff != "" {
@@ -575,6 +581,62 @@ func talliedWorkspace() *domain.Workspace {
 		domain.IndicatorDef{ID: "won_sales", Base: domain.DealsWon, Where: domain.Filter{Pipeline: []string{"Sales"}}},
 	)
 	return ws
+}
+
+// unplacedWorkspace is ownWorkspace with own indicators of deal states
+// that no filter narrows by place: the deals in progress are grouped by
+// their state alone.
+func unplacedWorkspace() *domain.Workspace {
+	ws := ownWorkspace()
+	ws.Regulation[0].Indicators = []domain.IndicatorDef{
+		{ID: "idle_one", Base: domain.DealsIdle, IdleDays: 1},
+		{ID: "idle_any", Base: domain.DealsIdle, IdleDays: 2},
+		{ID: "idle_three", Base: domain.DealsIdle, IdleDays: 3},
+		{ID: "without_tasks", Base: domain.DealsWithoutTasks},
+		{ID: "created", Base: domain.DealsCreated},
+	}
+	return ws
+}
+
+// resent returns a fifth of batch's activities and tasks changed as a CRM
+// sends them again: on another deal of batch, on none, deleted at an
+// instant around the windows of days, or no longer deleted.
+func resent(r *rand.Rand, ws *domain.Workspace, days []domain.Date, batch *domain.RecordBatch) *domain.RecordBatch {
+	var marks []time.Time
+	for _, d := range days {
+		win := ws.Window(d)
+		marks = append(marks, win.From, win.To, win.To.Add(-26*time.Hour))
+	}
+	change := func(source string, deal *string, deleted *time.Time) {
+		switch r.IntN(4) {
+		case 0:
+			if d := batch.Deals[r.IntN(len(batch.Deals))]; d.Source == source {
+				*deal = d.ExternalID
+			}
+		case 1:
+			*deal = ""
+		case 2:
+			*deleted = marks[r.IntN(len(marks))].Add(time.Duration(r.IntN(3)-1) * time.Microsecond)
+		case 3:
+			*deleted = time.Time{}
+		}
+	}
+	out := &domain.RecordBatch{}
+	for i := range batch.Activities {
+		if r.IntN(5) == 0 {
+			a := batch.Activities[i]
+			change(a.Source, &a.DealID, &a.DeletedAt)
+			out.Activities = append(out.Activities, a)
+		}
+	}
+	for i := range batch.Tasks {
+		if r.IntN(5) == 0 {
+			k := batch.Tasks[i]
+			change(k.Source, &k.DealID, &k.DeletedAt)
+			out.Tasks = append(out.Tasks, k)
+		}
+	}
+	return out
 }
 
 // LoadDay returns what own indicators need of the history: every move of

@@ -29,12 +29,10 @@ import (
 //     place at To needs their moves. They are few, and each says whether
 //     a task is open on it and its latest touch.
 //
-// A deal's latest touch is its creation or later; it is known without
-// reading the deal's records when the bounds the deal keeps (migration
-// 0017) put it in one idle level: its latest move by To (when no move
-// was deleted) and creation below, the latest instant any of its
-// activities happened, tasks was completed or moves was made above.
-// Otherwise the deal's records are read for it, as touchesQuery does.
+// A deal's idle level is known without reading the deal's records when
+// the bounds it keeps below and above its latest touch (migrations 0017
+// and 0019, see idleLevel) fall in one level. Otherwise the deal's records
+// are read for its latest touch, as touchesQuery does.
 
 // idleBounds returns the instants, in Unix microseconds, that divide the
 // latest touches of deals in progress at to into idle levels for the
@@ -94,7 +92,7 @@ func groupedDeal(places bool) string {
 // latest first.
 func dealGroupsQuery(dialect string, p *ownPlan, bounds int) string {
 	places := p.groupPipeline || p.groupStage
-	columns := `source, external_id, responsible, created_at, moved_at, moves_deleted, acted_max, done_max`
+	columns := `source, external_id, responsible, created_at, moved_at, moves_deleted, acted_max, done_max, acted_live, acted_live_seen, done_live`
 	if places {
 		columns += `, pipeline_id, pipeline, stage_id, stage, moved_pipeline_id, moved_pipeline, moved_stage_id, moved_stage`
 	}
@@ -127,6 +125,7 @@ func dealGroupsQuery(dialect string, p *ownPlan, bounds int) string {
 	return `SELECT responsible, source, pipeline_id, pipeline, stage_id, stage, open, level, COUNT(*) FROM (
 	SELECT y.responsible, y.source, y.pipeline_id, y.pipeline, y.stage_id, y.stage, y.open, ` + level + ` AS level FROM (
 		SELECT x.source, x.external_id, x.responsible, x.created_at, x.moved_at, x.moves_deleted, x.acted_max, x.done_max,
+			x.acted_live, x.acted_live_seen, x.done_live,
 			` + place("pipeline_id", places) + ` AS pipeline_id, ` + place("pipeline", places) + ` AS pipeline,
 			` + place("stage_id", p.groupStage) + ` AS stage_id, ` + place("stage", p.groupStage) + ` AS stage,
 			` + open + ` AS open
@@ -139,10 +138,12 @@ func dealGroupsQuery(dialect string, p *ownPlan, bounds int) string {
 // idleLevel returns the SQL of a deal's idle level among bounds idle
 // bounds ($5 on, latest first), over the columns of the deal (prefixed
 // by d): its latest touch at or before To ($3) falls after bound 0 (level
-// 0), after bound 1 (level 1), and so on. Below the touch lie its creation
-// and its latest move by To when no move was deleted; above it, the
-// latest instants its activities happened, its tasks were completed and
-// its moves were made (migration 0017). When both fall in one level, the
+// 0), after bound 1 (level 1), and so on. Below the touch lie its creation,
+// its latest move by To when no move was deleted, and the latest of its
+// activities and tasks not deleted when all of them were done and entered
+// by To (migration 0019); above it, the latest instants its activities
+// happened, its tasks were completed and its moves were made (migration
+// 0017). When both fall in one level, the
 // touch does; else its records are read for the touch, each kind only
 // when its bound is after the last idle bound (before it, a touch moves
 // no deal across a bound).
@@ -157,8 +158,12 @@ func idleLevel(dialect, d string, bounds int) string {
 		fmt.Fprintf(&b, " ELSE %d END", bounds)
 		return b.String()
 	}
-	movedByTo := `CASE WHEN ` + d + `moves_deleted = 0 AND ` + d + `moved_at <= $3 THEN ` + d + `moved_at ELSE 0 END`
-	below := greatest(dialect, d+"created_at", movedByTo)
+	byTo := func(at, seen string) string {
+		return `CASE WHEN ` + seen + ` <= $3 THEN ` + at + ` ELSE 0 END`
+	}
+	below := greatest(dialect, d+"created_at",
+		`CASE WHEN `+d+`moves_deleted = 0 AND `+d+`moved_at <= $3 THEN `+d+`moved_at ELSE 0 END`,
+		byTo(d+"acted_live", d+"acted_live_seen"), byTo(d+"done_live", d+"done_live"))
 	above := greatest(dialect, d+"created_at", "COALESCE("+d+"acted_max, 0)", "COALESCE("+d+"done_max, 0)", "COALESCE("+d+"moved_at, 0)")
 	read := greatest(dialect, d+"created_at",
 		`COALESCE(CASE WHEN `+d+`acted_max > `+last+` THEN (SELECT a.happened_at FROM activities a

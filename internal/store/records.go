@@ -404,6 +404,10 @@ func (s *Store) upsertBatch(ctx context.Context, tx *sql.Tx, conn *sql.Conn, wor
 	if err != nil {
 		return 0, err
 	}
+	touched, err := touchedDeals(ctx, tx, workspace, batch)
+	if err != nil {
+		return 0, err
+	}
 	err = run(domain.KindTask, len(batch.Tasks), func(u *upserter, i int) error {
 		k := &batch.Tasks[i]
 		if k.Source == "" || k.ExternalID == "" || k.CreatedAt.IsZero() {
@@ -445,7 +449,7 @@ func (s *Store) upsertBatch(ctx context.Context, tx *sql.Tx, conn *sql.Conn, wor
 	if err := s.refreshDealMoves(ctx, tx, workspace, batch, before); err != nil {
 		return 0, err
 	}
-	if err := s.refreshDealTouches(ctx, tx, workspace, batch); err != nil {
+	if err := s.refreshDealTouches(ctx, tx, workspace, batch, touched); err != nil {
 		return 0, err
 	}
 	n, err := s.upsertTelephony(ctx, tx, conn, workspace, batch)

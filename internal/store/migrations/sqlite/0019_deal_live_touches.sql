@@ -1,0 +1,33 @@
+-- The latest touches of each deal that nothing took back (DESIGN.md
+-- section 10, deals_idle): the latest instant one of its activities not
+-- deleted happened (acted_live), the latest instant one of those happened
+-- or was entered (acted_live_seen), and the latest instant one of its
+-- tasks not deleted was completed (done_live). At a cutoff at or after
+-- acted_live_seen every such activity had happened and been entered, so
+-- the deal's latest touch then is acted_live or later; at a cutoff at or
+-- after done_live, done_live or later. With 0017's bounds above (acted_max,
+-- done_max), a day sheet puts most deals in their idle level without
+-- reading their activities and tasks. The store keeps them with every
+-- upsert of deals, activities or tasks (refreshDealTouches), for the
+-- deals an activity or task left too.
+
+ALTER TABLE deals ADD COLUMN acted_live INTEGER;
+ALTER TABLE deals ADD COLUMN acted_live_seen INTEGER;
+ALTER TABLE deals ADD COLUMN done_live INTEGER;
+UPDATE deals SET
+	acted_live = (SELECT MAX(a.happened_at) FROM activities a INDEXED BY activities_deal WHERE a.workspace = deals.workspace
+		AND a.source = deals.source AND a.deal_id = deals.external_id AND a.deal_id <> '' AND a.deleted_at IS NULL),
+	acted_live_seen = (SELECT MAX(MAX(a.happened_at, a.entered_at)) FROM activities a INDEXED BY activities_deal WHERE a.workspace = deals.workspace
+		AND a.source = deals.source AND a.deal_id = deals.external_id AND a.deal_id <> '' AND a.deleted_at IS NULL),
+	done_live = (SELECT MAX(k.completed_at) FROM tasks k INDEXED BY tasks_deal WHERE k.workspace = deals.workspace
+		AND k.source = deals.source AND k.deal_id = deals.external_id AND k.deal_id <> '' AND k.deleted_at IS NULL)
+WHERE acted_max IS NOT NULL OR done_max IS NOT NULL;
+
+-- The groups of deals in progress a day sheet counts read them from the
+-- index of open deals alone.
+DROP INDEX deals_open;
+CREATE INDEX deals_open ON deals
+	(workspace, created_at, status, deleted_at, responsible, amount, closed_at, pipeline_id, pipeline, stage_id, stage,
+	moved_at, moved_pipeline_id, moved_pipeline, moved_stage_id, moved_stage, moves_deleted, acted_max, done_max,
+	acted_live, acted_live_seen, done_live)
+	WHERE status NOT IN ('won', 'lost');

@@ -233,3 +233,38 @@ func TestFilterAppliesTelephony(t *testing.T) {
 		}
 	}
 }
+
+// The report of a day gives the evidence Evaluate gives the sheet, under
+// the filter of the version's own indicator on the base.
+func TestTelephonyDay(t *testing.T) {
+	ws := telephonyWorkspace(t)
+	win := ws.Window(MustDate("2026-11-16"))
+	version, _ := ws.Regulation.At(win.Day)
+	defs := TelephonyDefs(version)
+	if defs[1].Where.MatchMinutes != nil {
+		t.Errorf("calls_unlogged's definition %+v, want the base a rule names, with no filter", defs[1])
+	}
+	// Without that rule, the version's own indicator on the base.
+	noRule := *version
+	noRule.Rules = noRule.Rules[:1]
+	if d := TelephonyDefs(&noRule)[1]; d.Where.MatchMinutes == nil || *d.Where.MatchMinutes != 10 {
+		t.Errorf("calls_unlogged's definition %+v, want unlogged10's filter", d)
+	}
+	calls, numbers := TelephonyDay(ws, win, telephonyScenario(), "anna", defs)
+	unlogged, unknown := 0, 0
+	for _, e := range calls {
+		if e.Counted {
+			unlogged++
+		}
+	}
+	for _, e := range numbers {
+		if e.Counted {
+			unknown++
+		}
+	}
+	// p1…p10 and p14 (here not deleted): p2 p3 p5 p8 p10 p14 are not in
+	// the CRM; unknown …03 …04 …07 …08 …14.
+	if len(calls) != 11 || unlogged != 6 || unknown != 5 {
+		t.Errorf("anna: %d PBX calls, %d not in the CRM, %d unknown numbers; want 11, 6, 5", len(calls), unlogged, unknown)
+	}
+}

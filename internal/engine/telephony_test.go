@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -163,6 +164,23 @@ func TestTelephonyPlantedPairs(t *testing.T) {
 		}
 		if diff := cmp.Diff(wantNumbers, got); diff != "" {
 			t.Errorf("why unknown_numbers (-want +got):\n%s", diff)
+		}
+
+		week, _ := domain.ParsePeriod("2026-W47")
+		rep, err := eng.Telephony(ctx, "tel", "anna", week)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Talked != 6 || rep.Unlogged != 3 || rep.CRMCalls != 4 || len(rep.Days) != 1 || len(rep.Days[0].Calls) != 7 {
+			t.Errorf("report: talked %d, unlogged %d, CRM calls %d, %d days; want 6, 3, 4 and one day of 7 PBX calls",
+				rep.Talked, rep.Unlogged, rep.CRMCalls, len(rep.Days))
+		}
+		var numbers []string
+		for _, n := range rep.Numbers {
+			numbers = append(numbers, fmt.Sprintf("%s %d", n.Normalized, n.Seconds))
+		}
+		if want := []string{"79120000003 90", "79120000004 90", "79120000007 45"}; !cmp.Equal(numbers, want) {
+			t.Errorf("unknown numbers %q, want %q", numbers, want)
 		}
 	})
 }

@@ -532,3 +532,20 @@ func telephonyCounts(batch *domain.RecordBatch) string {
 	}
 	return fmt.Sprintf(", contacts %d, pbx calls %d", len(batch.Persons), len(batch.PBXCalls))
 }
+
+// LoadTelephony returns what the telephone bases need of the day of win
+// (see telephonyPart), nil when no PBX call started in the window: what a
+// manager's page of PBX conversations reads day by day, without the
+// day's other records.
+func (s *Store) LoadTelephony(ctx context.Context, workspace string, win domain.Window) (*domain.TelephonyData, error) {
+	var t *domain.TelephonyData
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		var err error
+		t, err = loadTelephony(ctx, tx, workspace, win)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: load telephony %s: %w", win.Day, err)
+	}
+	return t, nil
+}

@@ -94,6 +94,13 @@ func TestBrowserAbsenceForm(t *testing.T) {
 	if m, _ := mustWorkspace(t, env, "acme").Manager("anna"); len(m.Absences) != 0 {
 		t.Errorf("a refused absence was stored: %v", m.Absences)
 	}
+	for _, p := range []struct{ path, wait string }{
+		{"/w/acme/forms/holidays", "#hol-form"}, {"/w/acme/forms/managers", "#mgr-add"}, {"/w/acme/forms/rules", "#rules-form"},
+	} {
+		if w := phoneWidth(t, ctx, base+p.path, p.wait); w > 391 {
+			t.Errorf("%s on a 390 px phone is %.0f px wide: it scrolls sideways", p.path, w)
+		}
+	}
 	must(t, "back to a laptop", chromedp.Do(ctx, chromedp.EmulateViewport(1440, 900)))
 }
 

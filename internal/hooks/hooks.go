@@ -35,6 +35,7 @@ import (
 	"reglament/internal/crm/bitrix24"
 	"reglament/internal/crm/hubspot"
 	"reglament/internal/crm/pipedrive"
+	"reglament/internal/crmsync"
 	"reglament/internal/domain"
 	"reglament/internal/secret"
 	"reglament/internal/store"
@@ -572,7 +573,7 @@ func (h *Handler) load(ctx context.Context, workspace string, e *entry) error {
 	case domain.CRMBitrix24:
 		e.appToken = h.applicationToken(workspace, ws.CRM.ApplicationTokenFile)
 	case domain.CRMHubSpot:
-		e.appToken = h.clientSecret(workspace, ws.CRM)
+		e.appToken = h.clientSecret(ctx, ws)
 	case domain.CRMPipedrive:
 		if e.user, e.password, err = h.credentials(ctx, workspace); err != nil {
 			return err
@@ -582,21 +583,27 @@ func (h *Handler) load(ctx context.Context, workspace string, e *entry) error {
 }
 
 // clientSecret reads the secret a HubSpot workspace's webhooks are signed
-// with: the OAuth app's client secret, or, for a private app (token_file),
+// with: the OAuth app's client secret (its client_secret_file, or the one
+// stored sealed from the setup page), or, for a private app (token_file),
 // the private app's client secret in application_token_file. Without one
 // every call is refused (403), and the log says why, never the secret.
-func (h *Handler) clientSecret(workspace string, c *domain.CRMConnection) string {
-	file, what := c.ApplicationTokenFile, "client secret file (application_token_file)"
-	if c.OAuth != nil && c.OAuth.ClientSecretFile != "" {
-		file, what = c.OAuth.ClientSecretFile, "client secret file"
-	}
-	if file == "" {
-		h.cfg.Log.Warn("hubspot webhooks refused: the crm connection names no client secret (oauth.client_secret_file, or application_token_file for a private app)", "workspace", workspace)
+func (h *Handler) clientSecret(ctx context.Context, ws *domain.Workspace) string {
+	c := ws.CRM
+	var s string
+	var err error
+	switch {
+	case c.OAuth != nil:
+		syncer := &crmsync.Syncer{Store: h.cfg.Store, Secrets: h.cfg.Secrets, ReadFile: h.cfg.ReadFile}
+		s, err = syncer.ClientSecret(ctx, ws)
+	case c.ApplicationTokenFile != "":
+		s, err = secret.ReadFile(h.cfg.ReadFile, c.ApplicationTokenFile, "client secret file (application_token_file)")
+	default:
+		h.cfg.Log.Warn("hubspot webhooks refused: the crm connection names no client secret (oauth.client_secret_file, or application_token_file for a private app)", "workspace", ws.ID)
 		return ""
 	}
-	s, err := secret.ReadFile(h.cfg.ReadFile, file, what)
 	if err != nil {
-		h.cfg.Log.Warn("hubspot webhooks refused: "+domain.ErrorMessage(err), "workspace", workspace)
+		h.cfg.Log.Warn("hubspot webhooks refused: "+domain.ErrorMessage(err), "workspace", ws.ID)
+		return ""
 	}
 	return s
 }

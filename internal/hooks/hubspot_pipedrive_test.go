@@ -18,6 +18,7 @@ import (
 	"reglament/internal/config"
 	"reglament/internal/crm/hubspot/hubspottest"
 	"reglament/internal/crm/pipedrive/pipedrivetest"
+	"reglament/internal/crmsync"
 	"reglament/internal/hooks"
 	"reglament/internal/secret"
 	"reglament/internal/store"
@@ -342,4 +343,46 @@ func newServer(t *testing.T, h *hooks.Handler) *httptest.Server {
 		h.Close()
 	})
 	return srv
+}
+
+// TestHubSpotWebhooksSecretFromSetup: an OAuth app connected from the
+// setup page has no client_secret_file; its secret, stored sealed, signs
+// its webhooks. Without the key to open it, every call is refused.
+func TestHubSpotWebhooksSecretFromSetup(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := newCRMFixture(t, st, hooks.Config{})
+		ws, err := config.ParseWorkspace(filepath.Join(t.TempDir(), "ws.yaml"), []byte("workspace: hss\n"+baseYAML+
+			"crm:\n  kind: hubspot\n  base_url: https://api.hubapi.com\n  oauth: {client_id: app-2, redirect_uri: https://reglament.example/oauth}\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.ApplyWorkspace(context.Background(), ws, "head", start); err != nil {
+			t.Fatal(err)
+		}
+		f.rotate(t, "hss")
+		const typed = "hs-secret-typed-on-the-setup-page"
+		syncer := &crmsync.Syncer{Store: st, Secrets: f.box}
+		if err := syncer.SaveClientSecret(context.Background(), "hss", "hubspot", "app-2", typed); err != nil {
+			t.Fatal(err)
+		}
+		u := f.url("hss", f.secrets["hss"])
+		events := []hubspottest.WebhookEvent{hubspottest.Event("deal.creation", 77, f.now())}
+		if status, body := send(t, f.srv.Client(), must(hubspottest.WebhookRequest(u, typed, events, f.now()))); status != http.StatusOK {
+			t.Fatalf("signed with the stored secret: %d %q", status, body)
+		}
+		if status, _ := send(t, f.srv.Client(), must(hubspottest.WebhookRequest(u, "guessed", events, f.now()))); status != http.StatusForbidden {
+			t.Errorf("another secret: status %d, want 403", status)
+		}
+		if diff := cmp.Diff([]change{{"deal", "77", false}}, pending(t, st, "hss")); diff != "" {
+			t.Errorf("pending changes (-want +got):\n%s", diff)
+		}
+		keyless, err := hooks.New(hooks.Config{Store: st, Now: f.clock.Now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := newServer(t, keyless)
+		if status, _ := send(t, srv.Client(), must(hubspottest.WebhookRequest(srv.URL+"/hooks/hss/"+f.secrets["hss"], typed, events, f.now()))); status != http.StatusForbidden {
+			t.Errorf("a server without the key: status %d, want 403", status)
+		}
+	})
 }

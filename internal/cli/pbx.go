@@ -19,7 +19,7 @@ import (
 // pbx's usage problems in Russian, joined to ruUsage.
 func init() {
 	for k, v := range map[string]string{
-		"want: pbx connect --workspace W -f workspace.yaml [--secret -] | pbx users --workspace W | pbx sync --workspace W | pbx disconnect --workspace W": "нужно: pbx connect --workspace W -f workspace.yaml [--secret -] | pbx users --workspace W | pbx sync --workspace W | pbx disconnect --workspace W",
+		"want: pbx connect --workspace W -f workspace.yaml [--secret -] | pbx users --workspace W | pbx sync --workspace W [--full] | pbx disconnect --workspace W": "нужно: pbx connect --workspace W -f workspace.yaml [--secret -] | pbx users --workspace W | pbx sync --workspace W [--full] | pbx disconnect --workspace W",
 		"the file is workspace %q, not %q":                                                   "в файле рабочее пространство %q, а не %q",
 		"the pbx section names secret_file: leave out --secret":                              "в разделе pbx указан secret_file: уберите --secret",
 		"the pbx section names no secret_file: pass --secret - and give the secret on stdin": "в разделе pbx нет secret_file: укажите --secret - и передайте секрет на стандартный ввод",
@@ -37,13 +37,14 @@ func init() {
 // managers they map to, sync its call log, disconnect it.
 func (m *Main) runPBX(ctx context.Context, env *runEnv, args []string) error {
 	if len(args) == 0 {
-		return usagef("want: pbx connect --workspace W -f workspace.yaml [--secret -] | pbx users --workspace W | pbx sync --workspace W | pbx disconnect --workspace W")
+		return usagef("want: pbx connect --workspace W -f workspace.yaml [--secret -] | pbx users --workspace W | pbx sync --workspace W [--full] | pbx disconnect --workspace W")
 	}
 	sub := args[0]
 	workspace := env.fs.String("workspace", "", "workspace id")
 	file := env.fs.String("f", "", "workspace YAML file with a pbx section (connect)")
 	secretFlag := env.fs.String("secret", "", "- reads the exchange's secret (Mango Office's salt, Zadarma's secret) from stdin, when the pbx section names no secret_file (connect)")
 	by := env.fs.String("by", "", "who connects or syncs, for the audit trail (default $USER)")
+	full := env.fs.Bool("full", false, "read the last 92 days again, not only what was logged since the last sync (sync)")
 	keyFile := secretKeyFlag(env)
 	if _, err := parse(env.fs, args[1:]); err != nil {
 		return err
@@ -110,7 +111,7 @@ func (m *Main) runPBX(ctx context.Context, env *runEnv, args []string) error {
 			return err
 		}
 		defer unlock()
-		res, err := syncer.SyncPBX(ctx, ws.ID, m.actor(*by))
+		res, err := syncer.SyncPBX(ctx, ws.ID, *full, m.actor(*by))
 		if res != nil {
 			fmt.Fprintln(m.Stdout, lang.T("pbx.synced", ws.ID, res.Source, res.Windows, res.Fetched, res.Written, res.Unchanged,
 				res.Requests, localTime(ws, res.Cursor)))
@@ -123,7 +124,7 @@ func (m *Main) runPBX(ctx context.Context, env *runEnv, args []string) error {
 		fmt.Fprintln(m.Stdout, lang.T("pbx.disconnected", ws.ID))
 		return nil
 	}
-	return usagef("want: pbx connect --workspace W -f workspace.yaml [--secret -] | pbx users --workspace W | pbx sync --workspace W | pbx disconnect --workspace W")
+	return usagef("want: pbx connect --workspace W -f workspace.yaml [--secret -] | pbx users --workspace W | pbx sync --workspace W [--full] | pbx disconnect --workspace W")
 }
 
 // pbxSecret reads the exchange's secret: from the section's secret_file,
@@ -181,7 +182,7 @@ func (m *Main) printExtensions(lang i18n.Lang, ws *domain.Workspace, exts []pbx.
 // SyncPBX is the jobs.PBX of serve: crmsync over the workspace's
 // exchange; a workspace without one is left alone.
 func (c crmSyncer) SyncPBX(ctx context.Context, workspace, actor string) error {
-	_, err := c.syncer.SyncPBX(ctx, workspace, actor)
+	_, err := c.syncer.SyncPBX(ctx, workspace, false, actor)
 	if domain.ErrorCode(err) == domain.ENOTFOUND {
 		return nil
 	}

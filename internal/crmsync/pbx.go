@@ -117,22 +117,23 @@ type PBXResult struct {
 }
 
 // SyncPBX reads the workspace's call log from its cursor less
-// pbx.DefaultOverlap (the last pbx.DefaultBackfill the first time) up to
-// now and stores it, window by window: each window's calls with the cursor
-// at its end, in one transaction. On error the result holds the windows
-// stored so far. It fails with ENOTFOUND when the workspace has no
-// exchange.
-func (s *Syncer) SyncPBX(ctx context.Context, workspace, actor string) (*PBXResult, error) {
+// pbx.DefaultOverlap (the last pbx.DefaultBackfill the first time, or when
+// full) up to now and stores it, window by window: each window's calls
+// with the cursor at its end, in one transaction. On error the result
+// holds the windows stored so far. It fails with ENOTFOUND when the
+// workspace has no exchange. A full read finds again the calls longer
+// than the overlap that were under way at a sync.
+func (s *Syncer) SyncPBX(ctx context.Context, workspace string, full bool, actor string) (*PBXResult, error) {
 	client, conn, err := s.PBXClientFor(ctx, workspace)
 	if err != nil {
 		return nil, err
 	}
-	return s.SyncPBXWith(ctx, workspace, conn.Kind, client, actor)
+	return s.SyncPBXWith(ctx, workspace, conn.Kind, client, full, actor)
 }
 
 // SyncPBXWith is SyncPBX with a connector built by the caller for the
 // exchange source.
-func (s *Syncer) SyncPBXWith(ctx context.Context, workspace, source string, client pbx.Client, actor string) (*PBXResult, error) {
+func (s *Syncer) SyncPBXWith(ctx context.Context, workspace, source string, client pbx.Client, full bool, actor string) (*PBXResult, error) {
 	cursors, err := s.Store.SyncCursors(ctx, workspace, source)
 	if err != nil {
 		return nil, err
@@ -140,14 +141,19 @@ func (s *Syncer) SyncPBXWith(ctx context.Context, workspace, source string, clie
 	now := s.now()
 	res := &PBXResult{Workspace: workspace, Source: source, Cursor: cursors[domain.KindPBXCall],
 		From: cursors[domain.KindPBXCall].Add(-pbx.DefaultOverlap)}
-	if res.Cursor.IsZero() {
+	if res.Cursor.IsZero() || full {
 		res.From = now.Add(-pbx.DefaultBackfill)
 	}
 	start := client.Requests()
 	defer func() { res.Requests = client.Requests() - start }()
 	err = client.Read(ctx, res.From, now, func(ctx context.Context, w pbx.Window, calls []domain.PBXCall) error {
+		// A full read stores its windows without moving the cursor back.
+		cursor := w.To
+		if cursor.Before(res.Cursor) {
+			cursor = res.Cursor
+		}
 		stored, err := s.Store.StoreSyncBatch(ctx, workspace, store.SyncBatch{Source: source, Kind: domain.KindPBXCall,
-			Records: &domain.RecordBatch{PBXCalls: calls}, Cursor: w.To}, actor, s.now())
+			Records: &domain.RecordBatch{PBXCalls: calls}, Cursor: cursor}, actor, s.now())
 		if err != nil {
 			return err
 		}
@@ -155,7 +161,7 @@ func (s *Syncer) SyncPBXWith(ctx context.Context, workspace, source string, clie
 		res.Fetched += len(calls)
 		res.Written += stored.Written
 		res.Unchanged += stored.Unchanged
-		res.Cursor = w.To
+		res.Cursor = cursor
 		return nil
 	})
 	if err != nil {

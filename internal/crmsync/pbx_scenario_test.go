@@ -150,7 +150,7 @@ func TestPBXScenarioMatchesCSV(t *testing.T) {
 				t.Fatalf("%s: %v", id, err)
 			}
 			if id != "csv" {
-				if _, err := syncer.SyncPBX(ctx, id, "sync"); err != nil {
+				if _, err := syncer.SyncPBX(ctx, id, false, "sync"); err != nil {
 					t.Fatalf("%s: sync: %v", id, err)
 				}
 			}

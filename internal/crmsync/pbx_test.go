@@ -72,7 +72,7 @@ func TestSyncPBXMango(t *testing.T) {
 		fake.Users = []mangotest.User{{Name: "Анна", Extension: "101"}}
 		plantMango(fake, f.clock.Now(), 24*100, "old") // 100 days, one an hour
 
-		if _, err := f.syncer.SyncPBX(ctx, "acme", "sync"); domain.ErrorCode(err) != domain.ENOTFOUND {
+		if _, err := f.syncer.SyncPBX(ctx, "acme", false, "sync"); domain.ErrorCode(err) != domain.ENOTFOUND {
 			t.Errorf("sync before connecting: %v, want not_found", err)
 		}
 		if _, err := f.syncer.ConnectPBX(ctx, "acme", domain.PBXMango, fake.URL+"/vpbx", fake.Key, "wrong salt", "head"); err == nil ||
@@ -96,7 +96,7 @@ func TestSyncPBXMango(t *testing.T) {
 
 		// The first sync reads the last 92 days: 14 windows of 7 days, each
 		// a request and two polls.
-		first, err := f.syncer.SyncPBX(ctx, "acme", "sync")
+		first, err := f.syncer.SyncPBX(ctx, "acme", false, "sync")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -147,7 +147,7 @@ func TestSyncPBXMango(t *testing.T) {
 		// An hour later: one window from the cursor less the overlap.
 		f.clock.Advance(time.Hour)
 		plantMango(fake, f.clock.Now(), 1, "new")
-		second, err := f.syncer.SyncPBX(ctx, "acme", "sync")
+		second, err := f.syncer.SyncPBX(ctx, "acme", false, "sync")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -157,6 +157,24 @@ func TestSyncPBXMango(t *testing.T) {
 		}
 		if fresh, _ := f.syncer.PBXFresh(ctx, "acme", f.clock.Now().Add(time.Minute)); fresh {
 			t.Error("the call log is fresh up to a minute ahead")
+		}
+
+		// A call of five hours under way at the first sync is logged at its
+		// end, behind the overlap: the incremental sync misses it, a full
+		// one finds it and ends at its own end.
+		fake.Mu.Lock()
+		longStart := first.Cursor.Add(-4 * time.Hour).Unix()
+		fake.Legs = append(fake.Legs, mangotest.Leg{Start: longStart, Answer: longStart + 10, Finish: longStart + 5*3600,
+			FromExtension: "101", ToNumber: "79169999999", EntryID: "long"})
+		fake.Mu.Unlock()
+		f.clock.Advance(10 * time.Minute)
+		missed, err := f.syncer.SyncPBX(ctx, "acme", false, "sync")
+		if err != nil || missed.Written != 0 {
+			t.Errorf("incremental sync after the long call: %+v, %v; want nothing written", missed, err)
+		}
+		full, err := f.syncer.SyncPBX(ctx, "acme", true, "sync")
+		if err != nil || full.Windows != 14 || full.Written != 1 || full.Unchanged != full.Fetched-1 || !full.Cursor.After(missed.Cursor) {
+			t.Errorf("full sync: %+v, %v; want 14 windows, the long call written, the rest unchanged, the cursor past %s", full, err, missed.Cursor)
 		}
 		fake.CheckClean(t)
 	})
@@ -195,7 +213,7 @@ func TestSyncPBXResumes(t *testing.T) {
 			t.Fatal(err)
 		}
 		start := f.clock.Now()
-		cut, err := f.syncer.SyncPBXWith(ctx, "acme", conn.Kind, &failAfter{Client: client, n: 3}, "sync")
+		cut, err := f.syncer.SyncPBXWith(ctx, "acme", conn.Kind, &failAfter{Client: client, n: 3}, false, "sync")
 		if err == nil || cut.Windows != 3 {
 			t.Fatalf("a cut sync: %+v, %v; want 3 windows stored and an error", cut, err)
 		}
@@ -203,12 +221,21 @@ func TestSyncPBXResumes(t *testing.T) {
 		if !cut.Cursor.Equal(wantCursor) {
 			t.Errorf("cursor after the cut %s, want the end of the third window %s", cut.Cursor, wantCursor)
 		}
-		next, err := f.syncer.SyncPBX(ctx, "acme", "sync")
+		next, err := f.syncer.SyncPBX(ctx, "acme", false, "sync")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !next.From.Equal(wantCursor.Add(-pbx.DefaultOverlap)) || next.Windows != 11 {
 			t.Errorf("the sync after the cut: %+v; want it to resume at the cursor less 3 h, 11 windows", next)
+		}
+		// A full read cut off stores its windows and leaves the cursor.
+		cutFull, err := f.syncer.SyncPBXWith(ctx, "acme", conn.Kind, &failAfter{Client: client, n: 3}, true, "sync")
+		kept := next.Cursor.Truncate(time.Microsecond) // as stored
+		if err == nil || cutFull.Windows != 3 || !cutFull.Cursor.Equal(kept) {
+			t.Errorf("a cut full read: %+v, %v; want 3 windows and the cursor kept at %s", cutFull, err, kept)
+		}
+		if fresh, _ := f.syncer.PBXFresh(ctx, "acme", kept); !fresh {
+			t.Error("a cut full read moved the stored cursor back")
 		}
 	})
 }
@@ -230,7 +257,7 @@ func TestSyncPBXZadarma(t *testing.T) {
 		if err != nil || len(exts) != 2 {
 			t.Fatalf("connect: %v, %v", exts, err)
 		}
-		first, err := f.syncer.SyncPBX(ctx, "acme", "sync")
+		first, err := f.syncer.SyncPBX(ctx, "acme", false, "sync")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -241,7 +268,7 @@ func TestSyncPBXZadarma(t *testing.T) {
 			t.Errorf("first sync: %+v; want 4 windows, %d calls, 10 requests", first, 92*24)
 		}
 		f.clock.Advance(time.Hour)
-		second, err := f.syncer.SyncPBX(ctx, "acme", "sync")
+		second, err := f.syncer.SyncPBX(ctx, "acme", false, "sync")
 		if err != nil {
 			t.Fatal(err)
 		}

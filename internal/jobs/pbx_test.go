@@ -41,7 +41,7 @@ func (p *syncingPBX) SyncPBX(ctx context.Context, workspace, actor string) error
 		p.early++
 	}
 	p.mu.Unlock()
-	_, err := p.syncer.SyncPBX(ctx, workspace, actor)
+	_, err := p.syncer.SyncPBX(ctx, workspace, false, actor)
 	if domain.ErrorCode(err) == domain.ENOTFOUND {
 		return nil
 	}

@@ -133,3 +133,26 @@ func pipedriveLink(origin string, e domain.Evidence) string {
 	}
 	return ""
 }
+
+// NewContact returns the address of the form that creates a contact in
+// the workspace's CRM, for a number the telephone exchange saw that no
+// contact has (DESIGN.md section 12), or "" when the workspace's CRM has
+// none to give. amoCRM's is /contacts/add/, Bitrix24's the detail page of
+// contact 0 (a new one). Neither is documented to take the number, so the
+// page shows the number beside the link to copy.
+func NewContact(conn *domain.CRMConnection) string {
+	if conn == nil {
+		return ""
+	}
+	origin, ok := crmOrigin(conn.BaseURL)
+	if !ok {
+		return ""
+	}
+	switch conn.Kind {
+	case domain.CRMAmoCRM:
+		return origin + "/contacts/add/"
+	case domain.CRMBitrix24:
+		return origin + "/crm/contact/details/0/"
+	}
+	return ""
+}

@@ -56,3 +56,20 @@ func TestRecord(t *testing.T) {
 		}
 	}
 }
+
+func TestNewContact(t *testing.T) {
+	for _, c := range []struct {
+		conn *domain.CRMConnection
+		want string
+	}{
+		{nil, ""},
+		{&domain.CRMConnection{Kind: domain.CRMAmoCRM, BaseURL: "https://acme.amocrm.ru/api/v4"}, "https://acme.amocrm.ru/contacts/add/"},
+		{&domain.CRMConnection{Kind: domain.CRMBitrix24, BaseURL: "https://acme.bitrix24.ru/rest/1/s3cret/"}, "https://acme.bitrix24.ru/crm/contact/details/0/"},
+		{&domain.CRMConnection{Kind: "hubspot", BaseURL: "https://api.hubapi.com"}, ""},
+		{&domain.CRMConnection{Kind: domain.CRMAmoCRM, BaseURL: "ftp://acme"}, ""},
+	} {
+		if got := NewContact(c.conn); got != c.want {
+			t.Errorf("NewContact(%+v) = %q, want %q", c.conn, got, c.want)
+		}
+	}
+}

@@ -64,6 +64,27 @@ var telephonyCatalog = map[string][2]string{
 	"today.unlogged_verb":  {"не внесён в CRM|не внесены в CRM|не внесены в CRM", "not in the CRM|not in the CRM"},
 	"today.unlogged_line":  {"%s · %s · %d с", "%s · %s · %d s"},
 	"plural.conversation":  {"разговор|разговора|разговоров", "conversation|conversations"},
+
+	"tel.title":          {"Разговоры по АТС", "PBX conversations"},
+	"tel.no_ids":         {"У менеджера нет добавочных номеров АТС (pbx_ids в настройках): его звонков здесь нет.", "The manager has no PBX extensions (pbx_ids in the settings): none of their calls are here."},
+	"tel.talked":         {"разговоров по АТС", "PBX conversations"},
+	"tel.crm_calls":      {"звонков в CRM", "CRM calls"},
+	"tel.unlogged":       {"разговоров не внесено в CRM", "conversations not in the CRM"},
+	"tel.unknown":        {"номеров без контакта", "numbers without a contact"},
+	"tel.numbers":        {"Номера без контакта в CRM", "Numbers without a contact in the CRM"},
+	"tel.numbers_none":   {"Все номера, с которыми говорил менеджер, есть в CRM.", "Every number the manager talked to is in the CRM."},
+	"tel.numbers_note":   {"Номера, с которыми менеджер говорил, а контакта или компании с ними к дедлайну дня не было: вероятно, клиенты, которых не внесли. Выделены те, что засчитаны показателем «Неизвестных номеров».", "Numbers the manager talked to that no contact or company had by the day's deadline: likely clients never entered. Highlighted are those the unknown numbers indicator counted."},
+	"tel.create_contact": {"создать контакт в CRM", "create the contact in the CRM"},
+	"tel.calls":          {"Звонки АТС и звонки в CRM", "PBX calls and CRM calls"},
+	"tel.calls_none":     {"За период АТС не записала ни одного звонка менеджера.", "The PBX logged no call of the manager in the period."},
+	"tel.col.number":     {"Номер", "Number"},
+	"tel.col.talk":       {"Разговор", "Talk"},
+	"tel.col.days":       {"Дней", "Days"},
+	"tel.col.last":       {"Последний день", "Last day"},
+	"tel.col.time":       {"Время", "Time"},
+	"tel.col.crm":        {"В CRM", "In the CRM"},
+	"tel.seconds":        {"%d с", "%d s"},
+	"tel.minutes":        {"%d мин %02d с", "%d min %02d s"},
 }
 
 // Unlogged says how many conversations are not in the CRM, the verb

@@ -257,6 +257,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.handle(mux, "GET /w/{ws}/regulation", s.regulationPage)
 	s.handle(mux, "POST /w/{ws}/regulation", s.regulationPost)
 	s.handle(mux, "GET /w/{ws}/managers/{manager}", s.managerPage)
+	s.handle(mux, "GET /w/{ws}/managers/{manager}/telephony", s.telephonyPage)
 	s.handle(mux, "GET /w/{ws}/settings", s.settingsPage)
 	s.handle(mux, "POST /w/{ws}/settings", s.settingsPost)
 	s.handle(mux, "POST /w/{ws}/users", s.addUser)

@@ -98,3 +98,56 @@ func TestTelephonyOnTodayAndWhy(t *testing.T) {
 		}
 	})
 }
+
+// A manager's page of PBX conversations pairs each PBX call with its CRM
+// call or says why none matched, and lists the numbers no contact has with
+// their talk time and a link to create the contact in the CRM.
+func TestTelephonyPage(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		env := newTestEnv(t, s)
+		applyTelephony(t, env)
+		head := env.login("head@acme.example")
+		_, body := head.get("/w/acme/managers/anna")
+		if !strings.Contains(body, `href="/w/acme/managers/anna/telephony"`) {
+			t.Errorf("the manager's page does not link to the PBX conversations")
+		}
+		resp, body := head.get("/w/acme/managers/anna/telephony?period=2026-W47")
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET telephony: %d\n%s", resp.StatusCode, body)
+		}
+		for _, want := range []string{
+			`<div class="big" id="tel-talked">4</div>`,
+			`<div class="big" id="tel-crm">1</div>`,
+			`<div class="big" id="tel-unlogged">3</div>`,
+			`id="tel-day-2026-11-20"`,
+			"3\u00a0разговора не внесены в CRM",
+			"не внесён в CRM · разговор 95 с",
+			"внесён в CRM · звонок в CRM #t1",
+			"1 мин 35 с", // +7 912 000-00-01 in all
+			`href="?period=2026-W46"`,
+		} {
+			if !strings.Contains(body, want) {
+				t.Errorf("telephony page lacks %q", want)
+			}
+		}
+		if words := latinWords(body, acmeData, map[string]bool{"CRM": true}); len(words) > 0 {
+			t.Errorf("the Russian telephony page shows English words %q", words)
+		}
+		_, today := env.login("anna@acme.example").get("/w/acme/today")
+		if words := latinWords(today, acmeData, map[string]bool{"CRM": true}); len(words) > 0 {
+			t.Errorf("Today with the telephone checklist shows English words %q", words)
+		}
+		// acme's fixture has no CRM connection: no link to create a contact.
+		if strings.Contains(body, "создать контакт в CRM") {
+			t.Errorf("a link to create a contact without a CRM")
+		}
+		// Another manager's page is not anna's to see.
+		anna := env.login("anna@acme.example")
+		if resp, _ := anna.get("/w/acme/managers/boris/telephony"); resp.StatusCode != http.StatusForbidden && resp.StatusCode != http.StatusNotFound {
+			t.Errorf("anna sees boris's PBX conversations: %d", resp.StatusCode)
+		}
+		if resp, _ := anna.get("/w/acme/managers/anna/telephony?period=2026-11"); resp.StatusCode != http.StatusOK {
+			t.Errorf("anna cannot see her own PBX conversations: %d", resp.StatusCode)
+		}
+	})
+}

@@ -63,17 +63,18 @@ func (e *formError) Unwrap() error {
 }
 
 // applyForm stores the workspace a form edited, with the user as the
-// actor. It goes through the workspace file: the edited workspace is
-// written as YAML and read back with the file's own parser, so that a form
-// can store nothing `reglament apply -f` would refuse; the store then
+// actor. The edited workspace is first written as the workspace file and
+// read back with the file's own parser, so that a form can store nothing
+// `reglament apply -f` would refuse; then the edited workspace itself is
+// applied (not what the file gave back: a part the file format does not
+// write must not be lost by a form that never showed it). The store
 // refuses a change to a regulation version final sheets use and audits
 // the change.
 func (s *Server) applyForm(ctx context.Context, r *http.Request, edited *domain.Workspace) (store.ApplyResult, error) {
-	ws, err := config.ParseWorkspace("workspace.yaml", config.FormatWorkspace(edited))
-	if err != nil {
+	if _, err := config.ParseWorkspace("workspace.yaml", config.FormatWorkspace(edited)); err != nil {
 		return store.ApplyResult{}, err
 	}
-	return s.eng.Apply(ctx, ws, state(r).user.Email)
+	return s.eng.Apply(ctx, edited, state(r).user.Email)
 }
 
 // editable returns a copy of ws whose managers, absences, calendar and

@@ -9,6 +9,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
+	"reglament/internal/auth"
+	"reglament/internal/config"
+	"reglament/internal/demo"
 	"reglament/internal/domain"
 	"reglament/internal/store"
 	"reglament/internal/store/storetest"
@@ -357,5 +362,43 @@ func TestManagersFormKeepsTeamsOfRules(t *testing.T) {
 		c.get("/w/acme/forms/managers")
 		resp, body := c.post("/w/acme/forms/managers", url.Values{"action": {"save"}, "id": {"anna"}, "name": {"Анна Петрова"}, "team": {"south"}, "crm_ids": {"101"}})
 		wantRefusal(t, "emptying a team of the rules", resp, body, 400, "Команда менеджера anna: правила регламента с 2026-11-23 называют команду &#34;north&#34;")
+	})
+}
+
+// A form changes what it shows and nothing else: the demo company's
+// workspace (pay versions, contacts, notifications, own indicators, a
+// CRM) is the same after an absence is added but for that absence.
+func TestFormKeepsWhatItDoesNotShow(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		env := newTestEnv(t, s)
+		ctx := context.Background()
+		today := domain.DateOf(env.clock.Now())
+		ws := demo.Workspace(today)
+		if _, err := env.eng.Apply(ctx, ws, "test"); err != nil {
+			t.Fatal(err)
+		}
+		hash, _ := auth.HashPassword(testPassword)
+		if err := s.CreateUser(ctx, &store.User{Email: "head@demo.example", Role: auth.Head, Workspace: ws.ID, PasswordHash: hash}, "test"); err != nil {
+			t.Fatal(err)
+		}
+		before := mustWorkspace(t, env, ws.ID)
+		c := env.login("head@demo.example")
+		c.get("/w/" + ws.ID + "/forms/absences")
+		m := before.Managers[0]
+		resp, body := c.post("/w/"+ws.ID+"/forms/absences", url.Values{"action": {"add"}, "manager": {m.ID}, "from": {"2026-12-01"}, "to": {"2026-12-04"}, "reason": {"vacation"}})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("add: status %d\n%s", resp.StatusCode, body)
+		}
+		after := mustWorkspace(t, env, ws.ID)
+		if len(after.Managers[0].Absences) != len(m.Absences)+1 {
+			t.Fatalf("absences %v; want one more than %v", after.Managers[0].Absences, m.Absences)
+		}
+		after.Managers[0].Absences = m.Absences
+		if diff := cmp.Diff(config.FormatWorkspace(before), config.FormatWorkspace(after)); diff != "" {
+			t.Errorf("the form changed more than the absence (-before +after):\n%s", diff)
+		}
+		if !after.CRM.Equal(before.CRM) || !cmp.Equal(after.Notifications, before.Notifications) || len(after.PayVersions) != len(before.PayVersions) {
+			t.Errorf("the form changed the CRM, the notifications or the pay")
+		}
 	})
 }

@@ -120,7 +120,7 @@ func dealGroupsQuery(dialect string, p *ownPlan, bounds int) string {
 	}
 	level := `0`
 	if bounds > 0 {
-		level = idleLevel(dialect, "y.", bounds)
+		level = idleLevel(dialect, "y.", 5, bounds)
 	}
 	return `SELECT responsible, source, pipeline_id, pipeline, stage_id, stage, open, level, COUNT(*) FROM (
 	SELECT y.responsible, y.source, y.pipeline_id, y.pipeline, y.stage_id, y.stage, y.open, ` + level + ` AS level FROM (
@@ -136,7 +136,7 @@ func dealGroupsQuery(dialect string, p *ownPlan, bounds int) string {
 }
 
 // idleLevel returns the SQL of a deal's idle level among bounds idle
-// bounds ($5 on, latest first), over the columns of the deal (prefixed
+// bounds ($first on, latest first), over the columns of the deal (prefixed
 // by d): its latest touch at or before To ($3) falls after bound 0 (level
 // 0), after bound 1 (level 1), and so on. Below the touch lie its creation,
 // its latest move by To when no move was deleted, and the latest of its
@@ -147,13 +147,13 @@ func dealGroupsQuery(dialect string, p *ownPlan, bounds int) string {
 // touch does; else its records are read for the touch, each kind only
 // when its bound is after the last idle bound (before it, a touch moves
 // no deal across a bound).
-func idleLevel(dialect, d string, bounds int) string {
-	last := "$" + strconv.Itoa(4+bounds)
+func idleLevel(dialect, d string, first, bounds int) string {
+	last := "$" + strconv.Itoa(first+bounds-1)
 	level := func(touch string) string {
 		var b strings.Builder
 		b.WriteString("CASE")
 		for i := range bounds {
-			fmt.Fprintf(&b, " WHEN %s > $%d THEN %d", touch, 5+i, i)
+			fmt.Fprintf(&b, " WHEN %s > $%d THEN %d", touch, first+i, i)
 		}
 		fmt.Fprintf(&b, " ELSE %d END", bounds)
 		return b.String()
@@ -220,12 +220,10 @@ func scanDealGroup(rows *sql.Rows, to time.Time, bounds []int64) (domain.DealGro
 
 // dealRowsQuery returns the deals LoadDay reads (dealsDayWhere) that
 // dealGroupsQuery does not count, with what a sheet's own indicators need
-// of each: whether a task is open on it at To (for
-// a deal in progress then), and with touches, its latest touch by To when
-// it may be idle. Parameters: workspace, From, To, and with touches the
-// creation bound (To less the shortest idle_days) and the earliest idle
-// bound (To less the longest).
-func dealRowsQuery(dialect string, p *ownPlan) string {
+// of each: whether a task is open on it at To (for a deal in progress
+// then), and with bounds idle bounds, its idle level (idleLevel).
+// Parameters: workspace, From, To, then the idle bounds, latest first.
+func dealRowsQuery(dialect string, p *ownPlan, bounds int) string {
 	places := p.groupPipeline || p.groupStage
 	notGrouped := ` AND NOT (` + groupedDeal(places) + `)`
 	where := strings.Replace(dealsDayWhere, `(deleted_at IS NULL OR deleted_at > $2)
@@ -234,27 +232,15 @@ func dealRowsQuery(dialect string, p *ownPlan) string {
 	columns := sheetDealColumns + touchBounds
 	var b strings.Builder
 	b.WriteString(`SELECT ` + prefixColumns("x.", strings.ReplaceAll(sheetDealColumnNames, "\n", " ")))
+	const inProgress = `x.created_at <= $3 AND (x.deleted_at IS NULL OR x.deleted_at > $3) AND (x.status NOT IN ('won', 'lost') OR x.closed_at > $3)`
 	b.WriteString(`,
-	CASE WHEN x.created_at <= $3 AND (x.deleted_at IS NULL OR x.deleted_at > $3) AND (x.status NOT IN ('won', 'lost') OR x.closed_at > $3)
+	CASE WHEN ` + inProgress + `
 		AND EXISTS (SELECT 1 FROM tasks k` + tasksByDeal(dialect) + ` WHERE k.workspace = $1 AND k.source = x.source AND k.deal_id = x.external_id AND k.deal_id <> ''
 			AND k.created_at <= $3 AND (k.completed_at IS NULL OR k.completed_at > $3) AND (k.deleted_at IS NULL OR k.deleted_at > $3))
 	THEN 1 ELSE 0 END`)
-	if p.touches {
-		const candidate = `x.created_at <= $4 AND (x.status NOT IN ('won', 'lost') OR x.closed_at > $3) AND (x.deleted_at IS NULL OR x.deleted_at > $3)`
+	if bounds > 0 {
 		b.WriteString(`,
-	CASE WHEN ` + candidate + ` AND x.acted_max > $5 THEN (SELECT a.happened_at FROM activities a
-		WHERE a.workspace = $1 AND a.source = x.source AND a.deal_id = x.external_id AND a.deal_id <> ''
-			AND a.happened_at <= $3 AND a.entered_at <= $3 AND (a.deleted_at IS NULL OR a.deleted_at > $3)
-		ORDER BY a.happened_at DESC LIMIT 1) END,
-	CASE WHEN ` + candidate + ` AND x.done_max > $5 THEN (SELECT k.completed_at FROM tasks k
-		WHERE k.workspace = $1 AND k.source = x.source AND k.deal_id = x.external_id AND k.deal_id <> ''
-			AND k.completed_at <= $3 AND (k.deleted_at IS NULL OR k.deleted_at > $3)
-		ORDER BY k.completed_at DESC LIMIT 1) END,
-	CASE WHEN ` + candidate + ` AND x.moved_at > $5 THEN
-		CASE WHEN x.moves_deleted = 0 AND x.moved_at <= $3 THEN x.moved_at ELSE (SELECT m.moved_at FROM deal_moves m` + dealMovesIndex(dialect) + `
-			WHERE m.workspace = $1 AND m.source = x.source AND m.deal_id = x.external_id
-				AND m.moved_at <= $3 AND (m.deleted_at IS NULL OR m.deleted_at > $3)
-			ORDER BY m.moved_at DESC LIMIT 1) END END`)
+	CASE WHEN ` + inProgress + ` THEN ` + idleLevel(dialect, "x.", 4, bounds) + ` ELSE 0 END`)
 	}
 	b.WriteString(`
 	FROM (SELECT ` + fmt.Sprintf(columns+where, columns) + `) x`)
@@ -302,14 +288,19 @@ func (o *ownDeals) readGroups(ctx context.Context, tx *sql.Tx, dialect, workspac
 func (o *ownDeals) readRows(ctx context.Context, tx *sql.Tx, dialect, workspace string, win domain.Window, p *ownPlan) error {
 	a := newDayArgs(win)
 	args := []any{workspace, a.from, a.to}
-	if p.touches {
-		bounds := p.idleBounds(win.To)
-		args = append(args, bounds[0], bounds[len(bounds)-1])
+	bounds := p.idleBounds(win.To)
+	for _, b := range bounds {
+		args = append(args, b)
 	}
-	err := queryRows(ctx, tx, dealRowsQuery(dialect, p), args, func(rows *sql.Rows) error {
+	err := queryRows(ctx, tx, dealRowsQuery(dialect, p, len(bounds)), args, func(rows *sql.Rows) error {
 		r, err := scanSheetDeal(rows, p.touches)
 		if err != nil {
 			return err
+		}
+		if p.touches {
+			// The level's instant stands for the deal's latest touch: a
+			// sheet only counts.
+			r.touch = sql.NullInt64{Int64: levelTouch(win.To, bounds, int(r.level)).UnixMicro(), Valid: true}
 		}
 		d := &r.deal
 		if p.places && !r.placeFromLatestMove(win) {

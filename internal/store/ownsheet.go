@@ -166,7 +166,7 @@ const sheetDealColumns = ownDealColumns + `, moved_at, moved_pipeline_id, moved_
 
 // touchBounds are the bounds of a deal's touches the subquery of
 // dealRowsQuery reads beside sheetDealColumns.
-const touchBounds = `, acted_max, done_max`
+const touchBounds = `, acted_max, done_max, acted_live, acted_live_seen, done_live`
 
 // sheetDealColumnNames names the columns of sheetDealColumns as the
 // subquery of dealRowsQuery returns them.
@@ -180,7 +180,8 @@ type sheetDeal struct {
 	movedPlace   [4]string     // where it went: pipeline id and name, stage id and name
 	movesDeleted bool
 	openTask     bool
-	touch        sql.NullInt64 // the latest touch by To, when read
+	level        int64         // its idle level (idleLevel), when read
+	touch        sql.NullInt64 // an instant standing for its latest touch by To, when read
 }
 
 func scanSheetDeal(rows *sql.Rows, touches bool) (sheetDeal, error) {
@@ -192,9 +193,8 @@ func scanSheetDeal(rows *sql.Rows, touches bool) (sheetDeal, error) {
 	dest := []any{&d.Source, &d.ExternalID, &d.Responsible, &amount, &d.Status, &created, &closed, &deleted,
 		&d.PipelineID, &d.Pipeline, &d.StageID, &d.Stage,
 		&r.moved, &r.movedPlace[0], &r.movedPlace[1], &r.movedPlace[2], &r.movedPlace[3], &movesDeleted, &openTask}
-	var activity, task, move sql.NullInt64
 	if touches {
-		dest = append(dest, &activity, &task, &move)
+		dest = append(dest, &r.level)
 	}
 	if err := rows.Scan(dest...); err != nil {
 		return r, err
@@ -207,11 +207,6 @@ func scanSheetDeal(rows *sql.Rows, touches bool) (sheetDeal, error) {
 	}
 	d.CreatedAt, d.ClosedAt, d.DeletedAt = fromMicros(created), fromMicros(closed), fromMicros(deleted)
 	r.movesDeleted, r.openTask = movesDeleted != 0, openTask != 0
-	for _, at := range []sql.NullInt64{activity, task, move} {
-		if at.Valid && (!r.touch.Valid || at.Int64 > r.touch.Int64) {
-			r.touch = at
-		}
-	}
 	return r, nil
 }
 

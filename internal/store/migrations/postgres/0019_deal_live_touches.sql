@@ -31,3 +31,10 @@ CREATE INDEX deals_open ON deals (workspace, created_at)
 	moved_at, moved_pipeline_id, moved_pipeline, moved_stage_id, moved_stage, moves_deleted, acted_max, done_max,
 	acted_live, acted_live_seen, done_live)
 	WHERE status NOT IN ('won', 'lost');
+
+-- A day sheet reads the moves made in its window (deal_moves) from their
+-- index alone.
+DROP INDEX deal_moves_moved;
+CREATE INDEX deal_moves_moved ON deal_moves (workspace, moved_at)
+	INCLUDE (source, external_id, deal_id, responsible, pipeline_id, pipeline, stage_id, stage,
+	from_pipeline_id, from_pipeline, from_stage_id, from_stage, updated_at, deleted_at);

@@ -82,6 +82,9 @@ func Workspace(today domain.Date) *domain.Workspace {
 		if s.manager.ID == Vacationer {
 			s.manager.Absences = []domain.Absence{vacation(ws, today)}
 		}
+		// Each manager's extension in the company's telephone exchange,
+		// whose log is the second witness of DESIGN.md section 12.
+		s.manager.PBXIDs = []string{pbxID(s.manager.CRMIDs[0])}
 		ws.Managers = append(ws.Managers, s.manager)
 	}
 	return ws
@@ -197,7 +200,12 @@ func regulation(today domain.Date) domain.Regulation {
 	}
 	own = append(own,
 		domain.Rule{Indicator: "proposals_sent", Op: domain.AtLeast, Target: decimal.NewFromInt(1), Pass: 1, Fail: 0},
-		domain.Rule{Indicator: "idle_sales", Op: domain.AtMost, Target: decimal.Zero, Pass: 0, Fail: -1})
+		domain.Rule{Indicator: "idle_sales", Op: domain.AtMost, Target: decimal.Zero, Pass: 0, Fail: -1},
+		// The telephone exchange as a second witness (DESIGN.md section
+		// 12): a conversation the PBX logged that no CRM call matches costs
+		// a point, and the conversations and the numbers no contact has
+		// are shown beside it.
+		domain.Rule{Indicator: domain.CallsUnlogged, Op: domain.AtMost, Target: decimal.Zero, Pass: 0, Fail: -1})
 	sixty := 60
 	sales := []string{SalesPipeline}
 	return domain.Regulation{
@@ -211,6 +219,8 @@ func regulation(today domain.Date) domain.Regulation {
 				Where: domain.Filter{Pipeline: sales}},
 			{ID: "long_calls", Name: "Исходящие от 60 с", Base: domain.CallsHeld,
 				Where: domain.Filter{Direction: domain.DirectionOut, MinSeconds: &sixty}},
+			{ID: "pbx_talks", Name: "Разговоров по АТС", Base: domain.PBXCalls},
+			{ID: "unknown_clients", Name: "Номера без контакта", Base: domain.UnknownNumbers},
 		}},
 	}
 }

@@ -107,14 +107,15 @@ func TestWorkspace(t *testing.T) {
 	for _, r := range v2.Rules[len(v1.Rules):] {
 		raised = append(raised, fmt.Sprintf("+%s %s", r.Indicator, r.Target))
 	}
-	want := []string{"calls_held 20→calls_held 25", "deals_without_tasks 0→sales_without_tasks 0", "+proposals_sent 1", "+idle_sales 0"}
+	want := []string{"calls_held 20→calls_held 25", "deals_without_tasks 0→sales_without_tasks 0", "+proposals_sent 1", "+idle_sales 0",
+		"+calls_unlogged 0"}
 	if diff := cmp.Diff(want, raised); diff != "" {
 		t.Errorf("changed rules (-want +got):\n%s", diff)
 	}
 	// The second version is the company's own regulation: two pipelines,
 	// its own indicators, each of which the sheets show.
-	if own := v2.Own(); len(own) != 4 {
-		t.Errorf("own indicators = %+v; want 4", own)
+	if own := v2.Own(); len(own) != 7 {
+		t.Errorf("own indicators = %+v; want 7 (4 of section 10, 3 of section 12)", own)
 	}
 }
 
@@ -394,7 +395,8 @@ func history(t *testing.T, now time.Time) (*domain.Workspace, *domain.RecordBatc
 	today := domain.DateOf(now)
 	ws := Workspace(today)
 	b := Records(ws, now)
-	data := &domain.DayData{Companies: b.Companies, Deals: b.Deals, Tasks: b.Tasks, Activities: b.Activities, Moves: b.Moves}
+	data := &domain.DayData{Companies: b.Companies, Deals: b.Deals, Tasks: b.Tasks, Activities: b.Activities, Moves: b.Moves,
+		Telephony: &domain.TelephonyData{PBXCalls: b.PBXCalls, CRMCalls: b.Activities, Persons: b.Persons, Companies: b.Companies}}
 	var sheets []domain.DaySheet
 	for _, d := range ws.WorkingDays(ws.Regulation[0].Effective, today) {
 		if ws.Window(d).Deadline().After(now) {

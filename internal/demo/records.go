@@ -83,7 +83,7 @@ func Records(ws *domain.Workspace, now time.Time) *domain.RecordBatch {
 		if !ok || len(m.CRMIDs) == 0 {
 			continue
 		}
-		workers = append(workers, &worker{g: g, m: m, h: h, seed: seedOf(m.ID)})
+		workers = append(workers, &worker{g: g, m: m, h: h, seed: seedOf(m.ID), contacted: make(map[int]bool)})
 	}
 	for d := start; !d.After(today); d = d.AddDays(1) {
 		for _, w := range workers {
@@ -110,6 +110,9 @@ type worker struct {
 	seed    uint64
 	started bool
 	deals   []*dealPlan
+
+	// contacted marks the clients (demo's telephone) already talked to.
+	contacted map[int]bool
 
 	// The state of the day being drawn.
 	r     *rand.Rand
@@ -252,7 +255,7 @@ func (w *worker) calls(d domain.Date, n int64, fromMinute, toMinute int) {
 		}
 	}
 	slices.SortFunc(times, time.Time.Compare)
-	for _, t := range times {
+	for i, t := range times {
 		a := domain.Activity{Kind: domain.ActivityCall, Responsible: w.crm(w.r), HappenedAt: t, Outcome: domain.OutcomeHeld}
 		switch x := w.r.Float64(); {
 		case x < 0.15:
@@ -272,6 +275,7 @@ func (w *worker) calls(d domain.Date, n int64, fromMinute, toMinute int) {
 			a.DeletedAt = a.EnteredAt.Add(time.Duration(1+w.r.IntN(48)) * time.Hour) // a duplicate, removed later
 		}
 		if w.h.callShare > 0 && w.r.Float64() >= w.h.callShare {
+			w.pbxCall(d, i, &a, false)
 			continue // made, but never entered into the CRM
 		}
 		a.ExternalID = w.id("call")
@@ -281,6 +285,7 @@ func (w *worker) calls(d domain.Date, n int64, fromMinute, toMinute int) {
 		if rand.New(rand.NewPCG(seedOf(a.ExternalID), 3)).Float64() < 0.2 {
 			a.Direction = domain.DirectionIn
 		}
+		w.pbxCall(d, i, &a, true)
 		w.g.addActivity(a)
 	}
 }
@@ -649,6 +654,8 @@ func (g *generator) sort() {
 	sortByTime(b.Tasks, func(k *domain.Task) (time.Time, string) { return k.CreatedAt, k.ExternalID })
 	sortByTime(b.Activities, func(a *domain.Activity) (time.Time, string) { return a.HappenedAt, a.ExternalID })
 	sortByTime(b.Moves, func(m *domain.DealMove) (time.Time, string) { return m.MovedAt, m.ExternalID })
+	sortByTime(b.PBXCalls, func(c *domain.PBXCall) (time.Time, string) { return c.StartedAt, c.ExternalID })
+	sortByTime(b.Persons, func(p *domain.Person) (time.Time, string) { return p.CreatedAt, p.ExternalID })
 }
 
 // sortByTime sorts records by the time and id that key returns.

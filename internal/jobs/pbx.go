@@ -20,10 +20,13 @@ type PBX interface {
 	PBXFresh(ctx context.Context, workspace string, until time.Time) (bool, error)
 }
 
-// syncPBX syncs ws's call log, if the runner has a PBX, during a periodic
-// CRM sync (the caller holds the workspace's CRM lock). A failure is
-// logged, not returned: the CRM's records were stored, and the next period
-// reads the log from where it stopped.
+// syncPBX syncs ws's call log, if the runner has a PBX, at the end of a
+// periodic CRM sync, in the job's time left (the caller holds the
+// workspace's CRM lock): a long first read of the log (hours at Zadarma's
+// pace) goes on period after period, each storing the windows it read,
+// and never holds up the CRM's records and webhooks. A failure is logged,
+// not returned: the CRM's work is done, and the next period reads the log
+// from where it stopped.
 func (r *Runner) syncPBX(ctx context.Context, workspace string) {
 	if r.cfg.PBX == nil {
 		return

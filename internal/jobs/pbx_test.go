@@ -136,3 +136,26 @@ func TestPeriodicSyncSyncsThePBX(t *testing.T) {
 		}
 	})
 }
+
+// TestHangingPBXLeavesTheCRMSync: an exchange that never answers uses the
+// periodic job's time left after the CRM's records and webhooks, and the
+// job still succeeds (it is not tried again).
+func TestHangingPBXLeavesTheCRMSync(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		c := &clock{t: at("2026-11-16 10:00")}
+		eng, _, crm := crmSetup(t, s, c)
+		fake, pbx := pbxSetup(t, s, c, crm)
+		for range 50 {
+			fake.Inject(mangotest.FaultTimeout)
+		}
+		r := startWith(t, s, jobs.Config{Engine: eng, Notifier: &texts{}, CRM: crm, PBX: pbx, SyncTimeout: 500 * time.Millisecond})
+		plan(t, r)
+		drain(t, r)
+		if syncs, pendings := crm.counts(); syncs != 1 || pendings != 1 {
+			t.Errorf("the CRM was synced %d times and its webhooks applied %d times, want once each (the job not retried)", syncs, pendings)
+		}
+		if pbx.count() != 1 {
+			t.Errorf("the PBX was synced %d times, want once", pbx.count())
+		}
+	})
+}

@@ -139,7 +139,7 @@ func (w *syncWorker) Work(ctx context.Context, job *river.Job[SyncArgs]) error {
 		w.r.cfg.Logger.Warn("CRM sync failed", "workspace", ws.ID, "slot", job.Args.Slot, "attempt", job.Attempt, "error", err)
 		return err
 	}
-	w.r.syncPBX(ctx, ws.ID)
+	defer w.r.syncPBX(ctx, ws.ID) // after the CRM's records and webhooks, in the time left (pbx.go)
 	return w.r.cfg.CRM.ApplyPending(ctx, ws.ID, syncActor)
 }
 

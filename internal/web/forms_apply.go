@@ -44,17 +44,25 @@ func fieldError(field string, fieldArgs []any, key string, args ...any) *formErr
 func (e *formError) Error() string { return e.Text(i18n.EN) }
 
 // Text says the field and its problem in l.
-// An argument of the field that is a func(i18n.Lang) string is said in l
-// too (an indicator's name).
+// An argument that is a func(i18n.Lang) string (an indicator's name) or a
+// date is said in l too.
 func (e *formError) Text(l i18n.Lang) string {
-	args := make([]any, len(e.fieldArgs))
-	for i, a := range e.fieldArgs {
-		if say, ok := a.(func(i18n.Lang) string); ok {
-			a = say(l)
+	return l.T("forms.err", l.T(e.field, sayArgs(l, e.fieldArgs)...), l.T(e.key, sayArgs(l, e.args)...))
+}
+
+func sayArgs(l i18n.Lang, args []any) []any {
+	out := make([]any, len(args))
+	for i, a := range args {
+		switch a := a.(type) {
+		case func(i18n.Lang) string:
+			out[i] = a(l)
+		case domain.Date:
+			out[i] = l.Date(a)
+		default:
+			out[i] = a
 		}
-		args[i] = a
 	}
-	return l.T("forms.err", l.T(e.field, args...), l.T(e.key, e.args...))
+	return out
 }
 
 // Unwrap is the domain error of invalid input.

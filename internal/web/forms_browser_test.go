@@ -85,7 +85,7 @@ func TestBrowserAbsenceForm(t *testing.T) {
 		chromedp.Click(chromedp.ID("abs-save")),
 		chromedp.WaitVisible(chromedp.ID("abs-error")),
 	))
-	if msg := textOf(t, ctx, "#abs-error"); !strings.HasPrefix(msg, "По: 2026-11-26 раньше начала") {
+	if msg := textOf(t, ctx, "#abs-error"); !strings.HasPrefix(msg, "По: 26 ноября 2026 раньше начала (27 ноября 2026)") {
 		t.Errorf("the refusal says %q; want it to name the field По", msg)
 	}
 	if v, err := chromedp.Run(ctx, chromedp.Value(chromedp.ID("abs-from"))); err != nil || v != "2026-11-27" {

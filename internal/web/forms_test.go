@@ -169,9 +169,9 @@ func TestHolidaysForm(t *testing.T) {
 			t.Errorf("audit actor %q; want the head", a.Actor)
 		}
 		resp, body := c.post("/w/acme/forms/holidays", url.Values{"action": {"add"}, "kind": {"holiday"}, "date": {"2026-11-18"}})
-		wantRefusal(t, "a past day", resp, body, 400, "Дата: 2026-11-18 уже прошло")
+		wantRefusal(t, "a past day", resp, body, 400, "Дата: 18 ноября 2026 — прошедший день")
 		resp, body = c.post("/w/acme/forms/holidays", url.Values{"action": {"add"}, "kind": {"working"}, "date": {"2026-11-27"}})
-		wantRefusal(t, "a holiday made a working day", resp, body, 400, "Дата: 2026-11-27 уже в списке")
+		wantRefusal(t, "a holiday made a working day", resp, body, 400, "Дата: 27 ноября 2026 уже в списке")
 		resp, body = c.post("/w/acme/forms/holidays", url.Values{"action": {"add"}, "kind": {"bank"}, "date": {"2026-11-30"}})
 		wantRefusal(t, "an unknown kind", resp, body, 400, "Что это за день")
 
@@ -295,7 +295,7 @@ func TestRulesForm(t *testing.T) {
 			resp, body := c.post("/w/acme/forms/rules", f)
 			wantRefusal(t, what, resp, body, 400, field)
 		}
-		bad("a past day", "Действует с: 2026-11-16 уже прошло", "effective", "2026-11-16")
+		bad("a past day", "Действует с: 16 ноября 2026 — прошедший день", "effective", "2026-11-16")
 		bad("a target not a number", "Правило 1 (Проведено разговоров), норма: нужно число", "r0.target", "много")
 		bad("a negative target", "Правило 1 (Проведено разговоров), норма", "r0.target", "-1")
 		bad("points out of bounds", "Правило 1 (Проведено разговоров), баллы за невыполнение", "r0.fail", "-5000")
@@ -361,7 +361,7 @@ func TestManagersFormKeepsTeamsOfRules(t *testing.T) {
 		}
 		c.get("/w/acme/forms/managers")
 		resp, body := c.post("/w/acme/forms/managers", url.Values{"action": {"save"}, "id": {"anna"}, "name": {"Анна Петрова"}, "team": {"south"}, "crm_ids": {"101"}})
-		wantRefusal(t, "emptying a team of the rules", resp, body, 400, "Команда менеджера anna: правила регламента с 2026-11-23 называют команду &#34;north&#34;")
+		wantRefusal(t, "emptying a team of the rules", resp, body, 400, "Команда менеджера anna: правила регламента с 23 ноября 2026 называют команду &#34;north&#34;")
 	})
 }
 

@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"reglament/internal/domain"
@@ -31,7 +32,12 @@ func (r *Runner) syncPBX(ctx context.Context, workspace string) {
 	if r.cfg.PBX == nil {
 		return
 	}
-	if err := r.cfg.PBX.SyncPBX(ctx, workspace, syncActor); err != nil {
+	err := r.cfg.PBX.SyncPBX(ctx, workspace, syncActor)
+	switch {
+	case err == nil:
+	case errors.Is(err, context.DeadlineExceeded):
+		r.cfg.Logger.Info("PBX sync stopped at the job's timeout; it resumes next period from the windows stored", "workspace", workspace)
+	default:
 		r.cfg.Logger.Warn("PBX sync failed", "workspace", workspace, "error", err)
 	}
 }

@@ -64,6 +64,54 @@ func (s *Server) history(ctx context.Context, ws *domain.Workspace, from, to dom
 	return sheets, nil
 }
 
+// fillOwn gives the sheets the own indicators of version v they lack (a
+// sheet of a day before v defined them), computed from the records stored
+// now as of that day's cutoff, as `reglament backtest` does: so that the
+// suggestions and the backtest of a rule on one see every day.
+func (s *Server) fillOwn(ctx context.Context, ws *domain.Workspace, v domain.RegulationVersion, sheets []domain.DaySheet) error {
+	own := v.Own()
+	if len(own) == 0 {
+		return nil
+	}
+	what := *ws
+	what.Regulation = domain.Regulation{{Effective: domain.Date{Year: 1, Month: 1, Day: 1}, Rules: v.Rules, Indicators: v.Indicators}}
+	for i := range sheets {
+		sh := &sheets[i]
+		var missing []domain.IndicatorDef
+		for _, d := range own {
+			if slices.ContainsFunc(sh.Lines, func(l domain.SheetLine) bool { return !l.Values.Has(d.ID) }) {
+				missing = append(missing, d)
+			}
+		}
+		if len(missing) == 0 {
+			continue
+		}
+		win := ws.Window(sh.Date)
+		data, err := s.store.LoadDay(ctx, ws.ID, win)
+		if err != nil {
+			return err
+		}
+		values, _ := domain.ComputeValues(&what, win, data)
+		for j := range sh.Lines {
+			l := &sh.Lines[j]
+			val := values[l.Manager]
+			if val == nil {
+				continue
+			}
+			for _, d := range missing {
+				switch {
+				case l.Values.Has(d.ID):
+				case d.Base == domain.WonAmount:
+					l.Values.SetAmount(d.ID, val.Get(d.ID))
+				default:
+					l.Values.SetCount(d.ID, val.Count(d.ID))
+				}
+			}
+		}
+	}
+	return nil
+}
+
 // normsData builds the step: the rules, their suggestions, and the spans
 // of history both use. The caller fills the editor's rows from the form
 // when one was sent, then calls backtest.
@@ -93,6 +141,9 @@ func (s *Server) normsData(ctx context.Context, r *http.Request, ws *domain.Work
 		earliest = data.BacktestFrom
 	}
 	sheets, err := s.history(ctx, ws, earliest, data.BacktestTo)
+	if err == nil {
+		err = s.fillOwn(ctx, ws, base, sheets)
+	}
 	if err != nil {
 		return nil, nil, err
 	}

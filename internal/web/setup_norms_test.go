@@ -13,6 +13,7 @@ import (
 
 	"reglament/internal/auth"
 	"reglament/internal/config"
+	"reglament/internal/demo"
 	"reglament/internal/domain"
 	"reglament/internal/store"
 	"reglament/internal/store/storetest"
@@ -199,4 +200,58 @@ func atoi(t *testing.T, s string) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// The demo company's newest version defines own indicators two weeks ago:
+// the history the Norms step learns from holds them on every day, those
+// before computed from the stored records as the backtest does.
+func TestNormsHistoryHoldsOwnIndicators(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		env := newTestEnv(t, s)
+		ctx := context.Background()
+		now := env.clock.Now()
+		ws := demo.Workspace(domain.DateOf(now))
+		if _, err := env.eng.Apply(ctx, ws, "test"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.UpsertRecords(ctx, ws.ID, demo.Records(ws, now), now, "demo", now); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := env.eng.FinalizeDue(ctx, ws.ID, "test"); err != nil {
+			t.Fatal(err)
+		}
+		ws = mustWorkspace(t, env, ws.ID)
+		base, _ := newestVersion(ws)
+		if len(base.Own()) == 0 {
+			t.Fatal("the demo's newest version has no own indicator")
+		}
+		today := ws.Today(now)
+		sheets, err := env.srv.history(ctx, ws, today.AddDays(-normsBacktestDays), today.AddDays(-1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		lacking := 0
+		for _, sh := range sheets {
+			for _, l := range sh.Lines {
+				if !l.Values.Has(base.Own()[0].ID) {
+					lacking++
+				}
+			}
+		}
+		if lacking == 0 {
+			t.Fatal("every stored line holds the own indicator already: the test proves nothing")
+		}
+		if err := env.srv.fillOwn(ctx, ws, base, sheets); err != nil {
+			t.Fatal(err)
+		}
+		for _, sh := range sheets {
+			for _, l := range sh.Lines {
+				for _, d := range base.Own() {
+					if !l.Values.Has(d.ID) {
+						t.Errorf("%s %s lacks %s", sh.Date, l.Manager, d.ID)
+					}
+				}
+			}
+		}
+	})
 }

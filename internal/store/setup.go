@@ -111,7 +111,7 @@ func (s *Store) UseSetupLink(ctx context.Context, tokenHash string, u *User, now
 			return err
 		}
 		return appendAudit(ctx, tx, AuditEntry{Actor: u.Email, Action: "user.create",
-			Detail: fmt.Sprintf("%s (admin) by the setup link", u.Email), At: now})
+			Detail: fmt.Sprintf("%s (admin)", u.Email), At: now})
 	})
 	if err != nil {
 		return fmt.Errorf("store: use setup link: %w", err)

@@ -20,7 +20,7 @@ var setupTimezones = []string{
 	"Asia/Novosibirsk", "Asia/Krasnoyarsk", "Asia/Irkutsk", "Asia/Yakutsk", "Asia/Vladivostok",
 	"Asia/Magadan", "Asia/Kamchatka", "Europe/Minsk", "Asia/Almaty", "Asia/Tashkent", "Asia/Bishkek",
 	"Asia/Tbilisi", "Asia/Yerevan", "Asia/Baku", "Europe/Istanbul", "Asia/Dubai", "Europe/Berlin",
-	"Europe/London", "UTC",
+	"Europe/London", "Etc/UTC",
 }
 
 // setupCurrencies are the currencies the company form offers.

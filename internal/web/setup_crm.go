@@ -174,7 +174,7 @@ func (s *Server) crmPost(w http.ResponseWriter, r *http.Request) error {
 			}
 			done = "saved"
 			return s.store.AppendAudit(r.Context(), store.AuditEntry{Workspace: ws.ID, Actor: actor(r), Action: "setup crm application",
-				Detail: "amocrm integration " + id + " (secret sealed)", At: s.now()})
+				Detail: "amoCRM " + id, At: s.now()})
 		case "bitrix24":
 			if err := s.connectBitrix24(r, ws, strings.TrimSpace(r.PostFormValue("webhook_url"))); err != nil {
 				return err
@@ -279,19 +279,24 @@ func (s *Server) amoCRMCallback(w http.ResponseWriter, r *http.Request) error {
 	if st.principal == nil || st.session == nil {
 		// Not the login page with this address to come back to: the code
 		// would travel on, and the state belongs to the session that is gone.
-		return domain.Errorf(domain.EFORBIDDEN, "the authorization belongs to a session that is not this browser's: log in and connect again")
+		return &localError{code: domain.EFORBIDDEN, key: "setup.crm.state_refused"}
 	}
 	q := r.URL.Query()
 	stateToken := q.Get("state")
 	if stateToken == "" {
-		return domain.Errorf(domain.EFORBIDDEN, "the authorization has no state")
+		return &localError{code: domain.EFORBIDDEN, key: "setup.crm.state_refused"}
 	}
 	started, err := s.store.UseOAuthState(r.Context(), auth.HashToken(stateToken), st.session.TokenHash, s.now())
-	if err != nil {
+	if domain.ErrorCode(err) == domain.EFORBIDDEN {
+		// Another browser's, a replayed or a late callback: said in
+		// the reader's language, the store's reason in the log.
+		s.log.Warn("setup: amoCRM callback refused", "reason", domain.ErrorMessage(err))
+		return &localError{code: domain.EFORBIDDEN, key: "setup.crm.state_refused"}
+	} else if err != nil {
 		return err
 	}
 	if started.UserID != st.user.ID {
-		return domain.Errorf(domain.EFORBIDDEN, "the authorization was started by another user")
+		return &localError{code: domain.EFORBIDDEN, key: "setup.crm.state_refused"}
 	}
 	if err := st.principal.Can(started.Workspace, auth.Change, ""); err != nil {
 		return err

@@ -130,7 +130,7 @@ func (s *Server) invitePost(w http.ResponseWriter, r *http.Request) error {
 				code.Link = "https://t.me/" + url.PathEscape(bot) + "?start=" + url.QueryEscape(c)
 			}
 			return s.store.AppendAudit(r.Context(), store.AuditEntry{Workspace: ws.ID, Actor: actor(r), Action: "telegram link code",
-				Detail: "for manager " + m.ID, At: s.now()})
+				Detail: m.ID, At: s.now()})
 		}
 		return invalid("action: want login or telegram")
 	}()

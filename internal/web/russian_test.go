@@ -186,7 +186,8 @@ func TestRussianPages(t *testing.T) {
 		get("head", "/w/acme/adjustments", "/w/acme/adjustments?period=2026-11", "/w/acme/regulation",
 			"/w/acme/settings", "/w/acme/deliveries", "/w/acme/telegram", "/w/acme/managers/boris", "/w/acme/day")
 		get("head", formsPages...) // the forms and the Norms step (forms_russian_test.go)
-		reqs = append(reqs, setupRussianReqs...) // the guided setup (setup_russian_test.go)
+		// The guided setup (setup_russian_test.go).
+		reqs = append(reqs, setupRussianReqs...)
 		get("manager", pages...)
 		get("manager", "/w/acme/telegram")
 		get("viewer", "/w/acme/wall")

@@ -36,9 +36,9 @@ type row struct {
 
 // call maps a row read with callType to a PBX call: the internal number is
 // the employee's; the other party is the caller of an incoming call and
-// the destination of an outgoing one. A row with no internal number, or
-// whose other party is an internal number too (an internal call), is no
-// PBX call (ok false). Only an answered call has talk time. The external
+// the destination of an outgoing one (empty when withheld). A row with no
+// internal number, or whose other party is an internal number too (an
+// internal call), is no PBX call (ok false). Only an answered call has talk time. The external
 // id is the PBX call's with the internal number and the start, which a
 // re-read gives the same.
 func (r row) call(callType string, loc *time.Location, internal map[string]bool) (domain.PBXCall, bool, error) {
@@ -52,7 +52,7 @@ func (r row) call(callType string, loc *time.Location, internal map[string]bool)
 	} else {
 		c.Direction, c.Phone = domain.DirectionOut, string(r.Destination)
 	}
-	if c.PBXUser == "" || c.Phone == "" || internal[c.Phone] {
+	if c.PBXUser == "" || internal[c.Phone] {
 		return c, false, nil
 	}
 	if r.Disposition == "answered" && r.Seconds > 0 {

@@ -229,11 +229,21 @@ func TestIncrementalRead(t *testing.T) {
 		zadarmatest.Call{CallID: "late.1", PBXCallID: "out_late", Type: "out", SIP: "101", CLID: "74951234567",
 			Destination: "79161112233", Start: t0.Add(-20 * time.Minute), Disposition: "answered", Seconds: 1800},
 		zadarmatest.Call{CallID: "fresh.1", PBXCallID: "in_fresh", Type: "in", SIP: "102", CLID: "89162223344",
-			Destination: "102", Start: t0.Add(30 * time.Minute), Disposition: "answered", Seconds: 95})
+			Destination: "102", Start: t0.Add(30 * time.Minute), Disposition: "answered", Seconds: 95},
+		// A caller who withheld the number is a call all the same.
+		zadarmatest.Call{CallID: "withheld.1", PBXCallID: "in_withheld", Type: "in", SIP: "101", CLID: "",
+			Destination: "101", Start: t0.Add(40 * time.Minute), Disposition: "answered", Seconds: 30})
 	f.server.Mu.Unlock()
 	before := f.client.Requests()
 	second, ws := read(t, f.client, t0.Add(-pbx.DefaultOverlap), f.clock.Now())
 	// The time zone is asked once a client; the internal numbers once a read.
+	var withheld bool
+	for _, c := range second {
+		withheld = withheld || (c.ExternalID == "in_withheld:101:"+fmt.Sprint(t0.Add(40*time.Minute).Unix()) && c.Phone == "")
+	}
+	if !withheld {
+		t.Error("the call of a withheld number was not read")
+	}
 	if n := f.client.Requests() - before; len(ws) != 1 || n != 3 {
 		t.Errorf("an incremental read took %d windows and %d requests, want 1 and 3", len(ws), n)
 	}

@@ -116,7 +116,7 @@ func NewClient(cfg Config) *Client {
 	}
 	c := &Client{cfg: cfg, base: strings.TrimRight(cfg.BaseURL, "/")}
 	// Evenly spaced (a bucket of one): no minute sees more than PerMinute.
-	c.api = crm.NewClient(wire{}, crm.Options{
+	c.api = crm.NewClient(wire{c}, crm.Options{
 		CRM:        Source,
 		OnPage:     cfg.OnPage,
 		HTTPClient: cfg.HTTPClient,
@@ -160,7 +160,7 @@ func (c *Client) call(ctx context.Context, method string, payload any) ([]byte, 
 }
 
 // wire is Mango Office's crm.Wire.
-type wire struct{}
+type wire struct{ c *Client }
 
 // answer is the JSON the API answers with besides the report: result is
 // its code (1000: done), key the report's.
@@ -184,11 +184,11 @@ var errNotReady = errors.New("mango: report not ready")
 // again; 401 and 403 mean the key or the signature was refused; a JSON
 // result code other than 1000 fails with that code. The body is never
 // quoted: it may echo the request.
-func (wire) Judge(method string, resp *http.Response, body []byte) error {
+func (w wire) Judge(method string, resp *http.Response, body []byte) error {
 	e := &crm.Error{CRM: Source, Method: method, Status: resp.StatusCode}
 	retry := func(msg string) error {
 		e.Message = msg
-		return &crm.Retryable{Err: e, RetryAfter: crm.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())}
+		return &crm.Retryable{Err: e, RetryAfter: crm.ParseRetryAfter(resp.Header.Get("Retry-After"), w.c.cfg.Now())}
 	}
 	var a answer
 	isJSON := json.Unmarshal(body, &a) == nil

@@ -38,3 +38,9 @@ DROP INDEX deal_moves_moved;
 CREATE INDEX deal_moves_moved ON deal_moves (workspace, moved_at)
 	INCLUDE (source, external_id, deal_id, responsible, pipeline_id, pipeline, stage_id, stage,
 	from_pipeline_id, from_pipeline, from_stage_id, from_stage, updated_at, deleted_at);
+
+-- Whether a task is open on a deal a day sheet reads as a row, from the
+-- index of tasks by deal alone.
+DROP INDEX tasks_deal;
+CREATE INDEX tasks_deal ON tasks (workspace, source, deal_id COLLATE "C", completed_at)
+	INCLUDE (deleted_at, created_at) WHERE deal_id <> '';

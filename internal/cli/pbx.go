@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -36,7 +37,7 @@ func init() {
 // and stored sealed with the secret key), list its extensions beside the
 // managers they map to, sync its call log, disconnect it.
 func (m *Main) runPBX(ctx context.Context, env *runEnv, args []string) error {
-	if len(args) == 0 {
+	if len(args) == 0 || !slices.Contains([]string{"connect", "users", "sync", "disconnect"}, args[0]) {
 		return usagef("want: pbx connect --workspace W -f workspace.yaml [--secret -] | pbx users --workspace W | pbx sync --workspace W [--full] | pbx disconnect --workspace W")
 	}
 	sub := args[0]

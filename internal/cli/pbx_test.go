@@ -68,7 +68,7 @@ func TestPBXConnectUsersDisconnect(t *testing.T) {
 	if code, stdout, _ := runWithEnv(t, db, env, "", "pbx", "disconnect", "--workspace", "acme"); code != 0 || !strings.Contains(stdout, "disconnected") {
 		t.Errorf("disconnect: exit %d: %s", code, stdout)
 	}
-	if code, _, stderr := runWithEnv(t, db, env, "", "pbx", "bogus", "--workspace", "acme"); code != 2 || !strings.Contains(stderr, "want: pbx connect") {
+	if code, _, stderr := runWithEnv(t, db, map[string]string{"LANG": "en_US.UTF-8"}, "", "pbx", "bogus", "--workspace", "acme"); code != 2 || !strings.Contains(stderr, "want: pbx connect") {
 		t.Errorf("an unknown subcommand: exit %d, stderr %q", code, stderr)
 	}
 }

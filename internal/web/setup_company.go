@@ -182,8 +182,12 @@ func (f companyForm) apply(l i18n.Lang, ws *domain.Workspace) error {
 	ws.WorkingWeekdays = f.Days
 	ws.Holidays, ws.ExtraWorkingDays = holidays, extra
 	if ws.Currency != f.Currency {
-		// The currency is part of the pay settings: a new workspace has one
-		// version of them, whose currency this sets.
+		// The currency is part of the pay settings: a workspace with one
+		// version of them gets it here; with several, from a chosen day
+		// on the pay settings, which keeps the past's.
+		if len(ws.PayVersions) > 1 {
+			return i18n.Invalid("setup.company.currency_versions")
+		}
 		ws.Currency = f.Currency
 		for i := range ws.PayVersions {
 			ws.PayVersions[i].Currency = f.Currency

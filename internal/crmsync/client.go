@@ -59,32 +59,37 @@ func (s *Syncer) NewClient(conn *domain.CRMConnection) (Client, error) {
 			return nil, err
 		}
 	}
+	base := s.clientConfig()
+	base.Token = token
 	switch conn.Kind {
 	case domain.CRMAmoCRM:
 		if token == "" {
 			return nil, domain.Errorf(domain.EINVALID, "amoCRM needs a token_file or an oauth section")
 		}
-		return amocrm.NewClient(amocrm.Config{BaseURL: conn.BaseURL, Token: token, OnPage: s.onPage(),
-			HTTPClient: s.HTTPClient, Now: s.Now, Sleep: s.Sleep}), nil
+		return amocrm.NewClient(amocrm.Config{BaseURL: conn.BaseURL, ClientConfig: base}), nil
 	case domain.CRMBitrix24:
-		return bitrix24.NewClient(bitrix24.Config{BaseURL: conn.BaseURL, Token: token, OnPage: s.onPage(),
-			HTTPClient: s.HTTPClient, Now: s.Now, Sleep: s.Sleep}), nil
+		return bitrix24.NewClient(bitrix24.Config{BaseURL: conn.BaseURL, ClientConfig: base}), nil
 	case domain.CRMHubSpot:
 		// A private app's access token, which does not expire.
 		if token == "" {
 			return nil, domain.Errorf(domain.EINVALID, "HubSpot needs a token_file (a private app's access token) or an oauth section")
 		}
-		return hubspot.NewClient(hubspot.Config{BaseURL: conn.BaseURL, Token: token, OnPage: s.onPage(),
-			HTTPClient: s.HTTPClient, Now: s.Now, Sleep: s.Sleep}), nil
+		return hubspot.NewClient(hubspot.Config{BaseURL: conn.BaseURL, ClientConfig: base}), nil
 	case domain.CRMPipedrive:
-		// A user's API token.
+		// A user's API token, sent as such (Token is OAuth's).
 		if token == "" {
 			return nil, domain.Errorf(domain.EINVALID, "Pipedrive needs a token_file (an API token) or an oauth section")
 		}
-		return pipedrive.NewClient(pipedrive.Config{BaseURL: conn.BaseURL, APIToken: token, OnPage: s.onPage(),
-			HTTPClient: s.HTTPClient, Now: s.Now, Sleep: s.Sleep}), nil
+		base.Token = ""
+		return pipedrive.NewClient(pipedrive.Config{BaseURL: conn.BaseURL, APIToken: token, ClientConfig: base}), nil
 	}
 	return nil, domain.Errorf(domain.EINVALID, "unknown CRM %q", conn.Kind)
+}
+
+// clientConfig is what every connector the Syncer builds shares: its
+// progress callback and plumbing. The caller adds the token.
+func (s *Syncer) clientConfig() crm.ClientConfig {
+	return crm.ClientConfig{OnPage: s.onPage(), HTTPClient: s.HTTPClient, Now: s.Now, Sleep: s.Sleep}
 }
 
 // onPage returns the connectors' page callback when the Syncer reports
@@ -106,34 +111,23 @@ type oauthConnector interface {
 // oauthClient builds the OAuth connector of workspace's connection, starting
 // from tok (zero before the code exchange).
 func (s *Syncer) oauthClient(workspace string, conn *domain.CRMConnection, clientSecret string, tok crm.Token) oauthConnector {
-	onRefresh := func(ctx context.Context, t crm.Token) error { return s.saveRefreshed(ctx, workspace, t) }
+	base := s.clientConfig()
+	base.Token, base.RefreshToken, base.Expiry = tok.AccessToken, tok.RefreshToken, tok.Expiry
+	base.ClientID, base.ClientSecret = conn.OAuth.ClientID, clientSecret
+	base.OnRefresh = func(ctx context.Context, t crm.Token) error { return s.saveRefreshed(ctx, workspace, t) }
 	switch conn.Kind {
 	case domain.CRMAmoCRM:
-		return amocrm.NewClient(amocrm.Config{BaseURL: conn.BaseURL,
-			Token: tok.AccessToken, RefreshToken: tok.RefreshToken, Expiry: tok.Expiry,
-			ClientID: conn.OAuth.ClientID, ClientSecret: clientSecret, RedirectURI: conn.OAuth.RedirectURI,
-			OnRefresh: onRefresh, OnPage: s.onPage(),
-			HTTPClient: s.HTTPClient, Now: s.Now, Sleep: s.Sleep})
+		return amocrm.NewClient(amocrm.Config{BaseURL: conn.BaseURL, RedirectURI: conn.OAuth.RedirectURI, ClientConfig: base})
 	case domain.CRMHubSpot:
-		return hubspot.NewClient(hubspot.Config{BaseURL: conn.BaseURL,
-			Token: tok.AccessToken, RefreshToken: tok.RefreshToken, Expiry: tok.Expiry,
-			ClientID: conn.OAuth.ClientID, ClientSecret: clientSecret, RedirectURI: conn.OAuth.RedirectURI,
-			OnRefresh: onRefresh, OnPage: s.onPage(),
-			HTTPClient: s.HTTPClient, Now: s.Now, Sleep: s.Sleep})
+		return hubspot.NewClient(hubspot.Config{BaseURL: conn.BaseURL, RedirectURI: conn.OAuth.RedirectURI, ClientConfig: base})
 	case domain.CRMPipedrive:
 		// base_url is the company's api_domain, which the token answer
 		// names; grants go to Pipedrive's OAuth server.
 		return pipedrive.NewClient(pipedrive.Config{BaseURL: conn.BaseURL, TokenURL: s.PipedriveTokenURL,
-			Token: tok.AccessToken, RefreshToken: tok.RefreshToken, Expiry: tok.Expiry,
-			ClientID: conn.OAuth.ClientID, ClientSecret: clientSecret, RedirectURI: conn.OAuth.RedirectURI,
-			OnRefresh: onRefresh, OnPage: s.onPage(),
-			HTTPClient: s.HTTPClient, Now: s.Now, Sleep: s.Sleep})
+			RedirectURI: conn.OAuth.RedirectURI, ClientConfig: base})
 	default: // domain.CRMBitrix24; the store accepts no other kind
 		return bitrix24.NewClient(bitrix24.Config{BaseURL: bitrix24.RESTEndpoint(conn.BaseURL), TokenURL: s.Bitrix24TokenURL,
-			Token: tok.AccessToken, RefreshToken: tok.RefreshToken, Expiry: tok.Expiry,
-			ClientID: conn.OAuth.ClientID, ClientSecret: clientSecret,
-			OnRefresh: onRefresh, OnPage: s.onPage(),
-			HTTPClient: s.HTTPClient, Now: s.Now, Sleep: s.Sleep})
+			ClientConfig: base})
 	}
 }
 

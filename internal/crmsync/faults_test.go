@@ -61,9 +61,15 @@ func TestAmoCRMSyncThroughFaults(t *testing.T) {
 		}
 		fake.Mu.Unlock()
 
-		client := amocrm.NewClient(amocrm.Config{BaseURL: fake.URL, Token: fake.AccessToken,
-			HTTPClient: &http.Client{Timeout: requestTimeout}, Now: clock.Now, Sleep: clock.Sleep,
-			Backoff: crm.Backoff{Rand: crmtest.Rand()}, PageSize: 10})
+		client := amocrm.NewClient(amocrm.Config{BaseURL: fake.URL, ClientConfig: crm.ClientConfig{
+			Token:      fake.AccessToken,
+			HTTPClient: &http.Client{Timeout: requestTimeout},
+			Now:        clock.Now,
+			Sleep:      clock.Sleep,
+			Backoff:    crm.Backoff{Rand: crmtest.Rand()},
+		},
+
+			PageSize: 10})
 		syncer := &crmsync.Syncer{Store: st, Now: clock.Now, Sleep: clock.Sleep}
 		started := clock.Now()
 		res, err := syncer.SyncWith(ctx, ws, client, true, "sync")
@@ -141,8 +147,13 @@ func TestBitrix24SyncThroughFaults(t *testing.T) {
 		fake.Mu.Unlock()
 
 		client := bitrix24.NewClient(bitrix24.Config{BaseURL: fake.URL + fake.WebhookPath,
-			HTTPClient: &http.Client{Timeout: requestTimeout}, Now: clock.Now, Sleep: clock.Sleep,
-			Backoff: crm.Backoff{Rand: crmtest.Rand()}})
+			ClientConfig: crm.ClientConfig{
+				HTTPClient: &http.Client{Timeout: requestTimeout},
+				Now:        clock.Now,
+				Sleep:      clock.Sleep,
+				Backoff:    crm.Backoff{Rand: crmtest.Rand()},
+			},
+		})
 		syncer := &crmsync.Syncer{Store: st, Now: clock.Now, Sleep: clock.Sleep}
 		started := clock.Now()
 		res, err := syncer.SyncWith(ctx, ws, client, true, "sync")

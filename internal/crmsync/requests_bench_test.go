@@ -107,9 +107,14 @@ func benchAmo(b *testing.B) {
 	st := storetest.MustOpen(b, "sqlite://"+filepath.Join(b.TempDir(), "reglament.db"))
 	ws := applyWorkspace(b, st, clock.Now, domain.CRMAmoCRM, fake.URL, fake.AccessToken)
 	transport := &timingTransport{}
-	client := amocrm.NewClient(amocrm.Config{BaseURL: fake.URL, Token: fake.AccessToken,
+	client := amocrm.NewClient(amocrm.Config{BaseURL: fake.URL, ClientConfig: crm.ClientConfig{
+		Token:      fake.AccessToken,
 		HTTPClient: &http.Client{Transport: transport, Timeout: time.Minute},
-		Now:        clock.Now, Sleep: clock.Sleep, Backoff: crm.Backoff{Rand: crmtest.Rand()}})
+		Now:        clock.Now,
+		Sleep:      clock.Sleep,
+		Backoff:    crm.Backoff{Rand: crmtest.Rand()},
+	},
+	})
 	syncer := &crmsync.Syncer{Store: st, Now: clock.Now, Sleep: clock.Sleep}
 
 	// minimum counts the rows of each list the connector reads, changed at
@@ -202,8 +207,13 @@ func benchBitrix(b *testing.B) {
 	ws := applyWorkspace(b, st, clock.Now, domain.CRMBitrix24, fake.URL+fake.WebhookPath, "")
 	transport := &timingTransport{}
 	client := bitrix24.NewClient(bitrix24.Config{BaseURL: fake.URL + fake.WebhookPath,
-		HTTPClient: &http.Client{Transport: transport, Timeout: time.Minute},
-		Now:        clock.Now, Sleep: clock.Sleep, Backoff: crm.Backoff{Rand: crmtest.Rand()}})
+		ClientConfig: crm.ClientConfig{
+			HTTPClient: &http.Client{Transport: transport, Timeout: time.Minute},
+			Now:        clock.Now,
+			Sleep:      clock.Sleep,
+			Backoff:    crm.Backoff{Rand: crmtest.Rand()},
+		},
+	})
 	syncer := &crmsync.Syncer{Store: st, Now: clock.Now, Sleep: clock.Sleep}
 
 	// minimum counts the rows each list serves (activities of the two

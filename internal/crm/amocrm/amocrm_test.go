@@ -61,19 +61,21 @@ func newFixtureTimeout(t *testing.T, timeout time.Duration) *fixture {
 		{ID: 8000, Name: "Заявка", Sort: 20}, {ID: 8001, Name: "В работе", Sort: 30},
 		{ID: 142, Name: "Выполнено", Sort: 10000}, {ID: 143, Name: "Отказ", Sort: 11000}}}
 	f.client = amocrm.NewClient(amocrm.Config{
-		BaseURL:      f.server.URL,
-		Token:        f.server.AccessToken,
-		RefreshToken: f.server.RefreshToken,
-		ClientID:     f.server.ClientID,
-		ClientSecret: f.server.ClientSecret,
-		OnRefresh: func(_ context.Context, tok crm.Token) error {
-			f.tokens = append(f.tokens, tok)
-			return nil
+		BaseURL: f.server.URL,
+		ClientConfig: crm.ClientConfig{
+			Token:        f.server.AccessToken,
+			RefreshToken: f.server.RefreshToken,
+			ClientID:     f.server.ClientID,
+			ClientSecret: f.server.ClientSecret,
+			OnRefresh: func(_ context.Context, tok crm.Token) error {
+				f.tokens = append(f.tokens, tok)
+				return nil
+			},
+			HTTPClient: &http.Client{Timeout: timeout},
+			Now:        f.clock.Now,
+			Sleep:      f.clock.Sleep,
+			Backoff:    crm.Backoff{Rand: crmtest.Rand()},
 		},
-		HTTPClient: &http.Client{Timeout: timeout},
-		Now:        f.clock.Now,
-		Sleep:      f.clock.Sleep,
-		Backoff:    crm.Backoff{Rand: crmtest.Rand()},
 	})
 	return f
 }
@@ -495,7 +497,7 @@ func TestGiveUpNamesCRMMethodAndStatus(t *testing.T) {
 func TestRefreshFailsWithoutRefreshToken(t *testing.T) {
 	f := newFixture(t)
 	f.seed(5, 0, 0, 0)
-	c := amocrm.NewClient(amocrm.Config{BaseURL: f.server.URL, Token: "wrong", Now: f.clock.Now, Sleep: f.clock.Sleep})
+	c := amocrm.NewClient(amocrm.Config{BaseURL: f.server.URL, ClientConfig: crm.ClientConfig{Token: "wrong", Now: f.clock.Now, Sleep: f.clock.Sleep}})
 	_, _, err := c.Fetch(context.Background(), crm.KindCompany, crm.Cursor{})
 	var e *crm.Error
 	if !errors.As(err, &e) || e.Status != 401 {
@@ -622,7 +624,12 @@ func TestTokenIsRedacted(t *testing.T) {
 func TestNeverAboveTheLimitEvenIfAskedTo(t *testing.T) {
 	f := newFixture(t)
 	f.seed(1500, 0, 0, 0)
-	c := amocrm.NewClient(amocrm.Config{BaseURL: f.server.URL, Token: f.server.AccessToken, Now: f.clock.Now, Sleep: f.clock.Sleep,
+	c := amocrm.NewClient(amocrm.Config{BaseURL: f.server.URL, ClientConfig: crm.ClientConfig{
+		Token: f.server.AccessToken,
+		Now:   f.clock.Now,
+		Sleep: f.clock.Sleep,
+	},
+
 		RequestsPerSecond: 100, PageSize: 10})
 	b, _, err := c.Fetch(context.Background(), crm.KindCompany, crm.Cursor{})
 	if err != nil || len(b.Companies) != 1500 {

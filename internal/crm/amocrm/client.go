@@ -30,33 +30,17 @@ const MaxRequestsPerSecond = 7
 // Config configures a Client. BaseURL and Token are required; the OAuth
 // fields only for refreshing (a long-lived token needs none of them).
 type Config struct {
-	BaseURL      string // https://acme.amocrm.ru or https://acme.kommo.com
-	Token        string // access token (OAuth or long-lived)
-	RefreshToken string
-	ClientID     string
-	ClientSecret string
-	RedirectURI  string
-	// Expiry is when Token expires (zero: unknown). A token this close to
-	// expiring is refreshed before it is used, not after a 401.
-	Expiry time.Time
-	// OnRefresh receives every refreshed token pair to persist it.
-	OnRefresh crm.TokenFunc
-	// OnPage, if set, is called after every answered request with the
-	// number of records it carried, for progress reports. It must be quick.
-	OnPage func(ctx context.Context, records int)
-
-	HTTPClient *http.Client                               // default: 30 s timeout
-	Now        func() time.Time                           // default time.Now
-	Sleep      func(context.Context, time.Duration) error // default crm.Sleep
-	Backoff    crm.Backoff
+	BaseURL     string // https://acme.amocrm.ru or https://acme.kommo.com
+	RedirectURI string
+	// ClientConfig holds the token (OAuth or long-lived; a 401 refreshes
+	// an OAuth one), the application, the callbacks and the plumbing
+	// (HTTPClient default: 30 s timeout; Overlap default 2 minutes).
+	crm.ClientConfig
 
 	// RequestsPerSecond paces requests; default 6, capped at 6.65 (7 less a
 	// margin). Requests are spaced evenly (a bucket of one), so no one-second
 	// window sees more than 7.
 	RequestsPerSecond float64
-	// Overlap is re-read before a cursor to absorb clock skew and replication
-	// lag; default 2 minutes.
-	Overlap time.Duration
 	// PageSize is the limit of list calls; default and maximum 250 (100
 	// for the events feed, which allows no more).
 	PageSize int
@@ -92,23 +76,9 @@ func NewClient(cfg Config) *Client {
 	if c.pageSize <= 0 || c.pageSize > 250 {
 		c.pageSize = 250
 	}
-	c.api = crm.NewClient(wire{c}, crm.Options{
-		CRM:          Source,
-		Token:        crm.Token{AccessToken: cfg.Token, RefreshToken: cfg.RefreshToken, Expiry: cfg.Expiry},
-		ClientID:     cfg.ClientID,
-		ClientSecret: cfg.ClientSecret,
-		OnRefresh:    cfg.OnRefresh,
-		OnPage:       cfg.OnPage,
-		HTTPClient:   cfg.HTTPClient,
-		Now:          cfg.Now,
-		Sleep:        cfg.Sleep,
-		Backoff:      cfg.Backoff,
-		// Evenly spaced (a bucket of one) at exactly 7/s, rounding can fit
-		// an eighth request in a one-second window: keep a 5 % margin.
-		Rate:    min(rps, MaxRequestsPerSecond*0.95),
-		Burst:   1,
-		Overlap: cfg.Overlap,
-	})
+	// Evenly spaced (a bucket of one) at exactly 7/s, rounding can fit an
+	// eighth request in a one-second window: keep a 5 % margin.
+	c.api = crm.NewClient(wire{c}, cfg.Options(Source, min(rps, MaxRequestsPerSecond*0.95), 1))
 	return c
 }
 

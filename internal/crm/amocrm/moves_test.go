@@ -221,7 +221,12 @@ func TestDealMovesIncremental(t *testing.T) {
 func TestDealMovesPaging(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	c := amocrm.NewClient(amocrm.Config{BaseURL: f.server.URL, Token: f.server.AccessToken, Now: f.clock.Now, Sleep: f.clock.Sleep,
+	c := amocrm.NewClient(amocrm.Config{BaseURL: f.server.URL, ClientConfig: crm.ClientConfig{
+		Token: f.server.AccessToken,
+		Now:   f.clock.Now,
+		Sleep: f.clock.Sleep,
+	},
+
 		PageSize: 10})
 	for id := int64(1); id <= 5; id++ {
 		f.addLeadAt(id, 10+id, pSales, 7000)

@@ -33,12 +33,21 @@ func TestExchangeAndRefreshByExpiry(t *testing.T) {
 		Companies: 3, Fetch: 1, // one page
 		NewClient: func(token crm.Token, onRefresh crm.TokenFunc, onPage func(context.Context, int)) crmtest.OAuthClient {
 			return amocrm.NewClient(amocrm.Config{
-				BaseURL: front.URL, Token: token.AccessToken, RefreshToken: token.RefreshToken, Expiry: token.Expiry,
-				ClientID: server.ClientID, ClientSecret: server.ClientSecret, RedirectURI: redirectURI,
-				OnRefresh: onRefresh, OnPage: onPage,
-				HTTPClient: &http.Client{Timeout: 5 * time.Second},
-				Now:        clock.Now, Sleep: clock.Sleep,
-				Backoff: crm.Backoff{Rand: crmtest.Rand()},
+				BaseURL: front.URL, ClientConfig: crm.ClientConfig{
+					Token:        token.AccessToken,
+					RefreshToken: token.RefreshToken,
+					Expiry:       token.Expiry,
+					ClientID:     server.ClientID,
+					ClientSecret: server.ClientSecret,
+					OnRefresh:    onRefresh,
+					OnPage:       onPage,
+					HTTPClient:   &http.Client{Timeout: 5 * time.Second},
+					Now:          clock.Now,
+					Sleep:        clock.Sleep,
+					Backoff:      crm.Backoff{Rand: crmtest.Rand()},
+				},
+
+				RedirectURI: redirectURI,
 			})
 		}})
 }

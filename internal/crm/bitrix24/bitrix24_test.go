@@ -48,20 +48,23 @@ func newFixtureTimeout(t *testing.T, timeout time.Duration) *fixture {
 	f.server = bitrix24test.NewServer(f.clock.Now)
 	t.Cleanup(f.server.Close)
 	f.client = bitrix24.NewClient(bitrix24.Config{
-		BaseURL:      f.server.URL + "/rest/",
-		Token:        f.server.AccessToken,
-		RefreshToken: f.server.RefreshToken,
-		ClientID:     f.server.ClientID,
-		ClientSecret: f.server.ClientSecret,
-		TokenURL:     f.server.URL + "/oauth/token/",
-		OnRefresh: func(_ context.Context, tok crm.Token) error {
-			f.tokens = append(f.tokens, tok)
-			return nil
+		BaseURL: f.server.URL + "/rest/",
+		ClientConfig: crm.ClientConfig{
+			Token:        f.server.AccessToken,
+			RefreshToken: f.server.RefreshToken,
+			ClientID:     f.server.ClientID,
+			ClientSecret: f.server.ClientSecret,
+			OnRefresh: func(_ context.Context, tok crm.Token) error {
+				f.tokens = append(f.tokens, tok)
+				return nil
+			},
+			HTTPClient: &http.Client{Timeout: timeout},
+			Now:        f.clock.Now,
+			Sleep:      f.clock.Sleep,
+			Backoff:    crm.Backoff{Rand: crmtest.Rand()},
 		},
-		HTTPClient: &http.Client{Timeout: timeout},
-		Now:        f.clock.Now,
-		Sleep:      f.clock.Sleep,
-		Backoff:    crm.Backoff{Rand: crmtest.Rand()},
+
+		TokenURL: f.server.URL + "/oauth/token/",
 	})
 	return f
 }
@@ -405,8 +408,12 @@ func TestPacesUnderTheBucket(t *testing.T) {
 func TestWebhookURLAndErrorsKeepSecrets(t *testing.T) {
 	f := newFixture(t)
 	f.seed(60, 0, 0, 0)
-	c := bitrix24.NewClient(bitrix24.Config{BaseURL: f.server.URL + f.server.WebhookPath, Now: f.clock.Now, Sleep: f.clock.Sleep,
-		Backoff: crm.Backoff{Tries: 2, Rand: crmtest.Rand()}})
+	c := bitrix24.NewClient(bitrix24.Config{BaseURL: f.server.URL + f.server.WebhookPath, ClientConfig: crm.ClientConfig{
+		Now:     f.clock.Now,
+		Sleep:   f.clock.Sleep,
+		Backoff: crm.Backoff{Tries: 2, Rand: crmtest.Rand()},
+	},
+	})
 	b, _, err := c.Fetch(context.Background(), crm.KindCompany, crm.Cursor{})
 	if err != nil || len(b.Companies) != 60 {
 		t.Fatalf("Fetch through the inbound webhook: %d companies, %v; want 60", len(b.Companies), err)

@@ -37,33 +37,18 @@ const DefaultTokenURL = "https://oauth.bitrix.info/oauth/token/"
 // (https://portal/rest/1/secret/), which needs no Token, or the portal's REST
 // endpoint (https://portal/rest/) with an OAuth Token.
 type Config struct {
-	BaseURL      string
-	Token        string
-	RefreshToken string
-	ClientID     string
-	ClientSecret string
-	TokenURL     string // default DefaultTokenURL
-	// Expiry is when Token expires (zero: unknown). A token this close to
-	// expiring is refreshed before it is used, not after an expired_token.
-	Expiry time.Time
-	// OnRefresh receives every refreshed token pair to persist it.
-	OnRefresh crm.TokenFunc
-	// OnPage, if set, is called after every answered request (a batch is
-	// one) with the number of records it carried, for progress reports. It
-	// must be quick.
-	OnPage func(ctx context.Context, records int)
-
-	HTTPClient *http.Client                               // default: 60 s timeout
-	Now        func() time.Time                           // default time.Now
-	Sleep      func(context.Context, time.Duration) error // default crm.Sleep
-	Backoff    crm.Backoff
+	BaseURL  string
+	TokenURL string // default DefaultTokenURL
+	// ClientConfig holds the token (an expired_token refreshes an OAuth
+	// one), the application, the callbacks (OnPage: a batch is one
+	// request) and the plumbing (HTTPClient default: 60 s timeout; Overlap
+	// default 2 minutes).
+	crm.ClientConfig
 
 	// Burst and DrainPerSecond shape the client's own bucket, kept inside
 	// the portal's (50 and 2/s; Enterprise 250 and 5/s). Defaults 40 and 2.
 	Burst          int
 	DrainPerSecond float64
-	// Overlap is re-read before a cursor; default 2 minutes.
-	Overlap time.Duration
 	// BatchSize is how many pages one batch request chains; default 50.
 	BatchSize int
 }
@@ -111,21 +96,7 @@ func NewClient(cfg Config) *Client {
 	if c.batch <= 0 || c.batch > MaxBatch {
 		c.batch = MaxBatch
 	}
-	c.api = crm.NewClient(wire{c}, crm.Options{
-		CRM:          Source,
-		Token:        crm.Token{AccessToken: cfg.Token, RefreshToken: cfg.RefreshToken, Expiry: cfg.Expiry},
-		ClientID:     cfg.ClientID,
-		ClientSecret: cfg.ClientSecret,
-		OnRefresh:    cfg.OnRefresh,
-		OnPage:       cfg.OnPage,
-		HTTPClient:   cfg.HTTPClient,
-		Now:          cfg.Now,
-		Sleep:        cfg.Sleep,
-		Backoff:      cfg.Backoff,
-		Rate:         drain,
-		Burst:        burst,
-		Overlap:      cfg.Overlap,
-	})
+	c.api = crm.NewClient(wire{c}, cfg.Options(Source, drain, burst))
 	return c
 }
 

@@ -34,12 +34,19 @@ func TestExchangeAndRefreshByExpiry(t *testing.T) {
 		NewClient: func(token crm.Token, onRefresh crm.TokenFunc, onPage func(context.Context, int)) crmtest.OAuthClient {
 			return bitrix24.NewClient(bitrix24.Config{
 				BaseURL: bitrix24.RESTEndpoint(front.URL), TokenURL: front.TokenURL(),
-				Token: token.AccessToken, RefreshToken: token.RefreshToken, Expiry: token.Expiry,
-				ClientID: server.ClientID, ClientSecret: server.ClientSecret,
-				OnRefresh: onRefresh, OnPage: onPage,
-				HTTPClient: &http.Client{Timeout: 5 * time.Second},
-				Now:        clock.Now, Sleep: clock.Sleep,
-				Backoff: crm.Backoff{Rand: crmtest.Rand()},
+				ClientConfig: crm.ClientConfig{
+					Token:        token.AccessToken,
+					RefreshToken: token.RefreshToken,
+					Expiry:       token.Expiry,
+					ClientID:     server.ClientID,
+					ClientSecret: server.ClientSecret,
+					OnRefresh:    onRefresh,
+					OnPage:       onPage,
+					HTTPClient:   &http.Client{Timeout: 5 * time.Second},
+					Now:          clock.Now,
+					Sleep:        clock.Sleep,
+					Backoff:      crm.Backoff{Rand: crmtest.Rand()},
+				},
 			})
 		}})
 }

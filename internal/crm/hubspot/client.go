@@ -39,31 +39,17 @@ const (
 // Config configures a Client. Token is required (a private app's token or
 // an OAuth access token); the OAuth fields only for refreshing.
 type Config struct {
-	BaseURL      string // default DefaultBaseURL
-	Token        string
-	RefreshToken string
-	ClientID     string
-	ClientSecret string
-	RedirectURI  string // sent with the code exchange
-	// Expiry is when Token expires (zero: unknown). A token this close to
-	// expiring is refreshed before it is used, not after a 401.
-	Expiry    time.Time
-	OnRefresh crm.TokenFunc
-	// OnPage, if set, is called after every answered request with the
-	// number of records it carried. It must be quick.
-	OnPage func(ctx context.Context, records int)
-
-	HTTPClient *http.Client                               // default: 30 s timeout
-	Now        func() time.Time                           // default time.Now
-	Sleep      func(context.Context, time.Duration) error // default crm.Sleep
-	Backoff    crm.Backoff
+	BaseURL     string // default DefaultBaseURL
+	RedirectURI string // sent with the code exchange
+	// ClientConfig holds the token (a private app's, or OAuth's, which a
+	// 401 refreshes), the application, the callbacks and the plumbing
+	// (HTTPClient default: 30 s timeout; Overlap default 5 minutes, since
+	// HubSpot says newly changed records can lag in search).
+	crm.ClientConfig
 
 	// PerTenSeconds is the requests the client sends in any 10 seconds at
 	// most; default and maximum 90 (BurstPerTenSeconds less a margin).
 	PerTenSeconds int
-	// Overlap is re-read before a cursor; default 5 minutes, since HubSpot
-	// says newly changed records can lag in search.
-	Overlap time.Duration
 }
 
 // Client is a HubSpot CRM v3 client. It is safe for concurrent use; one
@@ -108,21 +94,7 @@ func NewClient(cfg Config) *Client {
 	// A bucket of burst b refilled at r a second lets b + 10r requests
 	// into any 10 seconds.
 	burst := per / 10
-	c.api = crm.NewClient(wire{c}, crm.Options{
-		CRM:          Source,
-		Token:        crm.Token{AccessToken: cfg.Token, RefreshToken: cfg.RefreshToken, Expiry: cfg.Expiry},
-		ClientID:     cfg.ClientID,
-		ClientSecret: cfg.ClientSecret,
-		OnRefresh:    cfg.OnRefresh,
-		OnPage:       cfg.OnPage,
-		HTTPClient:   cfg.HTTPClient,
-		Now:          cfg.Now,
-		Sleep:        cfg.Sleep,
-		Backoff:      cfg.Backoff,
-		Rate:         float64(per-burst) / 10,
-		Burst:        burst,
-		Overlap:      cfg.Overlap,
-	})
+	c.api = crm.NewClient(wire{c}, cfg.Options(Source, float64(per-burst)/10, burst))
 	return c
 }
 

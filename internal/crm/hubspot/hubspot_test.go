@@ -46,15 +46,20 @@ func newFixture(t *testing.T) *fixture {
 	f.server = hubspottest.NewServer(f.clock.Now)
 	t.Cleanup(f.server.Close)
 	f.client = hubspot.NewClient(hubspot.Config{
-		BaseURL: f.server.URL, Token: f.server.AccessToken, RefreshToken: f.server.RefreshToken,
-		ClientID: f.server.ClientID, ClientSecret: f.server.ClientSecret,
-		OnRefresh: func(_ context.Context, tok crm.Token) error {
-			f.tokens = append(f.tokens, tok)
-			return nil
+		BaseURL: f.server.URL, ClientConfig: crm.ClientConfig{
+			Token:        f.server.AccessToken,
+			RefreshToken: f.server.RefreshToken,
+			ClientID:     f.server.ClientID,
+			ClientSecret: f.server.ClientSecret,
+			OnRefresh: func(_ context.Context, tok crm.Token) error {
+				f.tokens = append(f.tokens, tok)
+				return nil
+			},
+			HTTPClient: &http.Client{Timeout: 500 * time.Millisecond},
+			Now:        f.clock.Now,
+			Sleep:      f.clock.Sleep,
+			Backoff:    crm.Backoff{Rand: crmtest.Rand()},
 		},
-		HTTPClient: &http.Client{Timeout: 500 * time.Millisecond},
-		Now:        f.clock.Now, Sleep: f.clock.Sleep,
-		Backoff: crm.Backoff{Rand: crmtest.Rand()},
 	})
 	return f
 }
@@ -451,11 +456,22 @@ func TestExchangeAndRefreshByExpiry(t *testing.T) {
 		Companies: 3, Fetch: 2, // one search page, one archived page
 		NewClient: func(token crm.Token, onRefresh crm.TokenFunc, onPage func(context.Context, int)) crmtest.OAuthClient {
 			return hubspot.NewClient(hubspot.Config{BaseURL: front.URL,
-				Token: token.AccessToken, RefreshToken: token.RefreshToken, Expiry: token.Expiry,
-				ClientID: server.ClientID, ClientSecret: server.ClientSecret, RedirectURI: redirectURI,
-				OnRefresh: onRefresh, OnPage: onPage,
-				HTTPClient: &http.Client{Timeout: 5 * time.Second},
-				Now:        clock.Now, Sleep: clock.Sleep, Backoff: crm.Backoff{Rand: crmtest.Rand()}})
+				ClientConfig: crm.ClientConfig{
+					Token:        token.AccessToken,
+					RefreshToken: token.RefreshToken,
+					Expiry:       token.Expiry,
+					ClientID:     server.ClientID,
+					ClientSecret: server.ClientSecret,
+					OnRefresh:    onRefresh,
+					OnPage:       onPage,
+					HTTPClient:   &http.Client{Timeout: 5 * time.Second},
+					Now:          clock.Now,
+					Sleep:        clock.Sleep,
+					Backoff:      crm.Backoff{Rand: crmtest.Rand()},
+				},
+
+				RedirectURI: redirectURI,
+			})
 		}})
 }
 

@@ -46,33 +46,20 @@ const BurstPerTwoSeconds = 20
 // Token (an OAuth access token, with the OAuth fields for refreshing it)
 // is required.
 type Config struct {
-	BaseURL      string // default DefaultBaseURL; for OAuth, the token's api_domain
-	TokenURL     string // the OAuth token endpoint; default DefaultTokenURL
-	APIToken     string
-	Token        string
-	RefreshToken string
-	ClientID     string
-	ClientSecret string
-	RedirectURI  string // sent with the code exchange
-	// Expiry is when Token expires (zero: unknown).
-	Expiry    time.Time
-	OnRefresh crm.TokenFunc
-	// OnPage, if set, is called after every answered request with the
-	// number of records it carried. It must be quick.
-	OnPage func(ctx context.Context, records int)
-
-	HTTPClient *http.Client                               // default: 30 s timeout
-	Now        func() time.Time                           // default time.Now
-	Sleep      func(context.Context, time.Duration) error // default crm.Sleep
-	Backoff    crm.Backoff
+	BaseURL     string // default DefaultBaseURL; for OAuth, the token's api_domain
+	TokenURL    string // the OAuth token endpoint; default DefaultTokenURL
+	APIToken    string
+	RedirectURI string // sent with the code exchange
+	// ClientConfig holds the OAuth token (Token; an API token goes in
+	// APIToken instead), the application, the callbacks and the plumbing
+	// (HTTPClient default: 30 s timeout; Overlap default 2 minutes).
+	crm.ClientConfig
 
 	// PerTwoSeconds is the requests the client sends in any 2 seconds at
 	// most; default 16 (BurstPerTwoSeconds less a margin).
 	PerTwoSeconds int
 	// PageSize is the v2 lists' limit; default and maximum 500.
 	PageSize int
-	// Overlap is re-read before a cursor; default 2 minutes.
-	Overlap time.Duration
 	// CallTypes and MeetingTypes name activity types (key_string) kept as
 	// calls and meetings besides those /v1/activityTypes says are (the
 	// built-in call and meeting, and types with their icons).
@@ -127,21 +114,7 @@ func NewClient(cfg Config) *Client {
 	// A bucket of burst b refilled at r a second lets b + 2r requests
 	// into any 2 seconds.
 	burst := max(1, per/4)
-	c.api = crm.NewClient(wire{c}, crm.Options{
-		CRM:          Source,
-		Token:        crm.Token{AccessToken: cfg.Token, RefreshToken: cfg.RefreshToken, Expiry: cfg.Expiry},
-		ClientID:     cfg.ClientID,
-		ClientSecret: cfg.ClientSecret,
-		OnRefresh:    cfg.OnRefresh,
-		OnPage:       cfg.OnPage,
-		HTTPClient:   cfg.HTTPClient,
-		Now:          cfg.Now,
-		Sleep:        cfg.Sleep,
-		Backoff:      cfg.Backoff,
-		Rate:         float64(per-burst) / 2,
-		Burst:        burst,
-		Overlap:      cfg.Overlap,
-	})
+	c.api = crm.NewClient(wire{c}, cfg.Options(Source, float64(per-burst)/2, burst))
 	return c
 }
 

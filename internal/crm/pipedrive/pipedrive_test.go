@@ -42,15 +42,20 @@ func newFixture(t testing.TB) *fixture {
 	t.Cleanup(f.server.Close)
 	f.client = pipedrive.NewClient(pipedrive.Config{
 		BaseURL: f.server.URL, TokenURL: f.server.URL + "/oauth/token",
-		Token: f.server.AccessToken, RefreshToken: f.server.RefreshToken,
-		ClientID: f.server.ClientID, ClientSecret: f.server.ClientSecret,
-		OnRefresh: func(_ context.Context, tok crm.Token) error {
-			f.tokens = append(f.tokens, tok)
-			return nil
+		ClientConfig: crm.ClientConfig{
+			Token:        f.server.AccessToken,
+			RefreshToken: f.server.RefreshToken,
+			ClientID:     f.server.ClientID,
+			ClientSecret: f.server.ClientSecret,
+			OnRefresh: func(_ context.Context, tok crm.Token) error {
+				f.tokens = append(f.tokens, tok)
+				return nil
+			},
+			HTTPClient: &http.Client{Timeout: 500 * time.Millisecond},
+			Now:        f.clock.Now,
+			Sleep:      f.clock.Sleep,
+			Backoff:    crm.Backoff{Rand: crmtest.Rand()},
 		},
-		HTTPClient: &http.Client{Timeout: 500 * time.Millisecond},
-		Now:        f.clock.Now, Sleep: f.clock.Sleep,
-		Backoff: crm.Backoff{Rand: crmtest.Rand()},
 	})
 	return f
 }
@@ -422,13 +427,23 @@ func TestAPITokenAuth(t *testing.T) {
 	f := newFixture(t)
 	f.seed(3, 0, 0)
 	c := pipedrive.NewClient(pipedrive.Config{BaseURL: f.server.URL, APIToken: f.server.AccessToken,
-		HTTPClient: &http.Client{Timeout: time.Second}, Now: f.clock.Now, Sleep: f.clock.Sleep})
+		ClientConfig: crm.ClientConfig{
+			HTTPClient: &http.Client{Timeout: time.Second},
+			Now:        f.clock.Now,
+			Sleep:      f.clock.Sleep,
+		},
+	})
 	b, _, err := c.Fetch(context.Background(), crm.KindCompany, crm.Cursor{})
 	if err != nil || len(b.Companies) != 3 {
 		t.Fatalf("Fetch with the API token = %d companies, %v; want 3", len(b.Companies), err)
 	}
 	bad := pipedrive.NewClient(pipedrive.Config{BaseURL: f.server.URL, APIToken: "wrong",
-		HTTPClient: &http.Client{Timeout: time.Second}, Now: f.clock.Now, Sleep: f.clock.Sleep})
+		ClientConfig: crm.ClientConfig{
+			HTTPClient: &http.Client{Timeout: time.Second},
+			Now:        f.clock.Now,
+			Sleep:      f.clock.Sleep,
+		},
+	})
 	_, _, err = bad.Fetch(context.Background(), crm.KindCompany, crm.Cursor{})
 	var e *crm.Error
 	if !errors.As(err, &e) || e.Status != http.StatusUnauthorized || bad.Requests() != 1 {
@@ -452,11 +467,22 @@ func TestExchangeAndRefreshByExpiry(t *testing.T) {
 		Companies: 3, Fetch: 1,
 		NewClient: func(token crm.Token, onRefresh crm.TokenFunc, onPage func(context.Context, int)) crmtest.OAuthClient {
 			return pipedrive.NewClient(pipedrive.Config{BaseURL: front.URL, TokenURL: front.TokenURL(),
-				Token: token.AccessToken, RefreshToken: token.RefreshToken, Expiry: token.Expiry,
-				ClientID: server.ClientID, ClientSecret: server.ClientSecret, RedirectURI: redirectURI,
-				OnRefresh: onRefresh, OnPage: onPage,
-				HTTPClient: &http.Client{Timeout: 5 * time.Second},
-				Now:        clock.Now, Sleep: clock.Sleep, Backoff: crm.Backoff{Rand: crmtest.Rand()}})
+				ClientConfig: crm.ClientConfig{
+					Token:        token.AccessToken,
+					RefreshToken: token.RefreshToken,
+					Expiry:       token.Expiry,
+					ClientID:     server.ClientID,
+					ClientSecret: server.ClientSecret,
+					OnRefresh:    onRefresh,
+					OnPage:       onPage,
+					HTTPClient:   &http.Client{Timeout: 5 * time.Second},
+					Now:          clock.Now,
+					Sleep:        clock.Sleep,
+					Backoff:      crm.Backoff{Rand: crmtest.Rand()},
+				},
+
+				RedirectURI: redirectURI,
+			})
 		}})
 }
 

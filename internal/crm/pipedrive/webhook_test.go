@@ -90,7 +90,7 @@ func TestSpentWindowIsWaitedFor(t *testing.T) {
 		w.Write([]byte(`{"success":true,"data":[],"additional_data":{"next_cursor":null}}`))
 	}))
 	defer srv.Close()
-	c := pipedrive.NewClient(pipedrive.Config{BaseURL: srv.URL, APIToken: "t", Now: clock.Now, Sleep: clock.Sleep})
+	c := pipedrive.NewClient(pipedrive.Config{BaseURL: srv.URL, APIToken: "t", ClientConfig: crm.ClientConfig{Now: clock.Now, Sleep: clock.Sleep}})
 	for range 2 {
 		if _, _, err := c.Fetch(context.Background(), crm.KindCompany, crm.Cursor{}); err != nil {
 			t.Fatal(err)

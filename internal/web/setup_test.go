@@ -294,6 +294,36 @@ func TestSetupAmoCRMCallback(t *testing.T) {
 	if resp, _ := callback(e.webClient(), good); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("a callback without a session: %d, want 403", resp.StatusCode)
 	}
+	// A head of another workspace, with a state of their own session that
+	// names acme (made before they lost acme, say), is refused.
+	form.Set("id", "beta")
+	if resp, body := admin.post("/setup/company", form); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create beta: %d\n%s", resp.StatusCode, body)
+	}
+	betaHead := &store.User{Email: "head@beta.example", Role: auth.Head, Workspace: "beta", PasswordHash: mustHash(t)}
+	must(t, "beta head", e.store.CreateUser(ctx, betaHead, "test"))
+	outsider := e.webClient()
+	outsider.get("/login")
+	if resp, _ := outsider.post("/login", url.Values{"email": {"head@beta.example"}, "password": {testPassword}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login head@beta: %d", resp.StatusCode)
+	}
+	u, _ := url.Parse(e.http.URL)
+	var session string
+	for _, c := range outsider.http.Jar.Cookies(u) {
+		if c.Name == sessionCookie {
+			session = c.Value
+		}
+	}
+	must(t, "outsider's state", e.store.CreateOAuthState(ctx, store.OAuthState{StateHash: auth.HashToken("outsider-state"),
+		SessionHash: auth.HashToken(session), UserID: betaHead.ID, Workspace: "acme", Kind: domain.CRMAmoCRM,
+		CreatedAt: e.clock.Now(), ExpiresAt: e.clock.Now().Add(time.Hour)}))
+	// (Another workspace is not found, as everywhere: its existence is not told.)
+	if resp, _ := callback(outsider, with("state", "outsider-state")); resp.StatusCode != http.StatusForbidden && resp.StatusCode != http.StatusNotFound {
+		t.Errorf("a callback by a head of another workspace: %d, want 403 or 404", resp.StatusCode)
+	}
+	if resp, _ := outsider.get("/w/acme/setup/crm"); resp.StatusCode < 400 {
+		t.Errorf("a head of another workspace opens acme's CRM step: %d", resp.StatusCode)
+	}
 	// A referer outside amoCRM would receive the secret: refused, and the
 	// state is spent.
 	if resp, body := callback(admin, with("referer", "evil.example")); resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "не доверяем") {
@@ -367,5 +397,3 @@ func mustHash(t testing.TB) string {
 	}
 	return h
 }
-
-var _ = domain.CRMAmoCRM

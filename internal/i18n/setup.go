@@ -10,6 +10,9 @@ func init() {
 		}
 		catalog[k] = v
 	}
+	// The audit detail of a CRM connected by OAuth (crmsync.Connect), which
+	// the setup makes from the browser.
+	saidPatterns = append(saidPatterns, said(`(amocrm|bitrix24|hubspot|pipedrive) (\S+), client (\S+)`, "said.crm_oauth_connected"))
 }
 
 // setupDuplicates lists the keys defined both here and in the catalog;
@@ -17,27 +20,28 @@ func init() {
 var setupDuplicates []string
 
 var setupCatalog = map[string][2]string{
-	"serve.setup_link":    {"Первый запуск: откройте %s и создайте администратора (ссылка одноразовая, действует %d ч)", "First run: open %s and create the administrator (a one-time link, valid for %d h)"},
-	"setup.new_company":   {"Новая компания", "New company"},
-	"setup.crm_users":     {"Пользователи CRM и менеджеры", "CRM users and managers"},
-	"setup.title":         {"Настройка по шагам", "Setup step by step"},
-	"setup.help":          {"Шаги можно проходить в любом порядке, уходить и возвращаться: сделанное сохраняется. Каждое изменение записывается в журнал с вашим именем.", "Take the steps in any order, leave and come back: what is done stays done. Every change is audited with your name."},
-	"setup.step.company":  {"Компания: часовой пояс, дедлайн, календарь", "Company: time zone, deadline, calendar"},
-	"setup.step.crm":      {"Подключение CRM и первая загрузка", "Connect the CRM and the first sync"},
-	"setup.step.people":   {"Люди: кто из пользователей CRM — менеджеры", "People: who of the CRM's users are sales managers"},
-	"setup.step.norms":    {"Нормы: регламент из девяти правил", "Norms: the regulation of nine rules"},
-	"setup.step.invite":   {"Приглашения: входы и Telegram", "Invitations: logins and Telegram"},
-	"setup.step.sheet":    {"Первый итоговый лист дня", "The first final day sheet"},
-	"setup.done":          {"готово", "done"},
-	"setup.todo":          {"не сделано", "to do"},
-	"setup.norms.starter": {"Взять девять правил статьи", "Use the article's nine rules"},
-	"setup.norms.exists":  {"У компании уже есть регламент: меняйте его на странице регламента", "The company has a regulation already: change it on the regulation page"},
-	"setup.file_too":      {"Всё это — те же данные, что в файле настроек YAML:", "All of this is the same data as the YAML settings file:"},
-	"setup.back":          {"К шагам настройки", "Back to the setup steps"},
-	"setup.saved":         {"Сохранено.", "Saved."},
-	"setup.save":          {"Сохранить", "Save"},
-	"setup.next":          {"Дальше", "Next"},
-	"setup.n_managers":    {"менеджер|менеджера|менеджеров", "manager|managers"},
+	"serve.setup_link":         {"Первый запуск: откройте %s и создайте администратора (ссылка одноразовая, действует %d ч)", "First run: open %s and create the administrator (a one-time link, valid for %d h)"},
+	"setup.new_company":        {"Новая компания", "New company"},
+	"setup.crm_users":          {"Пользователи CRM и менеджеры", "CRM users and managers"},
+	"said.crm_oauth_connected": {"%s %s, приложение %s", "%s %s, client %s"},
+	"setup.title":              {"Настройка по шагам", "Setup step by step"},
+	"setup.help":               {"Шаги можно проходить в любом порядке, уходить и возвращаться: сделанное сохраняется. Каждое изменение записывается в журнал с вашим именем.", "Take the steps in any order, leave and come back: what is done stays done. Every change is audited with your name."},
+	"setup.step.company":       {"Компания: часовой пояс, дедлайн, календарь", "Company: time zone, deadline, calendar"},
+	"setup.step.crm":           {"Подключение CRM и первая загрузка", "Connect the CRM and the first sync"},
+	"setup.step.people":        {"Люди: кто из пользователей CRM — менеджеры", "People: who of the CRM's users are sales managers"},
+	"setup.step.norms":         {"Нормы: регламент из девяти правил", "Norms: the regulation of nine rules"},
+	"setup.step.invite":        {"Приглашения: входы и Telegram", "Invitations: logins and Telegram"},
+	"setup.step.sheet":         {"Первый итоговый лист дня", "The first final day sheet"},
+	"setup.done":               {"готово", "done"},
+	"setup.todo":               {"не сделано", "to do"},
+	"setup.norms.starter":      {"Взять девять правил статьи", "Use the article's nine rules"},
+	"setup.norms.exists":       {"У компании уже есть регламент: меняйте его на странице регламента", "The company has a regulation already: change it on the regulation page"},
+	"setup.file_too":           {"Всё это — те же данные, что в файле настроек YAML:", "All of this is the same data as the YAML settings file:"},
+	"setup.back":               {"К шагам настройки", "Back to the setup steps"},
+	"setup.saved":              {"Сохранено.", "Saved."},
+	"setup.save":               {"Сохранить", "Save"},
+	"setup.next":               {"Дальше", "Next"},
+	"setup.n_managers":         {"менеджер|менеджера|менеджеров", "manager|managers"},
 
 	"setup.sync.running":         {"Первая загрузка идёт", "The first sync is running"},
 	"setup.sync.done":            {"Первая загрузка завершена", "The first sync is done"},

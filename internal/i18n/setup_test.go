@@ -12,3 +12,9 @@ func TestSetupKeysOnce(t *testing.T) {
 		}
 	}
 }
+
+func TestSetupSaid(t *testing.T) {
+	if got := RU.Said("amocrm https://acme.amocrm.ru, client 7c1e-app"); got != "amocrm https://acme.amocrm.ru, приложение 7c1e-app" {
+		t.Errorf("the connection's audit detail in Russian: %q", got)
+	}
+}

@@ -135,6 +135,11 @@ type OAuthState struct {
 // CreateOAuthState stores a new authorization state.
 func (s *Store) CreateOAuthState(ctx context.Context, st OAuthState) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
+		// States a day past their expiry tell nothing any more: each visit
+		// of the CRM page makes one, so the old ones go here.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM oauth_states WHERE expires_at < $1`, st.CreatedAt.Add(-24*time.Hour).UnixMicro()); err != nil {
+			return err
+		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO oauth_states (state_hash, session_hash, user_id, workspace, kind, created_at, expires_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7)`, st.StateHash, st.SessionHash, st.UserID, st.Workspace, st.Kind,
 			st.CreatedAt.UnixMicro(), st.ExpiresAt.UnixMicro())

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -80,6 +81,12 @@ func TestOAuthStateAndClientSecret(t *testing.T) {
 		}
 		if _, err := s.UseOAuthState(ctx, "nope", "sess", now); domain.ErrorCode(err) != domain.EFORBIDDEN {
 			t.Errorf("an unknown state: got %v; want forbidden", err)
+		}
+		// A day past their expiry, states are dropped when a new one is made.
+		must(t, s.CreateOAuthState(ctx, store.OAuthState{StateHash: "s3", SessionHash: "sess", UserID: head.ID, Workspace: "acme",
+			Kind: "amocrm", CreatedAt: now.Add(26 * time.Hour), ExpiresAt: now.Add(27 * time.Hour)}))
+		if _, err := s.UseOAuthState(ctx, "s2", "sess", now); domain.ErrorCode(err) != domain.EFORBIDDEN || !strings.Contains(err.Error(), "unknown") {
+			t.Errorf("a state long expired: got %v; want it gone", err)
 		}
 
 		if _, _, _, err := s.CRMClientSecret(ctx, "acme"); domain.ErrorCode(err) != domain.ENOTFOUND {

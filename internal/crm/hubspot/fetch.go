@@ -274,12 +274,12 @@ type sortBy struct {
 	Direction    string `json:"direction"`
 }
 
-// FetchByIDs re-fetches the deals or companies with the given ids, as a
-// webhook asks (HubSpot's webhooks name no other kind); ids HubSpot no
-// longer lists (archived) are absent from the batch.
+// FetchByIDs re-fetches the deals, companies or contacts with the given
+// ids, as a webhook asks; ids HubSpot no longer lists (archived) are
+// absent from the batch.
 func (c *Client) FetchByIDs(ctx context.Context, kind crm.Kind, ids []string) (domain.RecordBatch, error) {
 	var b domain.RecordBatch
-	obj := map[crm.Kind]string{crm.KindDeal: ObjectDeals, crm.KindCompany: ObjectCompanies}[kind]
+	obj := map[crm.Kind]string{crm.KindDeal: ObjectDeals, crm.KindCompany: ObjectCompanies, crm.KindPerson: ObjectContacts}[kind]
 	if obj == "" {
 		return b, domain.Errorf(domain.EINVALID, "hubspot: %s are fetched incrementally, not by id", kind.Plural())
 	}
@@ -305,9 +305,15 @@ func (c *Client) FetchByIDs(ctx context.Context, kind crm.Kind, ids []string) (d
 		}
 		objs = append(objs, p.Results...)
 	}
-	if kind == crm.KindCompany {
+	switch kind {
+	case crm.KindCompany:
 		for _, o := range objs {
 			b.Companies = append(b.Companies, o.company())
+		}
+		return b, nil
+	case crm.KindPerson:
+		for _, o := range objs {
+			b.Persons = append(b.Persons, o.person())
 		}
 		return b, nil
 	}

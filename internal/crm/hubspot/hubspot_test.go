@@ -611,6 +611,20 @@ func TestFetchByIDs(t *testing.T) {
 	if err != nil || len(b.Companies) != 1 || !cmp.Equal(b.Companies[0], want.Companies[company]) {
 		t.Errorf("FetchByIDs(companies) = %v, %v; want the company", b.Companies, err)
 	}
+	var contacts []string
+	for id := range want.Persons {
+		contacts = append(contacts, id)
+	}
+	slices.Sort(contacts)
+	b, err = f.client.FetchByIDs(ctx, crm.KindPerson, append(contacts, "999999"))
+	if err != nil || len(b.Persons) != len(contacts) || len(contacts) == 0 {
+		t.Fatalf("FetchByIDs(contacts) = %d, %v; want the %d contacts", len(b.Persons), err, len(contacts))
+	}
+	for _, p := range b.Persons {
+		if diff := cmp.Diff(want.Persons[p.ExternalID], p); diff != "" {
+			t.Errorf("FetchByIDs(contacts): contact %s (-want +got):\n%s", p.ExternalID, diff)
+		}
+	}
 	for kind, ids := range map[crm.Kind][]string{crm.KindTask: {"1"}, crm.KindDeal: {"x"}} {
 		if _, err := f.client.FetchByIDs(ctx, kind, ids); domain.ErrorCode(err) != domain.EINVALID {
 			t.Errorf("FetchByIDs(%s, %v): err = %v, want invalid", kind, ids, err)

@@ -208,7 +208,7 @@ func changed[T item](ctx context.Context, c *Client, path string, from time.Time
 func (c *Client) FetchByIDs(ctx context.Context, kind crm.Kind, ids []string) (domain.RecordBatch, error) {
 	var b domain.RecordBatch
 	path := map[crm.Kind]string{crm.KindCompany: PathOrganizations, crm.KindDeal: PathDeals, crm.KindTask: PathActivities,
-		crm.KindActivity: PathActivities}[kind]
+		crm.KindActivity: PathActivities, crm.KindPerson: PathPersons}[kind]
 	if path == "" {
 		return b, domain.Errorf(domain.EINVALID, "pipedrive: %s are fetched incrementally, not by id", kind.Plural())
 	}
@@ -219,7 +219,7 @@ func (c *Client) FetchByIDs(ctx context.Context, kind crm.Kind, ids []string) (d
 	}
 	wrap := func(err error) error { return fmt.Errorf("pipedrive: fetch %s by id: %w", kind.Plural(), err) }
 	var cat *catalogue
-	if kind != crm.KindCompany && len(ids) > 0 {
+	if kind != crm.KindCompany && kind != crm.KindPerson && len(ids) > 0 {
 		var err error
 		if cat, err = c.catalogue(ctx); err != nil {
 			return b, wrap(err)
@@ -232,6 +232,14 @@ func (c *Client) FetchByIDs(ctx context.Context, kind crm.Kind, ids []string) (d
 			return domain.RecordBatch{}, wrap(err)
 		}
 		switch kind {
+		case crm.KindPerson:
+			var p page[person]
+			if err := json.Unmarshal(body, &p); err != nil {
+				return domain.RecordBatch{}, wrap(decodeError("GET "+path, err))
+			}
+			for _, r := range p.Data {
+				b.Persons = append(b.Persons, r.record())
+			}
 		case crm.KindCompany:
 			var p page[organization]
 			if err := json.Unmarshal(body, &p); err != nil {

@@ -619,6 +619,19 @@ func TestFetchByIDs(t *testing.T) {
 	if err != nil || len(b.Companies) != 1 || !cmp.Equal(b.Companies[0], want.Companies[org]) {
 		t.Errorf("FetchByIDs(companies) = %v, %v; want the company", b.Companies, err)
 	}
+	var persons []string
+	for id := range want.Persons {
+		persons = append(persons, id)
+	}
+	b, err = f.client.FetchByIDs(ctx, crm.KindPerson, append(persons, "999999"))
+	if err != nil || len(b.Persons) != len(persons) || len(persons) == 0 {
+		t.Fatalf("FetchByIDs(persons) = %d, %v; want the %d persons", len(b.Persons), err, len(persons))
+	}
+	for _, p := range b.Persons {
+		if diff := cmp.Diff(want.Persons[p.ExternalID], p); diff != "" {
+			t.Errorf("FetchByIDs(persons): person %s (-want +got):\n%s", p.ExternalID, diff)
+		}
+	}
 	tasks, err := f.client.FetchByIDs(ctx, crm.KindTask, acts)
 	if err != nil {
 		t.Fatal(err)

@@ -59,7 +59,7 @@ var formsCatalog = map[string][2]string{
 	"forms.err.overlap":         {"пересекается с отсутствием %s – %s", "overlaps the absence %s – %s"},
 	"forms.err.unknown_manager": {"нет менеджера %q", "no manager %q"},
 	"forms.err.gone":            {"его уже нет: обновите страницу", "it is gone already: reload the page"},
-	"forms.err.past":            {"%s — прошедший день: можно с сегодняшнего (%s); прошлое остаётся как было", "%s has passed: from today (%s) on; the past stays as it was"},
+	"forms.err.past":            {"%s уже прошёл или закрыт итоговой таблицей: можно с %s, прошлое остаётся как было", "%s has passed or is closed by a final sheet: from %s on; the past stays as it was"},
 	"forms.err.listed":          {"%s уже в списке", "%s is listed already"},
 	"forms.err.id":              {"латинские строчные буквы, цифры и дефис, например anna; указано %q", "lower-case Latin letters, digits and dashes, e.g. anna; got %q"},
 	"forms.err.taken":           {"код %q уже занят", "the id %q is taken"},

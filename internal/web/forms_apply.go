@@ -100,6 +100,21 @@ func editable(ws *domain.Workspace) *domain.Workspace {
 	return &c
 }
 
+// firstOpenDay is the first day a form may change the calendar or start a
+// regulation version on: today, or tomorrow once today's sheet is final
+// (a final sheet keeps the calendar and the rules it was computed by).
+func (s *Server) firstOpenDay(ctx context.Context, ws *domain.Workspace) (domain.Date, error) {
+	today := ws.Today(s.now())
+	final, err := s.store.FindSheetPoints(ctx, ws.ID, today, today)
+	if err != nil {
+		return today, err
+	}
+	if len(final) > 0 {
+		return today.AddDays(1), nil
+	}
+	return today, nil
+}
+
 // formStatus is the status of a refused form: 400 for bad input, 409 for
 // a conflict (a version final sheets use, a CRM id of another manager);
 // ok is false for anything else, which the caller returns as an error.

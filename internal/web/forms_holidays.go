@@ -10,7 +10,7 @@ import (
 )
 
 type holidaysData struct {
-	Today       domain.Date
+	Today       domain.Date // the first day the form may change (firstOpenDay)
 	Holidays    []domain.Date
 	WorkingDays []domain.Date
 	// Years are the years of Russia's calendar the form can add, with the
@@ -28,8 +28,7 @@ type russianYear struct {
 	Signed domain.Date
 }
 
-func (s *Server) holidaysData(ws *domain.Workspace) *holidaysData {
-	today := ws.Today(s.now())
+func (s *Server) holidaysData(ws *domain.Workspace, today domain.Date) *holidaysData {
 	data := &holidaysData{Today: today, Holidays: slices.Clone(ws.Holidays), WorkingDays: slices.Clone(ws.ExtraWorkingDays)}
 	slices.SortFunc(data.Holidays, domain.Date.Compare)
 	slices.SortFunc(data.WorkingDays, domain.Date.Compare)
@@ -48,7 +47,11 @@ func (s *Server) holidaysPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data := s.holidaysData(ws)
+	open, err := s.firstOpenDay(r.Context(), ws)
+	if err != nil {
+		return err
+	}
+	data := s.holidaysData(ws, open)
 	data.Saved = r.URL.Query().Get("saved")
 	data.Added, _ = strconv.Atoi(r.URL.Query().Get("added"))
 	return s.render(w, r, "forms-holidays", &page{Title: state(r).lang.T("forms.hol.title"), WS: ws, Nav: "settings", Data: data})
@@ -56,14 +59,17 @@ func (s *Server) holidaysPage(w http.ResponseWriter, r *http.Request) error {
 
 // holidaysPost adds a day off or a moved working day (action add, with
 // date and kind), removes one (action remove), or adds Russia's calendar
-// of a year (action russia, with year). Only days from today on change:
-// the past keeps the calendar its final sheets were computed by.
+// of a year (action russia, with year). Only days from firstOpenDay on
+// change: the past keeps the calendar its final sheets were computed by.
 func (s *Server) holidaysPost(w http.ResponseWriter, r *http.Request) error {
 	ws, err := s.workspace(r, auth.Change, "")
 	if err != nil {
 		return err
 	}
-	today := ws.Today(s.now())
+	today, err := s.firstOpenDay(r.Context(), ws)
+	if err != nil {
+		return err
+	}
 	edited := editable(ws)
 	action, kind := r.PostFormValue("action"), r.PostFormValue("kind")
 	added := 0
@@ -127,7 +133,7 @@ func (s *Server) holidaysPost(w http.ResponseWriter, r *http.Request) error {
 		if !ok {
 			return err
 		}
-		data := s.holidaysData(ws)
+		data := s.holidaysData(ws, today)
 		data.Form.Date, data.Form.Kind = r.PostFormValue("date"), kind
 		data.Error = errorText(err, state(r).lang)
 		return s.renderStatus(w, r, status, "forms-holidays", &page{Title: state(r).lang.T("forms.hol.title"), WS: ws, Nav: "settings", Data: data})

@@ -52,7 +52,7 @@ func (r ruleRow) HasLimits() bool {
 type rulesEditor struct {
 	Rows       []ruleRow
 	Effective  string
-	Min        domain.Date // today: no version takes effect in the past
+	Min        domain.Date // firstOpenDay: no version takes effect in the past
 	Indicators []indicatorOption
 	Ops        []domain.Op
 	Teams      []string
@@ -267,10 +267,13 @@ type rulesData struct {
 	Versions []domain.RegulationVersion
 }
 
-func (s *Server) rulesEditorOf(l i18n.Lang, ws *domain.Workspace) *rulesEditor {
-	today := ws.Today(s.now())
+func (s *Server) rulesEditorOf(r *http.Request, ws *domain.Workspace) (*rulesEditor, error) {
+	open, err := s.firstOpenDay(r.Context(), ws)
+	if err != nil {
+		return nil, err
+	}
 	base, _ := newestVersion(ws)
-	return newRulesEditor(l, ws, base, base.Rules, nextEffective(ws, base, today), today)
+	return newRulesEditor(state(r).lang, ws, base, base.Rules, nextEffective(ws, base, ws.Today(s.now())), open), nil
 }
 
 func (s *Server) rulesPage(w http.ResponseWriter, r *http.Request) error {
@@ -278,7 +281,11 @@ func (s *Server) rulesPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data := &rulesData{Editor: s.rulesEditorOf(state(r).lang, ws), Saved: r.URL.Query().Get("saved")}
+	ed, err := s.rulesEditorOf(r, ws)
+	if err != nil {
+		return err
+	}
+	data := &rulesData{Editor: ed, Saved: r.URL.Query().Get("saved")}
 	return s.render(w, r, "forms-rules", &page{Title: state(r).lang.T("forms.rules.title"), WS: ws, Nav: "regulation", Data: data})
 }
 
@@ -290,7 +297,10 @@ func (s *Server) rulesPost(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ed := s.rulesEditorOf(state(r).lang, ws)
+	ed, err := s.rulesEditorOf(r, ws)
+	if err != nil {
+		return err
+	}
 	v, err := s.saveRules(r, ws, ed)
 	if err != nil {
 		status, ok := formStatus(err)

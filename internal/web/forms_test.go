@@ -169,7 +169,7 @@ func TestHolidaysForm(t *testing.T) {
 			t.Errorf("audit actor %q; want the head", a.Actor)
 		}
 		resp, body := c.post("/w/acme/forms/holidays", url.Values{"action": {"add"}, "kind": {"holiday"}, "date": {"2026-11-18"}})
-		wantRefusal(t, "a past day", resp, body, 400, "Дата: 18 ноября 2026 — прошедший день")
+		wantRefusal(t, "a past day", resp, body, 400, "Дата: 18 ноября 2026 уже прошёл")
 		resp, body = c.post("/w/acme/forms/holidays", url.Values{"action": {"add"}, "kind": {"working"}, "date": {"2026-11-27"}})
 		wantRefusal(t, "a holiday made a working day", resp, body, 400, "Дата: 27 ноября 2026 уже в списке")
 		resp, body = c.post("/w/acme/forms/holidays", url.Values{"action": {"add"}, "kind": {"bank"}, "date": {"2026-11-30"}})
@@ -295,7 +295,7 @@ func TestRulesForm(t *testing.T) {
 			resp, body := c.post("/w/acme/forms/rules", f)
 			wantRefusal(t, what, resp, body, 400, field)
 		}
-		bad("a past day", "Действует с: 16 ноября 2026 — прошедший день", "effective", "2026-11-16")
+		bad("a past day", "Действует с: 16 ноября 2026 уже прошёл", "effective", "2026-11-16")
 		bad("a target not a number", "Правило 1 (Проведено разговоров), норма: нужно число", "r0.target", "много")
 		bad("a negative target", "Правило 1 (Проведено разговоров), норма", "r0.target", "-1")
 		bad("points out of bounds", "Правило 1 (Проведено разговоров), баллы за невыполнение", "r0.fail", "-5000")
@@ -309,8 +309,8 @@ func TestRulesForm(t *testing.T) {
 }
 
 // A version final sheets were scored by cannot change through the form:
-// the store refuses it as a conflict, said on the page, and the version
-// stays as it was.
+// once today's sheet is final the form starts versions from tomorrow, says
+// so naming the field, and the version stays as it was.
 func TestRulesFormKeepsAVersionInUse(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		env := newTestEnv(t, s)
@@ -329,9 +329,12 @@ func TestRulesFormKeepsAVersionInUse(t *testing.T) {
 		c.get("/w/acme/forms/rules")
 		form.Set("r0.target", "2")
 		resp, body := c.post("/w/acme/forms/rules", form)
-		if resp.StatusCode != http.StatusConflict || !strings.Contains(body, `id="rules-error"`) || !strings.Contains(body, "2026-11-20") {
-			t.Errorf("changing a version in use: status %d, want 409 with the refusal on the page\n%s", resp.StatusCode, body)
-		}
+		wantRefusal(t, "changing a version in use", resp, body, http.StatusBadRequest,
+			"Действует с: 20 ноября 2026 уже прошёл или закрыт итоговой таблицей: можно с 21 ноября 2026")
+		// The calendar of a final day stays too.
+		c.get("/w/acme/forms/holidays")
+		resp, body = c.post("/w/acme/forms/holidays", url.Values{"action": {"add"}, "kind": {"holiday"}, "date": {"2026-11-20"}})
+		wantRefusal(t, "a final day made a holiday", resp, body, http.StatusBadRequest, "Дата: 20 ноября 2026 уже прошёл")
 		v, _ := mustWorkspace(t, env, "acme").Regulation.At(domain.MustDate("2026-11-20"))
 		if v.Effective != domain.MustDate("2026-11-20") || v.Rules[0].Target.IntPart() != 6 {
 			t.Errorf("the version in use changed: %+v", v)

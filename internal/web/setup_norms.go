@@ -124,9 +124,13 @@ func (s *Server) normsData(ctx context.Context, r *http.Request, ws *domain.Work
 	if data.Starter {
 		rules = domain.StarterRules()
 	}
-	data.Editor = newRulesEditor(l, ws, base, rules, nextEffective(ws, base, today), today)
+	open, err := s.firstOpenDay(ctx, ws)
+	if err != nil {
+		return nil, nil, err
+	}
+	data.Editor = newRulesEditor(l, ws, base, rules, nextEffective(ws, base, today), open)
 	data.Editor.Suggest = true
-	if data.Starter && ws.IsWorkingDay(today) {
+	if data.Starter && open == today && ws.IsWorkingDay(today) {
 		// A workspace with no rules yet may start scoring today.
 		data.Editor.Effective = today.String()
 	}

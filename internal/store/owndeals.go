@@ -9,25 +9,28 @@ import (
 	"strings"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"reglament/internal/domain"
 )
 
 // A day sheet whose regulation defines own indicators of deals reads the
-// deals in two parts (ownDeals), where the article's regulation reads a
-// tally of the deals in progress and the deals closed in the window:
+// deals in one query (dealStatesQuery, ownDeals.read), where the
+// article's regulation reads a tally of the deals in progress and the
+// deals closed in the window as rows:
 //
-//   - groups (dealGroupsQuery): the deals in progress at To that were
-//     created by From and whose place at To their latest move tells
-//     (ownsheet.go's placeFromLatestMove), counted per responsible, source,
-//     place at To (only what the version's filters of state indicators
-//     look at: domain.RegulationVersion.StateFilters), whether a task is
-//     open on them and their idle level: where their latest touch falls
-//     among the idle_days bounds. The domain decides what each group
-//     counts (domain.DealState.Counts), as it decides for a deal;
-//   - rows (dealRowsQuery): every other deal LoadDay reads (dealsDayWhere):
-//     those closed or created in the window, and those in progress whose
-//     place at To needs their moves. They are few, and each says whether
-//     a task is open on it and its latest touch.
+//   - groups: the deals in progress at To that were created by From and
+//     whose place at To their latest move tells (ownsheet.go's
+//     placeFromLatestMove), counted per responsible, source, place at To
+//     (only what the version's filters of state indicators look at:
+//     domain.RegulationVersion.StateFilters), whether a task is open on
+//     them and their idle level: where their latest touch falls among the
+//     idle_days bounds. The domain decides what each group counts
+//     (domain.DealState.Counts), as it decides for a deal;
+//   - rows: every other deal LoadDay reads (dealsDayWhere): those closed
+//     or created in the window, and those in progress whose place at To
+//     needs their moves. They are few, and each says whether a task is
+//     open on it and its idle level.
 //
 // A deal's idle level is known without reading the deal's records when
 // the bounds it keeps below and above its latest touch (migrations 0017
@@ -74,7 +77,7 @@ func greatest(dialect string, args ...string) string {
 const placeable = `(moved_at IS NULL OR (moves_deleted = 0 AND moved_at <= $3))`
 
 // groupedDeal is the SQL condition of the deals in progress at To that
-// dealGroupsQuery counts: created by From ($2), not deleted by To, open
+// dealStatesQuery counts in groups: created by From ($2), not deleted by To, open
 // or closed after To, and, when the groups hold a place, placeable.
 func groupedDeal(places bool) string {
 	c := `created_at <= $2 AND (deleted_at IS NULL OR deleted_at > $3) AND (status NOT IN ('won', 'lost') OR closed_at > $3)`
@@ -84,32 +87,27 @@ func groupedDeal(places bool) string {
 	return c
 }
 
-// dealGroupsQuery returns the query of the deal groups of p (DealGroup):
-// per responsible, source, place at To (pipeline id and name, stage id
-// and name; empty when no filter looks at them), whether a task is open
-// on the deal at To, and the idle level, the count of deals. Parameters:
-// workspace, From, To, To+taskSoon, then the idle bounds (idleBounds),
-// latest first.
-func dealGroupsQuery(dialect string, p *ownPlan, bounds int) string {
+// dealStatesQuery returns the query of the deals LoadDay reads
+// (dealsDayWhere), in one scan of them: the deals in progress at To that
+// groupedDeal says are counted in groups (DealGroup), per responsible,
+// source, place at To (pipeline id and name, stage id and name; empty
+// when no filter looks at them), whether a task is open on the deal at
+// To, and the idle level (idleLevel); every other deal is a group of its
+// own, keyed by its external id, whose other columns (MIN of one value)
+// are the deal's. The deals that have an open task are found once for
+// both, as the deal tally finds them. Parameters: workspace, From, To,
+// To+taskSoon, then the idle bounds (idleBounds), latest first.
+func dealStatesQuery(dialect string, p *ownPlan, bounds int) string {
 	places := p.groupPipeline || p.groupStage
-	columns := `source, external_id, responsible, created_at, moved_at, moves_deleted, acted_max, done_max, acted_live, acted_live_seen, done_live`
-	if places {
-		columns += `, pipeline_id, pipeline, stage_id, stage, moved_pipeline_id, moved_pipeline, moved_stage_id, moved_stage`
-	}
-	where := groupedDeal(places)
-	deals := `SELECT ` + columns + ` FROM deals
-		WHERE workspace = $1 AND status NOT IN ('won', 'lost') AND ` + where + `
-		UNION ALL
-		SELECT ` + columns + ` FROM deals
-		WHERE workspace = $1 AND closed_at > $3 AND status IN ('won', 'lost') AND ` + where
+	columns := sheetDealColumns + touchBounds + `, CASE WHEN ` + groupedDeal(places) + ` THEN 1 ELSE 0 END AS grouped`
 	place := func(column string, on bool) string {
 		if !on {
 			return `''`
 		}
-		return `CASE WHEN x.moved_at IS NULL THEN x.` + column + ` ELSE x.moved_` + column + ` END`
+		return `CASE WHEN x.grouped = 0 THEN '' WHEN x.moved_at IS NULL THEN x.` + column + ` ELSE x.moved_` + column + ` END`
 	}
 	openTasks := strings.NewReplacer("$2", "$3", "$3", "$4").Replace(openTaskDeals)
-	var open, join string
+	var open, join, fence string
 	if dialect == SQLite {
 		open = `CASE WHEN (x.source, x.external_id) IN (SELECT source, deal_id FROM (` + openTasks + `) t WHERE deal_id <> '') THEN 1 ELSE 0 END`
 	} else {
@@ -117,22 +115,28 @@ func dealGroupsQuery(dialect string, p *ownPlan, bounds int) string {
 		join = `
 		LEFT JOIN (SELECT DISTINCT source, deal_id FROM (` + openTasks + `) t WHERE deal_id <> '') o
 			ON o.source = x.source AND o.deal_id = x.external_id`
+		// Computed once per deal, not again for the grouping.
+		fence = `
+		OFFSET 0`
 	}
 	level := `0`
 	if bounds > 0 {
-		level = idleLevel(dialect, "y.", 5, bounds)
+		const inProgress = `x.created_at <= $3 AND (x.deleted_at IS NULL OR x.deleted_at > $3) AND (x.status NOT IN ('won', 'lost') OR x.closed_at > $3)`
+		level = `CASE WHEN ` + inProgress + ` THEN ` + idleLevel(dialect, "x.", 5, bounds) + ` ELSE 0 END`
 	}
-	return `SELECT responsible, source, pipeline_id, pipeline, stage_id, stage, open, level, COUNT(*) FROM (
-	SELECT y.responsible, y.source, y.pipeline_id, y.pipeline, y.stage_id, y.stage, y.open, ` + level + ` AS level FROM (
-		SELECT x.source, x.external_id, x.responsible, x.created_at, x.moved_at, x.moves_deleted, x.acted_max, x.done_max,
-			x.acted_live, x.acted_live_seen, x.done_live,
-			` + place("pipeline_id", places) + ` AS pipeline_id, ` + place("pipeline", places) + ` AS pipeline,
-			` + place("stage_id", p.groupStage) + ` AS stage_id, ` + place("stage", p.groupStage) + ` AS stage,
-			` + open + ` AS open
-		FROM (` + deals + `) x` + join + `
-	) y
+	return `SELECT row_id, responsible, source, group_pipeline_id, group_pipeline, group_stage_id, group_stage, open, level, COUNT(*),
+		MIN(amount), MIN(status), MIN(created_at), MIN(closed_at), MIN(deleted_at), MIN(pipeline_id), MIN(pipeline), MIN(stage_id), MIN(stage),
+		MIN(moved_at), MIN(moved_pipeline_id), MIN(moved_pipeline), MIN(moved_stage_id), MIN(moved_stage), MIN(moves_deleted)
+	FROM (
+		SELECT CASE WHEN x.grouped = 1 THEN '' ELSE x.external_id END AS row_id, x.responsible, x.source,
+			` + place("pipeline_id", places) + ` AS group_pipeline_id, ` + place("pipeline", places) + ` AS group_pipeline,
+			` + place("stage_id", p.groupStage) + ` AS group_stage_id, ` + place("stage", p.groupStage) + ` AS group_stage,
+			` + open + ` AS open, ` + level + ` AS level,
+			x.amount, x.status, x.created_at, x.closed_at, x.deleted_at, x.pipeline_id, x.pipeline, x.stage_id, x.stage,
+			x.moved_at, x.moved_pipeline_id, x.moved_pipeline, x.moved_stage_id, x.moved_stage, x.moves_deleted
+		FROM (SELECT ` + fmt.Sprintf(columns+dealsDayWhere, columns) + `) x` + join + fence + `
 	) g
-	GROUP BY responsible, source, pipeline_id, pipeline, stage_id, stage, open, level`
+	GROUP BY row_id, responsible, source, group_pipeline_id, group_pipeline, group_stage_id, group_stage, open, level`
 }
 
 // idleLevel returns the SQL of a deal's idle level among bounds idle
@@ -182,80 +186,12 @@ func idleLevel(dialect, d string, first, bounds int) string {
 	return `CASE WHEN ` + level(below) + ` = ` + level(above) + ` THEN ` + level(below) + ` ELSE ` + level(read) + ` END`
 }
 
-// openTaskOf returns a scalar subquery that is 1 when a task of deal x
-// not deleted by To ($3), created by then and completed as completed says
-// (never, or after To) exists: each a range of tasks_deal, whose columns
-// (migration 0019) answer it.
-func openTaskOf(completed, dialect string) string {
-	return `(SELECT 1 FROM tasks k` + tasksByDeal(dialect) + ` WHERE k.workspace = $1 AND k.source = x.source AND k.deal_id = x.external_id
-			AND k.deal_id <> '' AND ` + completed + ` AND k.created_at <= $3 AND (k.deleted_at IS NULL OR k.deleted_at > $3) LIMIT 1)`
-}
-
-// tasksByDeal is how a dialect's query reads a deal's tasks: SQLite, left
-// to itself, reads every task of the source by the primary key.
-func tasksByDeal(dialect string) string {
-	if dialect == SQLite {
-		return " INDEXED BY tasks_deal"
-	}
-	return ""
-}
-
 // dealMovesIndex is how a dialect's query reads deal_moves by deal.
 func dealMovesIndex(dialect string) string {
 	if dialect == SQLite {
 		return " " + byDealSQLite
 	}
 	return ""
-}
-
-// scanDealGroup reads a row of dealGroupsQuery; bounds are its idle
-// bounds.
-// The place comes as stored (source, pipeline id and name, stage id and
-// name), to be named through the catalogue.
-func scanDealGroup(rows *sql.Rows, to time.Time, bounds []int64) (domain.DealGroup, [5]string, error) {
-	var g domain.DealGroup
-	var place [5]string
-	var open, level int64
-	if err := rows.Scan(&g.CRMUser, &place[0], &place[1], &place[2], &place[3], &place[4], &open, &level, &g.Count); err != nil {
-		return g, place, err
-	}
-	g.OpenTask = open != 0
-	g.Placed = true
-	if len(bounds) > 0 {
-		g.Touched = levelTouch(to, bounds, int(level))
-	}
-	return g, place, nil
-}
-
-// dealRowsQuery returns the deals LoadDay reads (dealsDayWhere) that
-// dealGroupsQuery does not count, with what a sheet's own indicators need
-// of each: whether a task is open on it at To (for a deal in progress
-// then), and with bounds idle bounds, its idle level (idleLevel). The
-// open task is two scalar subqueries with LIMIT (openTaskOf), which
-// PostgreSQL runs by the deal's index for each row; an EXISTS it hashed
-// over every task of the workspace (0.4 s at M).
-// Parameters: workspace, From, To, then the idle bounds, latest first.
-func dealRowsQuery(dialect string, p *ownPlan, bounds int) string {
-	places := p.groupPipeline || p.groupStage
-	notGrouped := ` AND NOT (` + groupedDeal(places) + `)`
-	where := strings.Replace(dealsDayWhere, `(deleted_at IS NULL OR deleted_at > $2)
-	UNION ALL`, `(deleted_at IS NULL OR deleted_at > $2)`+notGrouped+`
-	UNION ALL`, 1) + notGrouped
-	columns := sheetDealColumns + touchBounds
-	var b strings.Builder
-	b.WriteString(`SELECT ` + prefixColumns("x.", strings.ReplaceAll(sheetDealColumnNames, "\n", " ")))
-	const inProgress = `x.created_at <= $3 AND (x.deleted_at IS NULL OR x.deleted_at > $3) AND (x.status NOT IN ('won', 'lost') OR x.closed_at > $3)`
-	b.WriteString(`,
-	CASE WHEN ` + inProgress + `
-		AND COALESCE(` + openTaskOf("k.completed_at IS NULL", dialect) + `, ` + openTaskOf("k.completed_at > $3", dialect) + `) IS NOT NULL
-	THEN 1 ELSE 0 END`)
-	if bounds > 0 {
-		b.WriteString(`,
-	CASE WHEN ` + inProgress + ` THEN ` + idleLevel(dialect, "x.", 4, bounds) + ` ELSE 0 END`)
-	}
-	b.WriteString(`
-	FROM (SELECT ` + fmt.Sprintf(columns+where, columns) + `) x`)
-	return b.String()
 }
 
 // ownDeals is what a day sheet with own indicators of deals reads of them:
@@ -271,57 +207,58 @@ type ownDeals struct {
 	probed    [][2]string
 }
 
-// readGroups reads the deal groups of p (dealGroupsQuery) in tx.
-func (o *ownDeals) readGroups(ctx context.Context, tx *sql.Tx, dialect, workspace string, win domain.Window, p *ownPlan) error {
+// read reads the deals of p (dealStatesQuery) in tx.
+func (o *ownDeals) read(ctx context.Context, tx *sql.Tx, dialect, workspace string, win domain.Window, p *ownPlan) error {
 	a := newDayArgs(win)
 	bounds := p.idleBounds(win.To)
 	args := []any{workspace, a.from, a.to, a.toSoon}
 	for _, b := range bounds {
 		args = append(args, b)
 	}
-	err := queryRows(ctx, tx, dealGroupsQuery(dialect, p, len(bounds)), args, func(rows *sql.Rows) error {
-		g, place, err := scanDealGroup(rows, win.To, bounds)
-		if err != nil {
-			return err
-		}
-		o.groups = append(o.groups, g)
-		o.places = append(o.places, place)
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("deals in progress: %w", err)
-	}
-	return nil
-}
-
-// readRows reads the deals of p that are not grouped (dealRowsQuery) in
-// tx.
-func (o *ownDeals) readRows(ctx context.Context, tx *sql.Tx, dialect, workspace string, win domain.Window, p *ownPlan) error {
-	a := newDayArgs(win)
-	args := []any{workspace, a.from, a.to}
-	bounds := p.idleBounds(win.To)
-	for _, b := range bounds {
-		args = append(args, b)
-	}
-	err := queryRows(ctx, tx, dealRowsQuery(dialect, p, len(bounds)), args, func(rows *sql.Rows) error {
-		r, err := scanSheetDeal(rows, p.touches)
-		if err != nil {
-			return err
-		}
-		if p.touches {
-			// The level's instant stands for the deal's latest touch: a
-			// sheet only counts.
-			r.touch = sql.NullInt64{Int64: levelTouch(win.To, bounds, int(r.level)).UnixMicro(), Valid: true}
-		}
+	err := queryRows(ctx, tx, dealStatesQuery(dialect, p, len(bounds)), args, func(rows *sql.Rows) error {
+		var (
+			r                        sheetDeal
+			g                        domain.DealGroup
+			place                    [5]string
+			open, level, moves       int64
+			amount                   string
+			created, closed, deleted sql.NullInt64
+		)
 		d := &r.deal
+		if err := rows.Scan(&d.ExternalID, &g.CRMUser, &place[0], &place[1], &place[2], &place[3], &place[4], &open, &level, &g.Count,
+			&amount, &d.Status, &created, &closed, &deleted, &d.PipelineID, &d.Pipeline, &d.StageID, &d.Stage,
+			&r.moved, &r.movedPlace[0], &r.movedPlace[1], &r.movedPlace[2], &r.movedPlace[3], &moves); err != nil {
+			return err
+		}
+		// The instant of the level stands for the latest touch of each
+		// deal at it: a sheet only counts.
+		touched := levelTouch(win.To, bounds, int(level))
+		if d.ExternalID == "" {
+			g.Placed, g.OpenTask = true, open != 0
+			if len(bounds) > 0 {
+				g.Touched = touched
+			}
+			o.groups = append(o.groups, g)
+			o.places = append(o.places, place)
+			return nil
+		}
+		d.Source, d.Responsible = place[0], g.CRMUser
+		if amount != "0" {
+			var err error
+			if d.Amount, err = decimal.NewFromString(amount); err != nil {
+				return fmt.Errorf("deal %s amount: %w", d.ExternalID, err)
+			}
+		}
+		d.CreatedAt, d.ClosedAt, d.DeletedAt = fromMicros(created), fromMicros(closed), fromMicros(deleted)
+		r.movesDeleted = moves != 0
 		if p.places && !r.placeFromLatestMove(win) {
 			o.probed = append(o.probed, [2]string{d.Source, d.ExternalID})
 		}
-		if r.openTask {
+		if open != 0 {
 			o.openTasks = append(o.openTasks, domain.TaskTally{Source: d.Source, DealID: d.ExternalID, Open: 1})
 		}
-		if r.touch.Valid {
-			o.touches = append(o.touches, domain.DealTouch{Source: d.Source, DealID: d.ExternalID, At: fromMicros(r.touch)})
+		if p.touches {
+			o.touches = append(o.touches, domain.DealTouch{Source: d.Source, DealID: d.ExternalID, At: touched})
 		}
 		o.deals = append(o.deals, r.deal)
 		return nil

@@ -6,8 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/shopspring/decimal"
-
 	"reglament/internal/domain"
 )
 
@@ -165,49 +163,21 @@ const tasksCompletedTallyQuery = `SELECT responsible, SUM(CASE WHEN deleted_at I
 const sheetDealColumns = ownDealColumns + `, moved_at, moved_pipeline_id, moved_pipeline, moved_stage_id, moved_stage, moves_deleted`
 
 // touchBounds are the bounds of a deal's touches the subquery of
-// dealRowsQuery reads beside sheetDealColumns.
+// dealStatesQuery reads beside sheetDealColumns.
 const touchBounds = `, acted_max, done_max, acted_live, acted_live_seen, done_live`
 
-// sheetDealColumnNames names the columns of sheetDealColumns as the
-// subquery of dealRowsQuery returns them.
+// sheetDealColumnNames names the columns of sheetDealColumns as a
+// subquery returns them.
 const sheetDealColumnNames = `source, external_id, responsible, amount, status, created_at, closed_at, deleted_at,
 	pipeline_id, pipeline, stage_id, stage, moved_at, moved_pipeline_id, moved_pipeline, moved_stage_id, moved_stage, moves_deleted`
 
-// sheetDeal is a row of dealRowsQuery.
+// sheetDeal is a deal dealStatesQuery returns as a row, with its latest
+// move (migration 0017).
 type sheetDeal struct {
 	deal         domain.Deal
 	moved        sql.NullInt64 // the latest move's instant
 	movedPlace   [4]string     // where it went: pipeline id and name, stage id and name
 	movesDeleted bool
-	openTask     bool
-	level        int64         // its idle level (idleLevel), when read
-	touch        sql.NullInt64 // an instant standing for its latest touch by To, when read
-}
-
-func scanSheetDeal(rows *sql.Rows, touches bool) (sheetDeal, error) {
-	var r sheetDeal
-	d := &r.deal
-	var amount string
-	var created, closed, deleted sql.NullInt64
-	var movesDeleted, openTask int64
-	dest := []any{&d.Source, &d.ExternalID, &d.Responsible, &amount, &d.Status, &created, &closed, &deleted,
-		&d.PipelineID, &d.Pipeline, &d.StageID, &d.Stage,
-		&r.moved, &r.movedPlace[0], &r.movedPlace[1], &r.movedPlace[2], &r.movedPlace[3], &movesDeleted, &openTask}
-	if touches {
-		dest = append(dest, &r.level)
-	}
-	if err := rows.Scan(dest...); err != nil {
-		return r, err
-	}
-	if amount != "0" {
-		var err error
-		if d.Amount, err = decimal.NewFromString(amount); err != nil {
-			return r, fmt.Errorf("deal %s amount: %w", d.ExternalID, err)
-		}
-	}
-	d.CreatedAt, d.ClosedAt, d.DeletedAt = fromMicros(created), fromMicros(closed), fromMicros(deleted)
-	r.movesDeleted, r.openTask = movesDeleted != 0, openTask != 0
-	return r, nil
 }
 
 // placeFromLatestMove reports whether r's place at every moment a sheet of

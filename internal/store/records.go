@@ -751,15 +751,14 @@ func (s *Store) LoadDaySheet(ctx context.Context, ws *domain.Workspace, win doma
 	var probe sync.WaitGroup
 	if plan.deals {
 		// The deals in progress are counted in groups that own indicators
-		// tell apart, the other deals read as rows (owndeals.go). A deal
+		// tell apart, the other deals read as rows, in one query
+		// (owndeals.go). A deal
 		// whose place at a moment the sheet looks at is not its latest
 		// move's has its moves read (probed).
 		probe.Add(1)
 		parts = append(parts, func(ctx context.Context, tx *sql.Tx) error {
-			return own.readGroups(ctx, tx, s.dialect, workspace, win, &plan)
-		}, func(ctx context.Context, tx *sql.Tx) error {
 			defer probe.Done()
-			return own.readRows(ctx, tx, s.dialect, workspace, win, &plan)
+			return own.read(ctx, tx, s.dialect, workspace, win, &plan)
 		})
 	} else {
 		parts = append(parts, func(ctx context.Context, tx *sql.Tx) error {

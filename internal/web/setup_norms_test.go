@@ -61,7 +61,7 @@ var (
 	ruleRowRe    = regexp.MustCompile(`(?s)<tr id="rule-(\d+)"[^>]*>(.*?)</tr>`)
 	selectedRe   = regexp.MustCompile(`name="r\d+\.indicator"[^>]*>.*?<option value="([a-z_]+)" selected>`)
 	targetRe     = regexp.MustCompile(`name="r\d+\.target" value="([^"]*)"`)
-	backtestRowR = regexp.MustCompile(`<tr id="bt-([a-z]+)"><td>[^<]*</td><td class="num">(\d+)</td><td class="num strong [a-z]+">([^<]*)</td><td class="num">([^<]*)</td></tr>`)
+	backtestRowR = regexp.MustCompile(`<tr id="bt-([a-z]+)"><td>[^<]*</td><td class="num">(\d+)</td><td class="num strong [a-z]+">([^<]*)</td><td class="num">([^<]*)</td>(?:<td class="num old">([^<]*)</td><td class="num old">[^<]*</td>)?</tr>`)
 )
 
 // normsRows returns the indicator and target of each rule row of a Norms
@@ -182,6 +182,19 @@ func TestNormsStepBacktest(t *testing.T) {
 			// Each scored day costs 5 points and 500 RUB at 100 a point.
 			if !strings.HasPrefix(m[3], "-") || m[3] != "-"+itoa(5*atoi(t, m[2])) {
 				t.Errorf("%s: %s points over %s days; want -5 a day", m[1], m[3], m[2])
+			}
+		}
+		// Beside it, the points the rules in force gave: the stored sheets'.
+		stored, err := env.eng.Backtest(context.Background(), "acme", mustWorkspace(t, env, "acme").Regulation,
+			domain.Period{Kind: "days", From: domain.MustDate("2026-10-23"), To: domain.MustDate("2026-11-19")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range bt {
+			for _, l := range stored {
+				if l.Manager == m[1] && m[5] != itoa(l.OldPoints) && m[5] != "+"+itoa(l.OldPoints) {
+					t.Errorf("%s: %q points now; want %d, the stored sheets'", m[1], m[5], l.OldPoints)
+				}
 			}
 		}
 		if ws := mustWorkspace(t, env, "acme"); len(ws.Regulation) != 2 {

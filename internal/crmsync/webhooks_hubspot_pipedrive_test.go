@@ -85,8 +85,9 @@ func TestHubSpotWebhookThenApplyPending(t *testing.T) {
 		ts := hubspottest.Time
 		fake.Mu.Lock()
 		fake.Objects[hubspot.ObjectDeals][512] = &hubspottest.Object{ID: 512, Properties: map[string]string{"dealname": "deal 512",
-			"amount": "1500.50", "pipeline": "default", "dealstage": "closedwon", "hubspot_owner_id": "101",
-			"createdate": ts(at(18, 9, 0, 0)), "closedate": ts(at(20, 15, 0, 0)), "hs_lastmodifieddate": ts(at(20, 15, 0, 0))}}
+			"amount": "1500.50", "pipeline": "default", "dealstage": "appointmentscheduled", "hubspot_owner_id": "101",
+			"createdate": ts(at(18, 9, 0, 0)), "hs_lastmodifieddate": ts(at(18, 9, 0, 0))}}
+		fake.MoveDeal(512, "closedwon", at(20, 15, 0, 0), 0) // by an automation: credited to the deal's owner
 		fake.Mu.Unlock()
 		dir := t.TempDir()
 		const clientSecret = "private-app-client-secret"
@@ -95,7 +96,9 @@ func TestHubSpotWebhookThenApplyPending(t *testing.T) {
 		}
 		c, u := webhookWorkspace(t, st, clock, "hubspot", fake.URL, fake.AccessToken,
 			"  application_token_file: "+filepath.Join(dir, "hs.secret")+"\n", hooks.Config{})
-		events := []hubspottest.WebhookEvent{hubspottest.Event("deal.propertyChange", 512, clock.Now())}
+		change := hubspottest.Event("deal.propertyChange", 512, clock.Now())
+		change.PropertyName, change.PropertyValue = "dealstage", "closedwon"
+		events := []hubspottest.WebhookEvent{change}
 		if status := do(t, c)(hubspottest.WebhookRequest(u, "forged", events, clock.Now())); status != http.StatusForbidden {
 			t.Errorf("forged call: status %d, want 403", status)
 		}
@@ -107,8 +110,12 @@ func TestHubSpotWebhookThenApplyPending(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Changes != 1 || res.Fetched != 1 || res.Written != 1 || res.Remaining != 0 {
-			t.Errorf("ApplyPending = %+v, want 1 change fetched and written", res)
+		if res.Changes != 2 || res.Fetched != 2 || res.Written != 2 || res.Remaining != 0 {
+			t.Errorf("ApplyPending = %+v, want the deal and its move fetched and written", res)
+		}
+		wantMoves := []string{"512:" + itoa(at(20, 15, 0, 0).UnixMilli()) + "|512|101|appointmentscheduled|closedwon"}
+		if diff := cmp.Diff(wantMoves, moveLines(t, st)); diff != "" {
+			t.Errorf("stored moves (-want +got):\n%s", diff)
 		}
 		got := storedRecords(t, st, "acme", "hubspot")["deals"]
 		want := []string{"512|deal 512|101|1500.5|won|" + micros(at(18, 9, 0, 0)) + "|" + micros(at(20, 15, 0, 0)) + "|" + micros(at(20, 15, 0, 0)) + "|"}
@@ -130,7 +137,8 @@ func TestPipedriveWebhookThenApplyPending(t *testing.T) {
 		fake.Mu.Lock()
 		fake.Users = []pipedrivetest.User{{ID: 101}, {ID: 102}}
 		fake.Deals[42] = &pipedrivetest.Deal{ID: 42, OwnerID: 101, StageID: 1, PipelineID: 1, Title: "deal 42", Value: 900,
-			Status: "open", AddTime: at(19, 9, 0, 0), Updated: at(20, 11, 0, 0)}
+			Status: "open", AddTime: at(19, 9, 0, 0), Updated: at(19, 9, 0, 0)}
+		fake.MoveDeal(42, 2, at(20, 11, 0, 0), 102)
 		fake.Activities[9] = &pipedrivetest.Activity{ID: 9, OwnerID: 101, DealID: 42, Subject: "call", Type: "call", Done: true,
 			DueDate: "2026-11-20", DueTime: "11:00", Duration: "00:02:00", MarkedAsDone: at(20, 11, 5, 0),
 			AddTime: at(20, 11, 5, 0), Updated: at(20, 11, 5, 0)}
@@ -147,7 +155,8 @@ func TestPipedriveWebhookThenApplyPending(t *testing.T) {
 		if err := st.PutWebhookCredentials(ctx, "acme", sealed, clock.Now()); err != nil {
 			t.Fatal(err)
 		}
-		deal := pipedrivetest.WebhookBody("change", "deal", 42, clock.Now(), map[string]any{"stage_id": 1})
+		deal := pipedrivetest.WebhookBody("change", "deal", 42, clock.Now(), map[string]any{"stage_id": 2})
+		deal = bytes.Replace(deal, []byte(`"previous":null`), []byte(`"previous":{"stage_id":1}`), 1)
 		call := pipedrivetest.WebhookBody("create", "activity", 9, clock.Now(), map[string]any{"type": "call"})
 		if status := do(t, c)(pipedrivetest.WebhookRequest(u, user, "guess", deal)); status != http.StatusForbidden {
 			t.Errorf("wrong password: status %d, want 403", status)
@@ -162,8 +171,12 @@ func TestPipedriveWebhookThenApplyPending(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Changes != 3 || res.Remaining != 0 || res.Skipped != 0 {
-			t.Errorf("ApplyPending = %+v, want the 3 changes (deal, activity as task and as activity) done", res)
+		if res.Changes != 4 || res.Remaining != 0 || res.Skipped != 0 {
+			t.Errorf("ApplyPending = %+v, want the 4 changes (deal, its moves, activity as task and as activity) done", res)
+		}
+		wantMoves := []string{"42:" + itoa(at(20, 11, 0, 0).Unix()) + "|42|102|1|2"}
+		if diff := cmp.Diff(wantMoves, moveLines(t, st)); diff != "" {
+			t.Errorf("stored moves (-want +got):\n%s", diff)
 		}
 		stored := storedRecords(t, st, "acme", "pipedrive")
 		if len(stored["deals"]) != 1 || len(stored["activities"]) != 1 {
@@ -178,4 +191,27 @@ func TestPipedriveWebhookThenApplyPending(t *testing.T) {
 			t.Errorf("stored activity %q, want call 9 of user 101", stored["activities"][0])
 		}
 	})
+}
+
+// moveLines reads acme's stored moves: "id|deal|responsible|from stage|stage".
+func moveLines(t *testing.T, st *store.Store) []string {
+	t.Helper()
+	rows, err := st.DB().QueryContext(ctx, `SELECT external_id, deal_id, responsible, from_stage_id, stage_id FROM deal_moves
+		WHERE workspace = 'acme' ORDER BY external_id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id, deal, who, from, to string
+		if err := rows.Scan(&id, &deal, &who, &from, &to); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, id+"|"+deal+"|"+who+"|"+from+"|"+to)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

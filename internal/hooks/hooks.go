@@ -459,8 +459,9 @@ func (e *entry) verifyHubSpot(r *http.Request, body []byte, now time.Time) error
 // stage moves, which no webhook carries. amoCRM says which leads changed
 // status (leads[status]): only those calls queue moves. Bitrix24's
 // ONCRMDEALUPDATE does not say what changed, so every deal update and add
-// queues them. HubSpot's and Pipedrive's connectors read moves by the
-// deals' histories at the next sync, not by id: their calls queue none.
+// queues them. HubSpot's and Pipedrive's parsers queue a deal's moves
+// themselves, only when its stage changed (a dealstage propertyChange; a
+// previous stage_id): nothing is added to theirs.
 func withMoves(kind string, body []byte, changes []crm.Change) []crm.Change {
 	if kind != domain.CRMAmoCRM && kind != domain.CRMBitrix24 {
 		return changes

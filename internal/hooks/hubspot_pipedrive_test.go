@@ -120,8 +120,10 @@ func TestHubSpotWebhooks(t *testing.T) {
 		f := newCRMFixture(t, st, hooks.Config{})
 		c := f.srv.Client()
 		hs := f.url("hs", f.secrets["hs"])
+		stageChange := hubspottest.Event("deal.propertyChange", 512, f.now())
+		stageChange.PropertyName, stageChange.PropertyValue = "dealstage", "closedwon"
 		events := []hubspottest.WebhookEvent{
-			hubspottest.Event("deal.propertyChange", 512, f.now()),
+			stageChange,
 			hubspottest.Event("company.creation", 7, f.now()),
 			hubspottest.Event("deal.deletion", 513, f.now().Add(-time.Second)),
 			hubspottest.Event("contact.creation", 8, f.now()),
@@ -169,11 +171,11 @@ func TestHubSpotWebhooks(t *testing.T) {
 		}
 
 		// A signed call: deals and companies, each once; the contact is
-		// not kept; no deal moves are queued (the poll reads them).
+		// not kept; the deal whose stage changed has its moves queued.
 		if status, body := send(t, c, must(hubspottest.WebhookRequest(hs, f.hsSecret, events, sent))); status != http.StatusOK {
 			t.Fatalf("signed call: %d %q", status, body)
 		}
-		want := []change{{"company", "7", false}, {"deal", "512", false}, {"deal", "513", true}}
+		want := []change{{"company", "7", false}, {"deal", "512", false}, {"deal", "513", true}, {"deal_move", "512", false}}
 		if diff := cmp.Diff(want, pending(t, st, "hs")); diff != "" {
 			t.Errorf("pending changes (-want +got):\n%s", diff)
 		}
@@ -200,7 +202,7 @@ func TestHubSpotWebhooks(t *testing.T) {
 
 		// The OAuth app's client secret signs its workspace's calls.
 		hso := f.url("hso", f.secrets["hso"])
-		if status, body := send(t, c, must(hubspottest.WebhookRequest(hso, f.hsoSecret, events[:1], f.now()))); status != http.StatusOK {
+		if status, body := send(t, c, must(hubspottest.WebhookRequest(hso, f.hsoSecret, []hubspottest.WebhookEvent{hubspottest.Event("deal.creation", 512, f.now())}, f.now()))); status != http.StatusOK {
 			t.Errorf("OAuth app's call: %d %q", status, body)
 		}
 		if diff := cmp.Diff([]change{{"deal", "512", false}}, pending(t, st, "hso")); diff != "" {
@@ -238,7 +240,7 @@ func TestPipedriveWebhooks(t *testing.T) {
 		f := newCRMFixture(t, st, hooks.Config{CacheTTL: 2 * time.Second})
 		c := f.srv.Client()
 		pd := f.url("pd", f.secrets["pd"])
-		deal := pipedrivetest.WebhookBody("change", "deal", 42, f.now(), map[string]any{"stage_id": 3})
+		deal := pipedrivetest.WebhookBody("change", "deal", 42, f.now(), map[string]any{"stage_id": 3, "title": "Big deal"})
 		for _, r := range []struct {
 			name, user, password string
 		}{

@@ -631,3 +631,45 @@ func TestFetchByIDs(t *testing.T) {
 		}
 	}
 }
+
+// TestFetchDealMoves: a webhook's re-fetch reads the moves of the deals it
+// names from their histories, every one of them and no other deal's.
+func TestFetchDealMoves(t *testing.T) {
+	f := newFixture(t)
+	f.seed(0, 30, 0, 0, 0)
+	f.server.Mu.Lock()
+	for i := range int64(5) {
+		f.server.Owners = append(f.server.Owners, hubspottest.Owner{ID: 100 + i, UserID: 9100 + i})
+	}
+	f.moveDeals(40, func() time.Time { return f.past() })
+	f.server.Mu.Unlock()
+	want := f.want()
+	byDeal := map[string][]domain.DealMove{}
+	for _, m := range want.Moves {
+		byDeal[m.DealID] = append(byDeal[m.DealID], m)
+	}
+	var ids []string
+	var wantMoves []domain.DealMove
+	for deal, ms := range byDeal {
+		if len(ids) < 3 {
+			ids = append(ids, deal)
+			wantMoves = append(wantMoves, ms...)
+		}
+	}
+	if len(ids) < 3 {
+		t.Fatalf("the fixture moved %d deals, want at least 3", len(byDeal))
+	}
+	b, err := f.client.FetchDealMoves(context.Background(), append(ids, "999999"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := func(a, b domain.DealMove) int { return strings.Compare(a.ExternalID, b.ExternalID) }
+	slices.SortFunc(wantMoves, byID)
+	slices.SortFunc(b.Moves, byID)
+	if diff := cmp.Diff(wantMoves, b.Moves); diff != "" {
+		t.Errorf("FetchDealMoves (-want +got):\n%s", diff)
+	}
+	if _, err := f.client.FetchDealMoves(context.Background(), []string{"x"}); domain.ErrorCode(err) != domain.EINVALID {
+		t.Errorf("FetchDealMoves(x): err = %v, want invalid", err)
+	}
+}

@@ -43,8 +43,35 @@ func (c *Client) fetchMoves(ctx context.Context, from time.Time) (domain.RecordB
 		}
 	})
 	if err != nil || len(ids) == 0 {
-		return b, nil
+		return b, err
 	}
+	return c.historyMoves(ctx, ids, from)
+}
+
+// FetchDealMoves returns every stage move of the given deals, as a webhook
+// that says a deal changed stage asks: their histories, 50 deals a
+// request. Deals HubSpot no longer lists (archived) bring none; an id that
+// cannot be one is EINVALID.
+func (c *Client) FetchDealMoves(ctx context.Context, dealIDs []string) (domain.RecordBatch, error) {
+	for _, id := range dealIDs {
+		if n, err := strconv.ParseInt(id, 10, 64); err != nil || n <= 0 {
+			return domain.RecordBatch{}, domain.Errorf(domain.EINVALID, "hubspot: invalid deal id %q", id)
+		}
+	}
+	if len(dealIDs) == 0 {
+		return domain.RecordBatch{}, nil
+	}
+	b, err := c.historyMoves(ctx, dealIDs, time.Time{})
+	if err != nil {
+		return domain.RecordBatch{}, fmt.Errorf("hubspot: fetch the moves of deals by id: %w", err)
+	}
+	return b, nil
+}
+
+// historyMoves reads the stage histories of the deals ids and returns
+// their moves made at or after from.
+func (c *Client) historyMoves(ctx context.Context, ids []string, from time.Time) (domain.RecordBatch, error) {
+	var b domain.RecordBatch
 	owners, err := c.ownersByUser(ctx)
 	if err != nil {
 		return b, err

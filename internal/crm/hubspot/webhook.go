@@ -60,6 +60,7 @@ type event struct {
 	ObjectID         crm.ID  `json:"objectId"`
 	SubscriptionType string  `json:"subscriptionType"`
 	OccurredAt       crm.Int `json:"occurredAt"`
+	PropertyName     string  `json:"propertyName"` // of a propertyChange
 }
 
 // ParseWebhook reads a webhook body (a JSON array of events) and returns
@@ -67,7 +68,9 @@ type event struct {
 // companies only: calls, meetings and tasks are polled. A deletion
 // (deal.deletion, company.deletion) is marked Deleted at occurredAt;
 // every other event (creation, propertyChange, associationChange, restore,
-// merge) re-fetches the object. Events of other objects (contacts, if
+// merge) re-fetches the object; a deal's change of dealstage or pipeline
+// also re-fetches its moves (crm.KindDealMove, the deal's id), which
+// FetchDealMoves reads from its history. Events of other objects (contacts, if
 // the app subscribes to them) announce nothing: the call is answered and
 // not retried. A body that is not such an array or carries an object id
 // that is not a positive integer is a domain EINVALID error.
@@ -96,9 +99,15 @@ func ParseWebhook(body []byte) ([]crm.Change, error) {
 		if ch.Deleted && e.OccurredAt > 0 {
 			ch.At = time.UnixMilli(int64(e.OccurredAt)).UTC()
 		}
-		if !seen[ch] {
-			seen[ch] = true
-			out = append(out, ch)
+		add := func(ch crm.Change) {
+			if !seen[ch] {
+				seen[ch] = true
+				out = append(out, ch)
+			}
+		}
+		add(ch)
+		if kind == crm.KindDeal && action == "propertyChange" && (e.PropertyName == "dealstage" || e.PropertyName == "pipeline") {
+			add(crm.Change{Kind: crm.KindDealMove, ID: ch.ID})
 		}
 	}
 	slices.SortStableFunc(out, func(a, b crm.Change) int { return strings.Compare(string(a.Kind), string(b.Kind)) })

@@ -64,6 +64,7 @@ func TestParseWebhook(t *testing.T) {
 		{Kind: crm.KindCompany, ID: "7"},
 		{Kind: crm.KindDeal, ID: "512"},
 		{Kind: crm.KindDeal, ID: "513", Deleted: true, At: time.UnixMilli(1762063260000).UTC()},
+		{Kind: crm.KindDealMove, ID: "512"}, // its dealstage changed
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("ParseWebhook (-want +got):\n%s", diff)

@@ -249,36 +249,11 @@ func (c *Client) FetchByIDs(ctx context.Context, kind crm.Kind, ids []string) (d
 				b.Companies = append(b.Companies, o.company())
 			}
 		case crm.KindDeal:
-			var p page[deal]
-			if err := json.Unmarshal(body, &p); err != nil {
-				return domain.RecordBatch{}, wrap(decodeError("GET "+path, err))
+			deals, err := c.archivedToo(ctx, chunk, body)
+			if err != nil {
+				return domain.RecordBatch{}, wrap(err)
 			}
-			// The list leaves archived deals out: those not returned are
-			// asked of the archived list, so that an archived deal is not
-			// taken for a deleted one.
-			found := map[string]bool{}
-			for _, d := range p.Data {
-				found[idString(d.ID)] = true
-			}
-			var rest []string
-			for _, id := range chunk {
-				if !found[id] {
-					rest = append(rest, id)
-				}
-			}
-			if len(rest) > 0 {
-				q := url.Values{"ids": {strings.Join(rest, ",")}, "limit": {strconv.Itoa(IDsPerRequest)}}
-				body, err := c.get(ctx, PathArchivedDeals, q)
-				if err != nil {
-					return domain.RecordBatch{}, wrap(err)
-				}
-				var a page[deal]
-				if err := json.Unmarshal(body, &a); err != nil {
-					return domain.RecordBatch{}, wrap(decodeError("GET "+PathArchivedDeals, err))
-				}
-				p.Data = append(p.Data, a.Data...)
-			}
-			for _, d := range p.Data {
+			for _, d := range deals {
 				b.Deals = append(b.Deals, d.deal(cat))
 			}
 		default:
@@ -290,4 +265,37 @@ func (c *Client) FetchByIDs(ctx context.Context, kind crm.Kind, ids []string) (d
 		}
 	}
 	return b, nil
+}
+
+// archivedToo decodes body, the deals list's answer for ids, and asks the
+// archived list for the ids it left out: the list leaves archived deals
+// out, and an archived deal is not a deleted one.
+func (c *Client) archivedToo(ctx context.Context, ids []string, body []byte) ([]deal, error) {
+	var p page[deal]
+	if err := json.Unmarshal(body, &p); err != nil {
+		return nil, decodeError("GET "+PathDeals, err)
+	}
+	found := map[string]bool{}
+	for _, d := range p.Data {
+		found[idString(d.ID)] = true
+	}
+	var rest []string
+	for _, id := range ids {
+		if !found[id] {
+			rest = append(rest, id)
+		}
+	}
+	if len(rest) == 0 {
+		return p.Data, nil
+	}
+	q := url.Values{"ids": {strings.Join(rest, ",")}, "limit": {strconv.Itoa(IDsPerRequest)}}
+	body, err := c.get(ctx, PathArchivedDeals, q)
+	if err != nil {
+		return nil, err
+	}
+	var a page[deal]
+	if err := json.Unmarshal(body, &a); err != nil {
+		return nil, decodeError("GET "+PathArchivedDeals, err)
+	}
+	return append(p.Data, a.Data...), nil
 }

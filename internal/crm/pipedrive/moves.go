@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"reglament/internal/crm"
@@ -62,6 +63,49 @@ func (c *Client) fetchMoves(ctx context.Context, from time.Time) (domain.RecordB
 			return b, err
 		}
 		b.Moves = append(b.Moves, moves(d, changes, cat, from)...)
+	}
+	return b, nil
+}
+
+// FetchDealMoves returns every stage move of the given deals, as a
+// webhook that says a deal changed stage asks: the deals (archived ones
+// too), 100 a request, then each live one's changelog. Deals Pipedrive no
+// longer lists bring none; an id that cannot be one is EINVALID.
+func (c *Client) FetchDealMoves(ctx context.Context, dealIDs []string) (domain.RecordBatch, error) {
+	var b domain.RecordBatch
+	for _, id := range dealIDs {
+		if n, err := strconv.ParseInt(id, 10, 64); err != nil || n <= 0 {
+			return b, domain.Errorf(domain.EINVALID, "pipedrive: invalid deal id %q", id)
+		}
+	}
+	if len(dealIDs) == 0 {
+		return b, nil
+	}
+	wrap := func(err error) error { return fmt.Errorf("pipedrive: fetch the moves of deals by id: %w", err) }
+	cat, err := c.catalogue(ctx)
+	if err != nil {
+		return b, wrap(err)
+	}
+	for chunk := range slices.Chunk(dealIDs, IDsPerRequest) {
+		q := url.Values{"ids": {strings.Join(chunk, ",")}, "limit": {strconv.Itoa(IDsPerRequest)}}
+		body, err := c.get(ctx, PathDeals, q)
+		if err != nil {
+			return domain.RecordBatch{}, wrap(err)
+		}
+		deals, err := c.archivedToo(ctx, chunk, body)
+		if err != nil {
+			return domain.RecordBatch{}, wrap(err)
+		}
+		for _, d := range deals {
+			if d.deleted() {
+				continue
+			}
+			changes, err := c.changelog(crm.WithoutProgress(ctx), int64(d.ID))
+			if err != nil {
+				return domain.RecordBatch{}, wrap(err)
+			}
+			b.Moves = append(b.Moves, moves(d, changes, cat, time.Time{})...)
+		}
 	}
 	return b, nil
 }

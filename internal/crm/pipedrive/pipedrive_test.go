@@ -665,3 +665,53 @@ func TestBlockOutlastingRetries(t *testing.T) {
 		t.Errorf("waited %s over six tries, want at least %s", waited, 5*pipedrive.BlockWait)
 	}
 }
+
+// TestFetchDealMoves: a webhook's re-fetch reads the moves of the deals it
+// names from their changelogs, every one of them and no other deal's.
+func TestFetchDealMoves(t *testing.T) {
+	f := newFixture(t)
+	f.seed(0, 30, 0)
+	f.server.Mu.Lock()
+	f.moveDeals(40, f.past)
+	f.server.Mu.Unlock()
+	want := f.want()
+	byDeal := map[string][]domain.DealMove{}
+	for _, m := range want.Moves {
+		byDeal[m.DealID] = append(byDeal[m.DealID], m)
+	}
+	var ids []string
+	var wantMoves []domain.DealMove
+	for deal, ms := range byDeal {
+		if len(ids) < 3 {
+			ids = append(ids, deal)
+			wantMoves = append(wantMoves, ms...)
+		}
+	}
+	if len(ids) < 3 {
+		t.Fatalf("the fixture moved %d deals, want at least 3", len(byDeal))
+	}
+	f.server.Mu.Lock()
+	before := f.server.Requests
+	f.server.Mu.Unlock()
+	b, err := f.client.FetchDealMoves(context.Background(), append(ids, "999999"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := func(a, b domain.DealMove) int { return strings.Compare(a.ExternalID, b.ExternalID) }
+	slices.SortFunc(wantMoves, byID)
+	slices.SortFunc(b.Moves, byID)
+	if diff := cmp.Diff(wantMoves, b.Moves); diff != "" {
+		t.Errorf("FetchDealMoves (-want +got):\n%s", diff)
+	}
+	f.server.Mu.Lock()
+	spent := f.server.Requests - before
+	f.server.Mu.Unlock()
+	// The catalogue (4, unless fresh), the deals (1) and the archived
+	// deals for the unknown id (1), a changelog per deal (3).
+	if spent > 9 {
+		t.Errorf("FetchDealMoves of 3 deals spent %d requests, want at most 9", spent)
+	}
+	if _, err := f.client.FetchDealMoves(context.Background(), []string{"x"}); domain.ErrorCode(err) != domain.EINVALID {
+		t.Errorf("FetchDealMoves(x): err = %v, want invalid", err)
+	}
+}

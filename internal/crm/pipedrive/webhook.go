@@ -47,16 +47,20 @@ type webhook struct {
 		Version   string `json:"version"`
 	} `json:"meta"`
 	Data struct {
-		Type string `json:"type"` // an activity's type
+		Type    string `json:"type"` // an activity's type
+		StageID crm.ID `json:"stage_id"`
 	} `json:"data"`
+	// Previous holds what the change replaced: in webhooks v2 the changed
+	// fields only.
 	Previous struct {
-		Type string `json:"type"`
+		Type    string `json:"type"`
+		StageID crm.ID `json:"stage_id"`
 	} `json:"previous"`
 }
 
 // ParseWebhook turns a verified webhooks v2 body into the changes it
-// announces: a deal (and its moves, which the re-fetch of the deal's
-// changelog brings with the next fetch), an organization, or an activity,
+// announces: a deal (and, when previous names another stage_id, its
+// moves, which FetchDealMoves reads from its changelog), an organization, or an activity,
 // which may be a task or a call or meeting (its type decides, and a
 // change of type makes it both: both kinds are re-fetched). A deletion is
 // a deleted change at the event's time. Other entities announce nothing.
@@ -74,7 +78,13 @@ func ParseWebhook(body []byte) ([]crm.Change, error) {
 	id := string(w.Meta.EntityID)
 	switch w.Meta.Entity {
 	case "deal":
-		return []crm.Change{{Kind: crm.KindDeal, ID: id, Deleted: deleted, At: at}}, nil
+		out := []crm.Change{{Kind: crm.KindDeal, ID: id, Deleted: deleted, At: at}}
+		// A change of stage: the deal's moves are re-fetched too
+		// (FetchDealMoves reads its changelog).
+		if !deleted && w.Previous.StageID != "" && w.Previous.StageID != w.Data.StageID {
+			out = append(out, crm.Change{Kind: crm.KindDealMove, ID: id})
+		}
+		return out, nil
 	case "organization":
 		return []crm.Change{{Kind: crm.KindCompany, ID: id, Deleted: deleted, At: at}}, nil
 	case "activity":

@@ -50,7 +50,9 @@ func TestParseWebhook(t *testing.T) {
 		want []crm.Change
 	}{
 		{`{"meta":{"action":"change","entity":"deal","entity_id":"42","timestamp":"2026-11-02T10:00:00Z","version":"2.0"},"data":{"id":42,"stage_id":3},"previous":{"stage_id":2}}`,
-			[]crm.Change{{Kind: crm.KindDeal, ID: "42", At: at}}},
+			[]crm.Change{{Kind: crm.KindDeal, ID: "42", At: at}, {Kind: crm.KindDealMove, ID: "42"}}}, // its stage changed
+		{`{"meta":{"action":"change","entity":"deal","entity_id":"43","timestamp":"2026-11-02T10:00:00Z","version":"2.0"},"data":{"id":43,"stage_id":3,"title":"x"},"previous":{"title":"y"}}`,
+			[]crm.Change{{Kind: crm.KindDeal, ID: "43", At: at}}}, // only its title
 		{`{"meta":{"action":"delete","entity":"organization","entity_id":"7","timestamp":"2026-11-02T10:00:00Z","version":"2.0"},"data":null,"previous":{"id":7}}`,
 			[]crm.Change{{Kind: crm.KindCompany, ID: "7", Deleted: true, At: at}}},
 		{`{"meta":{"action":"create","entity":"activity","entity_id":"9","timestamp":"2026-11-02T10:00:00Z","version":"2.0"},"data":{"type":"call"}}`,

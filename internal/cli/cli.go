@@ -333,7 +333,7 @@ func printPlaceWarnings(w io.Writer, lang i18n.Lang, warnings []domain.PlaceWarn
 
 func (m *Main) runImport(ctx context.Context, env *runEnv, args []string) error {
 	workspace := env.fs.String("workspace", "", "workspace id")
-	kind := env.fs.String("type", "", "companies, deals, tasks, activities or deal_moves")
+	kind := env.fs.String("type", "", "companies, deals, tasks, activities, deal_moves, contacts or pbx_calls")
 	by := env.fs.String("by", "", "who imports (default $USER)")
 	files, err := parse(env.fs, args)
 	if err != nil {

@@ -3,11 +3,13 @@ package engine_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/shopspring/decimal"
 
 	"reglament/internal/config"
 	"reglament/internal/domain"
@@ -166,7 +168,26 @@ func TestTelephonyPlantedPairs(t *testing.T) {
 			t.Errorf("why unknown_numbers (-want +got):\n%s", diff)
 		}
 
+		// A backtest of a regulation whose indicator the frozen sheet lacks
+		// computes it from the stored records: anna's outgoing conversations
+		// not in the CRM are p3 and p5 (p2 is incoming), 2 × -2 points.
 		week, _ := domain.ParsePeriod("2026-W47")
+		reg := domain.Regulation{{Effective: domain.MustDate("2026-11-01"),
+			Indicators: []domain.IndicatorDef{{ID: "unlogged_out", Base: domain.CallsUnlogged, Where: domain.Filter{Direction: domain.DirectionOut}}},
+			Rules:      []domain.Rule{{Indicator: "unlogged_out", Op: domain.AtMost, Target: decimal.NewFromInt(1), Pass: 1, Fail: -2}}}}
+		bt, err := eng.BacktestReport(ctx, "tel", reg, week)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Contains(bt.Computed, "unlogged_out") {
+			t.Errorf("backtest computed %q, want unlogged_out", bt.Computed)
+		}
+		for _, l := range bt.Lines {
+			if want := map[string]int{"anna": -2, "boris": 1}[l.Manager]; l.NewPoints != want {
+				t.Errorf("backtest: %s %d new points, want %d", l.Manager, l.NewPoints, want)
+			}
+		}
+
 		rep, err := eng.Telephony(ctx, "tel", "anna", week)
 		if err != nil {
 			t.Fatal(err)

@@ -100,6 +100,7 @@ func (s *Server) setupRoutes(mux *http.ServeMux) {
 	s.handle(mux, "GET /setup/company", s.newCompanyPage)
 	s.handle(mux, "POST /setup/company", s.newCompanyPost)
 	s.handle(mux, "GET /setup/oauth/amocrm", s.amoCRMCallback)
+	s.handle(mux, "GET /setup/oauth/bitrix24", s.bitrix24Callback)
 	s.handle(mux, "GET /w/{ws}/setup", s.setupChecklist)
 	s.handle(mux, "GET /w/{ws}/setup/company", s.companyPage)
 	s.handle(mux, "POST /w/{ws}/setup/company", s.companyPost)

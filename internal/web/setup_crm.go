@@ -32,6 +32,13 @@ type crmData struct {
 	RedirectURI string
 	ClientID    string // the saved amoCRM integration
 	Authorize   string // the link to amoCRM's authorization page, with a fresh state
+	// A Bitrix24 local application: its handler's address to paste, the
+	// saved client id and portal, and the link to the portal's
+	// authorization page.
+	B24Handler   string
+	B24ClientID  string
+	B24Portal    string
+	B24Authorize string
 	Sync        *store.SetupSync
 	Running     bool
 	Error       string
@@ -55,7 +62,7 @@ const amoCRMCallbackPath = "/setup/oauth/amocrm"
 func (s *Server) crmData(r *http.Request, ws *domain.Workspace) (*crmData, error) {
 	ctx := r.Context()
 	syncer := s.cfg.Setup.CRM
-	d := &crmData{NoSyncer: syncer == nil, RedirectURI: s.publicURL(r) + amoCRMCallbackPath}
+	d := &crmData{NoSyncer: syncer == nil, RedirectURI: s.publicURL(r) + amoCRMCallbackPath, B24Handler: s.publicURL(r) + bitrix24CallbackPath}
 	d.NoKey = syncer != nil && syncer.Secrets == nil
 	if c := ws.CRM; c != nil {
 		d.Kind, d.Name = c.Kind, crmName(c.Kind)
@@ -75,6 +82,8 @@ func (s *Server) crmData(r *http.Request, ws *domain.Workspace) (*crmData, error
 	switch {
 	case err == nil && kind == domain.CRMAmoCRM:
 		d.ClientID = clientID
+	case err == nil && kind == domain.CRMBitrix24 && ws.CRM != nil && ws.CRM.Kind == domain.CRMBitrix24 && ws.CRM.OAuth != nil:
+		d.B24ClientID, d.B24Portal = clientID, ws.CRM.BaseURL
 	case err != nil && domain.ErrorCode(err) != domain.ENOTFOUND:
 		return nil, err
 	}
@@ -84,6 +93,13 @@ func (s *Server) crmData(r *http.Request, ws *domain.Workspace) (*crmData, error
 			return nil, err
 		}
 		d.Authorize = link
+	}
+	if d.B24ClientID != "" && !d.Running && syncer != nil {
+		link, err := s.bitrix24AuthorizeLink(r, ws, d.B24ClientID)
+		if err != nil {
+			return nil, err
+		}
+		d.B24Authorize = link
 	}
 	return d, nil
 }
@@ -105,9 +121,7 @@ func (s *Server) authorizeLink(r *http.Request, ws *domain.Workspace, clientID s
 	if st.session == nil {
 		return "", nil
 	}
-	token, now := auth.NewToken(), s.now()
-	err := s.store.CreateOAuthState(r.Context(), store.OAuthState{StateHash: auth.HashToken(token), SessionHash: st.session.TokenHash,
-		UserID: st.user.ID, Workspace: ws.ID, Kind: domain.CRMAmoCRM, CreatedAt: now, ExpiresAt: now.Add(oauthStateTTL)})
+	token, err := s.newOAuthState(r, ws, domain.CRMAmoCRM)
 	if err != nil {
 		return "", err
 	}
@@ -117,6 +131,33 @@ func (s *Server) authorizeLink(r *http.Request, ws *domain.Workspace, clientID s
 	}
 	q := url.Values{"client_id": {clientID}, "state": {token}, "mode": {"post_message"}}
 	return base + "?" + q.Encode(), nil
+}
+
+// newOAuthState stores a fresh state of an authorization of kind bound to
+// the request's session and returns it.
+func (s *Server) newOAuthState(r *http.Request, ws *domain.Workspace, kind string) (string, error) {
+	st := state(r)
+	token, now := auth.NewToken(), s.now()
+	err := s.store.CreateOAuthState(r.Context(), store.OAuthState{StateHash: auth.HashToken(token), SessionHash: st.session.TokenHash,
+		UserID: st.user.ID, Workspace: ws.ID, Kind: kind, CreatedAt: now, ExpiresAt: now.Add(oauthStateTTL)})
+	if err != nil {
+		return "", err
+	}
+	return token, nil
+}
+
+// bitrix24AuthorizeLink is the link to the portal's authorization page of
+// the local application, with a fresh state.
+func (s *Server) bitrix24AuthorizeLink(r *http.Request, ws *domain.Workspace, clientID string) (string, error) {
+	if state(r).session == nil {
+		return "", nil
+	}
+	token, err := s.newOAuthState(r, ws, domain.CRMBitrix24)
+	if err != nil {
+		return "", err
+	}
+	q := url.Values{"client_id": {clientID}, "state": {token}}
+	return strings.TrimRight(ws.CRM.BaseURL, "/") + "/oauth/authorize/?" + q.Encode(), nil
 }
 
 func (s *Server) renderCRM(w http.ResponseWriter, r *http.Request, status int, ws *domain.Workspace, d *crmData) error {
@@ -181,6 +222,12 @@ func (s *Server) crmPost(w http.ResponseWriter, r *http.Request) error {
 			}
 			done = "connected"
 			return nil
+		case "bitrix24app":
+			if err := s.saveBitrix24App(r, ws); err != nil {
+				return err
+			}
+			done = "saved"
+			return nil
 		case "sync":
 			if ws.CRM == nil {
 				return i18n.Invalid("setup.crm.not_connected")
@@ -188,7 +235,7 @@ func (s *Server) crmPost(w http.ResponseWriter, r *http.Request) error {
 			s.startFirstSync(ws.ID, actor(r))
 			return nil
 		}
-		return invalid("action: want amocrm, bitrix24 or sync")
+		return invalid("action: want amocrm, bitrix24, bitrix24app or sync")
 	}()
 	if err != nil {
 		if domain.ErrorCode(err) != domain.EINVALID {
@@ -263,6 +310,89 @@ func (s *Server) connectBitrix24(r *http.Request, ws *domain.Workspace, raw stri
 	return nil
 }
 
+// portalPattern is a Bitrix24 portal's address: a host, nothing after it.
+var portalPattern = regexp.MustCompile(`^/?$`)
+
+// saveBitrix24App stores a Bitrix24 local application: the portal as the
+// connection's base_url with an oauth section (its client id), and its
+// client secret sealed. The portal's authorization page then gives the
+// code the callback exchanges.
+func (s *Server) saveBitrix24App(r *http.Request, ws *domain.Workspace) error {
+	id, secretText := strings.TrimSpace(r.PostFormValue("client_id")), strings.TrimSpace(r.PostFormValue("client_secret"))
+	u, err := url.Parse(strings.TrimSpace(r.PostFormValue("portal")))
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || !portalPattern.MatchString(u.Path) ||
+		u.RawQuery != "" || u.User != nil || (u.Scheme != "https" && !s.cfg.AllowPrivateWebhooks) {
+		return i18n.Invalid("setup.crm.bad_portal")
+	}
+	if id == "" || secretText == "" {
+		return i18n.Invalid("setup.crm.app_missing")
+	}
+	portal := u.Scheme + "://" + u.Host
+	if !s.cfg.AllowPrivateWebhooks {
+		if err := notify.CheckWebhookURL(r.Context(), s.cfg.Resolver, portal); err != nil {
+			return i18n.Invalid("setup.crm.private_webhook")
+		}
+	}
+	if err := s.cfg.Setup.CRM.SaveClientSecret(r.Context(), ws.ID, domain.CRMBitrix24, id, secretText); err != nil {
+		if errors.Is(err, secret.ErrNoKey) {
+			return i18n.Invalid("setup.crm.no_key")
+		}
+		return err
+	}
+	conn := &domain.CRMConnection{Kind: domain.CRMBitrix24, BaseURL: portal, SyncEvery: domain.DefaultSyncEvery,
+		OAuth: &domain.CRMOAuth{ClientID: id}}
+	if ws.CRM != nil && ws.CRM.SyncEvery > 0 {
+		conn.SyncEvery = ws.CRM.SyncEvery
+	}
+	ws.CRM = conn
+	_, err = s.applyWorkspace(r, ws)
+	return err
+}
+
+const bitrix24CallbackPath = "/setup/oauth/bitrix24"
+
+// bitrix24Callback is where the portal sends the browser back after the
+// head allowed the local application: ?code=…&state=…&domain=…. The same
+// checks as amoCRM's callback; the portal it names must be the one saved.
+// Bitrix24's code lasts 30 seconds: it is exchanged at once.
+func (s *Server) bitrix24Callback(w http.ResponseWriter, r *http.Request) error {
+	ws, err := s.callbackWorkspace(r, domain.CRMBitrix24)
+	if err != nil {
+		return err
+	}
+	l := state(r).lang
+	fail := func(key string, args ...any) error {
+		d, err := s.crmData(r, ws)
+		if err != nil {
+			return err
+		}
+		d.Error = l.T(key, args...)
+		return s.renderCRM(w, r, http.StatusBadRequest, ws, d)
+	}
+	q := r.URL.Query()
+	if q.Get("error") != "" || q.Get("code") == "" {
+		return fail("setup.crm.denied")
+	}
+	if ws.CRM == nil || ws.CRM.Kind != domain.CRMBitrix24 || ws.CRM.OAuth == nil {
+		return fail("setup.crm.app_missing")
+	}
+	if d := q.Get("domain"); d != "" {
+		if u, err := url.Parse(ws.CRM.BaseURL); err != nil || !strings.EqualFold(u.Host, d) {
+			return fail("setup.crm.bad_referer")
+		}
+	}
+	if _, err := s.cfg.Setup.CRM.Connect(r.Context(), ws.ID, q.Get("code"), actor(r)); err != nil {
+		if domain.ErrorCode(err) == domain.EINVALID || errors.Is(err, secret.ErrNoKey) {
+			s.log.Warn("setup: Bitrix24 refused the code", "workspace", ws.ID, "error", err.Error())
+			return fail("setup.crm.exchange_failed_b24")
+		}
+		return err
+	}
+	s.startFirstSync(ws.ID, actor(r))
+	http.Redirect(w, r, "/w/"+ws.ID+"/setup/crm?done=connected", http.StatusSeeOther)
+	return nil
+}
+
 // userLister is a connector that lists its account's users.
 type userLister interface {
 	Users(ctx context.Context) ([]crm.User, error)
@@ -275,37 +405,12 @@ type userLister interface {
 // pair, sealed as `reglament connect` does, and the first sync starts. The
 // browser then goes on to the CRM page, so no code stays in its address bar.
 func (s *Server) amoCRMCallback(w http.ResponseWriter, r *http.Request) error {
-	st := state(r)
-	if st.principal == nil || st.session == nil {
-		// Not the login page with this address to come back to: the code
-		// would travel on, and the state belongs to the session that is gone.
-		return &localError{code: domain.EFORBIDDEN, key: "setup.crm.state_refused"}
-	}
-	q := r.URL.Query()
-	stateToken := q.Get("state")
-	if stateToken == "" {
-		return &localError{code: domain.EFORBIDDEN, key: "setup.crm.state_refused"}
-	}
-	started, err := s.store.UseOAuthState(r.Context(), auth.HashToken(stateToken), st.session.TokenHash, s.now())
-	if domain.ErrorCode(err) == domain.EFORBIDDEN {
-		// Another browser's, a replayed or a late callback: said in
-		// the reader's language, the store's reason in the log.
-		s.log.Warn("setup: amoCRM callback refused", "reason", domain.ErrorMessage(err))
-		return &localError{code: domain.EFORBIDDEN, key: "setup.crm.state_refused"}
-	} else if err != nil {
-		return err
-	}
-	if started.UserID != st.user.ID {
-		return &localError{code: domain.EFORBIDDEN, key: "setup.crm.state_refused"}
-	}
-	if err := st.principal.Can(started.Workspace, auth.Change, ""); err != nil {
-		return err
-	}
-	ws, err := s.eng.Workspace(r.Context(), started.Workspace)
+	ws, err := s.callbackWorkspace(r, domain.CRMAmoCRM)
 	if err != nil {
 		return err
 	}
-	l := st.lang
+	q := r.URL.Query()
+	l := state(r).lang
 	fail := func(key string, args ...any) error {
 		d, err := s.crmData(r, ws)
 		if err != nil {
@@ -355,6 +460,44 @@ func (s *Server) amoCRMCallback(w http.ResponseWriter, r *http.Request) error {
 	s.startFirstSync(ws.ID, actor(r))
 	http.Redirect(w, r, "/w/"+ws.ID+"/setup/crm?done=connected", http.StatusSeeOther)
 	return nil
+}
+
+// callbackWorkspace spends the state of an OAuth callback of kind and
+// returns its workspace. It refuses a callback with no state, one this
+// server never made, one another session made (another browser, another
+// user), one used already (a replayed callback or code) or expired, one
+// of another CRM, and a user who is not an admin or head of the state's
+// workspace.
+func (s *Server) callbackWorkspace(r *http.Request, kind string) (*domain.Workspace, error) {
+	st := state(r)
+	refused := &localError{code: domain.EFORBIDDEN, key: "setup.crm.state_refused"}
+	if st.principal == nil || st.session == nil {
+		// Not the login page with this address to come back to: the code
+		// would travel on, and the state belongs to the session that is gone.
+		return nil, refused
+	}
+	stateToken := r.URL.Query().Get("state")
+	if stateToken == "" {
+		return nil, refused
+	}
+	started, err := s.store.UseOAuthState(r.Context(), auth.HashToken(stateToken), st.session.TokenHash, s.now())
+	if domain.ErrorCode(err) == domain.EFORBIDDEN {
+		// Said in the reader's language; the store's reason in the log.
+		s.log.Warn("setup: CRM callback refused", "kind", kind, "reason", domain.ErrorMessage(err))
+		return nil, refused
+	} else if err != nil {
+		return nil, err
+	}
+	if started.UserID != st.user.ID || started.Kind != kind {
+		return nil, refused
+	}
+	if err := st.principal.Can(started.Workspace, auth.Change, ""); err != nil {
+		return nil, err
+	}
+	if s.cfg.Setup.CRM == nil {
+		return nil, i18n.Invalid("setup.crm.no_syncer")
+	}
+	return s.eng.Workspace(r.Context(), started.Workspace)
 }
 
 // startFirstSync syncs the workspace's CRM in full in the background,

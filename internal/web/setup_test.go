@@ -37,10 +37,15 @@ type setupEnv struct {
 	amo   *amocrmtest.Server
 	front *amocrmtest.OAuthFront
 	b24   *bitrix24test.Server
+	// b24front serves the Bitrix24 local application's OAuth (b24Code once).
+	b24front *bitrix24test.OAuthFront
 	box   *secret.Box
 }
 
-const amoCode = "amo-code-1"
+const (
+	amoCode = "amo-code-1"
+	b24Code = "b24-code-1"
+)
 
 func newSetupEnv(t testing.TB) *setupEnv {
 	t.Helper()
@@ -83,6 +88,9 @@ func newSetupEnv(t testing.TB) *setupEnv {
 	e.front = amocrmtest.NewOAuthFront(e.amo, amoCode, e.http.URL+amoCRMCallbackPath)
 	t.Cleanup(e.front.Close)
 	srv.cfg.Setup.AmoCRMAuthorizeURL = e.front.URL + "/oauth"
+	e.b24front = bitrix24test.NewOAuthFront(e.b24, b24Code)
+	t.Cleanup(e.b24front.Close)
+	syncer.Bitrix24TokenURL = e.b24front.TokenURL()
 	return e
 }
 
@@ -307,15 +315,8 @@ func TestSetupAmoCRMCallback(t *testing.T) {
 	if resp, _ := outsider.post("/login", url.Values{"email": {"head@beta.example"}, "password": {testPassword}}); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("login head@beta: %d", resp.StatusCode)
 	}
-	u, _ := url.Parse(e.http.URL)
-	var session string
-	for _, c := range outsider.http.Jar.Cookies(u) {
-		if c.Name == sessionCookie {
-			session = c.Value
-		}
-	}
 	must(t, "outsider's state", e.store.CreateOAuthState(ctx, store.OAuthState{StateHash: auth.HashToken("outsider-state"),
-		SessionHash: auth.HashToken(session), UserID: betaHead.ID, Workspace: "acme", Kind: domain.CRMAmoCRM,
+		SessionHash: auth.HashToken(sessionOf(t, e, outsider)), UserID: betaHead.ID, Workspace: "acme", Kind: domain.CRMAmoCRM,
 		CreatedAt: e.clock.Now(), ExpiresAt: e.clock.Now().Add(time.Hour)}))
 	// (Another workspace is not found, as everywhere: its existence is not told.)
 	if resp, _ := callback(outsider, with("state", "outsider-state")); resp.StatusCode != http.StatusForbidden && resp.StatusCode != http.StatusNotFound {
@@ -396,4 +397,91 @@ func mustHash(t testing.TB) string {
 		t.Fatal(err)
 	}
 	return h
+}
+
+var b24AuthorizeLink = regexp.MustCompile(`href="([^"]+)" id="bitrix24-authorize"`)
+
+// A Bitrix24 local application: the portal, its code and key saved, the
+// portal's authorization page, the callback with the portal's domain.
+func TestSetupBitrix24OAuth(t *testing.T) {
+	e := newSetupEnv(t)
+	ctx := context.Background()
+	admin := e.firstAdmin()
+	form := url.Values{"id": {"acme"}, "name": {"Акме"}, "timezone": {"Europe/Moscow"}, "deadline": {"18:00"}, "grace": {"10"},
+		"currency": {"RUB"}, "day_mon": {"on"}, "day_tue": {"on"}, "day_wed": {"on"}, "day_thu": {"on"}, "day_fri": {"on"}}
+	if resp, body := admin.post("/setup/company", form); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create the company: %d\n%s", resp.StatusCode, body)
+	}
+	admin.get("/w/acme/setup/crm")
+	if resp, body := admin.post("/w/acme/setup/crm", url.Values{"action": {"bitrix24app"}, "portal": {e.b24front.URL + "/rest/1/x/"},
+		"client_id": {e.b24.ClientID}, "client_secret": {e.b24.ClientSecret}}); resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "без пути") {
+		t.Errorf("a portal address with a path: %d", resp.StatusCode)
+	}
+	if resp, body := admin.post("/w/acme/setup/crm", url.Values{"action": {"bitrix24app"}, "portal": {e.b24front.URL},
+		"client_id": {e.b24.ClientID}, "client_secret": {e.b24.ClientSecret}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save the application: %d\n%s", resp.StatusCode, body)
+	}
+	_, body := admin.get("/w/acme/setup/crm?done=saved")
+	if strings.Contains(body, e.b24.ClientSecret) {
+		t.Error("the CRM page shows the application's key")
+	}
+	m := b24AuthorizeLink.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no link to the portal's authorization page:\n%s", body)
+	}
+	link, err := url.Parse(strings.ReplaceAll(m[1], "&amp;", "&"))
+	if err != nil || link.Scheme+"://"+link.Host != e.b24front.URL || link.Path != "/oauth/authorize/" || link.Query().Get("client_id") != e.b24.ClientID {
+		t.Fatalf("the authorization link is %s", m[1])
+	}
+	host := strings.TrimPrefix(e.b24front.URL, "http://")
+	q := url.Values{"code": {b24Code}, "state": {link.Query().Get("state")}, "domain": {"evil.bitrix24.ru"}, "member_id": {"m1"}}
+	if resp, _ := admin.get(bitrix24CallbackPath + "?" + q.Encode()); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("a callback naming another portal: %d, want 400", resp.StatusCode)
+	}
+	// An amoCRM state of this very session does not serve a Bitrix24 callback.
+	must(t, "an amoCRM state", e.store.CreateOAuthState(ctx, store.OAuthState{StateHash: auth.HashToken("amo-state"),
+		SessionHash: auth.HashToken(sessionOf(t, e, admin)), UserID: 1, Workspace: "acme", Kind: domain.CRMAmoCRM,
+		CreatedAt: e.clock.Now(), ExpiresAt: e.clock.Now().Add(time.Hour)}))
+	q.Set("state", "amo-state")
+	q.Set("domain", host)
+	if resp, _ := admin.get(bitrix24CallbackPath + "?" + q.Encode()); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("a Bitrix24 callback with an amoCRM state: %d, want 403", resp.StatusCode)
+	}
+	_, body = admin.get("/w/acme/setup/crm")
+	m = b24AuthorizeLink.FindStringSubmatch(body)
+	fresh, _ := url.Parse(strings.ReplaceAll(m[1], "&amp;", "&"))
+	q.Set("state", fresh.Query().Get("state"))
+	q.Set("domain", host)
+	resp, body := admin.get(bitrix24CallbackPath + "?" + q.Encode())
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/w/acme/setup/crm?done=connected" {
+		t.Fatalf("the callback: %d %s\n%s", resp.StatusCode, resp.Header.Get("Location"), body)
+	}
+	if resp, _ := admin.get(bitrix24CallbackPath + "?" + q.Encode()); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("a replayed callback: %d, want 403", resp.StatusCode)
+	}
+	sealed, _, err := e.store.CRMToken(ctx, "acme")
+	e.b24.Mu.Lock()
+	access := e.b24.AccessToken
+	e.b24.Mu.Unlock()
+	if err != nil || strings.Contains(string(sealed), access) {
+		t.Fatalf("the stored token %q, %v; want it sealed", sealed, err)
+	}
+	waitSync(t, e, "acme")
+	_, body = admin.get("/w/acme/setup/people")
+	if !strings.Contains(body, "Анна Смирнова") || strings.Contains(body, access) {
+		t.Errorf("the people page after the Bitrix24 application's sync:\n%s", body)
+	}
+}
+
+// sessionOf is the session token in c's cookies.
+func sessionOf(t *testing.T, e *setupEnv, c *client) string {
+	t.Helper()
+	u, _ := url.Parse(e.http.URL)
+	for _, k := range c.http.Jar.Cookies(u) {
+		if k.Name == sessionCookie {
+			return k.Value
+		}
+	}
+	t.Fatal("no session cookie")
+	return ""
 }

@@ -39,10 +39,10 @@ type crmData struct {
 	B24ClientID  string
 	B24Portal    string
 	B24Authorize string
-	Sync        *store.SetupSync
-	Running     bool
-	Error       string
-	Done        string
+	Sync         *store.SetupSync
+	Running      bool
+	Error        string
+	Done         string
 }
 
 // publicURL is where people reach the server.

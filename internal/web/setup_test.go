@@ -39,7 +39,7 @@ type setupEnv struct {
 	b24   *bitrix24test.Server
 	// b24front serves the Bitrix24 local application's OAuth (b24Code once).
 	b24front *bitrix24test.OAuthFront
-	box   *secret.Box
+	box      *secret.Box
 }
 
 const (

@@ -68,3 +68,51 @@ managers:
 		}
 	}
 }
+
+// The telephone bases are used like the others: in own indicators with
+// their where keys, and by rules directly; what cannot apply is an error
+// with its line.
+func TestTelephoneIndicators(t *testing.T) {
+	ws := mustParseWorkspace(t, `workspace: acme
+timezone: Europe/Moscow
+managers: [{id: anna, pbx_ids: [101]}]
+regulation:
+  - effective: 2026-12-01
+    indicators:
+      - {id: unlogged_out, name: "Исходящие не в CRM", from: calls_unlogged, where: {direction: out, min_seconds: 20, match_minutes: 10}}
+    rules:
+      - {indicator: unlogged_out, at_most: 0}
+      - {indicator: unknown_numbers, at_most: 0, pass: 0, fail: -1}
+`)
+	v := ws.Regulation[0]
+	if d := v.Indicators[0]; d.Where.MatchMinutes == nil || *d.Where.MatchMinutes != 10 || d.Where.Direction != "out" {
+		t.Errorf("unlogged_out = %+v", d)
+	}
+	if !v.UsesTelephony() || len(v.Own()) != 2 {
+		t.Errorf("own %+v: want unlogged_out and unknown_numbers", v.Own())
+	}
+	back := mustParseWorkspace(t, string(FormatWorkspace(ws)))
+	if diff := cmp.Diff(ws, back, cmpOptions); diff != "" {
+		t.Errorf("ParseWorkspace(FormatWorkspace(ws)) differs (-want +got):\n%s", diff)
+	}
+	_, err := ParseWorkspace("workspace.yaml", []byte(`workspace: acme
+timezone: Europe/Moscow
+managers: [{id: anna}]
+regulation:
+  - effective: 2026-12-01
+    indicators:
+      - {id: a, from: pbx_calls, where: {match_minutes: 5}}
+      - {id: b, from: unknown_numbers, where: {pipeline: [Продажи]}}
+      - {id: c, from: calls_unlogged, where: {match_minutes: 61}}
+    rules: []
+`))
+	for _, want := range []string{
+		"workspace.yaml:7: regulation[0].indicators[0].where.match_minutes: filter match_minutes does not apply to pbx_calls (it applies to: calls_unlogged)",
+		"workspace.yaml:8: regulation[0].indicators[1].where.pipeline: filter pipeline does not apply to unknown_numbers",
+		"workspace.yaml:9: regulation[0].indicators[2].where.match_minutes: must be between 0 and 60 minutes, got 61",
+	} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("problems lack %q:\n%v", want, err)
+		}
+	}
+}

@@ -132,11 +132,21 @@ func dealStatesQuery(dialect string, p *ownPlan, bounds int) string {
 			` + place("pipeline_id", places) + ` AS group_pipeline_id, ` + place("pipeline", places) + ` AS group_pipeline,
 			` + place("stage_id", p.groupStage) + ` AS group_stage_id, ` + place("stage", p.groupStage) + ` AS group_stage,
 			` + open + ` AS open, ` + level + ` AS level,
-			x.amount, x.status, x.created_at, x.closed_at, x.deleted_at, x.pipeline_id, x.pipeline, x.stage_id, x.stage,
-			x.moved_at, x.moved_pipeline_id, x.moved_pipeline, x.moved_stage_id, x.moved_stage, x.moves_deleted
+			` + rowOnly("amount", "status", "created_at", "closed_at", "deleted_at", "pipeline_id", "pipeline", "stage_id", "stage",
+		"moved_at", "moved_pipeline_id", "moved_pipeline", "moved_stage_id", "moved_stage", "moves_deleted") + `
 		FROM (SELECT ` + fmt.Sprintf(columns+dealsDayWhere, columns) + `) x` + join + fence + `
 	) g
 	GROUP BY row_id, responsible, source, group_pipeline_id, group_pipeline, group_stage_id, group_stage, open, level`
+}
+
+// rowOnly returns the SQL of columns of x, NULL for a deal counted in a
+// group: a group reads none of them, and NULLs cost the driver nothing.
+func rowOnly(columns ...string) string {
+	list := make([]string, len(columns))
+	for i, c := range columns {
+		list[i] = `CASE WHEN x.grouped = 1 THEN NULL ELSE x.` + c + ` END AS ` + c
+	}
+	return strings.Join(list, ", ")
 }
 
 // idleLevel returns the SQL of a deal's idle level among bounds idle
@@ -220,14 +230,15 @@ func (o *ownDeals) read(ctx context.Context, tx *sql.Tx, dialect, workspace stri
 			r                        sheetDeal
 			g                        domain.DealGroup
 			place                    [5]string
-			open, level, moves       int64
-			amount                   string
+			open, level              int64
 			created, closed, deleted sql.NullInt64
+			moves                    sql.NullInt64
+			text                     [10]sql.NullString // amount, status, pipeline and stage ids and names, and the latest move's
 		)
 		d := &r.deal
 		if err := rows.Scan(&d.ExternalID, &g.CRMUser, &place[0], &place[1], &place[2], &place[3], &place[4], &open, &level, &g.Count,
-			&amount, &d.Status, &created, &closed, &deleted, &d.PipelineID, &d.Pipeline, &d.StageID, &d.Stage,
-			&r.moved, &r.movedPlace[0], &r.movedPlace[1], &r.movedPlace[2], &r.movedPlace[3], &moves); err != nil {
+			&text[0], &text[1], &created, &closed, &deleted, &text[2], &text[3], &text[4], &text[5],
+			&r.moved, &text[6], &text[7], &text[8], &text[9], &moves); err != nil {
 			return err
 		}
 		// The instant of the level stands for the latest touch of each
@@ -242,15 +253,17 @@ func (o *ownDeals) read(ctx context.Context, tx *sql.Tx, dialect, workspace stri
 			o.places = append(o.places, place)
 			return nil
 		}
-		d.Source, d.Responsible = place[0], g.CRMUser
-		if amount != "0" {
+		d.Source, d.Responsible, d.Status = place[0], g.CRMUser, text[1].String
+		d.PipelineID, d.Pipeline, d.StageID, d.Stage = text[2].String, text[3].String, text[4].String, text[5].String
+		r.movedPlace = [4]string{text[6].String, text[7].String, text[8].String, text[9].String}
+		if amount := text[0].String; amount != "0" && amount != "" {
 			var err error
 			if d.Amount, err = decimal.NewFromString(amount); err != nil {
 				return fmt.Errorf("deal %s amount: %w", d.ExternalID, err)
 			}
 		}
 		d.CreatedAt, d.ClosedAt, d.DeletedAt = fromMicros(created), fromMicros(closed), fromMicros(deleted)
-		r.movesDeleted = moves != 0
+		r.movesDeleted = moves.Int64 != 0
 		if p.places && !r.placeFromLatestMove(win) {
 			o.probed = append(o.probed, [2]string{d.Source, d.ExternalID})
 		}

@@ -83,7 +83,10 @@ func (m *Main) serve(ctx context.Context, env *runEnv, eng *engine.Engine, addr 
 	if err != nil {
 		return err
 	}
-	setup := web.SetupConfig{CRM: crm.syncer}
+	setup := web.SetupConfig{CRM: crm.syncer,
+		// The first sync waits for the scheduled ones (the runner is
+		// built below, before anything is served).
+		LockCRM: func(ctx context.Context, workspace string) (func(), error) { return runner.LockCRM(ctx, workspace) }}
 	if len(publicURL) > 0 {
 		setup.PublicURL = publicURL[0]
 	}

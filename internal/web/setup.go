@@ -37,6 +37,11 @@ type SetupConfig struct {
 	AmoCRMAccount func(referer string) (string, bool)
 	// SyncTimeout bounds the first sync (default 30 minutes).
 	SyncTimeout time.Duration
+	// LockCRM holds the workspace's CRM for the first sync, so that it
+	// and the scheduled syncs of the serving process (jobs.Runner.LockCRM)
+	// keep the account under its rate limit together. Default: the
+	// store's lock across processes only (a no-op on SQLite).
+	LockCRM func(ctx context.Context, workspace string) (unlock func(), err error)
 }
 
 // amoCRMHost is the host of an amoCRM or Kommo account.

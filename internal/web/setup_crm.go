@@ -543,7 +543,13 @@ func (s *Server) startFirstSync(workspace, by string) {
 				report(store.SetupSyncRunning, "")
 			}
 		}
-		unlock, err := s.store.LockCRM(ctx, workspace, nil)
+		lock := s.cfg.Setup.LockCRM
+		if lock == nil {
+			lock = func(ctx context.Context, workspace string) (func(), error) {
+				return s.store.LockCRM(ctx, workspace, nil)
+			}
+		}
+		unlock, err := lock(ctx, workspace)
 		if err == nil {
 			_, err = sy.Sync(ctx, workspace, true, by)
 			unlock()

@@ -190,6 +190,7 @@ func (s *Syncer) applyPending(ctx context.Context, ws *domain.Workspace, fetcher
 			}
 		}
 		batch.Companies = append(batch.Companies, got.Companies...)
+		batch.Persons = append(batch.Persons, got.Persons...)
 		batch.Deals = append(batch.Deals, got.Deals...)
 		batch.Tasks = append(batch.Tasks, got.Tasks...)
 		batch.Activities = append(batch.Activities, got.Activities...)
@@ -254,6 +255,10 @@ func returnedIDs(b *domain.RecordBatch, kind crm.Kind) map[string]bool {
 	case crm.KindCompany:
 		for _, c := range b.Companies {
 			ids[c.ExternalID] = true
+		}
+	case crm.KindPerson:
+		for _, p := range b.Persons {
+			ids[p.ExternalID] = true
 		}
 	case crm.KindDeal:
 		for _, d := range b.Deals {

@@ -212,7 +212,7 @@ func (h *Handler) receive(w http.ResponseWriter, r *http.Request) {
 	}
 	changes = withMoves(e.kind, body, changes)
 	if len(changes) == 0 {
-		answer(w, http.StatusOK, "ok") // e.g. a contact changed: nothing reglament keeps
+		answer(w, http.StatusOK, "ok") // e.g. a product changed: nothing reglament keeps
 		return
 	}
 	received := h.cfg.Now().UTC()

@@ -170,12 +170,12 @@ func TestHubSpotWebhooks(t *testing.T) {
 			t.Fatalf("refused calls stored %v", got)
 		}
 
-		// A signed call: deals and companies, each once; the contact is
-		// not kept; the deal whose stage changed has its moves queued.
+		// A signed call: deals, companies and contacts, each once; the
+		// deal whose stage changed has its moves queued.
 		if status, body := send(t, c, must(hubspottest.WebhookRequest(hs, f.hsSecret, events, sent))); status != http.StatusOK {
 			t.Fatalf("signed call: %d %q", status, body)
 		}
-		want := []change{{"company", "7", false}, {"deal", "512", false}, {"deal", "513", true}, {"deal_move", "512", false}}
+		want := []change{{"company", "7", false}, {"contact", "8", false}, {"deal", "512", false}, {"deal", "513", true}, {"deal_move", "512", false}}
 		if diff := cmp.Diff(want, pending(t, st, "hs")); diff != "" {
 			t.Errorf("pending changes (-want +got):\n%s", diff)
 		}
@@ -189,10 +189,14 @@ func TestHubSpotWebhooks(t *testing.T) {
 			t.Errorf("the replay stored something (-want +got):\n%s", diff)
 		}
 
-		// Only contacts: answered, nothing stored, so HubSpot does not retry.
-		only := []hubspottest.WebhookEvent{hubspottest.Event("contact.propertyChange", 8, f.now())}
+		// Only objects reglament does not keep: answered, nothing stored,
+		// so HubSpot does not retry.
+		only := []hubspottest.WebhookEvent{hubspottest.Event("ticket.propertyChange", 8, f.now())}
 		if status, _ := send(t, c, must(hubspottest.WebhookRequest(hs, f.hsSecret, only, f.now()))); status != http.StatusOK {
-			t.Errorf("contacts only: status %d, want 200", status)
+			t.Errorf("tickets only: status %d, want 200", status)
+		}
+		if diff := cmp.Diff(want, pending(t, st, "hs")); diff != "" {
+			t.Errorf("a ticket stored something (-want +got):\n%s", diff)
 		}
 		// A malformed body, signed: 400.
 		bad := []hubspottest.WebhookEvent{{SubscriptionType: "deal.creation", ObjectID: 0}}
@@ -279,7 +283,13 @@ func TestPipedriveWebhooks(t *testing.T) {
 		if status, _ := send(t, c, must(pipedrivetest.WebhookRequest(pd, f.pdUser, f.pdPassword, person))); status != http.StatusOK {
 			t.Errorf("a person: status %d, want 200", status)
 		}
-		want := []change{{"deal", "42", false}, {"task", "9", false}, {"activity", "9", false}, {"company", "7", true}, {"deal", "42", false}}
+		// A product: answered, nothing stored.
+		product := pipedrivetest.WebhookBody("change", "product", 4, f.now(), map[string]any{})
+		if status, _ := send(t, c, must(pipedrivetest.WebhookRequest(pd, f.pdUser, f.pdPassword, product))); status != http.StatusOK {
+			t.Errorf("a product: status %d, want 200", status)
+		}
+		want := []change{{"deal", "42", false}, {"task", "9", false}, {"activity", "9", false}, {"company", "7", true}, {"deal", "42", false},
+			{"contact", "3", false}}
 		if diff := cmp.Diff(want, pending(t, st, "pd")); diff != "" {
 			t.Errorf("pending changes (-want +got):\n%s", diff)
 		}

@@ -67,7 +67,7 @@ func (s *Store) FindWebhookSecret(ctx context.Context, workspace string) (*Webho
 type PendingChange struct {
 	ID         int64 // set by the store
 	Workspace  string
-	Kind       string // domain.KindCompany, KindDeal, KindTask, KindActivity, or KindDealMove (the deal's id: its moves)
+	Kind       string // domain.KindCompany, KindPerson, KindDeal, KindTask, KindActivity, or KindDealMove (the deal's id: its moves)
 	ExternalID string
 	Deleted    bool
 	At         time.Time // when the CRM says it happened; zero if it does not say
@@ -146,7 +146,7 @@ func appendPendingArrays(ctx context.Context, tx *sql.Tx, changes []PendingChang
 
 func validKind(k string) bool {
 	switch k {
-	case domain.KindCompany, domain.KindDeal, domain.KindTask, domain.KindActivity:
+	case domain.KindCompany, domain.KindPerson, domain.KindDeal, domain.KindTask, domain.KindActivity:
 		return true
 	}
 	return false
@@ -192,7 +192,7 @@ func (s *Store) CountPendingChanges(ctx context.Context, workspace string) (int,
 // Deletion marks one stored record deleted: the CRM reported it deleted, or
 // no longer returns it.
 type Deletion struct {
-	Kind       string // domain.KindCompany, KindDeal, KindTask, KindActivity or KindDealMove
+	Kind       string // domain.KindCompany, KindPerson, KindDeal, KindTask, KindActivity or KindDealMove
 	ExternalID string
 	At         time.Time // the deletion time to record
 }

@@ -573,14 +573,27 @@ func TestParseWebhook(t *testing.T) {
 			want: []crm.Change{{Kind: crm.KindDeal, ID: "5"}, {Kind: crm.KindDeal, ID: "25813923"}},
 		},
 		{
-			name: "delete with time, task, company, contact skipped, note",
+			name: "delete with time, task, company, contact, note",
 			body: "leads[delete][0][id]=7&leads[delete][0][last_modified]=1692888780&tasks[update][0][id]=9&companies[add][0][id]=11" +
-				"&contacts[add][0][id]=12&contacts[note][0][note][id]=13&contacts[note][0][note][note_type]=10",
+				"&contacts[add][0][id]=12&contacts[add][0][type]=contact&contacts[note][0][note][id]=13&contacts[note][0][note][note_type]=10",
 			want: []crm.Change{
 				{Kind: crm.KindActivity, ID: "note:contacts:13"},
 				{Kind: crm.KindCompany, ID: "11"},
+				{Kind: crm.KindPerson, ID: "12"},
 				{Kind: crm.KindDeal, ID: "7", Deleted: true, At: time.Unix(1692888780, 0).UTC()},
 				{Kind: crm.KindTask, ID: "9"},
+			},
+		},
+		{
+			// amoCRM reports companies under contacts[…] too, typed
+			// company; a contact without [type] is a contact.
+			name: "contacts: typed company, untyped contact, deletion with time",
+			body: "contacts[update][0][id]=52379505&contacts[update][0][type]=company&contacts[update][1][id]=1112" +
+				"&contacts[delete][0][id]=14&contacts[delete][0][type]=contact&contacts[delete][0][last_modified]=1692888790",
+			want: []crm.Change{
+				{Kind: crm.KindCompany, ID: "52379505"},
+				{Kind: crm.KindPerson, ID: "14", Deleted: true, At: time.Unix(1692888790, 0).UTC()},
+				{Kind: crm.KindPerson, ID: "1112"},
 			},
 		},
 		{

@@ -19,8 +19,10 @@ var webhookKey = regexp.MustCompile(`^(leads|companies|tasks|contacts)\[([a-z_]+
 // ParseWebhook reads an amoCRM webhook body (application/x-www-form-urlencoded)
 // and returns the records to re-fetch, each once, in a stable order. Notes on
 // leads, contacts and companies become activities (FetchByIDs keeps only
-// calls); contacts themselves are not records and are skipped. amoCRM signs
-// nothing: the caller authenticates the call by the secret in its URL.
+// calls). Contacts become contacts (crm.KindPerson), except that amoCRM
+// reports companies under contacts[…] as well, with [type]=company: those
+// are companies. amoCRM signs nothing: the caller authenticates the call by
+// the secret in its URL.
 //
 // A body that is not form-encoded, or carries an id that is not a positive
 // integer, or names no record at all, is a domain EINVALID error.
@@ -66,6 +68,11 @@ func ParseWebhook(body []byte) ([]crm.Change, error) {
 			ch = crm.Change{Kind: crm.KindCompany, ID: id}
 		case entity == "tasks":
 			ch = crm.Change{Kind: crm.KindTask, ID: id}
+		case entity == "contacts":
+			ch = crm.Change{Kind: crm.KindPerson, ID: id}
+			if form.Get(k[:len(k)-len("[id]")]+"[type]") == "company" {
+				ch.Kind = crm.KindCompany
+			}
 		default:
 			continue
 		}

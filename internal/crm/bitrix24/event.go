@@ -17,6 +17,7 @@ var eventKinds = []struct {
 	kind   crm.Kind
 }{
 	{"ONCRMCOMPANY", crm.KindCompany},
+	{"ONCRMCONTACT", crm.KindPerson},
 	{"ONCRMDEAL", crm.KindDeal},
 	{"ONCRMACTIVITY", crm.KindActivity},
 	{"ONTASK", crm.KindTask},

@@ -64,16 +64,17 @@ type event struct {
 }
 
 // ParseWebhook reads a webhook body (a JSON array of events) and returns
-// the records to re-fetch, each once, in a stable order. Deals and
-// companies only: calls, meetings and tasks are polled. A deletion
-// (deal.deletion, company.deletion) is marked Deleted at occurredAt;
-// every other event (creation, propertyChange, associationChange, restore,
-// merge) re-fetches the object; a deal's change of dealstage or pipeline
-// also re-fetches its moves (crm.KindDealMove, the deal's id), which
-// FetchDealMoves reads from its history. Events of other objects (contacts, if
-// the app subscribes to them) announce nothing: the call is answered and
-// not retried. A body that is not such an array or carries an object id
-// that is not a positive integer is a domain EINVALID error.
+// the records to re-fetch, each once, in a stable order. Deals, companies
+// and contacts only: calls, meetings and tasks are polled. A deletion
+// (deal.deletion, company.deletion, contact.deletion; a contact's
+// privacyDeletion comes with a contact.deletion too) is marked Deleted at
+// occurredAt; every other event (creation, propertyChange,
+// associationChange, restore, merge) re-fetches the object; a deal's
+// change of dealstage or pipeline also re-fetches its moves
+// (crm.KindDealMove, the deal's id), which FetchDealMoves reads from its
+// history. Events of other objects announce nothing: the call is answered
+// and not retried. A body that is not such an array or carries an object
+// id that is not a positive integer is a domain EINVALID error.
 func ParseWebhook(body []byte) ([]crm.Change, error) {
 	var events []event
 	if err := json.Unmarshal(body, &events); err != nil {
@@ -89,6 +90,11 @@ func ParseWebhook(body []byte) ([]crm.Change, error) {
 			kind = crm.KindDeal
 		case "company":
 			kind = crm.KindCompany
+		case "contact":
+			if action == "privacyDeletion" {
+				continue // a contact.deletion comes with it
+			}
+			kind = crm.KindPerson
 		default:
 			continue
 		}

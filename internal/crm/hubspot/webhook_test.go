@@ -56,12 +56,17 @@ func TestParseWebhook(t *testing.T) {
 		{"eventId":2,"occurredAt":1762063200000,"subscriptionType":"deal.creation","objectId":512},
 		{"eventId":3,"occurredAt":1762063260000,"subscriptionType":"deal.deletion","objectId":"513"},
 		{"eventId":4,"occurredAt":1762063200000,"subscriptionType":"company.creation","objectId":7},
-		{"eventId":5,"occurredAt":1762063200000,"subscriptionType":"contact.creation","objectId":8}]`))
+		{"eventId":5,"occurredAt":1762063200000,"subscriptionType":"contact.creation","objectId":8},
+		{"eventId":6,"occurredAt":1762063320000,"subscriptionType":"contact.deletion","objectId":9},
+		{"eventId":7,"occurredAt":1762063320000,"subscriptionType":"contact.privacyDeletion","objectId":9},
+		{"eventId":8,"occurredAt":1762063200000,"subscriptionType":"ticket.creation","objectId":10}]`))
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := []crm.Change{
 		{Kind: crm.KindCompany, ID: "7"},
+		{Kind: crm.KindPerson, ID: "8"},
+		{Kind: crm.KindPerson, ID: "9", Deleted: true, At: time.UnixMilli(1762063320000).UTC()}, // once: privacyDeletion comes with a deletion
 		{Kind: crm.KindDeal, ID: "512"},
 		{Kind: crm.KindDeal, ID: "513", Deleted: true, At: time.UnixMilli(1762063260000).UTC()},
 		{Kind: crm.KindDealMove, ID: "512"}, // its dealstage changed
@@ -69,7 +74,7 @@ func TestParseWebhook(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("ParseWebhook (-want +got):\n%s", diff)
 	}
-	for _, body := range []string{`[]`, `[{"subscriptionType":"contact.creation","objectId":1}]`} {
+	for _, body := range []string{`[]`, `[{"subscriptionType":"ticket.creation","objectId":1}]`} {
 		if got, err := hubspot.ParseWebhook([]byte(body)); err != nil || len(got) != 0 {
 			t.Errorf("ParseWebhook(%s) = %v, %v; want nothing to re-fetch", body, got, err)
 		}

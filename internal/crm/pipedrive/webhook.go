@@ -60,9 +60,10 @@ type webhook struct {
 
 // ParseWebhook turns a verified webhooks v2 body into the changes it
 // announces: a deal (and, when previous names another stage_id, its
-// moves, which FetchDealMoves reads from its changelog), an organization, or an activity,
-// which may be a task or a call or meeting (its type decides, and a
-// change of type makes it both: both kinds are re-fetched). A deletion is
+// moves, which FetchDealMoves reads from its changelog), an organization, a
+// person (a contact), or an activity, which may be a task or a call or
+// meeting (its type decides, and a change of type makes it both: both
+// kinds are re-fetched). A deletion is
 // a deleted change at the event's time. Other entities announce nothing.
 // A body that is not a v2 webhook is EINVALID.
 func ParseWebhook(body []byte) ([]crm.Change, error) {
@@ -87,6 +88,8 @@ func ParseWebhook(body []byte) ([]crm.Change, error) {
 		return out, nil
 	case "organization":
 		return []crm.Change{{Kind: crm.KindCompany, ID: id, Deleted: deleted, At: at}}, nil
+	case "person":
+		return []crm.Change{{Kind: crm.KindPerson, ID: id, Deleted: deleted, At: at}}, nil
 	case "activity":
 		// The type's kind needs the catalogue: both kinds are announced,
 		// and FetchByIDs returns the activity as what it is.

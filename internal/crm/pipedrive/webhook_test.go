@@ -57,7 +57,11 @@ func TestParseWebhook(t *testing.T) {
 			[]crm.Change{{Kind: crm.KindCompany, ID: "7", Deleted: true, At: at}}},
 		{`{"meta":{"action":"create","entity":"activity","entity_id":"9","timestamp":"2026-11-02T10:00:00Z","version":"2.0"},"data":{"type":"call"}}`,
 			[]crm.Change{{Kind: crm.KindTask, ID: "9", At: at}, {Kind: crm.KindActivity, ID: "9", At: at}}},
-		{`{"meta":{"action":"change","entity":"person","entity_id":"3","version":"2.0"}}`, nil},
+		{`{"meta":{"action":"change","entity":"person","entity_id":"3","version":"2.0"}}`,
+			[]crm.Change{{Kind: crm.KindPerson, ID: "3"}}},
+		{`{"meta":{"action":"delete","entity":"person","entity_id":"4","timestamp":"2026-11-02T10:00:00Z","version":"2.0"},"data":null,"previous":{"id":4}}`,
+			[]crm.Change{{Kind: crm.KindPerson, ID: "4", Deleted: true, At: at}}},
+		{`{"meta":{"action":"change","entity":"product","entity_id":"5","version":"2.0"}}`, nil},
 	} {
 		got, err := pipedrive.ParseWebhook([]byte(tc.body))
 		if err != nil {

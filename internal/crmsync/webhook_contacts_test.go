@@ -37,7 +37,7 @@ type contactWebhookCase struct {
 	// listsDeleted: the CRM returns a deleted contact by id, marked
 	// deleted (Pipedrive), rather than not at all.
 	listsDeleted bool
-	setup  func(t *testing.T, st *store.Store, clock *crmtest.Clock) (seed func(id int64, phone string, at time.Time), drop func(id int64), send func(action string, id int64) int)
+	setup        func(t *testing.T, st *store.Store, clock *crmtest.Clock) (seed func(id int64, phone string, at time.Time), drop func(id int64), send func(action string, id int64) int)
 }
 
 // TestWebhookBringsContacts: in each of the four CRMs a contact is entered

@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"reglament/internal/crm/amocrm/amocrmtest"
+	"reglament/internal/crm/bitrix24"
 	"reglament/internal/crm/bitrix24/bitrix24test"
 	"reglament/internal/crm/crmtest"
 	"reglament/internal/crmsync"
@@ -137,8 +138,8 @@ func TestSyncStoresContactsAndPhones(t *testing.T) {
 }
 
 // TestSyncStoresBitrix24Contacts: Bitrix24's contacts and companies carry
-// the PHONE multi-field only when it is selected by name; the sync stores
-// them.
+// the PHONE multi-field, and activities COMMUNICATIONS, only when selected
+// by name; the sync stores them, a call's phone as the call's.
 func TestSyncStoresBitrix24Contacts(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		clock := crmtest.NewClock(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
@@ -150,6 +151,10 @@ func TestSyncStoresBitrix24Contacts(t *testing.T) {
 			Phones: []string{"+7 495 123-45-67", "8-800-555-35-35"}}
 		fake.Contacts[5] = &bitrix24test.Contact{ID: 5, AssignedBy: 102, CompanyID: 1, Name: "Анна", LastName: "Смирнова",
 			Created: at.Add(time.Hour), Modified: at.Add(time.Hour), Phones: []string{"+7 (903) 111-22-33"}}
+		call := &bitrix24test.Activity{ID: 30, TypeID: bitrix24.TypeCall, OwnerTypeID: 3, OwnerID: 5, Responsible: 102,
+			Direction: bitrix24.DirectionOutgoing, Completed: true, Start: at.Add(2 * time.Hour), End: at.Add(2*time.Hour + time.Minute),
+			Created: at.Add(2*time.Hour + time.Minute), Updated: at.Add(2*time.Hour + time.Minute), Phone: "+79031112233"}
+		fake.Activities[30] = call
 		fake.Mu.Unlock()
 		applyWorkspace(t, st, clock.Now, domain.CRMBitrix24, fake.URL+fake.WebhookPath, "")
 		syncer := &crmsync.Syncer{Store: st, Now: clock.Now, Sleep: clock.Sleep}
@@ -160,6 +165,7 @@ func TestSyncStoresBitrix24Contacts(t *testing.T) {
 		want := map[string][]string{
 			"persons":       {"5|Анна Смирнова|102|1|[\"+7 (903) 111-22-33\"]|" + micros(at.Add(time.Hour)) + "|"},
 			"companies":     {"1|[\"+7 495 123-45-67\",\"8-800-555-35-35\"]"},
+			"activities":    {"30|+79031112233"},
 			"record_phones": {"74951234567|company|1", "78005553535|company|1", "79031112233|contact|5"},
 		}
 		if diff := cmp.Diff(want, got); diff != "" {

@@ -41,7 +41,7 @@ var (
 			"DATE_CREATE", "DATE_MODIFY", "CLOSEDATE", "CLOSED", "MOVED_TIME"}}
 	activities = spec{method: "crm.activity.list", modified: "LAST_UPDATED", idFilter: "filter[@ID][]", ref: "[49][ID]",
 		selects: []string{"ID", "TYPE_ID", "OWNER_TYPE_ID", "OWNER_ID", "START_TIME", "END_TIME", "COMPLETED", "RESPONSIBLE_ID",
-			"CREATED", "LAST_UPDATED", "DIRECTION", "PROVIDER_ID"},
+			"CREATED", "LAST_UPDATED", "DIRECTION", "PROVIDER_ID", "COMMUNICATIONS"},
 		extra: url.Values{"filter[@TYPE_ID][]": {strconv.Itoa(TypeMeeting), strconv.Itoa(TypeCall)}}}
 	// history is the deals' stage history; its rows never change, only
 	// new ones are added.

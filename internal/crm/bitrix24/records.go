@@ -160,9 +160,27 @@ type activity struct {
 	Direction   crm.Int  `json:"DIRECTION"`
 	Created     Time     `json:"CREATED"`
 	LastUpdated Time     `json:"LAST_UPDATED"`
+	// Communications are the activity's other parties, returned only
+	// when selected by name: a call's holds the client's phone (TYPE
+	// PHONE), an e-mail's an address.
+	Communications []struct {
+		Type  string `json:"TYPE"`
+		Value string `json:"VALUE"`
+	} `json:"COMMUNICATIONS"`
 }
 
 func (a activity) id() int64 { return parseID(a.ID) }
+
+// phone returns the first phone among the activity's communications, as
+// the CRM holds it, or "".
+func (a activity) phone() string {
+	for _, c := range a.Communications {
+		if c.Type == "PHONE" && c.Value != "" {
+			return c.Value
+		}
+	}
+	return ""
+}
 
 type task struct {
 	ID          crm.ID          `json:"id"`
@@ -284,6 +302,7 @@ func (a activity) record() (domain.Activity, bool) {
 	case TypeCall:
 		r.Kind = domain.ActivityCall
 		r.EnteredAt = a.Created.Time
+		r.Phone = a.phone()
 		switch a.Direction {
 		case DirectionIncoming:
 			r.Direction = domain.DirectionIn

@@ -93,6 +93,9 @@ type Activity struct {
 	ID, TypeID, OwnerTypeID, OwnerID, Responsible, Direction int64
 	Start, End, Created, Updated                             time.Time
 	Completed                                                bool
+	// Phone is the other party's number: the activity's COMMUNICATIONS
+	// (TYPE PHONE), served only when selected by name.
+	Phone string
 }
 
 // Task is a task; Status 5 is completed, Closed zero while open.
@@ -585,11 +588,23 @@ func (s *Server) run(method string, q url.Values) (result any, next, total int, 
 		}
 		wire = func(src any) map[string]any {
 			a := src.(*Activity)
-			return map[string]any{"ID": str(a.ID), "TYPE_ID": str(a.TypeID),
+			m := map[string]any{"ID": str(a.ID), "TYPE_ID": str(a.TypeID),
 				"OWNER_TYPE_ID": str(a.OwnerTypeID), "OWNER_ID": str(a.OwnerID), "PROVIDER_ID": "VOXIMPLANT_CALL",
 				"START_TIME": isoTime(a.Start), "END_TIME": isoTime(a.End), "DEADLINE": isoTime(a.Start),
 				"COMPLETED": yn(a.Completed), "RESPONSIBLE_ID": str(a.Responsible), "DIRECTION": str(a.Direction),
 				"CREATED": isoTime(a.Created), "LAST_UPDATED": isoTime(a.Updated)}
+			// COMMUNICATIONS only when selected by name ("*" does not
+			// include it): a list of {ID, TYPE, VALUE, ENTITY_ID,
+			// ENTITY_TYPE_ID}, the client's phone for a call.
+			if slices.Contains(q["select[]"], "COMMUNICATIONS") {
+				comms := []map[string]any{}
+				if a.Phone != "" {
+					comms = append(comms, map[string]any{"ID": str(a.ID * 10), "TYPE": "PHONE", "VALUE": a.Phone,
+						"ENTITY_ID": str(a.OwnerID), "ENTITY_TYPE_ID": str(a.OwnerTypeID)})
+				}
+				m["COMMUNICATIONS"] = comms
+			}
+			return m
 		}
 	case "tasks.task.list":
 		for _, t := range s.Tasks {

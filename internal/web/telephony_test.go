@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -136,6 +137,22 @@ func TestTelephonyPage(t *testing.T) {
 		_, today := env.login("anna@acme.example").get("/w/acme/today")
 		if words := latinWords(today, acmeData, map[string]bool{"CRM": true}); len(words) > 0 {
 			t.Errorf("Today with the telephone checklist shows English words %q", words)
+		}
+		// Asked in English, the page and Today show no Russian but the
+		// fixture's names.
+		en, enAnna := env.login("head@acme.example"), env.login("anna@acme.example")
+		for _, c := range []*client{en, enAnna} {
+			c.get("/w/acme/today") // the session's CSRF token
+			c.post("/lang", url.Values{"lang": {"en"}})
+		}
+		englishPages(t, map[string]*client{"head": en, "anna": enAnna}, []russianReq{
+			{"head", "GET", "/w/acme/managers/anna/telephony?period=2026-W47", nil},
+			{"head", "GET", "/w/acme/why/anna/2026-11-20/calls_unlogged", nil},
+			{"head", "GET", "/w/acme/why/anna/2026-11-20/unknown_numbers", nil},
+			{"anna", "GET", "/w/acme/today", nil},
+		})
+		if _, body := en.get("/w/acme/managers/anna/telephony?period=2026-W47"); !strings.Contains(body, "3\u00a0conversations not in the CRM") {
+			t.Errorf("the English page does not count the conversations not in the CRM")
 		}
 		// acme's fixture has no CRM connection: no link to create a contact.
 		if strings.Contains(body, "создать контакт в CRM") {

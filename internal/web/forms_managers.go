@@ -1,13 +1,17 @@
 package web
 
 import (
+	"cmp"
+	"context"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"reglament/internal/auth"
 	"reglament/internal/domain"
+	"reglament/internal/store"
 )
 
 type managersData struct {
@@ -19,10 +23,57 @@ type managersData struct {
 	Edit  managerForm
 	Error string
 	Saved string // the id of the manager just added or changed
+	// Extensions are those of the PBX log of the last ExtensionDays, each
+	// with the manager whose pbx_ids name it ("" when none does: its calls
+	// count for nobody).
+	Extensions []extensionRow
 }
 
 type managerForm struct {
-	ID, Name, Team, CRMIDs string
+	ID, Name, Team, CRMIDs, PBXIDs string
+}
+
+// extensionDays is how far back the managers form looks in the PBX log for
+// the extensions to map.
+const extensionDays = 30
+
+type extensionRow struct {
+	store.PBXUserSeen
+	Manager string // the name of the manager whose pbx_ids name it
+}
+
+// Talk is the extension's talk time in all.
+func (r extensionRow) Talk() time.Duration { return time.Duration(r.TalkSeconds) * time.Second }
+
+// extensionsSeen lists the extensions of ws's PBX log of the last
+// extensionDays with their managers, unmapped ones first.
+func (s *Server) extensionsSeen(ctx context.Context, ws *domain.Workspace) ([]extensionRow, error) {
+	seen, err := s.store.PBXUsersSeen(ctx, ws.ID, s.now().AddDate(0, 0, -extensionDays))
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]extensionRow, len(seen))
+	for i, u := range seen {
+		rows[i].PBXUserSeen = u
+		for _, m := range ws.Managers {
+			if slices.Contains(m.PBXIDs, u.PBXUser) {
+				rows[i].Manager = m.Name
+			}
+		}
+	}
+	slices.SortStableFunc(rows, func(a, b extensionRow) int {
+		return cmp.Compare(min(len(a.Manager), 1), min(len(b.Manager), 1))
+	})
+	return rows, nil
+}
+
+// managersData returns the managers form's data for ws.
+func (s *Server) managersData(ctx context.Context, ws *domain.Workspace) (*managersData, error) {
+	ext, err := s.extensionsSeen(ctx, ws)
+	if err != nil {
+		return nil, err
+	}
+	return &managersData{Managers: ws.Managers, Teams: teamsOf(ws), Extensions: ext}, nil
 }
 
 func teamsOf(ws *domain.Workspace) []string {
@@ -41,7 +92,11 @@ func (s *Server) managersPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data := &managersData{Managers: ws.Managers, Teams: teamsOf(ws), Saved: r.URL.Query().Get("saved")}
+	data, err := s.managersData(r.Context(), ws)
+	if err != nil {
+		return err
+	}
+	data.Saved = r.URL.Query().Get("saved")
 	return s.render(w, r, "forms-managers", &page{Title: state(r).lang.T("forms.mgr.title"), WS: ws, Nav: "settings", Data: data})
 }
 
@@ -50,8 +105,8 @@ func splitIDs(s string) []string {
 	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\t' || r == '\n' })
 }
 
-// managersPost adds a manager (action add) or changes one's name, team
-// and CRM user ids (action save, with id). A manager's id stays: sheets
+// managersPost adds a manager (action add) or changes one's name, team,
+// CRM user ids and PBX extensions (action save, with id). A manager's id stays: sheets
 // and adjustments are kept under it.
 func (s *Server) managersPost(w http.ResponseWriter, r *http.Request) error {
 	ws, err := s.workspace(r, auth.Change, "")
@@ -59,7 +114,8 @@ func (s *Server) managersPost(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	form := managerForm{ID: strings.TrimSpace(r.PostFormValue("id")), Name: strings.TrimSpace(r.PostFormValue("name")),
-		Team: strings.TrimSpace(r.PostFormValue("team")), CRMIDs: strings.TrimSpace(r.PostFormValue("crm_ids"))}
+		Team: strings.TrimSpace(r.PostFormValue("team")), CRMIDs: strings.TrimSpace(r.PostFormValue("crm_ids")),
+		PBXIDs: strings.TrimSpace(r.PostFormValue("pbx_ids"))}
 	add := r.PostFormValue("action") == "add"
 	edited := editable(ws)
 	err = func() error {
@@ -97,7 +153,18 @@ func (s *Server) managersPost(w http.ResponseWriter, r *http.Request) error {
 				}
 			}
 		}
-		m.Name, m.Team, m.CRMIDs = form.Name, form.Team, ids
+		pbxIDs := splitIDs(form.PBXIDs)
+		for j, id := range pbxIDs {
+			if slices.Contains(pbxIDs[:j], id) {
+				return fieldError("forms.mgr.pbx_ids", []any{form.ID}, "forms.err.twice", id)
+			}
+			for _, o := range edited.Managers {
+				if o.ID != form.ID && slices.Contains(o.PBXIDs, id) {
+					return fieldError("forms.mgr.pbx_ids", []any{form.ID}, "forms.err.pbx_taken", id, o.Name)
+				}
+			}
+		}
+		m.Name, m.Team, m.CRMIDs, m.PBXIDs = form.Name, form.Team, ids, pbxIDs
 		// A team the regulation's rules name keeps at least one manager:
 		// the file format refuses a rule for a team nobody is in.
 		teams := teamsOf(edited)
@@ -120,7 +187,11 @@ func (s *Server) managersPost(w http.ResponseWriter, r *http.Request) error {
 		if !ok {
 			return err
 		}
-		data := &managersData{Managers: ws.Managers, Teams: teamsOf(ws), Error: errorText(err, state(r).lang)}
+		data, derr := s.managersData(r.Context(), ws)
+		if derr != nil {
+			return derr
+		}
+		data.Error = errorText(err, state(r).lang)
 		if add {
 			data.Form = form
 		} else {

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -405,6 +406,12 @@ var b24AuthorizeLink = regexp.MustCompile(`href="([^"]+)" id="bitrix24-authorize
 // portal's authorization page, the callback with the portal's domain.
 func TestSetupBitrix24OAuth(t *testing.T) {
 	e := newSetupEnv(t)
+	// The first sync holds the CRM lock the scheduled syncs take.
+	var locks, unlocks atomic.Int32
+	e.srv.cfg.Setup.LockCRM = func(ctx context.Context, workspace string) (func(), error) {
+		locks.Add(1)
+		return func() { unlocks.Add(1) }, nil
+	}
 	ctx := context.Background()
 	admin := e.firstAdmin()
 	form := url.Values{"id": {"acme"}, "name": {"Акме"}, "timezone": {"Europe/Moscow"}, "deadline": {"18:00"}, "grace": {"10"},
@@ -467,6 +474,9 @@ func TestSetupBitrix24OAuth(t *testing.T) {
 		t.Fatalf("the stored token %q, %v; want it sealed", sealed, err)
 	}
 	waitSync(t, e, "acme")
+	if locks.Load() != 1 || unlocks.Load() != 1 {
+		t.Errorf("the first sync took the CRM lock %d times and gave it up %d times, want once", locks.Load(), unlocks.Load())
+	}
 	_, body = admin.get("/w/acme/setup/people")
 	if !strings.Contains(body, "Анна Смирнова") || strings.Contains(body, access) {
 		t.Errorf("the people page after the Bitrix24 application's sync:\n%s", body)

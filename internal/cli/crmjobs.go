@@ -20,7 +20,7 @@ type crmSyncer struct{ syncer *crmsync.Syncer }
 // file sync as usual and OAuth ones fail their syncs with a message saying
 // the key is missing. A malformed key stops serve at start.
 func (m *Main) newCRMSyncer(st *store.Store) (crmSyncer, error) {
-	syncer := &crmsync.Syncer{Store: st}
+	syncer := &crmsync.Syncer{Store: st, PBXZones: crmsync.NewZoneCache(crmsync.DefaultZoneTTL)}
 	box, err := secret.Source{Getenv: m.Getenv}.Box()
 	switch {
 	case errors.Is(err, secret.ErrNoKey):

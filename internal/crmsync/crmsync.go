@@ -57,6 +57,10 @@ type Syncer struct {
 	// syncing goroutine and must be quick. Set it before building a client
 	// (ClientFor, NewClient): only then does the client report its pages.
 	Progress func(Progress)
+	// PBXZones, if set, remembers the exchange accounts' time zones
+	// between syncs (Zadarma's info/timezone, asked otherwise once a
+	// sync); serve's long-lived syncer sets it.
+	PBXZones *ZoneCache
 }
 
 // Progress is where a sync stands.

@@ -38,6 +38,12 @@ func pbxAD(workspace, kind string) []byte {
 // domain.PBXZadarma) for baseURL ("" for the exchange's own API), key and
 // secret, with the syncer's clock and HTTP client.
 func (s *Syncer) NewPBXClient(kind, baseURL, key, secretText string) (pbx.Client, error) {
+	return s.newPBXClient(kind, baseURL, key, secretText, nil)
+}
+
+// newPBXClient is NewPBXClient with the account's time zone when it is
+// known (Zadarma's; nil: the client asks).
+func (s *Syncer) newPBXClient(kind, baseURL, key, secretText string, zone *time.Location) (pbx.Client, error) {
 	if key == "" || secretText == "" {
 		return nil, domain.Errorf(domain.EINVALID, "%s: the API key and its secret are both required", kind)
 	}
@@ -46,7 +52,7 @@ func (s *Syncer) NewPBXClient(kind, baseURL, key, secretText string) (pbx.Client
 		return mango.NewClient(mango.Config{BaseURL: baseURL, Key: key, Salt: secretText,
 			HTTPClient: s.HTTPClient, Now: s.Now, Sleep: s.Sleep}), nil
 	case domain.PBXZadarma:
-		return zadarma.NewClient(zadarma.Config{BaseURL: baseURL, Key: key, Secret: secretText,
+		return zadarma.NewClient(zadarma.Config{BaseURL: baseURL, Key: key, Secret: secretText, Location: zone,
 			HTTPClient: s.HTTPClient, Now: s.Now, Sleep: s.Sleep}), nil
 	}
 	return nil, domain.Errorf(domain.EINVALID, "unknown telephone exchange %q (known: mango, zadarma)", kind)
@@ -84,23 +90,45 @@ func (s *Syncer) ConnectPBX(ctx context.Context, workspace, kind, baseURL, key, 
 // its key and secret opened with Secrets. It fails with ENOTFOUND when the
 // workspace has no exchange.
 func (s *Syncer) PBXClientFor(ctx context.Context, workspace string) (pbx.Client, store.PBXConnection, error) {
+	client, conn, _, err := s.pbxClientFor(ctx, workspace)
+	return client, conn, err
+}
+
+// pbxClientFor is PBXClientFor that also returns the account's time zone
+// when s.PBXZones gave it to the client (nil otherwise).
+func (s *Syncer) pbxClientFor(ctx context.Context, workspace string) (pbx.Client, store.PBXConnection, *time.Location, error) {
 	conn, err := s.Store.FindPBXConnection(ctx, workspace)
 	if err != nil {
-		return nil, conn, err
+		return nil, conn, nil, err
 	}
 	if s.Secrets == nil {
-		return nil, conn, secret.ErrNoKey
+		return nil, conn, nil, secret.ErrNoKey
 	}
 	plain, err := s.Secrets.Open(conn.Sealed, pbxAD(workspace, conn.Kind))
 	if err != nil {
-		return nil, conn, fmt.Errorf("pbx credentials of workspace %q: %w", workspace, err)
+		return nil, conn, nil, fmt.Errorf("pbx credentials of workspace %q: %w", workspace, err)
 	}
 	var c pbxCredentials
 	if err := json.Unmarshal(plain, &c); err != nil {
-		return nil, conn, fmt.Errorf("crmsync: the stored pbx credentials of %q do not decode", workspace)
+		return nil, conn, nil, fmt.Errorf("crmsync: the stored pbx credentials of %q do not decode", workspace)
 	}
-	client, err := s.NewPBXClient(conn.Kind, conn.BaseURL, c.Key, c.Secret)
-	return client, conn, err
+	zone := s.PBXZones.get(zoneKey(conn), s.now())
+	client, err := s.newPBXClient(conn.Kind, conn.BaseURL, c.Key, c.Secret, zone)
+	return client, conn, zone, err
+}
+
+// zoneKey names the account of a connection in the ZoneCache: connecting
+// the workspace again (another account, perhaps) starts afresh.
+func zoneKey(conn store.PBXConnection) string {
+	return conn.Workspace + "\x00" + conn.Kind + "\x00" + conn.BaseURL + "\x00" + conn.ConnectedAt.UTC().Format(time.RFC3339Nano)
+}
+
+// rememberZone keeps the time zone client learnt during a sync (Zadarma's
+// info/timezone) in s.PBXZones.
+func (s *Syncer) rememberZone(conn store.PBXConnection, client pbx.Client) {
+	if z, ok := client.(interface{ Zone() *time.Location }); ok {
+		s.PBXZones.put(zoneKey(conn), z.Zone(), s.now())
+	}
 }
 
 // PBXResult is what a sync of a call log did.
@@ -124,9 +152,12 @@ type PBXResult struct {
 // workspace has no exchange. A full read finds again the calls longer
 // than the overlap that were under way at a sync.
 func (s *Syncer) SyncPBX(ctx context.Context, workspace string, full bool, actor string) (*PBXResult, error) {
-	client, conn, err := s.PBXClientFor(ctx, workspace)
+	client, conn, zone, err := s.pbxClientFor(ctx, workspace)
 	if err != nil {
 		return nil, err
+	}
+	if zone == nil {
+		defer s.rememberZone(conn, client)
 	}
 	return s.SyncPBXWith(ctx, workspace, conn.Kind, client, full, actor)
 }

@@ -19,6 +19,7 @@ import (
 	"reglament/internal/pbx"
 	"reglament/internal/pbx/mango"
 	"reglament/internal/pbx/mango/mangotest"
+	"reglament/internal/pbx/zadarma"
 	"reglament/internal/pbx/zadarma/zadarmatest"
 	"reglament/internal/secret"
 	"reglament/internal/store"
@@ -279,5 +280,84 @@ func TestSyncPBXZadarma(t *testing.T) {
 			t.Errorf("%d requests asked for more than a month", fake.WideWindows)
 		}
 		fake.CheckClean(t)
+	})
+}
+
+// TestZadarmaZoneRemembered: with a ZoneCache (serve's syncer) the
+// account's time zone is asked once and then kept for the cache's TTL:
+// an incremental sync within it spends 3 requests, not 4; past it, or
+// once the workspace is connected again, the zone is asked again.
+func TestZadarmaZoneRemembered(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := newPBXFixture(t, st)
+		f.syncer.PBXZones = crmsync.NewZoneCache(time.Hour)
+		fake := zadarmatest.NewServer(f.clock.Now)
+		t.Cleanup(fake.Close)
+		fake.Numbers = []string{"101"}
+		fake.Mu.Lock()
+		for i := range 10 {
+			fake.Calls = append(fake.Calls, zadarmatest.Call{CallID: fmt.Sprint(i), PBXCallID: fmt.Sprintf("in_%d", i), Type: "in",
+				SIP: "101", CLID: fmt.Sprintf("7916%07d", i), Destination: "101", Disposition: "answered", Seconds: 60,
+				Start: f.clock.Now().Add(-time.Duration(i+1) * time.Hour)})
+		}
+		fake.Mu.Unlock()
+		if _, err := f.syncer.ConnectPBX(ctx, "acme", domain.PBXZadarma, fake.URL, fake.Key, fake.Secret, "head"); err != nil {
+			t.Fatal(err)
+		}
+		zoneAsked := func() int {
+			fake.Mu.Lock()
+			defer fake.Mu.Unlock()
+			return fake.PerPath[zadarma.MethodTimezone]
+		}
+		sync := func(name string, wantRequests int64, wantAsked int) {
+			t.Helper()
+			res, err := f.syncer.SyncPBX(ctx, "acme", false, "sync")
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			if res.Requests != wantRequests || zoneAsked() != wantAsked {
+				t.Errorf("%s: %d requests, time zone asked %d times in all; want %d and %d", name, res.Requests, zoneAsked(), wantRequests, wantAsked)
+			}
+		}
+		sync("first sync", 2+4*2, 1)
+		f.clock.Advance(5 * time.Minute)
+		sync("5 min later", 3, 1)
+		f.clock.Advance(50 * time.Minute)
+		sync("55 min later", 3, 1)
+		f.clock.Advance(10 * time.Minute)
+		sync("65 min later: the zone expired", 4, 2)
+		f.clock.Advance(5 * time.Minute)
+		sync("70 min later", 3, 2)
+		// Connected again (another account, perhaps): asked afresh.
+		if _, err := f.syncer.ConnectPBX(ctx, "acme", domain.PBXZadarma, fake.URL, fake.Key, fake.Secret, "head"); err != nil {
+			t.Fatal(err)
+		}
+		f.clock.Advance(time.Minute)
+		sync("after connecting again", 4, 3)
+		// A syncer without a cache (reglament pbx sync) asks every time.
+		plain := *f.syncer
+		plain.PBXZones = nil
+		f.clock.Advance(time.Minute)
+		if res, err := plain.SyncPBX(ctx, "acme", false, "sync"); err != nil || res.Requests != 4 || zoneAsked() != 4 {
+			t.Errorf("without a cache: %+v, %v, zone asked %d times; want 4 requests, the zone asked", res, err, zoneAsked())
+		}
+		// An hour of periodic syncs, every 5 minutes, with and without the
+		// cache (docs/telephony.md quotes it).
+		hour := func(s *crmsync.Syncer) (requests int64) {
+			for range 12 {
+				f.clock.Advance(5 * time.Minute)
+				res, err := s.SyncPBX(ctx, "acme", false, "sync")
+				if err != nil {
+					t.Fatal(err)
+				}
+				requests += res.Requests
+			}
+			return requests
+		}
+		cached, uncached := hour(f.syncer), hour(&plain)
+		t.Logf("an hour of incremental syncs every 5 minutes: %d requests with the zone cache, %d without", cached, uncached)
+		if cached != 11*3+4 || uncached != 12*4 {
+			t.Errorf("an hour of syncs: %d requests with the cache, %d without; want %d and %d", cached, uncached, 11*3+4, 12*4)
+		}
 	})
 }

@@ -79,8 +79,9 @@ func pbxSetup(t *testing.T, s *store.Store, c *clock, crm *syncingCRM) (*mangote
 }
 
 // TestFinalizeSyncsThePBXFirst finalizes a day of a workspace with an
-// exchange and no CRM: no periodic sync is planned, so only the
-// finalization brings the call log up to the cutoff, before the sheet.
+// exchange and no CRM: the finalization and the period's sync of the call
+// log are planned together, and whichever runs first, the log reaches the
+// cutoff before the sheet is made.
 func TestFinalizeSyncsThePBXFirst(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		c := &clock{t: at("2026-11-16 18:10")}
@@ -99,8 +100,8 @@ func TestFinalizeSyncsThePBXFirst(t *testing.T) {
 			t.Fatal("the call log is fresh before any sync")
 		}
 		r := startWith(t, s, jobs.Config{Engine: eng, Notifier: &texts{}, CRM: crm, PBX: pbx, SyncTimeout: 500 * time.Millisecond})
-		if n := plan(t, r); n != 1 {
-			t.Errorf("18:10: planned %d jobs, want the finalization alone", n)
+		if n := plan(t, r); n != 2 {
+			t.Errorf("18:10: planned %d jobs, want the finalization and the call log's sync", n)
 		}
 		drain(t, r)
 		if _, err := s.FindSheet(context.Background(), "acme", domain.MustDate("2026-11-16")); err != nil {
@@ -109,8 +110,10 @@ func TestFinalizeSyncsThePBXFirst(t *testing.T) {
 		if fresh, err := pbx.PBXFresh(context.Background(), "acme", cutoff); !fresh || err != nil {
 			t.Errorf("after finalizing, the call log is not stored up to the cutoff %s (%v)", cutoff, err)
 		}
-		if pbx.count() != 1 || pbx.early != 1 {
-			t.Errorf("the PBX was synced %d times, %d of them before the day was final; want once, before", pbx.count(), pbx.early)
+		// Finalization first: it syncs, then the period's job; the period's
+		// job first: the finalization finds the log fresh.
+		if pbx.count() < 1 || pbx.count() > 2 || pbx.early < 1 {
+			t.Errorf("the PBX was synced %d times, %d of them before the day was final; want once or twice, once before", pbx.count(), pbx.early)
 		}
 		fake.Mu.Lock()
 		defer fake.Mu.Unlock()
@@ -156,6 +159,63 @@ func TestHangingPBXLeavesTheCRMSync(t *testing.T) {
 		}
 		if pbx.count() != 1 {
 			t.Errorf("the PBX was synced %d times, want once", pbx.count())
+		}
+	})
+}
+
+// TestPBXWithoutCRMSyncedEveryPeriod: a workspace with an exchange and no
+// CRM has its call log synced once a period, like a CRM, not only before
+// finalization; a workspace without an exchange plans nothing.
+func TestPBXWithoutCRMSyncedEveryPeriod(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		c := &clock{t: at("2026-11-16 10:00")}
+		eng, _, crm := crmSetup(t, s, c)
+		noCRM, _, _ := strings.Cut(crmWorkspace, "crm:")
+		ws, err := config.ParseWorkspace("acme.yaml", []byte(noCRM))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := eng.Apply(context.Background(), ws, "test"); err != nil {
+			t.Fatal(err)
+		}
+		fake, pbx := pbxSetup(t, s, c, crm)
+		r := startWith(t, s, jobs.Config{Engine: eng, Notifier: &texts{}, CRM: crm, PBX: pbx, SyncTimeout: 500 * time.Millisecond})
+		if n := plan(t, r); n != 1 {
+			t.Errorf("10:00: planned %d jobs, want the call log's sync", n)
+		}
+		if n := plan(t, r); n != 0 {
+			t.Errorf("10:00 again: planned %d jobs, want none (one sync a period)", n)
+		}
+		drain(t, r)
+		if pbx.count() != 1 {
+			t.Errorf("after 10:00 the PBX was synced %d times, want once", pbx.count())
+		}
+		if fresh, _ := pbx.PBXFresh(context.Background(), "acme", at("2026-11-16 09:59")); !fresh {
+			t.Error("after the period's sync the call log does not reach its start")
+		}
+		c.Set(at("2026-11-16 10:05"))
+		if n := plan(t, r); n != 1 {
+			t.Errorf("10:05: planned %d jobs, want the next period's sync", n)
+		}
+		drain(t, r)
+		if pbx.count() != 2 {
+			t.Errorf("after 10:05 the PBX was synced %d times, want twice", pbx.count())
+		}
+		if syncs, pendings := crm.counts(); syncs != 0 || pendings != 0 {
+			t.Errorf("the CRM was synced %d times and its webhooks applied %d times for a workspace without one", syncs, pendings)
+		}
+		// Disconnected: nothing is planned any more.
+		if err := s.DeletePBXConnection(context.Background(), "acme", "test", c.Now()); err != nil {
+			t.Fatal(err)
+		}
+		c.Set(at("2026-11-16 10:10"))
+		if n := plan(t, r); n != 0 {
+			t.Errorf("10:10, the exchange disconnected: planned %d jobs, want none", n)
+		}
+		fake.Mu.Lock()
+		defer fake.Mu.Unlock()
+		if fake.PerPath["/stats/request"] < 2 {
+			t.Errorf("the fake exchange was asked for its calls %d times, want at least twice", fake.PerPath["/stats/request"])
 		}
 	})
 }

@@ -74,13 +74,15 @@ var syncOpts = &river.InsertOpts{MaxAttempts: 2, UniqueOpts: river.UniqueOpts{By
 func addSyncWorkers(workers *river.Workers, r *Runner) {
 	river.AddWorker(workers, &syncWorker{r: r})
 	river.AddWorker(workers, &refetchWorker{r: r})
+	river.AddWorker(workers, &pbxSyncWorker{r: r})
 }
 
 // planSync inserts the current period's sync job of ws when the runner has
-// a CRM and ws a connection to one.
+// a CRM and ws a connection to one; otherwise that of its call log, when
+// it has a telephone exchange (pbx.go).
 func (r *Runner) planSync(ctx context.Context, ws *domain.Workspace, now time.Time) (bool, error) {
 	if r.cfg.CRM == nil || ws.CRM == nil {
-		return false, nil
+		return r.planPBXSync(ctx, ws, now)
 	}
 	every := ws.CRM.SyncEvery
 	if every <= 0 {

@@ -282,6 +282,16 @@ func (wire) Records(body []byte) int {
 	return len(p.Stats)
 }
 
+// Zone returns the account's time zone as the client knows it: the
+// configured Location, or the one the API gave (info/timezone) once a
+// read needed it; nil before that. A caller keeps it to configure the
+// next client of the account with, sparing it the request.
+func (c *Client) Zone() *time.Location {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.loc
+}
+
 // location returns the account's time zone, asking the API the first time
 // when the configuration gives none: the offset of its clock from UTC
 // (datetime less unixtime), to the minute.

@@ -133,6 +133,7 @@ var setupCatalog = map[string][2]string{
 	"setup.crm.state_refused":       {"Это подтверждение доступа не принято: оно начато в другом браузере или другим пользователем, уже использовано или устарело. Откройте шаг «Подключение CRM» и подключите заново.", "This authorization is refused: it was started in another browser or by another user, used already, or is too old. Open the «Connect the CRM» step and connect again."},
 	"audit.setup_crm_application":   {"интеграция CRM сохранена", "CRM integration saved"},
 	"audit.telegram_link_code":      {"код Telegram выдан", "Telegram link code made"},
+	"setup.crm.b24_app_saved":       {"Приложение сохранено. Нажмите «Подключить Bitrix24» и разрешите доступ на портале.", "The application is saved. Press «Connect Bitrix24» and allow the access on the portal."},
 	"setup.crm.b24_app":             {"Или локальное приложение по OAuth", "Or a local application by OAuth"},
 	"setup.crm.b24_app_help":        {"В Bitrix24 создайте локальное приложение («Разработчикам» → «Другое» → «Локальное приложение», серверное, без интерфейса) с правами CRM, задач и пользователей; «Путь вашего обработчика» — этот адрес:", "In Bitrix24 create a local application («Developer resources» → «Other» → «Local application», server side, no interface) with the CRM, tasks and users scopes; its handler path is this address:"},
 	"setup.crm.portal":              {"Адрес портала", "Portal address"},

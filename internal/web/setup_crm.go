@@ -182,6 +182,8 @@ func (s *Server) crmPage(w http.ResponseWriter, r *http.Request) error {
 		d.Done = state(r).lang.T("setup.crm.app_saved")
 	case "connected":
 		d.Done = state(r).lang.T("setup.crm.connected", d.Name)
+	case "b24saved":
+		d.Done = state(r).lang.T("setup.crm.b24_app_saved")
 	}
 	return s.renderCRM(w, r, http.StatusOK, ws, d)
 }
@@ -226,7 +228,7 @@ func (s *Server) crmPost(w http.ResponseWriter, r *http.Request) error {
 			if err := s.saveBitrix24App(r, ws); err != nil {
 				return err
 			}
-			done = "saved"
+			done = "b24saved"
 			return nil
 		case "sync":
 			if ws.CRM == nil {

@@ -428,7 +428,10 @@ func TestSetupBitrix24OAuth(t *testing.T) {
 		"client_id": {e.b24.ClientID}, "client_secret": {e.b24.ClientSecret}}); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("save the application: %d\n%s", resp.StatusCode, body)
 	}
-	_, body := admin.get("/w/acme/setup/crm?done=saved")
+	_, body := admin.get("/w/acme/setup/crm?done=b24saved")
+	if !strings.Contains(body, "Приложение сохранено") {
+		t.Error("the CRM page does not say the application is saved")
+	}
 	if strings.Contains(body, e.b24.ClientSecret) {
 		t.Error("the CRM page shows the application's key")
 	}

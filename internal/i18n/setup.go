@@ -57,6 +57,7 @@ var setupCatalog = map[string][2]string{
 	"setup.kind.deal_move":       {"переходы сделок", "deal moves"},
 	"setup.kind.contact":         {"контакты", "contacts"},
 
+	"setup.first.login_hint":     {"Учётных записей ещё нет. Первую создаёт одноразовая ссылка, которую «reglament serve» напечатал при запуске; перезапустите его, если ссылка потерялась.", "There is no account yet. The first one is made by the one-time link «reglament serve» printed when it started; restart it if the link is lost."},
 	"setup.first.title":          {"Первый запуск", "First run"},
 	"setup.first.help":           {"Создайте учётную запись администратора. Пароля по умолчанию нет: придумайте свой.", "Create the administrator's account. There is no default password: choose your own."},
 	"setup.first.password":       {"Пароль", "Password"},

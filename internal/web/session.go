@@ -210,10 +210,17 @@ func homeOf(u *store.User) string {
 
 type loginData struct {
 	Email, Next, Error string
+	// FirstRun: no account exists yet, so the page says where the first
+	// one is made (the link serve printed, setup_first.go).
+	FirstRun bool
 }
 
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) error {
-	return s.render(w, r, "login", &page{Title: state(r).lang.T("web.login.title"), Data: loginData{Next: safeNext(r.URL.Query().Get("next"))}})
+	has, err := s.store.HasAccounts(r.Context())
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, "login", &page{Title: state(r).lang.T("web.login.title"), Data: loginData{Next: safeNext(r.URL.Query().Get("next")), FirstRun: !has}})
 }
 
 // safeNext keeps a post-login redirect on this site.

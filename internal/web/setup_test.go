@@ -167,6 +167,9 @@ func TestSetupFirstRun(t *testing.T) {
 	}
 	token := strings.TrimPrefix(link, "/setup?token=")
 	c := e.webClient()
+	if _, body := c.get("/login"); !strings.Contains(body, `id="login-first-run"`) {
+		t.Error("the login page of an empty database does not say where the first account is made")
+	}
 	if resp, body := c.get(link); resp.StatusCode != http.StatusOK || !strings.Contains(body, `id="first-form"`) {
 		t.Fatalf("the setup link: %d\n%s", resp.StatusCode, body)
 	}
@@ -202,6 +205,9 @@ func TestSetupFirstRun(t *testing.T) {
 	other.get(link)
 	if resp, _ := other.post("/setup", url.Values{"token": {token}, "email": {"eve@evil.example"}, "password": {"a long passphrase"}, "password2": {"a long passphrase"}}); resp.StatusCode != http.StatusGone {
 		t.Errorf("a used link posted again: %d, want 410", resp.StatusCode)
+	}
+	if _, body := e.webClient().get("/login"); strings.Contains(body, `id="login-first-run"`) {
+		t.Error("the login page still speaks of the first account")
 	}
 	// With an account, serve prints no link.
 	if _, ok, _ := CreateSetupLink(ctx, e.store, e.clock.Now); ok {

@@ -117,6 +117,7 @@ var setupCatalog = map[string][2]string{
 	"setup.crm.client_secret":       {"Секретный ключ", "Secret key"},
 	"setup.crm.sealed":              {"Секретный ключ хранится только зашифрованным и больше не показывается.", "The secret key is stored encrypted only and never shown again."},
 	"setup.crm.app_save":            {"Сохранить интеграцию", "Save the integration"},
+	"setup.crm.connect_kommo":       {"или через «Kommo» (kommo.com)", "or through Kommo (kommo.com)"},
 	"setup.crm.connect_amo":         {"Подключить amoCRM", "Connect amoCRM"},
 	"setup.crm.b24_help":            {"Создайте входящий вебхук («Разработчикам» → «Другое» → «Входящий вебхук») с правами CRM, задач и пользователей и вставьте его адрес. Мы сразу проверим его одним запросом.", "Create an inbound webhook («Developer resources» → «Other» → «Inbound webhook») with the CRM, tasks and users scopes and paste its address. It is checked at once with one call."},
 	"setup.crm.webhook":             {"Адрес входящего вебхука", "Inbound webhook address"},

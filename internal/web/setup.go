@@ -29,6 +29,9 @@ type SetupConfig struct {
 	// AmoCRMAuthorizeURL is amoCRM's authorization page (default
 	// https://www.amocrm.ru/oauth; Kommo's is https://www.kommo.com/oauth).
 	AmoCRMAuthorizeURL string
+	// KommoAuthorizeURL is Kommo's (amoCRM's international edition)
+	// authorization page (default https://www.kommo.com/oauth).
+	KommoAuthorizeURL string
 	// AmoCRMAccount turns the referer of an amoCRM callback (the account's
 	// host, acme.amocrm.ru) into the account's base URL, or refuses it.
 	// Default: https://{referer} for a host under amocrm.ru, amocrm.com

@@ -32,6 +32,7 @@ type crmData struct {
 	RedirectURI string
 	ClientID    string // the saved amoCRM integration
 	Authorize   string // the link to amoCRM's authorization page, with a fresh state
+	Kommo       string // the same on Kommo's site
 	// A Bitrix24 local application: its handler's address to paste, the
 	// saved client id and portal, and the link to the portal's
 	// authorization page.
@@ -88,11 +89,19 @@ func (s *Server) crmData(r *http.Request, ws *domain.Workspace) (*crmData, error
 		return nil, err
 	}
 	if d.ClientID != "" && !d.Running && syncer != nil {
-		link, err := s.authorizeLink(r, ws, d.ClientID)
-		if err != nil {
+		base, kommo := s.cfg.Setup.AmoCRMAuthorizeURL, s.cfg.Setup.KommoAuthorizeURL
+		if base == "" {
+			base = "https://www.amocrm.ru/oauth"
+		}
+		if kommo == "" {
+			kommo = "https://www.kommo.com/oauth"
+		}
+		if d.Authorize, err = s.authorizeLink(r, ws, base, d.ClientID); err != nil {
 			return nil, err
 		}
-		d.Authorize = link
+		if d.Kommo, err = s.authorizeLink(r, ws, kommo, d.ClientID); err != nil {
+			return nil, err
+		}
 	}
 	if d.B24ClientID != "" && !d.Running && syncer != nil {
 		link, err := s.bitrix24AuthorizeLink(r, ws, d.B24ClientID)
@@ -116,7 +125,7 @@ func accountOf(c *domain.CRMConnection) string {
 
 // authorizeLink makes a state bound to the request's session and returns
 // the link to amoCRM's authorization page that carries it.
-func (s *Server) authorizeLink(r *http.Request, ws *domain.Workspace, clientID string) (string, error) {
+func (s *Server) authorizeLink(r *http.Request, ws *domain.Workspace, base, clientID string) (string, error) {
 	st := state(r)
 	if st.session == nil {
 		return "", nil
@@ -124,10 +133,6 @@ func (s *Server) authorizeLink(r *http.Request, ws *domain.Workspace, clientID s
 	token, err := s.newOAuthState(r, ws, domain.CRMAmoCRM)
 	if err != nil {
 		return "", err
-	}
-	base := s.cfg.Setup.AmoCRMAuthorizeURL
-	if base == "" {
-		base = "https://www.amocrm.ru/oauth"
 	}
 	q := url.Values{"client_id": {clientID}, "state": {token}, "mode": {"post_message"}}
 	return base + "?" + q.Encode(), nil

@@ -273,6 +273,9 @@ func TestSetupAmoCRMCallback(t *testing.T) {
 	if len(sealed) == 0 || bytes.Contains(sealed, []byte(e.amo.ClientSecret)) {
 		t.Errorf("the client secret is stored %q, want it sealed", sealed)
 	}
+	if !regexp.MustCompile(`href="https://www\.kommo\.com/oauth\?client_id=[^"]+state=[^"]+" id="kommo-connect"`).MatchString(body) {
+		t.Error("the CRM page has no link to Kommo's authorization page")
+	}
 	stateToken := authorizeState(t, body)
 	callback := func(c *client, q url.Values) (*http.Response, string) {
 		return c.get(amoCRMCallbackPath + "?" + q.Encode())

@@ -28,8 +28,8 @@ type PBX interface {
 }
 
 // syncPBX syncs ws's call log, if the runner has a PBX, at the end of a
-// periodic CRM sync, in the job's time left (the caller holds the
-// workspace's CRM lock): a long first read of the log (hours at Zadarma's
+// periodic CRM sync, in the job's time left, or in the period's job of a
+// workspace without a CRM (the caller holds the workspace's CRM lock): a long first read of the log (hours at Zadarma's
 // pace) goes on period after period, each storing the windows it read,
 // and never holds up the CRM's records and webhooks. A failure is logged,
 // not returned: the CRM's work is done, and the next period reads the log

@@ -124,8 +124,9 @@ func execForDeals(ctx context.Context, tx *sql.Tx, stmt, workspace string, keys 
 // moment, so a day sheet reads a deal's activities and tasks for its
 // latest touch only when they may fall after an idle_days bound; and the
 // same of the activities and tasks not deleted, with the latest instant
-// such an activity happened or was entered (migration 0019): bounds below
-// the deal's latest touch at a cutoff after them. refreshDealTouches
+// such an activity happened or was entered and the second latest such a
+// task was completed (migration 0019): bounds below the deal's latest
+// touch at a cutoff after them. refreshDealTouches
 // appends "AND (source, external_id) IN (VALUES …)"; %s is the greatest of
 // two values in the dialect.
 const refreshDealTouchesSet = `UPDATE deals SET
@@ -138,7 +139,10 @@ const refreshDealTouchesSet = `UPDATE deals SET
 	acted_live_seen = (SELECT MAX(%s(a.happened_at, a.entered_at)) FROM activities a WHERE a.workspace = deals.workspace
 		AND a.source = deals.source AND a.deal_id = deals.external_id AND a.deal_id <> '' AND a.deleted_at IS NULL),
 	done_live = (SELECT MAX(k.completed_at) FROM tasks k WHERE k.workspace = deals.workspace AND k.source = deals.source
-		AND k.deal_id = deals.external_id AND k.deal_id <> '' AND k.deleted_at IS NULL)
+		AND k.deal_id = deals.external_id AND k.deal_id <> '' AND k.deleted_at IS NULL),
+	done_live_prev = (SELECT k.completed_at FROM tasks k WHERE k.workspace = deals.workspace AND k.source = deals.source
+		AND k.deal_id = deals.external_id AND k.deal_id <> '' AND k.deleted_at IS NULL AND k.completed_at IS NOT NULL
+		ORDER BY k.completed_at DESC LIMIT 1 OFFSET 1)
 WHERE 1 = 1`
 
 // touchedDeals returns the deals the activities and tasks of batch were on

@@ -153,9 +153,10 @@ func rowOnly(columns ...string) string {
 // bounds ($first on, latest first), over the columns of the deal (prefixed
 // by d): its latest touch at or before To ($3) falls after bound 0 (level
 // 0), after bound 1 (level 1), and so on. Below the touch lie its creation,
-// its latest move by To when no move was deleted, and the latest of its
-// activities and tasks not deleted when all of them were done and entered
-// by To (migration 0019); above it, the latest instants its activities
+// its latest move by To when no move was deleted, the latest of its
+// activities not deleted when all of them were done and entered by To,
+// and the latest or second latest completion of its tasks not deleted
+// that falls by To (migration 0019); above it, the latest instants its activities
 // happened, its tasks were completed and its moves were made (migration
 // 0017). When both fall in one level, the
 // touch does; else its records are read for the touch, each kind only
@@ -177,7 +178,7 @@ func idleLevel(dialect, d string, first, bounds int) string {
 	}
 	below := greatest(dialect, d+"created_at",
 		`CASE WHEN `+d+`moves_deleted = 0 AND `+d+`moved_at <= $3 THEN `+d+`moved_at ELSE 0 END`,
-		byTo(d+"acted_live", d+"acted_live_seen"), byTo(d+"done_live", d+"done_live"))
+		byTo(d+"acted_live", d+"acted_live_seen"), byTo(d+"done_live", d+"done_live"), byTo(d+"done_live_prev", d+"done_live_prev"))
 	above := greatest(dialect, d+"created_at", "COALESCE("+d+"acted_max, 0)", "COALESCE("+d+"done_max, 0)", "COALESCE("+d+"moved_at, 0)")
 	read := greatest(dialect, d+"created_at",
 		`COALESCE(CASE WHEN `+d+`acted_max > `+last+` THEN (SELECT a.happened_at FROM activities a

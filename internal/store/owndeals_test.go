@@ -10,7 +10,7 @@ import (
 )
 
 // A deal keeps bounds below its latest touch (migration 0019): its latest
-// activity and completed task that nothing took back. When the CRM sends
+// activity and its two latest completed tasks that nothing took back. When the CRM sends
 // that activity or task again on another deal, on none, or deleted before
 // the cutoff, the deal it left is idle at the cutoff, and the day sheet,
 // which puts deals in idle levels by those bounds, must say so, as
@@ -32,9 +32,13 @@ func TestIdleAfterItsTouchLeft(t *testing.T) {
 			Responsible: "u3", HappenedAt: recent, EnteredAt: recent, Outcome: domain.OutcomeHeld, DealID: "called"}
 		task := domain.Task{RecordMeta: domain.RecordMeta{Source: "crm", ExternalID: "task"}, Responsible: "u3",
 			DealID: "tasked", CreatedAt: long, CompletedAt: recent}
+		// A task of the same deal completed after the cutoff, as a day
+		// finalized in the evening sees: it touches nothing at the cutoff.
+		late := task
+		late.ExternalID, late.CompletedAt = "late", win.To.Add(time.Hour)
 		mustUpsert(t, s, &domain.RecordBatch{
 			Deals:      []domain.Deal{deal("called"), deal("tasked"), deal("other"), deal("idle")},
-			Activities: []domain.Activity{call}, Tasks: []domain.Task{task},
+			Activities: []domain.Activity{call}, Tasks: []domain.Task{task, late},
 		}, time.Time{})
 		idle := func(when string, want int64) {
 			t.Helper()

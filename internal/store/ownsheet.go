@@ -164,7 +164,7 @@ const sheetDealColumns = ownDealColumns + `, moved_at, moved_pipeline_id, moved_
 
 // touchBounds are the bounds of a deal's touches the subquery of
 // dealStatesQuery reads beside sheetDealColumns.
-const touchBounds = `, acted_max, done_max, acted_live, acted_live_seen, done_live`
+const touchBounds = `, acted_max, done_max, acted_live, acted_live_seen, done_live, done_live_prev`
 
 // sheetDealColumnNames names the columns of sheetDealColumns as a
 // subquery returns them.

@@ -82,8 +82,6 @@ func TestParseWorkspaceCRMErrors(t *testing.T) {
 	for _, tc := range []struct{ src, want string }{
 		{"crm:\n  kind: zoho\n  base_url: https://x.example\n  token_file: t\n",
 			`workspace.yaml:5: crm.kind: unknown CRM "zoho" (known: amocrm, bitrix24, hubspot, pipedrive)`},
-		{"crm:\n  kind: pipedrive\n  base_url: https://api.pipedrive.com\n",
-			`workspace.yaml:5: crm.token_file: required field is missing: give token_file or an oauth section`},
 		{"crm:\n  kind: hubspot\n  base_url: https://api.hubapi.com\n  oauth:\n    client_id: c\n    client_secret_file: s\n",
 			`workspace.yaml:8: crm.oauth.redirect_uri: required field is missing`},
 		{"crm:\n  kind: amocrm\n  base_url: https://x.example\n",

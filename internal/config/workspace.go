@@ -488,11 +488,11 @@ func (p *parser) crm(n *yaml.Node, path string) *domain.CRMConnection {
 	switch {
 	case hasToken && hasOAuth:
 		p.errorf(oauthNode, oauthPath, "give either token_file or oauth, not both (token_file at line %d)", tokenNode.Line)
-	case c.Kind != "" && c.Kind != domain.CRMBitrix24 && !hasToken && !hasOAuth:
-		// amoCRM, HubSpot and Pipedrive are reached only with a token
-		// (HubSpot's private app token, Pipedrive's API token) or OAuth;
-		// Bitrix24 also by an inbound webhook URL, which carries its
-		// secret itself.
+	case c.Kind == domain.CRMAmoCRM && !hasToken && !hasOAuth:
+		// amoCRM is reached only with a token or OAuth; Bitrix24 also by
+		// an inbound webhook URL, which carries its secret itself; HubSpot
+		// and Pipedrive also by a token (a private app's, an API token)
+		// pasted on the setup page and stored sealed in the database.
 		p.errorf(f.node, join(f.path, "token_file"), "required field is missing: give token_file or an oauth section")
 	}
 	if n, path, ok := f.get("token_file"); ok {

@@ -193,7 +193,9 @@ func (c *Client) Exchange(ctx context.Context, code string, extra url.Values) (T
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.token = Token{}.Renewed(t.AccessToken, t.RefreshToken, t.ExpiresIn, c.opts.Now())
-	return c.token, nil
+	tok := c.token
+	tok.APIDomain = t.APIDomain
+	return tok, nil
 }
 
 // tokenAnswer is the OAuth token JSON every CRM answers a grant with.
@@ -201,6 +203,7 @@ type tokenAnswer struct {
 	AccessToken  string `json:"access_token"`
 	RefreshToken string `json:"refresh_token"`
 	ExpiresIn    int64  `json:"expires_in"`
+	APIDomain    string `json:"api_domain"` // Pipedrive's company API address
 	Error        string `json:"error"`
 }
 

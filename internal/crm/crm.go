@@ -88,6 +88,10 @@ type Token struct {
 	AccessToken  string
 	RefreshToken string
 	Expiry       time.Time // zero if unknown
+	// APIDomain is the account's own API address when the token answer
+	// names one (Pipedrive's api_domain, https://acme.pipedrive.com), where
+	// the token's requests go; empty otherwise.
+	APIDomain string
 }
 
 // String returns a redacted description of the token.

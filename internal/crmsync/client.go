@@ -25,6 +25,9 @@ import (
 // is used. An OAuth connection needs the Syncer's Secrets.
 func (s *Syncer) ClientFor(ctx context.Context, ws *domain.Workspace) (Client, error) {
 	conn := ws.CRM
+	if Pasted(conn) {
+		return s.pastedClient(ctx, ws)
+	}
 	if conn == nil || conn.OAuth == nil {
 		return s.NewClient(conn)
 	}
@@ -138,6 +141,15 @@ func (s *Syncer) oauthClient(workspace string, conn *domain.CRMConnection, clien
 // checked before it. The audit trail records who connected (never a
 // token). It returns when the access token expires.
 func (s *Syncer) Connect(ctx context.Context, workspace, code, actor string) (time.Time, error) {
+	return s.ConnectMoving(ctx, workspace, code, actor, nil)
+}
+
+// ConnectMoving is Connect for a connection whose account's address the
+// token answer names (Pipedrive's api_domain): move, when not nil, is
+// called with that address before the pair is stored when it is not the
+// connection's base_url, to make it so (the store drops the tokens of a
+// connection whose address changes, so it must come first).
+func (s *Syncer) ConnectMoving(ctx context.Context, workspace, code, actor string, move func(ctx context.Context, baseURL string) error) (time.Time, error) {
 	ws, err := s.Store.FindWorkspace(ctx, workspace)
 	if err != nil {
 		return time.Time{}, err
@@ -164,6 +176,11 @@ func (s *Syncer) Connect(ctx context.Context, workspace, code, actor string) (ti
 			return time.Time{}, domain.Errorf(domain.EINVALID, "%s refused the authorization code (%s): codes are single-use and short-lived; check client_id, the client secret and redirect_uri, and authorize again", conn.Kind, e.Error())
 		}
 		return time.Time{}, fmt.Errorf("crmsync: connect %q: %w", ws.ID, err)
+	}
+	if d := strings.TrimRight(tok.APIDomain, "/"); move != nil && d != "" && d != strings.TrimRight(conn.BaseURL, "/") {
+		if err := move(ctx, d); err != nil {
+			return time.Time{}, err
+		}
 	}
 	if err := s.SaveToken(ctx, ws.ID, tok); err != nil {
 		return time.Time{}, err

@@ -23,6 +23,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"reglament/internal/crm/crmtest"
@@ -203,8 +204,18 @@ type OAuthFront = crmtest.OAuthFront
 
 // NewOAuthFront starts a front for fake accepting code once, with
 // redirectURI.
+// Its token answers name the front itself as the api_domain, the company's
+// own API address where Pipedrive sends an OAuth token's requests.
 func NewOAuthFront(fake *Server, code, redirectURI string) *OAuthFront {
-	return crmtest.NewOAuthFront(&fake.Fake, fake.Server.Config.Handler, oauth, code, url.Values{"redirect_uri": {redirectURI}})
+	var domain atomic.Pointer[string]
+	wire := oauth
+	wire.Issued = func(w http.ResponseWriter, access, refresh string) {
+		writeJSON(w, http.StatusOK, map[string]any{"access_token": access, "token_type": "Bearer", "refresh_token": refresh,
+			"scope": "deals:read,activities:read", "expires_in": int64(TokenLifetime / time.Second), "api_domain": *domain.Load()})
+	}
+	front := crmtest.NewOAuthFront(&fake.Fake, fake.Server.Config.Handler, wire, code, url.Values{"redirect_uri": {redirectURI}})
+	domain.Store(&front.URL)
+	return front
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

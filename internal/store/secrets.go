@@ -18,21 +18,24 @@ import (
 
 // SaveCRMToken stores the sealed token pair of the workspace's CRM
 // connection, replacing the previous one. It fails with ENOTFOUND when the
-// workspace has no CRM connection and EINVALID when the connection does not
-// use OAuth.
+// workspace has no CRM connection and EINVALID when the connection uses
+// neither OAuth nor a token pasted on the setup page (a HubSpot or
+// Pipedrive connection with no token file).
 func (s *Store) SaveCRMToken(ctx context.Context, workspace string, sealed []byte, at time.Time) error {
 	if len(sealed) == 0 {
 		return domain.Errorf(domain.EINVALID, "store: save crm token of %q: empty sealed token", workspace)
 	}
 	return s.write(ctx, func(tx *sql.Tx) error {
-		var clientID string
-		err := tx.QueryRowContext(ctx, `SELECT oauth_client_id FROM crm_connections WHERE workspace = $1`, workspace).Scan(&clientID)
+		var clientID, kind, tokenFile string
+		err := tx.QueryRowContext(ctx, `SELECT oauth_client_id, kind, token_file FROM crm_connections WHERE workspace = $1`,
+			workspace).Scan(&clientID, &kind, &tokenFile)
 		if errors.Is(err, sql.ErrNoRows) {
 			return domain.Errorf(domain.ENOTFOUND, "workspace %q has no crm connection", workspace)
 		} else if err != nil {
 			return err
 		}
-		if clientID == "" {
+		pasted := tokenFile == "" && (kind == domain.CRMHubSpot || kind == domain.CRMPipedrive)
+		if clientID == "" && !pasted {
 			return domain.Errorf(domain.EINVALID, "the crm connection of workspace %q has no oauth section", workspace)
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO crm_tokens (workspace, sealed, updated_at) VALUES ($1, $2, $3)

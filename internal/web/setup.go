@@ -45,6 +45,9 @@ type SetupConfig struct {
 	// keep the account under its rate limit together. Default: the
 	// store's lock across processes only (a no-op on SQLite).
 	LockCRM func(ctx context.Context, workspace string) (unlock func(), err error)
+	// HubSpotPipedrive is where HubSpot and Pipedrive are reached
+	// (setup_crm_more.go); the zero value is the real services.
+	HubSpotPipedrive HubSpotPipedriveConfig
 }
 
 // amoCRMHost is the host of an amoCRM or Kommo account.
@@ -109,6 +112,8 @@ func (s *Server) setupRoutes(mux *http.ServeMux) {
 	s.handle(mux, "POST /setup/company", s.newCompanyPost)
 	s.handle(mux, "GET /setup/oauth/amocrm", s.amoCRMCallback)
 	s.handle(mux, "GET /setup/oauth/bitrix24", s.bitrix24Callback)
+	s.handle(mux, "GET "+hubSpotCallbackPath, s.hubSpotCallback)
+	s.handle(mux, "GET "+pipedriveCallbackPath, s.pipedriveCallback)
 	s.handle(mux, "GET /w/{ws}/setup", s.setupChecklist)
 	s.handle(mux, "GET /w/{ws}/setup/company", s.companyPage)
 	s.handle(mux, "POST /w/{ws}/setup/company", s.companyPost)

@@ -42,6 +42,7 @@ type crmData struct {
 	B24Authorize string
 	Sync         *store.SetupSync
 	Running      bool
+	More         *moreCRMData // HubSpot and Pipedrive (setup_crm_more.go)
 	Error        string
 	Done         string
 }
@@ -109,6 +110,9 @@ func (s *Server) crmData(r *http.Request, ws *domain.Workspace) (*crmData, error
 			return nil, err
 		}
 		d.B24Authorize = link
+	}
+	if d.More, err = s.moreCRMData(r, ws, d); err != nil {
+		return nil, err
 	}
 	return d, nil
 }
@@ -235,6 +239,10 @@ func (s *Server) crmPost(w http.ResponseWriter, r *http.Request) error {
 			}
 			done = "b24saved"
 			return nil
+		case "hubspot", "pipedrive", "hubspotapp", "pipedriveapp":
+			var err error
+			done, err = s.moreCRMPost(r, ws, r.PostFormValue("action"))
+			return err
 		case "sync":
 			if ws.CRM == nil {
 				return i18n.Invalid("setup.crm.not_connected")

@@ -27,6 +27,7 @@ type managersData struct {
 	// with the manager whose pbx_ids name it ("" when none does: its calls
 	// count for nobody).
 	Extensions []extensionRow
+	MapHere    bool // the extensions are mapped on this page (partial-extensions.html)
 }
 
 type managerForm struct {
@@ -73,7 +74,7 @@ func (s *Server) managersData(ctx context.Context, ws *domain.Workspace) (*manag
 	if err != nil {
 		return nil, err
 	}
-	return &managersData{Managers: ws.Managers, Teams: teamsOf(ws), Extensions: ext}, nil
+	return &managersData{Managers: ws.Managers, Teams: teamsOf(ws), Extensions: ext, MapHere: true}, nil
 }
 
 func teamsOf(ws *domain.Workspace) []string {

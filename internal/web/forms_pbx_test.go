@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"reglament/internal/domain"
 	"reglament/internal/store"
@@ -71,5 +72,34 @@ func TestManagersFormMapsExtensions(t *testing.T) {
 
 		resp, body = c.post("/w/acme/forms/managers", url.Values{"action": {"save"}, "id": {"boris"}, "name": {"Борис Смирнов"}, "crm_ids": {"102"}, "pbx_ids": {"202, 201"}})
 		wantRefusal(t, "another's extension", resp, body, 400, "Внутренние номера АТС менеджера boris: внутренний номер &#34;201&#34; уже у менеджера Анна Петрова")
+	})
+}
+
+// TestPeopleStepShowsExtensions: the People step lists the PBX log's
+// extensions with whose they are and sends the head to the managers form
+// to map them.
+func TestPeopleStepShowsExtensions(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		env := newTestEnv(t, s)
+		now := env.clock.Now()
+		batch := &domain.RecordBatch{PBXCalls: []domain.PBXCall{{RecordMeta: domain.RecordMeta{Source: domain.PBXZadarma, ExternalID: "z1"},
+			PBXUser: "105", StartedAt: now.Add(-time.Hour), TalkSeconds: 75, Direction: domain.DirectionIn, Phone: "+79120000001"}}}
+		if _, err := s.UpsertRecords(context.Background(), "acme", batch, now, "test", now); err != nil {
+			t.Fatal(err)
+		}
+		c := env.login("head@acme.example")
+		resp, body := c.get("/w/acme/setup/people")
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("people step: status %d", resp.StatusCode)
+		}
+		i := strings.Index(body, `id="mgr-extensions"`)
+		if i < 0 {
+			t.Fatalf("the People step does not list the PBX log's extensions\n%s", body)
+		}
+		panel := body[i:]
+		panel = panel[:strings.Index(panel, "</section>")]
+		if !strings.Contains(panel, "<td>105</td>") || !strings.Contains(panel, "не сопоставлен") || !strings.Contains(panel, `href="/w/acme/forms/managers#mgr-extensions"`) {
+			t.Errorf("the panel does not show extension 105 unmapped with a link to map it\n%s", panel)
+		}
 	})
 }

@@ -37,6 +37,10 @@ type peopleData struct {
 	Saved    bool
 	Unmapped int // users with records in the period who map to no manager
 	Days     int
+	// Extensions are those of the PBX log, mapped on the managers form
+	// (partial-extensions.html).
+	Extensions []extensionRow
+	MapHere    bool
 }
 
 // peopleWindow is the period whose records the People step counts.
@@ -45,6 +49,10 @@ const peopleWindow = 30
 func (s *Server) peopleData(r *http.Request, ws *domain.Workspace) (*peopleData, error) {
 	ctx := r.Context()
 	d := &peopleData{NoCRM: ws.CRM == nil, Days: peopleWindow}
+	var err error
+	if d.Extensions, err = s.extensionsSeen(ctx, ws); err != nil {
+		return nil, err
+	}
 	counts, err := s.store.CRMUserCounts(ctx, ws.ID, s.now().Add(-peopleWindow*24*time.Hour))
 	if err != nil {
 		return nil, err

@@ -160,7 +160,7 @@ func TestSetupCRMPastedToken(t *testing.T) {
 				}
 				form.Set("token", "not-the-token")
 				resp, body := admin.post("/w/acme/setup/crm", form)
-				if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, crmName(kind)+" не принял токен (HTTP 401)") ||
+				if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, crmName(kind)+" не принял токен (код ответа 401)") ||
 					strings.Contains(body, "not-the-token") {
 					t.Errorf("a wrong token: %d, want 400 saying the CRM refused it, not repeating it\n%s", resp.StatusCode, body)
 				}
@@ -262,7 +262,7 @@ func TestSetupCRMOAuthHubSpotPipedrive(t *testing.T) {
 				fake.Mu.Unlock()
 
 				if resp, body := admin.post("/w/acme/setup/crm", url.Values{"action": {kind + "app"}, "client_id": {clientID}}); resp.StatusCode != http.StatusBadRequest ||
-					!strings.Contains(body, "Client secret") {
+					!strings.Contains(body, "Укажите идентификатор и секрет приложения "+crmName(kind)) {
 					t.Errorf("an app without its secret: %d", resp.StatusCode)
 				}
 				resp, body := admin.post("/w/acme/setup/crm", url.Values{"action": {kind + "app"}, "client_id": {clientID}, "client_secret": {clientSecret}})
@@ -393,5 +393,43 @@ func TestSetupCRMOAuthPipedriveForeignDomain(t *testing.T) {
 	}
 	if _, _, err := e.store.CRMToken(ctx, "acme"); err == nil {
 		t.Error("the pair of a foreign api_domain is stored")
+	}
+}
+
+var moreSections = regexp.MustCompile(`(?s)<section class="panel" id="hubspot">.*?<section class="panel" id="pipedrive">.*?</section>`)
+
+// TestSetupCRMMoreLanguages: the HubSpot and Pipedrive blocks of the CRM
+// step and their refusals say no English in Russian and no Russian in
+// English (TestRussianPages' server has no syncer, so it never shows them).
+func TestSetupCRMMoreLanguages(t *testing.T) {
+	e := newMoreEnv(t, "sqlite://"+t.TempDir()+"/lang.db")
+	admin, _ := e.company(t)
+	for _, lang := range []string{"ru", "en"} {
+		admin.post("/lang", url.Values{"lang": {lang}})
+		var texts []string
+		_, body := admin.get("/w/acme/setup/crm")
+		section := moreSections.FindString(body)
+		if section == "" {
+			t.Fatalf("%s: the CRM page has no HubSpot and Pipedrive blocks:\n%s", lang, body)
+		}
+		texts = append(texts, section)
+		for _, form := range []url.Values{{"action": {"hubspot"}}, {"action": {"pipedrive"}, "token": {"x"}, "company_domain": {"https://evil.example"}},
+			{"action": {"hubspotapp"}}, {"action": {"pipedriveapp"}, "client_id": {"x"}}, {"action": {"pipedrive"}, "token": {"wrong"}, "company_domain": {e.pdFront.URL}}} {
+			resp, body := admin.post("/w/acme/setup/crm", form)
+			m := regexp.MustCompile(`id="crm-error">[^<]+`).FindString(body)
+			if resp.StatusCode != http.StatusBadRequest || m == "" {
+				t.Errorf("%s: %v: %d, want 400 with the reason", lang, form, resp.StatusCode)
+			}
+			texts = append(texts, "<p "+m+"</p>")
+		}
+		for _, text := range texts {
+			if lang == "ru" {
+				if w := latinWords(text); len(w) > 0 {
+					t.Errorf("English words in Russian: %s\n%s", strings.Join(w, " "), text)
+				}
+			} else if w := cyrillicWord.FindAllString(html.UnescapeString(tag.ReplaceAllString(text, " ")), -1); len(w) > 0 {
+				t.Errorf("Russian words in English: %s\n%s", strings.Join(w, " "), text)
+			}
+		}
 	}
 }

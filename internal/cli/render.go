@@ -397,6 +397,33 @@ type whyRecord struct {
 	Direction    *string `json:"direction,omitempty"`
 	Seconds      *int    `json:"seconds,omitempty"`
 	Touched      string  `json:"touched,omitempty"`
+	Phone        string  `json:"phone,omitempty"`
+	CRM          *whyCRM `json:"crm,omitempty"`
+}
+
+// whyCRM is the CRM side of a telephone base's record (domain.CallMatch):
+// for a PBX call, the CRM call that matched it (matched true) or the
+// nearest one and why it did not match (reason; "none" with no call); for
+// a number, the contact or company that holds it.
+type whyCRM struct {
+	Matched    bool   `json:"matched"`
+	Reason     string `json:"reason,omitempty"`
+	Kind       string `json:"kind,omitempty"`
+	Source     string `json:"source,omitempty"`
+	ExternalID string `json:"external_id,omitempty"`
+	Title      string `json:"title,omitempty"`
+	Happened   string `json:"happened,omitempty"`
+	Entered    string `json:"entered,omitempty"`
+	Deleted    string `json:"deleted,omitempty"`
+	Phone      string `json:"phone,omitempty"`
+}
+
+// rfc3339 writes t in UTC, "" for the zero time.
+func rfc3339(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
 }
 
 // filterReason returns the code of the part of an own indicator's filter
@@ -431,12 +458,16 @@ func (r renderer) whyJSON(x *engine.Explanation) error {
 	for i := range x.Evidence {
 		e := &x.Evidence[i]
 		it := whyRecord{Kind: e.Kind, Source: e.Source, ExternalID: e.ExternalID, Title: e.Title, Counted: e.Counted,
-			Reason: e.Reason, Because: l.Because(ws, def, e)}
-		if !e.Happened.IsZero() {
-			it.Happened = e.Happened.UTC().Format(time.RFC3339)
+			Reason: e.Reason, Because: l.Because(ws, def, e), Happened: rfc3339(e.Happened), Entered: rfc3339(e.Entered), Phone: e.Phone}
+		switch e.Kind {
+		case domain.KindPBXCall:
+			it.Direction, it.Seconds = &e.Direction, &e.Seconds
+		case domain.KindPhone:
+			it.Seconds = &e.Seconds // the talk time with the number in all
 		}
-		if !e.Entered.IsZero() {
-			it.Entered = e.Entered.UTC().Format(time.RFC3339)
+		if m := e.Match; m != nil {
+			it.CRM = &whyCRM{Matched: m.Matched, Reason: m.Reason, Kind: m.Kind, Source: m.Source, ExternalID: m.ExternalID,
+				Title: m.Title, Happened: rfc3339(m.Happened), Entered: rfc3339(m.Entered), Deleted: rfc3339(m.Deleted), Phone: m.Phone}
 		}
 		if e.Indicator == domain.WonAmount || def != nil && def.Base == domain.WonAmount {
 			it.Amount = e.Amount.StringFixed(2)
@@ -458,9 +489,7 @@ func (r renderer) whyJSON(x *engine.Explanation) error {
 			if e.Kind == domain.KindActivity && (w.Direction != "" || w.MinSeconds != nil || w.MaxSeconds != nil) {
 				it.Direction, it.Seconds = &e.Direction, &e.Seconds
 			}
-			if !e.Touched.IsZero() {
-				it.Touched = e.Touched.UTC().Format(time.RFC3339)
-			}
+			it.Touched = rfc3339(e.Touched)
 		}
 		items = append(items, it)
 	}

@@ -83,3 +83,54 @@ func TestWhyJSONSaysTheFilter(t *testing.T) {
 		t.Errorf("built-in: %s; want no filter fields", buf.String())
 	}
 }
+
+// why --format json of a telephone base gives each PBX call's number,
+// direction and talk time and its CRM side: the call that matched it, or
+// the nearest and why not (issue 16).
+func TestWhyJSONPairsPBXCalls(t *testing.T) {
+	ws := renderWorkspace(t)
+	at := time.Date(2026, 11, 16, 10, 0, 0, 0, time.UTC)
+	x := &engine.Explanation{Workspace: ws, Manager: "evil", Date: domain.MustDate("2026-11-16"), Indicator: domain.CallsUnlogged,
+		Status: domain.SheetFinal, Value: "1", Recomputed: "1",
+		Evidence: []domain.Evidence{
+			{Indicator: domain.CallsUnlogged, Kind: domain.KindPBXCall, Source: domain.PBXMango, ExternalID: "p1", Title: "+7 912 000-00-01",
+				Happened: at, Entered: at, Direction: domain.DirectionOut, Seconds: 95, Phone: "+7 912 000-00-01", Counted: false, Reason: domain.ReasonLogged,
+				Match: &domain.CallMatch{Matched: true, Kind: domain.KindActivity, Source: "amocrm", ExternalID: "a1", Happened: at.Add(2 * time.Minute), Entered: at.Add(3 * time.Minute)}},
+			{Indicator: domain.CallsUnlogged, Kind: domain.KindPBXCall, Source: domain.PBXMango, ExternalID: "p2", Title: "+7 912 000-00-02",
+				Happened: at.Add(time.Hour), Entered: at.Add(time.Hour), Direction: domain.DirectionIn, Seconds: 40, Phone: "+7 912 000-00-02", Counted: true, Reason: domain.ReasonUnlogged,
+				Match: &domain.CallMatch{Reason: domain.MatchTooFar, Kind: domain.KindActivity, Source: "amocrm", ExternalID: "a2", Happened: at.Add(66 * time.Minute)}},
+		}}
+	var buf bytes.Buffer
+	if err := (renderer{w: &buf, lang: i18n.EN}).why("json", x); err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Records []struct {
+			ExternalID string  `json:"external_id"`
+			Counted    bool    `json:"counted"`
+			Phone      string  `json:"phone"`
+			Direction  *string `json:"direction"`
+			Seconds    *int    `json:"seconds"`
+			CRM        *struct {
+				Matched    bool   `json:"matched"`
+				Reason     string `json:"reason"`
+				ExternalID string `json:"external_id"`
+				Happened   string `json:"happened"`
+			} `json:"crm"`
+		} `json:"records"`
+	}
+	if err := json.Unmarshal(buf.Bytes(), &got); err != nil {
+		t.Fatalf("%v\n%s", err, buf.String())
+	}
+	if len(got.Records) != 2 {
+		t.Fatalf("%d records, want 2\n%s", len(got.Records), buf.String())
+	}
+	r0, r1 := got.Records[0], got.Records[1]
+	if r0.Phone != "+7 912 000-00-01" || r0.Direction == nil || *r0.Direction != "out" || r0.Seconds == nil || *r0.Seconds != 95 ||
+		r0.CRM == nil || !r0.CRM.Matched || r0.CRM.ExternalID != "a1" || r0.CRM.Happened != "2026-11-16T10:02:00Z" {
+		t.Errorf("the matched PBX call reads %+v (crm %+v); want its number, direction, talk time and the CRM call a1", r0, r0.CRM)
+	}
+	if !r1.Counted || r1.CRM == nil || r1.CRM.Matched || r1.CRM.Reason != domain.MatchTooFar || r1.CRM.ExternalID != "a2" {
+		t.Errorf("the unlogged PBX call reads %+v (crm %+v); want the nearest CRM call a2, too far", r1, r1.CRM)
+	}
+}

@@ -320,6 +320,24 @@ func (m *Main) runApply(ctx context.Context, env *runEnv, args []string) error {
 		return err
 	}
 	printPlaceWarnings(m.Stdout, lang, warnings)
+	return m.pbxHint(ctx, eng.Store, lang, *file, data, ws.ID)
+}
+
+// pbxHint says, when the file's pbx section names an exchange the
+// workspace is not connected to, that apply only checked it: the key is
+// checked and stored encrypted by reglament pbx connect.
+func (m *Main) pbxHint(ctx context.Context, st *store.Store, lang i18n.Lang, file string, data []byte, workspace string) error {
+	want, err := config.ParsePBX(file, data)
+	if err != nil || want == nil {
+		return err
+	}
+	have, err := st.FindPBXConnection(ctx, workspace)
+	if err != nil && domain.ErrorCode(err) != domain.ENOTFOUND {
+		return err
+	}
+	if err != nil || have.Kind != want.Kind || want.BaseURL != "" && have.BaseURL != want.BaseURL {
+		fmt.Fprintln(m.Stdout, lang.T("pbx.apply_hint", want.Kind, workspace, file))
+	}
 	return nil
 }
 

@@ -30,8 +30,9 @@ func TestPBXConnectUsersDisconnect(t *testing.T) {
 	}
 	key := base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{9}, 32))
 	env := map[string]string{"LANG": "en_US.UTF-8", "REGLAMENT_SECRET_KEY": key}
-	if code, _, stderr := runWithEnv(t, db, env, "", "apply", "-f", file); code != 0 {
-		t.Fatalf("apply: exit %d: %s", code, stderr)
+	if code, stdout, stderr := runWithEnv(t, db, env, "", "apply", "-f", file); code != 0 ||
+		!strings.Contains(stdout, "the mango exchange of the pbx section is checked, not connected: reglament pbx connect --workspace acme -f "+file) {
+		t.Fatalf("apply: exit %d, want it to say the exchange is not connected yet:\n%s%s", code, stdout, stderr)
 	}
 	if code, _, stderr := runWithEnv(t, db, env, "", "pbx", "users", "--workspace", "acme"); code == 0 ||
 		!strings.Contains(stderr, "has no telephone exchange connected: run reglament pbx connect") {
@@ -48,6 +49,9 @@ func TestPBXConnectUsersDisconnect(t *testing.T) {
 	code, stdout, stderr := runWithEnv(t, db, env, fake.Salt+"\n", "pbx", "connect", "--workspace", "acme", "-f", file, "--secret", "-")
 	if code != 0 || !strings.Contains(stdout, "acme: the mango exchange is connected, its key accepted and stored encrypted; 2 extensions") {
 		t.Fatalf("connect: exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
+	}
+	if code, stdout, _ := runWithEnv(t, db, env, "", "apply", "-f", file); code != 0 || strings.Contains(stdout, "not connected") {
+		t.Errorf("apply once the exchange is connected: exit %d, still says it is not:\n%s", code, stdout)
 	}
 	code, stdout, stderr = runWithEnv(t, db, env, "", "pbx", "users", "--workspace", "acme")
 	for _, want := range []string{"EXTENSION  EMPLOYEE      MANAGER", "101        Анна Петрова  anna", "102        Борис Иванов  nobody's: add it to a manager's pbx_ids",

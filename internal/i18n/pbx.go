@@ -26,5 +26,7 @@ var pbxCatalog = map[string][2]string{
 		"manager %s: pbx_ids names %q, which the exchange does not have"},
 	"pbx.synced": {"%s: журнал звонков %s: окон %d, звонков %d (записано %d, без изменений %d), запросов %d; прочитан до %s",
 		"%s: the %s call log: %d windows, %d calls (%d written, %d unchanged), %d requests; read up to %s"},
+	"pbx.apply_hint": {"АТС %[1]s в разделе pbx проверена, но не подключена: ключ проверяет и сохраняет зашифрованным reglament pbx connect --workspace %[2]s -f %[3]s",
+		"the %[1]s exchange of the pbx section is checked, not connected: reglament pbx connect --workspace %[2]s -f %[3]s checks its key and stores it encrypted"},
 	"pbx.disconnected": {"%s: АТС отключена; её звонки остаются в базе", "%s: the exchange is disconnected; its calls stay stored"},
 }

@@ -89,12 +89,13 @@ func groupedDeal(places bool) string {
 
 // dealStatesQuery returns the query of the deals LoadDay reads
 // (dealsDayWhere), in one scan of them: the deals in progress at To that
-// groupedDeal says are counted in groups (DealGroup), per responsible,
-// source, place at To (pipeline id and name, stage id and name; empty
-// when no filter looks at them), whether a task is open on the deal at
-// To, and the idle level (idleLevel); every other deal is a group of its
-// own, keyed by its external id, whose other columns (MIN of one value)
-// are the deal's. The deals that have an open task are found once for
+// groupedDeal says are counted per responsible, source and place at To
+// (pipeline id and name, stage id and name; empty when no filter looks at
+// them), one count per state: whether a task is open on the deal at To
+// and its idle level (idleLevel), state open*(bounds+1)+level. Each count
+// is a DealGroup. Every other deal is a group of its own, keyed by its
+// external id, whose state is the one counted and whose other columns
+// (MIN of one value) are the deal's. The deals that have an open task are found once for
 // both, as the deal tally finds them. Parameters: workspace, From, To,
 // To+taskSoon, then the idle bounds (idleBounds), latest first.
 func dealStatesQuery(dialect string, p *ownPlan, bounds int) string {
@@ -124,7 +125,14 @@ func dealStatesQuery(dialect string, p *ownPlan, bounds int) string {
 		const inProgress = `x.created_at <= $3 AND (x.deleted_at IS NULL OR x.deleted_at > $3) AND (x.status NOT IN ('won', 'lost') OR x.closed_at > $3)`
 		level = `CASE WHEN ` + inProgress + ` THEN ` + idleLevel(dialect, "x.", 5, bounds) + ` ELSE 0 END`
 	}
-	return `SELECT row_id, responsible, source, group_pipeline_id, group_pipeline, group_stage_id, group_stage, open, level, COUNT(*),
+	// One count per state (open task, idle level): state k is open*(bounds+1)+level.
+	var states strings.Builder
+	for open := range 2 {
+		for level := range bounds + 1 {
+			fmt.Fprintf(&states, "SUM(CASE WHEN open = %d AND level = %d THEN 1 ELSE 0 END), ", open, level)
+		}
+	}
+	return `SELECT row_id, responsible, source, group_pipeline_id, group_pipeline, group_stage_id, group_stage, ` + states.String() + `
 		MIN(amount), MIN(status), MIN(created_at), MIN(closed_at), MIN(deleted_at), MIN(pipeline_id), MIN(pipeline), MIN(stage_id), MIN(stage),
 		MIN(moved_at), MIN(moved_pipeline_id), MIN(moved_pipeline), MIN(moved_stage_id), MIN(moved_stage), MIN(moves_deleted)
 	FROM (
@@ -136,7 +144,7 @@ func dealStatesQuery(dialect string, p *ownPlan, bounds int) string {
 		"moved_at", "moved_pipeline_id", "moved_pipeline", "moved_stage_id", "moved_stage", "moves_deleted") + `
 		FROM (SELECT ` + fmt.Sprintf(columns+dealsDayWhere, columns) + `) x` + join + fence + `
 	) g
-	GROUP BY row_id, responsible, source, group_pipeline_id, group_pipeline, group_stage_id, group_stage, open, level`
+	GROUP BY row_id, responsible, source, group_pipeline_id, group_pipeline, group_stage_id, group_stage`
 }
 
 // rowOnly returns the SQL of columns of x, NULL for a deal counted in a
@@ -226,35 +234,56 @@ func (o *ownDeals) read(ctx context.Context, tx *sql.Tx, dialect, workspace stri
 	for _, b := range bounds {
 		args = append(args, b)
 	}
+	counts := make([]int64, 2*(len(bounds)+1))
 	err := queryRows(ctx, tx, dealStatesQuery(dialect, p, len(bounds)), args, func(rows *sql.Rows) error {
 		var (
 			r                        sheetDeal
-			g                        domain.DealGroup
+			user                     string
 			place                    [5]string
-			open, level              int64
 			created, closed, deleted sql.NullInt64
 			moves                    sql.NullInt64
 			text                     [10]sql.NullString // amount, status, pipeline and stage ids and names, and the latest move's
 		)
 		d := &r.deal
-		if err := rows.Scan(&d.ExternalID, &g.CRMUser, &place[0], &place[1], &place[2], &place[3], &place[4], &open, &level, &g.Count,
-			&text[0], &text[1], &created, &closed, &deleted, &text[2], &text[3], &text[4], &text[5],
-			&r.moved, &text[6], &text[7], &text[8], &text[9], &moves); err != nil {
+		dest := []any{&d.ExternalID, &user, &place[0], &place[1], &place[2], &place[3], &place[4]}
+		for k := range counts {
+			dest = append(dest, &counts[k])
+		}
+		dest = append(dest, &text[0], &text[1], &created, &closed, &deleted, &text[2], &text[3], &text[4], &text[5],
+			&r.moved, &text[6], &text[7], &text[8], &text[9], &moves)
+		if err := rows.Scan(dest...); err != nil {
 			return err
 		}
-		// The instant of the level stands for the latest touch of each
-		// deal at it: a sheet only counts.
-		touched := levelTouch(win.To, bounds, int(level))
-		if d.ExternalID == "" {
-			g.Placed, g.OpenTask = true, open != 0
+		// A state's instant stands for the latest touch of each deal at
+		// its idle level: a sheet only counts.
+		state := func(k int) domain.DealState {
+			st := domain.DealState{Placed: true, OpenTask: k > len(bounds)}
 			if len(bounds) > 0 {
-				g.Touched = touched
+				st.Touched = levelTouch(win.To, bounds, k%(len(bounds)+1))
 			}
-			o.groups = append(o.groups, g)
-			o.places = append(o.places, place)
+			return st
+		}
+		if d.ExternalID == "" {
+			for k, n := range counts {
+				if n > 0 {
+					o.groups = append(o.groups, domain.DealGroup{CRMUser: user, DealState: state(k), Count: n})
+					o.places = append(o.places, place)
+				}
+			}
 			return nil
 		}
-		d.Source, d.Responsible, d.Status = place[0], g.CRMUser, text[1].String
+		var st domain.DealState
+		for k, n := range counts {
+			if n > 0 {
+				st = state(k)
+			}
+		}
+		open, touched := st.OpenTask, st.Touched
+		if len(bounds) == 0 {
+			touched = win.To
+		}
+		d.Responsible = user
+		d.Source, d.Status = place[0], text[1].String
 		d.PipelineID, d.Pipeline, d.StageID, d.Stage = text[2].String, text[3].String, text[4].String, text[5].String
 		r.movedPlace = [4]string{text[6].String, text[7].String, text[8].String, text[9].String}
 		if amount := text[0].String; amount != "0" && amount != "" {
@@ -268,7 +297,7 @@ func (o *ownDeals) read(ctx context.Context, tx *sql.Tx, dialect, workspace stri
 		if p.places && !r.placeFromLatestMove(win) {
 			o.probed = append(o.probed, [2]string{d.Source, d.ExternalID})
 		}
-		if open != 0 {
+		if open {
 			o.openTasks = append(o.openTasks, domain.TaskTally{Source: d.Source, DealID: d.ExternalID, Open: 1})
 		}
 		if p.touches {

@@ -31,7 +31,7 @@ func (m *Main) runConnect(ctx context.Context, env *runEnv, args []string) error
 		return err
 	}
 	if *code == "" {
-		return m.checkToken(ctx, env, *workspace)
+		return m.checkToken(ctx, env, *workspace, *keyFile)
 	}
 	if *code == "-" {
 		line, err := bufio.NewReader(m.Stdin).ReadString('\n')
@@ -62,9 +62,11 @@ func (m *Main) runConnect(ctx context.Context, env *runEnv, args []string) error
 	return nil
 }
 
-// checkToken is connect for a connection by token_file: one call with the
-// token says whether the CRM accepts it. An OAuth connection needs --code.
-func (m *Main) checkToken(ctx context.Context, env *runEnv, workspace string) error {
+// checkToken is connect for a connection by token_file, or by a token
+// pasted on the setup page (stored sealed: it needs the secret key): one
+// call with the token says whether the CRM accepts it. An OAuth connection
+// needs --code.
+func (m *Main) checkToken(ctx context.Context, env *runEnv, workspace, keyFile string) error {
 	st, ws, err := env.openWorkspace(ctx, workspace, true)
 	if err != nil {
 		return err
@@ -74,12 +76,21 @@ func (m *Main) checkToken(ctx context.Context, env *runEnv, workspace string) er
 		return usagef("flag --%s is required", "code")
 	}
 	syncer := &crmsync.Syncer{Store: st}
+	if crmsync.Pasted(ws.CRM) {
+		if syncer.Secrets, err = (secret.Source{File: keyFile, Getenv: m.Getenv}).Box(); err != nil {
+			return err
+		}
+	}
 	if err := syncer.CheckToken(ctx, ws.ID); err != nil {
 		var refused *crmsync.TokenRefusedError
 		if errors.As(err, &refused) {
 			return &tokenRefused{refused}
 		}
 		return err
+	}
+	if crmsync.Pasted(ws.CRM) {
+		fmt.Fprintln(m.Stdout, env.Lang().T("setupcrm.connect_checked", ws.ID, ws.CRM.Kind))
+		return nil
 	}
 	fmt.Fprintln(m.Stdout, env.Lang().T("connect.checked", ws.ID, ws.CRM.Kind))
 	return nil
@@ -90,6 +101,9 @@ func (m *Main) checkToken(ctx context.Context, env *runEnv, workspace string) er
 type tokenRefused struct{ *crmsync.TokenRefusedError }
 
 func (e *tokenRefused) Text(l i18n.Lang) string {
+	if e.File == "" { // a token pasted on the setup page
+		return l.T("setupcrm.connect_refused", e.Kind, e.Status)
+	}
 	return l.T("connect.token_refused", e.Kind, e.File, e.Status)
 }
 

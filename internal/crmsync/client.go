@@ -292,7 +292,14 @@ func (s *Syncer) CheckToken(ctx context.Context, workspace string) error {
 	case conn.OAuth != nil:
 		return domain.Errorf(domain.EINVALID, "the crm connection of workspace %q uses OAuth: connect it with --code, the authorization code", ws.ID)
 	}
-	c, err := s.NewClient(conn)
+	var c Client
+	if Pasted(conn) {
+		// The token pasted on the setup page, stored sealed (File stays
+		// empty in a refusal: there is no file to name).
+		c, err = s.pastedClient(ctx, ws)
+	} else {
+		c, err = s.NewClient(conn)
+	}
 	if err != nil {
 		return err
 	}
@@ -315,6 +322,9 @@ type TokenRefusedError struct {
 }
 
 func (e *TokenRefusedError) Error() string {
+	if e.File == "" { // a token pasted on the setup page
+		return fmt.Sprintf("%s refused the token pasted on the setup page (HTTP %d): paste it again", e.Kind, e.Status)
+	}
 	return fmt.Sprintf("%s refused the token of %s (HTTP %d): check the token and the base_url", e.Kind, e.File, e.Status)
 }
 

@@ -49,7 +49,7 @@ func (s *Syncer) tokenClient(conn *domain.CRMConnection, token string) Client {
 // CheckPastedToken makes one cheap call (the catalogue of pipelines) to
 // the HubSpot or Pipedrive account of conn with token, before anything is
 // stored. A token the CRM refuses (401, 403) is a *TokenRefusedError with
-// no file; the token never appears in an error.
+// no File; the token never appears in an error.
 func (s *Syncer) CheckPastedToken(ctx context.Context, conn *domain.CRMConnection, token string) error {
 	if !Pasted(conn) {
 		return fmt.Errorf("crmsync: check a pasted token: a %s connection with a token file or oauth", conn.Kind)
@@ -57,7 +57,7 @@ func (s *Syncer) CheckPastedToken(ctx context.Context, conn *domain.CRMConnectio
 	if _, err := s.tokenClient(conn, token).Pipelines(ctx); err != nil {
 		var e *crm.Error
 		if errors.As(err, &e) && (e.Status == 401 || e.Status == 403) {
-			return &TokenRefusedError{Kind: conn.Kind, File: "the setup page", Status: e.Status}
+			return &TokenRefusedError{Kind: conn.Kind, Status: e.Status}
 		}
 		return fmt.Errorf("crmsync: check a pasted %s token: %w", conn.Kind, err)
 	}

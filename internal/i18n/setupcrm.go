@@ -50,6 +50,10 @@ var setupCRMCatalog = map[string][2]string{
 	"setupcrm.exchange_failed": {"%s не принял код авторизации: проверьте идентификатор, секрет и адрес перенаправления приложения и подключите ещё раз",
 		"%s refused the authorization code: check the client ID, the client secret and the redirect URL, and connect again"},
 	"setupcrm.bad_domain": {"Адрес компании — вида https://компания.pipedrive.com, без пути", "The company address looks like https://company.pipedrive.com, with no path"},
+	"setupcrm.connect_checked": {"Подключено: %s (%s), CRM принимает токен, вставленный на странице настройки",
+		"Connected: %s (%s), the CRM accepts the token pasted on the setup page"},
+	"setupcrm.connect_refused": {"%s не принимает токен, вставленный на странице настройки (HTTP %d): вставьте его заново",
+		"%s refused the token pasted on the setup page (HTTP %d): paste it again"},
 	"setupcrm.bad_api_domain": {"Pipedrive назвал адрес компании, которому мы не доверяем: подключение не выполнено",
 		"Pipedrive named a company address we do not trust: nothing is connected"},
 }

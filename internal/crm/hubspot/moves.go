@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/url"
 	"slices"
 	"strconv"
 	"time"
@@ -151,47 +150,18 @@ func sorted(h []change) []change {
 	return h
 }
 
-// ownersByUser reads the owners (GET /crm/v3/owners, 500 a page) and maps
-// each one's user id to its owner id: histories name users, records name
-// owners.
+// ownersByUser reads the active owners (GET /crm/v3/owners, 500 a page)
+// and maps each one's user id to its owner id: histories name users,
+// records name owners.
 func (c *Client) ownersByUser(ctx context.Context) (map[int64]string, error) {
-	const path = "/crm/v3/owners"
 	out := map[int64]string{}
-	q := url.Values{"limit": {"500"}}
-	seen := map[string]bool{}
-	for range maxPages {
-		body, err := c.get(crm.WithoutProgress(ctx), path, q)
-		if err != nil {
-			return nil, err
+	err := c.eachOwner(ctx, false, func(o ownerWire) {
+		if o.UserID != 0 {
+			out[int64(o.UserID)] = o.ID
 		}
-		var p struct {
-			Results []struct {
-				ID     string  `json:"id"`
-				UserID crm.Int `json:"userId"`
-			} `json:"results"`
-			Paging struct {
-				Next struct {
-					After string `json:"after"`
-				} `json:"next"`
-			} `json:"paging"`
-		}
-		if err := json.Unmarshal(body, &p); err != nil {
-			return nil, decodeError("GET "+path, err)
-		}
-		for _, o := range p.Results {
-			if o.UserID != 0 {
-				out[int64(o.UserID)] = o.ID
-			}
-		}
-		next := p.Paging.Next.After
-		if next == "" {
-			return out, nil
-		}
-		if seen[next] {
-			return nil, &crm.Error{CRM: Source, Method: "GET " + path, Status: 200, Message: "the paging cursor repeats"}
-		}
-		seen[next] = true
-		q.Set("after", next)
+	})
+	if err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("GET %s: more than %d pages", path, maxPages)
+	return out, nil
 }

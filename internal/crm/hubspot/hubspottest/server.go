@@ -1,12 +1,13 @@
 // Package hubspottest is a fake HubSpot CRM v3 for tests: it holds a truth
 // set of objects (companies, deals, tasks, calls, meetings; archived ones
-// too), their deal associations and the deal pipelines, and serves them in
-// the documented wire format: every property value a string, ISO 8601
-// times, search with filterGroups, sorts and an offset `after` that stops
-// at 10,000 results (400 past it), archived listings paged by an opaque
-// cursor, v4 association batch reads. It enforces the burst limit (100 in
-// any 10 seconds) and the search endpoints' own (4 a second) with HubSpot's
-// 429 body, counts every violation and injects faults on demand.
+// too), their deal associations, the deal pipelines and the owners, and
+// serves them in the documented wire format: every property value a
+// string, ISO 8601 times, search with filterGroups, sorts and an offset
+// `after` that stops at 10,000 results (400 past it), archived listings
+// and the owners (live or archived, with names) paged by an opaque cursor,
+// v4 association batch reads. It enforces the burst limit (100 in any 10
+// seconds) and the search endpoints' own (4 a second) with HubSpot's 429
+// body, counts every violation and injects faults on demand.
 package hubspottest
 
 import (
@@ -47,9 +48,16 @@ type Change struct {
 	UserID int64
 }
 
-// Owner is an owner: the id records name, and its user's id, which
-// histories name.
-type Owner struct{ ID, UserID int64 }
+// Owner is an owner: the id records name, its user's id, which histories
+// name, and the person (Email "" is served as owner<id>@example.com).
+// An archived owner (a deactivated user) is listed only with
+// archived=true.
+type Owner struct {
+	ID, UserID          int64
+	FirstName, LastName string
+	Email               string
+	Archived            bool
+}
 
 // Modified returns the object's hs_lastmodifieddate, or a contact's
 // lastmodifieddate.
@@ -448,17 +456,52 @@ func (s *Server) MoveDeal(id int64, stage string, at time.Time, userID int64) {
 	}
 }
 
-// owners serves GET /crm/v3/owners, all on one page.
+// owners serves GET /crm/v3/owners: the live owners, or with archived=true
+// the archived ones only, limit a page (100 by default, at most 500) after
+// an opaque cursor in paging.next.after.
 func (s *Server) owners(q url.Values) (int, []byte) {
-	if limit, _ := strconv.Atoi(q.Get("limit")); limit > 500 {
-		return refused(http.StatusBadRequest, "VALIDATION_ERROR", "limit")
+	limit := 100
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 500 {
+			return refused(http.StatusBadRequest, "VALIDATION_ERROR", "limit")
+		}
+		limit = n
 	}
-	results := []map[string]any{}
+	archived := q.Get("archived") == "true"
+	var list []Owner
 	for _, o := range s.Owners {
-		results = append(results, map[string]any{"id": strconv.FormatInt(o.ID, 10), "userId": o.UserID,
-			"email": fmt.Sprintf("owner%d@example.com", o.ID), "archived": false, "teams": []any{}})
+		if o.Archived == archived {
+			list = append(list, o)
+		}
 	}
-	return marshal(http.StatusOK, map[string]any{"results": results})
+	from := 0
+	if a := q.Get("after"); a != "" {
+		b, err := base64.RawURLEncoding.DecodeString(a)
+		n, err2 := strconv.Atoi(strings.TrimPrefix(string(b), "owners:"))
+		if err != nil || err2 != nil || !strings.HasPrefix(string(b), "owners:") || n < 0 || n > len(list) {
+			return refused(http.StatusBadRequest, "VALIDATION_ERROR", "after")
+		}
+		from = n
+	}
+	to := min(from+limit, len(list))
+	results := []map[string]any{}
+	for _, o := range list[from:to] {
+		email := o.Email
+		if email == "" {
+			email = fmt.Sprintf("owner%d@example.com", o.ID)
+		}
+		results = append(results, map[string]any{"id": strconv.FormatInt(o.ID, 10), "userId": o.UserID,
+			"userIdIncludingInactive": o.UserID, "type": "PERSON", "email": email, "firstName": o.FirstName,
+			"lastName": o.LastName, "archived": o.Archived, "teams": []any{},
+			"createdAt": "2019-12-25T13:01:35.228Z", "updatedAt": "2023-08-22T13:40:26.790Z"})
+	}
+	out := map[string]any{"results": results}
+	if to < len(list) {
+		cursor := base64.RawURLEncoding.EncodeToString([]byte("owners:" + strconv.Itoa(to)))
+		out["paging"] = map[string]any{"next": map[string]any{"after": cursor, "link": "?after=" + cursor}}
+	}
+	return marshal(http.StatusOK, out)
 }
 
 // batchRead serves POST /crm/v3/objects/{obj}/batch/read: the live

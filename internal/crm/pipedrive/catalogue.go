@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"strconv"
 	"time"
 
 	"reglament/internal/crm"
@@ -156,19 +155,4 @@ func (c *Client) readCatalogue(ctx context.Context) (*catalogue, error) {
 		}
 	}
 	return cat, nil
-}
-
-// Users returns the ids of the account's active users, the ids records
-// name as responsible, for listing those no manager maps to.
-func (c *Client) Users(ctx context.Context) ([]string, error) {
-	cat, err := c.catalogue(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var ids []string
-	for id := range cat.users {
-		ids = append(ids, strconv.FormatInt(id, 10))
-	}
-	slices.Sort(ids)
-	return ids, nil
 }

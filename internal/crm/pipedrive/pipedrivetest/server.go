@@ -31,7 +31,14 @@ import (
 
 // The truth, in Pipedrive's terms.
 type (
-	User     struct{ ID int64 }
+	// User is a user of the company: Name "" is served as "User <id>",
+	// Email "" as user<id>@example.com; an Inactive user is deactivated
+	// (active_flag false).
+	User struct {
+		ID          int64
+		Name, Email string
+		Inactive    bool
+	}
 	Pipeline struct {
 		ID      int64
 		Name    string
@@ -145,7 +152,7 @@ func NewServer(now func() time.Time) *Server {
 	s := &Server{
 		Fake: crmtest.Fake{Now: now, AccessToken: "access-0", RefreshToken: "refresh-0",
 			ClientID: "pd-client", ClientSecret: "pd-secret"},
-		Users:     []User{{1}, {2}, {3}, {4}, {5}},
+		Users:     []User{{ID: 1}, {ID: 2}, {ID: 3}, {ID: 4}, {ID: 5}},
 		Pipelines: []Pipeline{{ID: 1, Name: "Sales", OrderNr: 1}, {ID: 2, Name: "Service", OrderNr: 2}},
 		Stages: []Stage{{1, 1, "Qualified", 1}, {2, 1, "Proposal Made", 2}, {3, 1, "Negotiations Started", 3},
 			{4, 1, "Contract Sent", 4}, {5, 2, "New", 1}, {6, 2, "In Work", 2}},
@@ -322,7 +329,14 @@ func (s *Server) route(r *http.Request) (int, []byte) {
 	case p == "/v1/users":
 		var out []map[string]any
 		for _, u := range s.Users {
-			out = append(out, map[string]any{"id": u.ID, "name": fmt.Sprintf("User %d", u.ID), "active_flag": true, "is_admin": 0})
+			name, email := u.Name, u.Email
+			if name == "" {
+				name = fmt.Sprintf("User %d", u.ID)
+			}
+			if email == "" {
+				email = fmt.Sprintf("user%d@example.com", u.ID)
+			}
+			out = append(out, map[string]any{"id": u.ID, "name": name, "email": email, "active_flag": !u.Inactive, "is_admin": 0, "has_pic": 0})
 		}
 		return ok(out, nil)
 	case p == "/v1/pipelines":

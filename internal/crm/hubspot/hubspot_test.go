@@ -40,7 +40,7 @@ type fixture struct {
 
 // newFixture starts a fake and a client in virtual time; the HTTP timeout
 // is real time, so short.
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	f := &fixture{clock: crmtest.NewClock(t0), rng: rand.New(rand.NewPCG(5, 6)), nextID: 1000}
 	f.server = hubspottest.NewServer(f.clock.Now)
@@ -283,7 +283,7 @@ func (f *fixture) want() *crmtest.Store {
 	return w
 }
 
-func (f *fixture) sync(t *testing.T, st *crmtest.Store, cursors map[crm.Kind]crm.Cursor) {
+func (f *fixture) sync(t testing.TB, st *crmtest.Store, cursors map[crm.Kind]crm.Cursor) {
 	t.Helper()
 	crmtest.Sync(t, f.client, st, cursors, keep)
 }

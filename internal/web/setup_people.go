@@ -85,9 +85,11 @@ func (s *Server) peopleData(r *http.Request, ws *domain.Workspace) (*peopleData,
 		rows[id] = p
 		return p
 	}
+	left := map[string]crm.User{} // users who left, listed only when they have records
 	for _, u := range users {
 		if !u.Active && owner[u.ID] == nil {
-			continue // a user who left: listed only when they have records
+			left[u.ID] = u
+			continue
 		}
 		p := row(u.ID)
 		p.CRMName, p.Email, p.Active = u.Name, u.Email, u.Active
@@ -97,6 +99,12 @@ func (s *Server) peopleData(r *http.Request, ws *domain.Workspace) (*peopleData,
 	}
 	for _, c := range counts {
 		p := row(c.CRMID)
+		if u, ok := left[c.CRMID]; ok && p.CRMName == "" {
+			p.CRMName, p.Email, p.Active = u.Name, u.Email, false
+			if p.Name == "" {
+				p.Name = u.Name
+			}
+		}
 		p.Records = c.Records
 		if p.Mapped == "" {
 			d.Unmapped++

@@ -7,9 +7,11 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"reglament/internal/crm/hubspot"
 	"reglament/internal/crm/hubspot/hubspottest"
 	"reglament/internal/crm/pipedrive/pipedrivetest"
 	"reglament/internal/domain"
@@ -52,13 +54,15 @@ func peopleRows(body string) []personRow {
 // account is connected with a pasted token and synced, the People step
 // lists its users by the names and e-mails the CRM knows them by (the
 // HubSpot owner id, the Pipedrive user id), with the name offered as the
-// manager's; a user who left and owns no records is not listed; the page
+// manager's; a user who left is listed, marked, only when they own
+// records (Григорий), not when they own none (Вера); the page
 // does not say the CRM could not list its users.
 func TestSetupPeopleNamesHubSpotPipedrive(t *testing.T) {
 	for _, kind := range []string{domain.CRMHubSpot, domain.CRMPipedrive} {
 		t.Run(kind, func(t *testing.T) {
 			storetest.EachDSN(t, func(t *testing.T, dsn string) {
 				e := newMoreEnv(t, dsn)
+				ago := e.clock.Now().Add(-2 * time.Hour)
 				admin, _ := e.company(t)
 				form := url.Values{"action": {kind}}
 				var token string
@@ -70,11 +74,15 @@ func TestSetupPeopleNamesHubSpotPipedrive(t *testing.T) {
 						{ID: 101, UserID: 9101, FirstName: "Анна", LastName: "Смирнова", Email: "anna@acme.example"},
 						{ID: 102, UserID: 9102, FirstName: "Борис", LastName: "Петров", Email: "boris@acme.example"},
 						{ID: 103, UserID: 9103, FirstName: "Вера", LastName: "Левина", Email: "vera@acme.example", Archived: true},
+						{ID: 104, UserID: 9104, FirstName: "Григорий", LastName: "Орлов", Email: "grisha@acme.example", Archived: true},
 					}
+					e.hs.Objects[hubspot.ObjectCompanies][2] = &hubspottest.Object{ID: 2, Properties: map[string]string{"name": "Клиент Григория",
+						"hubspot_owner_id": "104", "createdate": hubspottest.Time(ago), "hs_lastmodifieddate": hubspottest.Time(ago)}}
 					token = e.hs.AccessToken
 					e.hs.Mu.Unlock()
 					want = []personRow{
 						{ID: "101", Name: "Анна Смирнова", Email: "anna@acme.example", Input: "Анна Смирнова"},
+						{ID: "104", Name: "Григорий Орлов", Email: "grisha@acme.example", Input: "Григорий Орлов", Inactive: true},
 						{ID: "102", Name: "Борис Петров", Email: "boris@acme.example", Input: "Борис Петров"},
 					}
 				case domain.CRMPipedrive:
@@ -83,12 +91,15 @@ func TestSetupPeopleNamesHubSpotPipedrive(t *testing.T) {
 						{ID: 1, Name: "Анна Смирнова", Email: "anna@acme.example"},
 						{ID: 2, Name: "Борис Петров", Email: "boris@acme.example"},
 						{ID: 3, Name: "Вера Левина", Email: "vera@acme.example", Inactive: true},
+						{ID: 4, Name: "Григорий Орлов", Email: "grisha@acme.example", Inactive: true},
 					}
+					e.pd.Orgs[2] = &pipedrivetest.Org{ID: 2, OwnerID: 4, Name: "Клиент Григория", AddTime: ago, Updated: ago}
 					token = e.pd.AccessToken
 					e.pd.Mu.Unlock()
 					form.Set("company_domain", e.pdFront.URL)
 					want = []personRow{
 						{ID: "1", Name: "Анна Смирнова", Email: "anna@acme.example", Input: "Анна Смирнова"},
+						{ID: "4", Name: "Григорий Орлов", Email: "grisha@acme.example", Input: "Григорий Орлов", Inactive: true},
 						{ID: "2", Name: "Борис Петров", Email: "boris@acme.example", Input: "Борис Петров"},
 					}
 				}

@@ -165,14 +165,42 @@ func touchedDeals(ctx context.Context, tx *sql.Tx, workspace string, batch *doma
 		table string
 		keys  [][2]string
 	}{{"activities", activityKeys(batch.Activities)}, {"tasks", taskKeys(batch.Tasks)}} {
-		if len(kind.keys) == 0 {
+		keys, err := storedSources(ctx, tx, kind.table, workspace, kind.keys)
+		if err != nil {
+			return nil, fmt.Errorf("deals of %s: %w", kind.table, err)
+		}
+		if len(keys) == 0 {
 			continue
 		}
-		if err := lookupKeys(ctx, tx, `SELECT source, deal_id FROM `+kind.table, "external_id", workspace, kind.keys, scan); err != nil {
+		if err := lookupKeys(ctx, tx, `SELECT source, deal_id FROM `+kind.table, "external_id", workspace, keys, scan); err != nil {
 			return nil, fmt.Errorf("deals of %s: %w", kind.table, err)
 		}
 	}
 	return deals, nil
+}
+
+// storedSources returns the keys whose source table holds any record of
+// in workspace: only those can name a stored record, so a first import or
+// a first sync of a source (no record of it yet) looks nothing up. One
+// probe of the primary key per source.
+func storedSources(ctx context.Context, tx *sql.Tx, table, workspace string, keys [][2]string) ([][2]string, error) {
+	stored := make(map[string]bool)
+	var out [][2]string
+	for _, k := range keys {
+		has, ok := stored[k[0]]
+		if !ok {
+			err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM `+table+` WHERE workspace = $1 AND source = $2)`,
+				workspace, k[0]).Scan(&has)
+			if err != nil {
+				return nil, err
+			}
+			stored[k[0]] = has
+		}
+		if has {
+			out = append(out, k)
+		}
+	}
+	return out, nil
 }
 
 func activityKeys(activities []domain.Activity) [][2]string {

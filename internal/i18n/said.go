@@ -105,6 +105,13 @@ var saidPatterns = []saidPattern{
 	said(`version (\d+) of day (\S+) was stored concurrently`, "said.version_race"),
 	said(`(.+) of workspace "(.*)" were stored by another import at the same time: import again`, "said.import_race"),
 	said(`workspace "(.*)" has no regulation: nothing to finalize`, "said.no_regulation"),
+	said(`no secret key configured: set (\S+) \(32 bytes, base64 or hex\) or (\S+) \(a file holding it\), or pass --secret-key-file`, "said.no_secret_key"),
+	said(`workspace "(.*)" has no telephone exchange connected: run reglament pbx connect --workspace (\S+) -f WORKSPACE\.yaml`, "said.no_pbx_run"),
+	said(`workspace "(.*)" has no telephone exchange connected`, "said.no_pbx"),
+	said(`(.+): no pbx section: add one \(kind, key, secret_file\) and run pbx connect again`, "said.no_pbx_section"),
+	said(`(\S+): the API key and its secret are both required`, "said.pbx_key_secret"),
+	said(`workspace "(.*)" has no client secret stored: enter it on the setup page or name a client_secret_file`, "said.no_client_secret"),
+	said(`the client secret stored for workspace "(.*)" belongs to another application \((\S+) (\S+)\): enter the secret of (\S+) again on the setup page or name a client_secret_file`, "said.client_secret_other"),
 	said(`no such API endpoint`, "said.no_endpoint"),
 
 	// The YAML parser's words.
@@ -303,6 +310,17 @@ func (l Lang) Duration(d time.Duration) string {
 }
 
 var saidCatalog = map[string][2]string{
+	"said.no_secret_key": {"не задан секретный ключ: укажите %s (32 байта, base64 или hex) или %s (файл с ключом), или передайте --secret-key-file",
+		"no secret key configured: set %s (32 bytes, base64 or hex) or %s (a file holding it), or pass --secret-key-file"},
+	"said.no_pbx_run": {"к %q не подключена АТС: выполните reglament pbx connect --workspace %s -f WORKSPACE.yaml",
+		"workspace %q has no telephone exchange connected: run reglament pbx connect --workspace %s -f WORKSPACE.yaml"},
+	"said.no_pbx":         {"к %q не подключена АТС", "workspace %q has no telephone exchange connected"},
+	"said.no_pbx_section": {"%s: нет раздела pbx: добавьте его (kind, key, secret_file) и снова выполните pbx connect", "%s: no pbx section: add one (kind, key, secret_file) and run pbx connect again"},
+	"said.pbx_key_secret": {"%s: нужны и ключ API, и его секрет", "%s: the API key and its secret are both required"},
+	"said.no_client_secret": {"для %q не сохранён секрет приложения: введите его на странице настройки или укажите client_secret_file",
+		"workspace %q has no client secret stored: enter it on the setup page or name a client_secret_file"},
+	"said.client_secret_other": {"секрет приложения, сохранённый для %q, принадлежит другому приложению (%s %s): снова введите секрет %s на странице настройки или укажите client_secret_file",
+		"the client secret stored for workspace %q belongs to another application (%s %s): enter the secret of %s again on the setup page or name a client_secret_file"},
 	"said.page_not_found":      {"страница не найдена", "page not found"},
 	"said.not_found":           {"не найдено", "not found"},
 	"said.manager_not_found":   {"менеджер не найден", "manager not found"},

@@ -30,6 +30,10 @@ func TestSaid(t *testing.T) {
 		{"regulation.yaml:2: regulation version 2026-11-01: the effective date must be today (2026-11-20) or later; the past keeps its rules",
 			"regulation.yaml:2: версия регламента с 1 ноября 2026: дата начала должна быть не раньше сегодняшней (20 ноября 2026); прошлые дни остаются с прежними правилами"},
 		{"workspace.yaml:1: ошибка в YAML: did not find expected node content", "workspace.yaml:1: ошибка в YAML: не найдено ожидаемое значение"},
+		{`workspace "demo" has no telephone exchange connected: run reglament pbx connect --workspace demo -f WORKSPACE.yaml`,
+			`к "demo" не подключена АТС: выполните reglament pbx connect --workspace demo -f WORKSPACE.yaml`},
+		{"acme.yaml: no pbx section: add one (kind, key, secret_file) and run pbx connect again",
+			"acme.yaml: нет раздела pbx: добавьте его (kind, key, secret_file) и снова выполните pbx connect"},
 	} {
 		if got := RU.Said(tt.en); got != tt.ru {
 			t.Errorf("RU.Said(%q)\n got %q\nwant %q", tt.en, got, tt.ru)

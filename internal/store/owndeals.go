@@ -15,22 +15,26 @@ import (
 )
 
 // A day sheet whose regulation defines own indicators of deals reads the
-// deals in one query (dealStatesQuery, ownDeals.read), where the
-// article's regulation reads a tally of the deals in progress and the
-// deals closed in the window as rows:
+// deals in two queries that run at once, where the article's regulation
+// reads a tally of the deals in progress and the deals closed in the
+// window as rows:
 //
-//   - groups: the deals in progress at To that were created by From and
-//     whose place at To their latest move tells (ownsheet.go's
-//     placeFromLatestMove), counted per responsible, source, place at To
-//     (only what the version's filters of state indicators look at:
+//   - dealStatesQuery scans the deals in progress at To once, with the
+//     deals that have a task open then (found once, as the deal tally
+//     finds them). Those created by From whose place at To their latest
+//     move tells (ownsheet.go's placeFromLatestMove) are counted in
+//     groups: per responsible, source, place at To (only what the
+//     version's filters of state indicators look at:
 //     domain.RegulationVersion.StateFilters), whether a task is open on
 //     them and their idle level: where their latest touch falls among the
 //     idle_days bounds. The domain decides what each group counts
-//     (domain.DealState.Counts), as it decides for a deal;
-//   - rows: every other deal LoadDay reads (dealsDayWhere): those closed
-//     or created in the window, and those in progress whose place at To
-//     needs their moves. They are few, and each says whether a task is
-//     open on it and its idle level.
+//     (domain.DealState.Counts), as it decides for a deal. Every other
+//     deal in progress is a group of its own, keyed by its external id:
+//     its state, without its columns;
+//   - dealRowsQuery reads every other deal LoadDay reads (dealsDayWhere)
+//     as a row: those closed or created in the window, and those in
+//     progress whose place at To needs their moves. They are few; a row
+//     in progress takes its state from its group of one (ownDeals.merge).
 //
 // A deal's idle level is known without reading the deal's records when
 // the bounds it keeps below and above its latest touch (migrations 0017
@@ -76,31 +80,45 @@ func greatest(dialect string, args ...string) string {
 // where its latest move took it, or its own with no move.
 const placeable = `(moved_at IS NULL OR (moves_deleted = 0 AND moved_at <= $3))`
 
-// groupedDeal is the SQL condition of the deals in progress at To that
-// dealStatesQuery counts in groups: created by From ($2), not deleted by To, open
-// or closed after To, and, when the groups hold a place, placeable.
+// groupedDeal is the SQL condition under which a deal of dealsDayWhere
+// is counted in a group by dealStatesQuery: in progress at To ($3), that
+// is created by To, not deleted by To, open or closed after To; created by
+// From ($2); and, when the groups hold a place, placeable.
 func groupedDeal(places bool) string {
-	c := `created_at <= $2 AND (deleted_at IS NULL OR deleted_at > $3) AND (status NOT IN ('won', 'lost') OR closed_at > $3)`
+	c := inProgressDeal + ` AND created_at <= $2`
 	if places {
 		c += ` AND ` + placeable
 	}
 	return c
 }
 
-// dealStatesQuery returns the query of the deals LoadDay reads
-// (dealsDayWhere), in one scan of them: the deals in progress at To that
-// groupedDeal says are counted per responsible, source and place at To
-// (pipeline id and name, stage id and name; empty when no filter looks at
-// them), one count per state: whether a task is open on the deal at To
-// and its idle level (idleLevel), state open*(bounds+1)+level. Each count
-// is a DealGroup. Every other deal is a group of its own, keyed by its
-// external id, whose state is the one counted and whose other columns
-// (MIN of one value) are the deal's. The deals that have an open task are found once for
-// both, as the deal tally finds them. Parameters: workspace, From, To,
-// To+taskSoon, then the idle bounds (idleBounds), latest first.
+// inProgressDeal is the SQL condition of a deal in progress at To ($3).
+const inProgressDeal = `created_at <= $3 AND (deleted_at IS NULL OR deleted_at > $3) AND (status NOT IN ('won', 'lost') OR closed_at > $3)`
+
+// dealsInProgressWhere selects the deals in progress at To ($3): open ones
+// by deals_open, those closed after To by deals_closed.
+const dealsInProgressWhere = ` FROM deals
+	WHERE workspace = $1 AND status NOT IN ('won', 'lost') AND created_at <= $3 AND (deleted_at IS NULL OR deleted_at > $3)
+	UNION ALL
+	SELECT %s FROM deals
+	WHERE workspace = $1 AND closed_at > $3 AND status IN ('won', 'lost') AND created_at <= $3 AND (deleted_at IS NULL OR deleted_at > $3)`
+
+// stateDealColumns are what dealStatesQuery reads of a deal in progress.
+const stateDealColumns = `source, external_id, responsible, created_at, pipeline_id, pipeline, stage_id, stage,
+	moved_at, moved_pipeline_id, moved_pipeline, moved_stage_id, moved_stage, moves_deleted` + touchBounds
+
+// dealStatesQuery returns the query of the deals in progress at To, in one
+// scan of them: those groupedDeal says are counted per responsible, source
+// and place at To (pipeline id and name, stage id and name; empty when no
+// filter looks at them), one count per state: whether a task is open on
+// the deal at To and its idle level (idleLevel), state
+// open*(bounds+1)+level. Every other deal in progress is a group of its
+// own, keyed by its external id (empty for a group). Parameters:
+// workspace, From, To, To+taskSoon, then the idle bounds (idleBounds),
+// latest first.
 func dealStatesQuery(dialect string, p *ownPlan, bounds int) string {
 	places := p.groupPipeline || p.groupStage
-	columns := sheetDealColumns + touchBounds + `, CASE WHEN ` + groupedDeal(places) + ` THEN 1 ELSE 0 END AS grouped`
+	columns := stateDealColumns + `, CASE WHEN ` + groupedDeal(places) + ` THEN 1 ELSE 0 END AS grouped`
 	place := func(column string, on bool) string {
 		if !on {
 			return `''`
@@ -122,39 +140,33 @@ func dealStatesQuery(dialect string, p *ownPlan, bounds int) string {
 	}
 	level := `0`
 	if bounds > 0 {
-		const inProgress = `x.created_at <= $3 AND (x.deleted_at IS NULL OR x.deleted_at > $3) AND (x.status NOT IN ('won', 'lost') OR x.closed_at > $3)`
-		level = `CASE WHEN ` + inProgress + ` THEN ` + idleLevel(dialect, "x.", 5, bounds) + ` ELSE 0 END`
+		level = idleLevel(dialect, "x.", 5, bounds)
 	}
 	// One count per state (open task, idle level): state k is open*(bounds+1)+level.
 	var states strings.Builder
 	for open := range 2 {
 		for level := range bounds + 1 {
-			fmt.Fprintf(&states, "SUM(CASE WHEN open = %d AND level = %d THEN 1 ELSE 0 END), ", open, level)
+			fmt.Fprintf(&states, ", SUM(CASE WHEN open = %d AND level = %d THEN 1 ELSE 0 END)", open, level)
 		}
 	}
-	return `SELECT row_id, responsible, source, group_pipeline_id, group_pipeline, group_stage_id, group_stage, ` + states.String() + `
-		MIN(amount), MIN(status), MIN(created_at), MIN(closed_at), MIN(deleted_at), MIN(pipeline_id), MIN(pipeline), MIN(stage_id), MIN(stage),
-		MIN(moved_at), MIN(moved_pipeline_id), MIN(moved_pipeline), MIN(moved_stage_id), MIN(moved_stage), MIN(moves_deleted)
+	return `SELECT row_id, responsible, source, group_pipeline_id, group_pipeline, group_stage_id, group_stage` + states.String() + `
 	FROM (
 		SELECT CASE WHEN x.grouped = 1 THEN '' ELSE x.external_id END AS row_id, x.responsible, x.source,
 			` + place("pipeline_id", places) + ` AS group_pipeline_id, ` + place("pipeline", places) + ` AS group_pipeline,
 			` + place("stage_id", p.groupStage) + ` AS group_stage_id, ` + place("stage", p.groupStage) + ` AS group_stage,
-			` + open + ` AS open, ` + level + ` AS level,
-			` + rowOnly("amount", "status", "created_at", "closed_at", "deleted_at", "pipeline_id", "pipeline", "stage_id", "stage",
-		"moved_at", "moved_pipeline_id", "moved_pipeline", "moved_stage_id", "moved_stage", "moves_deleted") + `
-		FROM (SELECT ` + fmt.Sprintf(columns+dealsDayWhere, columns) + `) x` + join + fence + `
+			` + open + ` AS open, ` + level + ` AS level
+		FROM (SELECT ` + fmt.Sprintf(columns+dealsInProgressWhere, columns) + `) x` + join + fence + `
 	) g
 	GROUP BY row_id, responsible, source, group_pipeline_id, group_pipeline, group_stage_id, group_stage`
 }
 
-// rowOnly returns the SQL of columns of x, NULL for a deal counted in a
-// group: a group reads none of them, and NULLs cost the driver nothing.
-func rowOnly(columns ...string) string {
-	list := make([]string, len(columns))
-	for i, c := range columns {
-		list[i] = `CASE WHEN x.grouped = 1 THEN NULL ELSE x.` + c + ` END AS ` + c
-	}
-	return strings.Join(list, ", ")
+// dealRowsQuery returns the query of the deals LoadDay reads
+// (dealsDayWhere) that dealStatesQuery does not count in groups, as rows
+// of sheetDealColumns. Parameters: workspace, From, To.
+func dealRowsQuery(p *ownPlan) string {
+	where := strings.ReplaceAll(dealsDayWhere, "(deleted_at IS NULL OR deleted_at > $2)",
+		"(deleted_at IS NULL OR deleted_at > $2) AND NOT ("+groupedDeal(p.groupPipeline || p.groupStage)+")")
+	return fmt.Sprintf(`SELECT `+sheetDealColumns+where, sheetDealColumns)
 }
 
 // idleLevel returns the SQL of a deal's idle level among bounds idle
@@ -220,70 +232,79 @@ func dealMovesIndex(dialect string) string {
 type ownDeals struct {
 	groups    []domain.DealGroup
 	places    [][5]string // each group's place as stored, named through the catalogue (name)
+	states    map[[2]string]domain.DealState
 	deals     []domain.Deal
 	openTasks []domain.TaskTally
 	touches   []domain.DealTouch
 	probed    [][2]string
 }
 
-// read reads the deals of p (dealStatesQuery) in tx.
-func (o *ownDeals) read(ctx context.Context, tx *sql.Tx, dialect, workspace string, win domain.Window, p *ownPlan) error {
+// readStates reads the deals in progress of p (dealStatesQuery) in tx: the
+// groups, and the state of each deal in progress that is not in one.
+func (o *ownDeals) readStates(ctx context.Context, tx *sql.Tx, dialect, workspace string, win domain.Window, p *ownPlan) error {
 	a := newDayArgs(win)
 	bounds := p.idleBounds(win.To)
 	args := []any{workspace, a.from, a.to, a.toSoon}
 	for _, b := range bounds {
 		args = append(args, b)
 	}
-	counts := make([]int64, 2*(len(bounds)+1))
-	err := queryRows(ctx, tx, dealStatesQuery(dialect, p, len(bounds)), args, func(rows *sql.Rows) error {
-		var (
-			r                        sheetDeal
-			user                     string
-			place                    [5]string
-			created, closed, deleted sql.NullInt64
-			moves                    sql.NullInt64
-			text                     [10]sql.NullString // amount, status, pipeline and stage ids and names, and the latest move's
-		)
-		d := &r.deal
-		dest := []any{&d.ExternalID, &user, &place[0], &place[1], &place[2], &place[3], &place[4]}
-		for k := range counts {
-			dest = append(dest, &counts[k])
+	// A state's instant stands for the latest touch of each deal at its
+	// idle level: a sheet only counts.
+	state := func(k int) domain.DealState {
+		st := domain.DealState{Placed: true, OpenTask: k > len(bounds), Touched: win.To}
+		if len(bounds) > 0 {
+			st.Touched = levelTouch(win.To, bounds, k%(len(bounds)+1))
 		}
-		dest = append(dest, &text[0], &text[1], &created, &closed, &deleted, &text[2], &text[3], &text[4], &text[5],
-			&r.moved, &text[6], &text[7], &text[8], &text[9], &moves)
+		return st
+	}
+	o.states = make(map[[2]string]domain.DealState)
+	counts := make([]int64, 2*(len(bounds)+1))
+	var id, user string
+	var place [5]string
+	dest := []any{&id, &user, &place[0], &place[1], &place[2], &place[3], &place[4]}
+	for k := range counts {
+		dest = append(dest, &counts[k])
+	}
+	err := queryRows(ctx, tx, dealStatesQuery(dialect, p, len(bounds)), args, func(rows *sql.Rows) error {
 		if err := rows.Scan(dest...); err != nil {
 			return err
 		}
-		// A state's instant stands for the latest touch of each deal at
-		// its idle level: a sheet only counts.
-		state := func(k int) domain.DealState {
-			st := domain.DealState{Placed: true, OpenTask: k > len(bounds)}
-			if len(bounds) > 0 {
-				st.Touched = levelTouch(win.To, bounds, k%(len(bounds)+1))
-			}
-			return st
-		}
-		if d.ExternalID == "" {
-			for k, n := range counts {
-				if n > 0 {
-					o.groups = append(o.groups, domain.DealGroup{CRMUser: user, DealState: state(k), Count: n})
-					o.places = append(o.places, place)
-				}
-			}
-			return nil
-		}
-		var st domain.DealState
 		for k, n := range counts {
-			if n > 0 {
-				st = state(k)
+			if n == 0 {
+				continue
 			}
+			if id != "" {
+				o.states[[2]string{place[0], id}] = state(k)
+				continue
+			}
+			o.groups = append(o.groups, domain.DealGroup{CRMUser: user, DealState: state(k), Count: n})
+			o.places = append(o.places, place)
 		}
-		open, touched := st.OpenTask, st.Touched
-		if len(bounds) == 0 {
-			touched = win.To
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("deals in progress: %w", err)
+	}
+	return nil
+}
+
+// readRows reads the deals of p that are not counted in groups
+// (dealRowsQuery) in tx, and lists those whose moves must be read.
+func (o *ownDeals) readRows(ctx context.Context, tx *sql.Tx, workspace string, win domain.Window, p *ownPlan) error {
+	a := newDayArgs(win)
+	err := queryRows(ctx, tx, dealRowsQuery(p), []any{workspace, a.from, a.to}, func(rows *sql.Rows) error {
+		var (
+			r                        sheetDeal
+			created, closed, deleted sql.NullInt64
+			moves                    sql.NullInt64
+			text                     [10]sql.NullString // pipeline and stage ids and names, the latest move's, amount, status
+		)
+		d := &r.deal
+		if err := rows.Scan(&d.Source, &d.ExternalID, &d.Responsible, &text[0], &text[1], &created, &closed, &deleted,
+			&text[2], &text[3], &text[4], &text[5], &r.moved, &text[6], &text[7], &text[8], &text[9], &moves); err != nil {
+			return err
 		}
-		d.Responsible = user
-		d.Source, d.Status = place[0], text[1].String
+		d.Status = text[1].String
 		d.PipelineID, d.Pipeline, d.StageID, d.Stage = text[2].String, text[3].String, text[4].String, text[5].String
 		r.movedPlace = [4]string{text[6].String, text[7].String, text[8].String, text[9].String}
 		if amount := text[0].String; amount != "0" && amount != "" {
@@ -297,12 +318,6 @@ func (o *ownDeals) read(ctx context.Context, tx *sql.Tx, dialect, workspace stri
 		if p.places && !r.placeFromLatestMove(win) {
 			o.probed = append(o.probed, [2]string{d.Source, d.ExternalID})
 		}
-		if open {
-			o.openTasks = append(o.openTasks, domain.TaskTally{Source: d.Source, DealID: d.ExternalID, Open: 1})
-		}
-		if p.touches {
-			o.touches = append(o.touches, domain.DealTouch{Source: d.Source, DealID: d.ExternalID, At: touched})
-		}
 		o.deals = append(o.deals, r.deal)
 		return nil
 	})
@@ -310,6 +325,24 @@ func (o *ownDeals) read(ctx context.Context, tx *sql.Tx, dialect, workspace stri
 		return fmt.Errorf("deals: %w", err)
 	}
 	return nil
+}
+
+// merge gives each row in progress at To the state its group of one says:
+// an open task, and with touches its latest touch.
+func (o *ownDeals) merge(p *ownPlan) {
+	for i := range o.deals {
+		d := &o.deals[i]
+		st, ok := o.states[[2]string{d.Source, d.ExternalID}]
+		if !ok {
+			continue // not in progress at To
+		}
+		if st.OpenTask {
+			o.openTasks = append(o.openTasks, domain.TaskTally{Source: d.Source, DealID: d.ExternalID, Open: 1})
+		}
+		if p.touches {
+			o.touches = append(o.touches, domain.DealTouch{Source: d.Source, DealID: d.ExternalID, At: st.Touched})
+		}
+	}
 }
 
 // name names each group's place through cat.

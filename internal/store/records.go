@@ -751,14 +751,15 @@ func (s *Store) LoadDaySheet(ctx context.Context, ws *domain.Workspace, win doma
 	var probe sync.WaitGroup
 	if plan.deals {
 		// The deals in progress are counted in groups that own indicators
-		// tell apart, the other deals read as rows, in one query
-		// (owndeals.go). A deal
-		// whose place at a moment the sheet looks at is not its latest
-		// move's has its moves read (probed).
+		// tell apart, the other deals read as rows, in two queries at
+		// once (owndeals.go). A deal whose place at a moment the sheet
+		// looks at is not its latest move's has its moves read (probed).
 		probe.Add(1)
 		parts = append(parts, func(ctx context.Context, tx *sql.Tx) error {
+			return own.readStates(ctx, tx, s.dialect, workspace, win, &plan)
+		}, func(ctx context.Context, tx *sql.Tx) error {
 			defer probe.Done()
-			return own.read(ctx, tx, s.dialect, workspace, win, &plan)
+			return own.readRows(ctx, tx, workspace, win, &plan)
 		})
 	} else {
 		parts = append(parts, func(ctx context.Context, tx *sql.Tx) error {
@@ -878,6 +879,7 @@ func (s *Store) LoadDaySheet(ctx context.Context, ws *domain.Workspace, win doma
 	data.Companies, data.Deals, data.Watermark = companies.Companies, deals.Deals, watermark
 	data.Telephony = tel
 	if plan.deals {
+		own.merge(&plan)
 		own.name(cat)
 		data.Deals, data.DealGroups, data.Touches = own.deals, own.groups, own.touches
 		data.TaskTallies = append(data.TaskTallies, own.openTasks...)

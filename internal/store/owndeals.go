@@ -129,6 +129,11 @@ func dealStatesQuery(dialect string, p *ownPlan, bounds int) string {
 	var open, join, fence string
 	if dialect == SQLite {
 		open = `CASE WHEN (x.source, x.external_id) IN (SELECT source, deal_id FROM (` + openTasks + `) t WHERE deal_id <> '') THEN 1 ELSE 0 END`
+		// Without it SQLite flattens the subquery into the grouping and
+		// computes open and level again for each state's count (L: 180 →
+		// 125 ms).
+		fence = `
+		LIMIT -1`
 	} else {
 		open = `CASE WHEN o.deal_id IS NULL THEN 0 ELSE 1 END`
 		join = `

@@ -506,7 +506,7 @@ func (ev *evaluator) run(data *DayData) {
 		}
 	}
 
-	openTasks := make(map[string]bool)
+	openTasks := make(map[recordKey]bool)
 	for _, t := range data.TaskTallies {
 		if t.DealID != "" && t.Open > 0 {
 			openTasks[dealKey(t.Source, t.DealID)] = true
@@ -539,9 +539,9 @@ func (ev *evaluator) run(data *DayData) {
 		ev.send(e, OverdueTasks, ev.byDeal(k.Source, k.DealID, cutoff, false))
 	}
 
-	var touched map[string]time.Time
+	var touched map[recordKey]time.Time
 	if ev.own[DealsIdle] != nil {
-		touched = make(map[string]time.Time, len(data.Touches))
+		touched = make(map[recordKey]time.Time, len(data.Touches))
 		for _, t := range data.Touches {
 			if k := dealKey(t.Source, t.DealID); t.At.After(touched[k]) {
 				touched[k] = t.At
@@ -607,7 +607,7 @@ func (ev *evaluator) run(data *DayData) {
 	ev.telephony(data)
 
 	if ev.own[DealMoves] != nil {
-		seen := make(map[string]bool)
+		seen := make(map[recordKey]bool)
 		for i := range data.Moves {
 			m := &data.Moves[i]
 			k := dealKey(m.Source, m.ExternalID)

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // The bases of DESIGN.md section 10 beside the built-ins: an own indicator
@@ -210,13 +212,24 @@ const (
 // matchName reports whether name is one of names, surrounding spaces
 // ignored.
 func matchName(names []string, name string) bool {
-	name = strings.TrimSpace(name)
+	name = trimSpace(name)
 	for _, n := range names {
-		if strings.TrimSpace(n) == name {
+		if trimSpace(n) == name {
 			return true
 		}
 	}
 	return false
+}
+
+// trimSpace is strings.TrimSpace, without its slow path for a name that
+// neither starts nor ends with a space (a Cyrillic name takes it).
+func trimSpace(s string) string {
+	first, _ := utf8.DecodeRuneInString(s)
+	last, _ := utf8.DecodeLastRuneInString(s)
+	if !unicode.IsSpace(first) && !unicode.IsSpace(last) {
+		return s
+	}
+	return strings.TrimSpace(s)
 }
 
 // dealHistory is a deal with its moves, to say where it was at a moment.
@@ -260,9 +273,13 @@ func (h *dealHistory) at(t time.Time) Place {
 }
 
 // dealIndex finds a deal's history by its source and external id.
-type dealIndex map[string]*dealHistory
+type dealIndex map[recordKey]*dealHistory
 
-func dealKey(source, id string) string { return source + "\x00" + id }
+func dealKey(source, id string) recordKey { return recordKey{source, id} }
+
+// recordKey identifies a record of a source: a map key that costs no
+// allocation.
+type recordKey struct{ source, id string }
 
 // newDealIndex indexes the deals of data (Deals and LinkedDeals) with
 // every move of data, sorted by time.
@@ -274,7 +291,7 @@ func newDealIndex(data *DayData) dealIndex {
 			idx[dealKey(d.Source, d.ExternalID)] = &dealHistory{deal: d}
 		}
 	}
-	seen := make(map[string]bool, len(data.Moves))
+	seen := make(map[recordKey]bool, len(data.Moves))
 	for i := range data.Moves {
 		m := &data.Moves[i]
 		if k := dealKey(m.Source, m.ExternalID); seen[k] {

@@ -264,15 +264,32 @@ func (o *ownDeals) readStates(ctx context.Context, tx *sql.Tx, dialect, workspac
 	}
 	o.states = make(map[[2]string]domain.DealState)
 	counts := make([]int64, 2*(len(bounds)+1))
-	var id, user string
-	var place [5]string
-	dest := []any{&id, &user, &place[0], &place[1], &place[2], &place[3], &place[4]}
+	var raw [7]sql.RawBytes
+	dest := make([]any, 0, len(raw)+len(counts))
+	for k := range raw {
+		dest = append(dest, &raw[k])
+	}
 	for k := range counts {
 		dest = append(dest, &counts[k])
 	}
+	// The users and places repeat from group to group: each is one string.
+	interned := make(map[string]string)
+	intern := func(b []byte) string {
+		if s, ok := interned[string(b)]; ok {
+			return s
+		}
+		s := string(b)
+		interned[s] = s
+		return s
+	}
+	var place [5]string
 	err := queryRows(ctx, tx, dealStatesQuery(dialect, p, len(bounds)), args, func(rows *sql.Rows) error {
 		if err := rows.Scan(dest...); err != nil {
 			return err
+		}
+		id, user := string(raw[0]), intern(raw[1])
+		for k := range place {
+			place[k] = intern(raw[2+k])
 		}
 		for k, n := range counts {
 			if n == 0 {

@@ -170,14 +170,17 @@ func (s *Store) insertSheet(ctx context.Context, conn *sql.Conn, tx *sql.Tx, she
 	}
 	day := sheet.Date.String()
 	// line returns the column values of line i, encoded as it is sent.
+	// The rules are written into one buffer for every line, copied once.
+	var rules []byte
 	line := func(i int) ([]any, error) {
 		l := &sheet.Lines[i]
 		values, err := l.Values.MarshalJSON()
 		if err != nil {
 			return nil, err
 		}
+		rules = domain.AppendRulesJSON(rules[:0], l.Rules)
 		return []any{sheet.Workspace, day, version, i, l.Manager, l.Absent, string(values),
-			string(domain.AppendRulesJSON(nil, l.Rules)), l.Points}, nil
+			string(rules), l.Points}, nil
 	}
 	// PostgreSQL takes the lines by COPY, on the transaction's connection,
 	// encoding each as COPY sends it, so that the encoding overlaps the

@@ -165,14 +165,28 @@ func dealStatesQuery(dialect string, p *ownPlan, bounds int) string {
 	GROUP BY row_id, responsible, source, group_pipeline_id, group_pipeline, group_stage_id, group_stage`
 }
 
-// dealRowsQuery returns the query of the deals LoadDay reads
-// (dealsDayWhere) that dealStatesQuery does not count in groups, as rows
-// of sheetDealColumns. Parameters: workspace, From, To.
+// dealRowsQuery returns the query of the deals a sheet reads as rows, of
+// sheetDealColumns: those created in the window, by deals_open, and those
+// closed after From, by deals_closed, that dealStatesQuery does not count
+// in groups. The deals in progress created by From that it does not count
+// in groups, their place at To needing their moves, are read by key
+// (dealsByKey). The other deals of dealsDayWhere, created by From, still
+// open and deleted in the window, count for no indicator of a sheet.
+// Parameters: workspace, From, To.
 func dealRowsQuery(p *ownPlan) string {
-	where := strings.ReplaceAll(dealsDayWhere, "(deleted_at IS NULL OR deleted_at > $2)",
-		"(deleted_at IS NULL OR deleted_at > $2) AND NOT ("+groupedDeal(p.groupPipeline || p.groupStage)+")")
-	return fmt.Sprintf(`SELECT `+sheetDealColumns+where, sheetDealColumns)
+	return fmt.Sprintf(`SELECT `+sheetDealColumns+` FROM deals
+	WHERE workspace = $1 AND status NOT IN ('won', 'lost') AND created_at > $2 AND created_at <= $3
+	UNION ALL
+	SELECT %s FROM deals
+	WHERE workspace = $1 AND closed_at > $2 AND status IN ('won', 'lost') AND created_at <= $3 AND (deleted_at IS NULL OR deleted_at > $2)
+		AND NOT (`+groupedDeal(p.groupPipeline || p.groupStage)+`)`, sheetDealColumns)
 }
+
+// dealsByKey reads deals by key as rows of sheetDealColumns (lookupKeys),
+// none of them won in the window.
+const dealsByKey = `SELECT source, external_id, responsible, '0' AS amount, status, created_at, closed_at, deleted_at,
+	pipeline_id, pipeline, stage_id, stage, moved_at, moved_pipeline_id, moved_pipeline, moved_stage_id, moved_stage, moves_deleted
+	FROM deals`
 
 // idleLevel returns the SQL of a deal's idle level among bounds idle
 // bounds ($first on, latest first), over the columns of the deal (prefixed
@@ -314,12 +328,41 @@ func (o *ownDeals) readStates(ctx context.Context, tx *sql.Tx, dialect, workspac
 // (dealRowsQuery) in tx, and lists those whose moves must be read.
 func (o *ownDeals) readRows(ctx context.Context, tx *sql.Tx, workspace string, win domain.Window, p *ownPlan) error {
 	a := newDayArgs(win)
-	err := queryRows(ctx, tx, dealRowsQuery(p), []any{workspace, a.from, a.to}, func(rows *sql.Rows) error {
+	if err := queryRows(ctx, tx, dealRowsQuery(p), []any{workspace, a.from, a.to}, o.scanRow(win, p)); err != nil {
+		return fmt.Errorf("deals: %w", err)
+	}
+	return nil
+}
+
+// readMissing reads by key, once readStates and readRows are done, the
+// deals in progress not counted in groups that readRows did not read.
+func (o *ownDeals) readMissing(ctx context.Context, tx *sql.Tx, workspace string, win domain.Window, p *ownPlan) error {
+	read := make(map[[2]string]bool, len(o.deals))
+	for i := range o.deals {
+		read[[2]string{o.deals[i].Source, o.deals[i].ExternalID}] = true
+	}
+	var keys [][2]string
+	for k := range o.states {
+		if !read[k] {
+			keys = append(keys, k)
+		}
+	}
+	slices.SortFunc(keys, func(a, b [2]string) int { return strings.Compare(a[0]+"\x00"+a[1], b[0]+"\x00"+b[1]) })
+	if err := lookupKeys(ctx, tx, dealsByKey, "external_id", workspace, keys, o.scanRow(win, p)); err != nil {
+		return fmt.Errorf("deals in progress by key: %w", err)
+	}
+	return nil
+}
+
+// scanRow returns the scan of a row of sheetDealColumns into o.deals,
+// listing the deal in o.probed when its moves must be read.
+func (o *ownDeals) scanRow(win domain.Window, p *ownPlan) func(rows *sql.Rows) error {
+	return func(rows *sql.Rows) error {
 		var (
 			r                        sheetDeal
 			created, closed, deleted sql.NullInt64
 			moves                    sql.NullInt64
-			text                     [10]sql.NullString // pipeline and stage ids and names, the latest move's, amount, status
+			text                     [10]sql.NullString // amount, status, pipeline and stage ids and names, the latest move's
 		)
 		d := &r.deal
 		if err := rows.Scan(&d.Source, &d.ExternalID, &d.Responsible, &text[0], &text[1], &created, &closed, &deleted,
@@ -342,11 +385,7 @@ func (o *ownDeals) readRows(ctx context.Context, tx *sql.Tx, workspace string, w
 		}
 		o.deals = append(o.deals, r.deal)
 		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("deals: %w", err)
 	}
-	return nil
 }
 
 // merge gives each row in progress at To the state its group of one says:

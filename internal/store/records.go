@@ -754,8 +754,9 @@ func (s *Store) LoadDaySheet(ctx context.Context, ws *domain.Workspace, win doma
 		// tell apart, the other deals read as rows, in two queries at
 		// once (owndeals.go). A deal whose place at a moment the sheet
 		// looks at is not its latest move's has its moves read (probed).
-		probe.Add(1)
+		probe.Add(2)
 		parts = append(parts, func(ctx context.Context, tx *sql.Tx) error {
+			defer probe.Done()
 			return own.readStates(ctx, tx, s.dialect, workspace, win, &plan)
 		}, func(ctx context.Context, tx *sql.Tx) error {
 			defer probe.Done()
@@ -852,8 +853,14 @@ func (s *Store) LoadDaySheet(ctx context.Context, ws *domain.Workspace, win doma
 		// Last: it waits for the deals, whose part has started by then.
 		parts = append(parts, func(ctx context.Context, tx *sql.Tx) error {
 			probe.Wait()
-			if err := ctx.Err(); err != nil || len(own.probed) == 0 {
+			if err := ctx.Err(); err != nil {
 				return err
+			}
+			if err := own.readMissing(ctx, tx, workspace, win, &plan); err != nil {
+				return err
+			}
+			if len(own.probed) == 0 {
+				return nil
 			}
 			moves := "deal_moves"
 			if s.dialect == SQLite {

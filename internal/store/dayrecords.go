@@ -360,18 +360,25 @@ func linkedKeys(data *domain.DayData) [][2]string {
 	return keys
 }
 
-// uniqueMoves returns the moves of lists, each (source, external id) once.
-func uniqueMoves(lists ...[]domain.DealMove) []domain.DealMove {
-	n := 0
-	for _, l := range lists {
-		n += len(l)
+// uniqueMoves returns the moves of first and rest, each (source, external
+// id) once, in first's backing array.
+func uniqueMoves(first []domain.DealMove, rest ...[]domain.DealMove) []domain.DealMove {
+	// Each list holds a move once: only the others' moves can repeat one,
+	// and they are few (a day's window holds the most).
+	seen := make(map[[2]string]bool)
+	for _, l := range rest {
+		for _, m := range l {
+			seen[[2]string{m.Source, m.ExternalID}] = false
+		}
 	}
-	if n == 0 {
-		return nil
+	for _, m := range first {
+		k := [2]string{m.Source, m.ExternalID}
+		if _, ok := seen[k]; ok {
+			seen[k] = true
+		}
 	}
-	seen := make(map[[2]string]bool, n)
-	out := make([]domain.DealMove, 0, n)
-	for _, l := range lists {
+	out := first
+	for _, l := range rest {
 		for _, m := range l {
 			k := [2]string{m.Source, m.ExternalID}
 			if !seen[k] {
@@ -379,6 +386,9 @@ func uniqueMoves(lists ...[]domain.DealMove) []domain.DealMove {
 				out = append(out, m)
 			}
 		}
+	}
+	if len(out) == 0 {
+		return nil
 	}
 	return out
 }

@@ -31,10 +31,13 @@ import (
 //     (domain.DealState.Counts), as it decides for a deal. Every other
 //     deal in progress is a group of its own, keyed by its external id:
 //     its state, without its columns;
-//   - dealRowsQuery reads every other deal LoadDay reads (dealsDayWhere)
-//     as a row: those closed or created in the window, and those in
-//     progress whose place at To needs their moves. They are few; a row
-//     in progress takes its state from its group of one (ownDeals.merge).
+//   - dealRowsQuery reads, at the same time on another connection, the
+//     deals a sheet needs as rows: those created in the window and those
+//     closed after From that are in no group. Once both are done, the
+//     other deals in progress that are in no group (their place at To
+//     needs their moves) are read by key (ownDeals.readMissing). They are
+//     few; a row in progress takes its state from its group of one
+//     (ownDeals.merge).
 //
 // A deal's idle level is known without reading the deal's records when
 // the bounds it keeps below and above its latest touch (migrations 0017

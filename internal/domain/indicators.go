@@ -749,6 +749,7 @@ func ComputeValues(ws *Workspace, win Window, data *DayData) (map[string]*Values
 		}
 	}
 	countDealGroups(data.DealGroups, win.To, own, values, managers, unknown)
+	countPlaceTallies(data.PlaceTallies, own, values, managers, unknown)
 	for _, t := range data.DealTallies {
 		v := values[managers[t.CRMUser]]
 		if v == nil {

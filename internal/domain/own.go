@@ -536,3 +536,63 @@ func countDealGroups(groups []DealGroup, cutoff time.Time, own []IndicatorDef, v
 		}
 	}
 }
+
+// PlaceTally counts the records of one CRM user that an own indicator of
+// activities or tasks filtered by pipeline would count but for its
+// filter, whose deals were at one place at the moment each record counts
+// at (a call when it happened, a completed task when it was completed, an
+// overdue task at the cutoff): the store counts them so that a day sheet
+// reads no such record, and the domain applies the filter (placeReason)
+// as Evaluate does for a record. Placed is false for records naming no
+// deal the data holds.
+type PlaceTally struct {
+	Indicator Indicator
+	CRMUser   string
+	Placed    bool
+	Place     Place
+	Count     int64
+}
+
+// countPlaceTallies adds to values what data.PlaceTallies count for the
+// own indicators (own lists the version's), and lists the unknown CRM
+// users they belong to.
+func countPlaceTallies(tallies []PlaceTally, own []IndicatorDef, values map[string]*Values, managers map[string]string, unknown map[string]bool) {
+	defs := make(map[Indicator]*IndicatorDef, len(own))
+	for i := range own {
+		defs[own[i].ID] = &own[i]
+	}
+	for i := range tallies {
+		t := &tallies[i]
+		v := values[managers[t.CRMUser]]
+		if v == nil {
+			if t.CRMUser != "" && t.Count > 0 {
+				unknown[t.CRMUser] = true
+			}
+			continue
+		}
+		def := defs[t.Indicator]
+		if def == nil || placeReason(&def.Where, t.Placed, t.Place, false) != "" {
+			continue
+		}
+		if o := v.ownValue(t.Indicator); o != nil && !o.isAmount {
+			o.count += t.Count
+		}
+	}
+}
+
+// DealPlaces says where deals were at a moment, from the deals and moves
+// a store read (the rule of dealHistory.at), for the records a store
+// counts in PlaceTallies whose place their deal's latest move does not
+// settle.
+type DealPlaces struct{ idx dealIndex }
+
+// NewDealPlaces indexes deals with moves.
+func NewDealPlaces(deals []Deal, moves []DealMove) DealPlaces {
+	return DealPlaces{newDealIndex(&DayData{Deals: deals, Moves: moves})}
+}
+
+// At returns where deal (source, id) was at t; ok is false when id is
+// empty or the deals and moves do not hold the deal.
+func (p DealPlaces) At(source, id string, t time.Time) (Place, bool) {
+	return p.idx.place(source, id, t)
+}

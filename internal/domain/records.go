@@ -233,6 +233,11 @@ type DayData struct {
 	// do the built-ins: the records are then not read, and those
 	// indicators have no evidence.
 	OwnTallies []OwnTally
+	// PlaceTallies, when the store computed them, count own indicators of
+	// activities and tasks filtered by pipeline per CRM user and per the
+	// place of the records' deals at the moment each record counts at
+	// (own.go); the domain applies the filter.
+	PlaceTallies []PlaceTally
 
 	// Watermark, when the store read it with the records (day sheets), is
 	// the workspace's data watermark in the same state of the database:

@@ -22,17 +22,21 @@ import (
 //     state indicators' filters tell apart, instead of the deal tally,
 //     and the other deals LoadDay reads are rows (owndeals.go), with
 //     their moves when a filter names a pipeline or a stage; the moves of
-//     the window are read for deal_moves.
+//     the window are read for deal_moves;
+//   - own indicators of activities and tasks filtered by pipeline are
+//     counted per place of the records' deals at the moment each record
+//     counts at (placed, ownplaces.go).
 //
-// An own indicator of activities or tasks filtered by pipeline needs the
-// deal of each record at the moment it happened: such a version is read
-// as records (records), as LoadDay does, at several times the cost.
+// Only a version the store cannot write as SQL (a call direction other
+// than in and out, which validation refuses) is read as records
+// (records), as LoadDay does, at several times the cost.
 type ownPlan struct {
 	records bool
 
 	activityColumns []ownColumn
 	completed       []domain.Indicator
 	copies          []ownCopy
+	placed          []ownPlaced // of activities and tasks by pipeline (ownplaces.go)
 
 	deals, places, moves, touches bool
 	idleDays                      []int // the idle_days of deals_idle, with touches
@@ -61,6 +65,10 @@ func planOwn(ws *domain.Workspace, version *domain.RegulationVersion) ownPlan {
 	for _, d := range version.Own() {
 		w := &d.Where
 		byPipeline := len(w.Pipeline) > 0
+		if kind, cond, ok := placedCondition(ws, &d); ok && byPipeline {
+			p.placed = append(p.placed, ownPlaced{id: d.ID, kind: kind, cond: cond})
+			continue
+		}
 		switch d.Base {
 		case domain.CallsHeld, domain.MeetingsHeld:
 			cond, ok := activityCondition(ws, &d)

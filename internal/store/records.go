@@ -821,7 +821,29 @@ func (s *Store) LoadDaySheet(ctx context.Context, ws *domain.Workspace, win doma
 			return loadMoves(ctx, tx, "moves", movesDayQuery, []any{workspace, a.from, a.to}, &windowMoves)
 		})
 	}
-	if plan.deals || plan.moves {
+	places := ownPlaces{}
+	if kinds := plan.placedKinds(); len(kinds) > 0 {
+		// Own indicators of activities and tasks by pipeline: counted per
+		// place of the records' deals (ownplaces.go); the deals of the
+		// records whose place a count cannot tell are read after.
+		places.counts = make([][]placeCount, len(kinds))
+		var counted sync.WaitGroup
+		for i, k := range kinds {
+			counted.Add(1)
+			parts = append(parts, func(ctx context.Context, tx *sql.Tx) error {
+				defer counted.Done()
+				return places.read(ctx, tx, workspace, a, i, k)
+			})
+		}
+		parts = append(parts, func(ctx context.Context, tx *sql.Tx) error {
+			counted.Wait()
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			return places.readHistories(ctx, tx, s.dialect, workspace)
+		})
+	}
+	if plan.deals || plan.moves || len(plan.placed) > 0 {
 		parts = append(parts, func(ctx context.Context, tx *sql.Tx) (err error) {
 			cat, err = loadCatalogue(ctx, tx, workspace)
 			return err
@@ -892,6 +914,9 @@ func (s *Store) LoadDaySheet(ctx context.Context, ws *domain.Workspace, win doma
 		data.TaskTallies = append(data.TaskTallies, own.openTasks...)
 	}
 	data.Moves = uniqueMoves(windowMoves, dealMoves)
+	if len(plan.placed) > 0 {
+		data.PlaceTallies = places.tallies(cat)
+	}
 	for i := range data.Deals {
 		cat.resolveDeal(&data.Deals[i])
 	}

@@ -112,15 +112,19 @@ func placedCondition(ws *domain.Workspace, d *domain.IndicatorDef) (kind *placed
 }
 
 // placeTallyQuery returns the aggregate of kind k's records per CRM user
-// and place, for its indicators: responsible, source, then for a record
+// and place, for its indicators (only the records some indicator counts
+// are joined to their deals: with every open task, PostgreSQL hashed
+// every deal of the workspace, 0.3 s at L): responsible, source, then for a record
 // whose place the query cannot tell its deal id and moment (else empty and
 // 0), whether it is placed (0: no deal, 1: at the place given, 2: to be
 // found), the place's pipeline id and name, and a count per indicator.
 func placeTallyQuery(k *placedKind) string {
 	var flags, sums strings.Builder
+	counted := make([]string, len(k.indicators))
 	for i, d := range k.indicators {
 		fmt.Fprintf(&flags, ", CASE WHEN %s THEN 1 ELSE 0 END AS f%d", d.cond, i)
 		fmt.Fprintf(&sums, ", SUM(f%d)", i)
+		counted[i] = fmt.Sprintf("r.f%d = 1", i)
 	}
 	const kind = `CASE WHEN r.deal_id = '' THEN 0 WHEN d.external_id IS NULL THEN 2
 			WHEN d.moved_at IS NULL OR (d.moves_deleted = 0 AND d.moved_at <= r.at) THEN 1 ELSE 2 END`
@@ -132,6 +136,7 @@ func placeTallyQuery(k *placedKind) string {
 			CASE WHEN d.moved_at IS NULL THEN d.pipeline ELSE d.moved_pipeline END AS pipeline
 		FROM (` + k.records(flags.String()) + `) r
 		LEFT JOIN deals d ON d.workspace = $1 AND d.source = r.source AND d.external_id = r.deal_id
+		WHERE ` + strings.Join(counted, " OR ") + `
 	) g
 	GROUP BY 1, 2, 3, 4, 5, 6, 7`
 }

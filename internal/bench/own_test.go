@@ -48,6 +48,18 @@ func ownRecordsRegulation(ws *domain.Workspace) domain.Regulation {
 	return reg
 }
 
+// ownCallsRegulation adds to ownRegulation the calls held on sales deals:
+// an own indicator of activities by pipeline, whose calls are counted by
+// the place of their deals when they happened.
+func ownCallsRegulation(ws *domain.Workspace) domain.Regulation {
+	reg := ownRegulation(ws)
+	v := &reg[0]
+	v.Indicators = append(v.Indicators, domain.IndicatorDef{ID: "sales_calls", Base: domain.CallsHeld,
+		Where: domain.Filter{Pipeline: []string{"Продажи"}}})
+	v.Rules = append(v.Rules, domain.Rule{Indicator: "sales_calls", Op: domain.AtLeast, Target: decimal.NewFromInt(20), Pass: 1, Fail: -2})
+	return reg
+}
+
 // BenchmarkDayOwn reads and computes the last day's sheet for every
 // manager, as a finalization does before it stores the sheet, under the
 // article's regulation and under the same with six own indicators: the
@@ -64,7 +76,8 @@ func BenchmarkDayOwn(b *testing.B) {
 			regs := []struct {
 				name string
 				reg  domain.Regulation
-			}{{"builtin", d.ws.Regulation}, {"own6", ownRegulation(d.ws)}, {"own7records", ownRecordsRegulation(d.ws)}}
+			}{{"builtin", d.ws.Regulation}, {"own6", ownRegulation(d.ws)}, {"own7records", ownRecordsRegulation(d.ws)},
+				{"own7calls", ownCallsRegulation(d.ws)}}
 			ctx := context.Background()
 			day := d.days[len(d.days)-1]
 			read := store.DayRead{Conns: 2, HoldWriters: true}

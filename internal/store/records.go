@@ -832,7 +832,7 @@ func (s *Store) LoadDaySheet(ctx context.Context, ws *domain.Workspace, win doma
 			counted.Add(1)
 			parts = append(parts, func(ctx context.Context, tx *sql.Tx) error {
 				defer counted.Done()
-				return places.read(ctx, tx, workspace, a, i, k)
+				return places.read(ctx, tx, s.dialect, workspace, a, i, k)
 			})
 		}
 		parts = append(parts, func(ctx context.Context, tx *sql.Tx) error {

@@ -18,8 +18,9 @@ import (
 // (proposals sent, sales deals without tasks, idle sales deals, long
 // outgoing calls), sales deals created and tasks completed. It is what a
 // finalization reads and evaluates beyond the tallies of built-ins.
-// ownRecordsRegulation adds a seventh that only records serve (overdue
-// tasks of sales deals: each task's deal at the cutoff).
+// ownRecordsRegulation adds a seventh that needs each record's deal
+// (overdue tasks of sales deals: each task's deal at the cutoff), which
+// only records served until the store counted such records by place.
 func ownRegulation(ws *domain.Workspace) domain.Regulation {
 	sixty := 60
 	sales := []string{"Продажи"}

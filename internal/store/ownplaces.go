@@ -121,7 +121,8 @@ func placedCondition(ws *domain.Workspace, d *domain.IndicatorDef) (kind *placed
 // list: joined record by record, it hashed every deal of the workspace for
 // the open tasks (0.3 s at L) or looked a deal up for each of 77,000 calls
 // (0.5 s). SQLite looks each record's deal up by its primary key (with
-// the list, 0.3 → 1.5 s for the open tasks at L).
+// the list, a day's read at L with overdue tasks of sales deals took
+// 1.5 s instead of 0.26 s).
 func placeTallyQuery(dialect string, k *placedKind) string {
 	var flags, sums strings.Builder
 	counted := make([]string, len(k.indicators))
